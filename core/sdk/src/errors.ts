@@ -1,0 +1,63 @@
+/**
+ * Stable error catalogue. Every error that reaches a client carries one of these codes; the HTTP
+ * status comes from the catalogue so that one mapper serves the whole platform and its plugins.
+ * Codes are `AREA_REASON`; add new ones here, never rename an existing one.
+ */
+export const errorCatalogue = {
+  REQ_JSON_MALFORMED: { status: 400, message: 'The request body is not valid JSON' },
+  REQ_VALIDATION: { status: 400, message: 'The request does not match the expected shape' },
+  REQ_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  REQ_UNSUPPORTED_MEDIA: { status: 415, message: 'The request body must be application/json' },
+  REQ_NOT_FOUND: { status: 404, message: 'No such route' },
+  REQ_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this route' },
+  AUTH_REQUIRED: { status: 401, message: 'Authentication required' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Tenant, user name or password is wrong' },
+  AUTH_THROTTLED: { status: 429, message: 'Too many failed logins; try again later' },
+  AUTH_SESSION_INVALID: { status: 401, message: 'The session is unknown or was revoked' },
+  AUTH_SESSION_EXPIRED: { status: 401, message: 'The session has expired' },
+  AUTH_CSRF_INVALID: { status: 403, message: 'Missing or wrong CSRF token' },
+  AUTH_TOKEN_INVALID: { status: 401, message: 'The API token is unknown, revoked or expired' },
+  AUTH_FORBIDDEN: { status: 403, message: 'You lack the permission for this action' },
+  AUTH_USER_DISABLED: { status: 403, message: 'This user is disabled' },
+  AREA_OUT_OF_SCOPE: { status: 404, message: 'No such area within your scope' },
+  AREA_CYCLE: { status: 409, message: 'An area cannot be moved below itself' },
+  AREA_NOT_EMPTY: { status: 409, message: 'The area still has children' },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'No such resource' },
+  RESOURCE_CONFLICT: { status: 409, message: 'The resource already exists or is in use' },
+  TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
+  TENANT_REQUIRED: { status: 400, message: 'Choose a tenant first' },
+  PLUGIN_NOT_FOUND: { status: 404, message: 'No such plugin' },
+  PLUGIN_HEADER_INVALID: { status: 500, message: 'A plugin definition is invalid' },
+  PLUGIN_DEPENDENCY_MISSING: { status: 500, message: 'A plugin depends on a plugin that is not installed' },
+  PLUGIN_DEPENDENCY_CYCLE: { status: 500, message: 'Plugins depend on each other in a cycle' },
+  PLUGIN_HOOK_TIMEOUT: { status: 500, message: 'A plugin hook did not finish in time' },
+  PLUGIN_SETTINGS_INVALID: { status: 400, message: 'The plugin settings do not match its schema' },
+  PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
+  CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message?: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message ?? errorCatalogue[code].message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.details = details;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
