@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '@quadmeter/sdk';
+import type { Db, Tx } from './client.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The only way services reach tenant data: a transaction that runs as `quadmeter_app` (bound by
+ * row-level security) with `app.tenant_id` set locally, so every query sees and writes only this
+ * tenant's rows whatever ids it is handed.
+ */
+export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!UUID.test(tenantId)) throw new AppError('TENANT_NOT_FOUND', 'Malformed tenant id');
+  return await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+    await tx.execute(sql`set local role quadmeter_app`);
+    return await fn(tx);
+  });
+}
+
+/**
+ * The explicit cross-tenant path: platform tables (tenants, operators, sessions, login attempts)
+ * and platform administration. Runs as the connecting role; never handed tenant input unchecked.
+ */
+export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return await db.transaction(async (tx) => await fn(tx));
+}

@@ -1,0 +1,72 @@
+import { AppError } from '@quadmeter/sdk';
+import type { Platform } from '../platform.ts';
+import { docsRoutes } from './docs.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { onError } from './on-error.ts';
+import { router } from './route-kit.ts';
+import { areaRoutes } from './routes/areas.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { pluginRoutes } from './routes/plugins.ts';
+import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { tenantRoutes } from './routes/tenants.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+import { serveAdmin } from './static-admin.ts';
+
+/** Routes that need an authenticated actor, mounted under /api/v1. */
+const protectedResources = {
+  '/tenants': tenantRoutes,
+  '/users': userRoutes,
+  '/roles': roleRoutes,
+  '/permissions': () => permissionRoutes(),
+  '/areas': areaRoutes,
+  '/audit': auditRoutes,
+  '/plugins': pluginRoutes,
+  '/tokens': tokenRoutes,
+} as const;
+
+function methodMatcher(routes: { method: string; path: string }[]) {
+  const compiled = routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({ method: r.method, re: new RegExp(`^${r.path.replace(/\/:[^/]+/g, '/[^/]+').replace(/\/\*$/, '(/.*)?')}/?$`) }));
+  return (path: string) => [...new Set(compiled.filter((r) => r.re.test(path)).map((r) => r.method))];
+}
+
+export function createApp(p: Platform) {
+  const app = router();
+  app.onError(onError);
+  app.use('*', requestContext(p.logger));
+  app.route('/', healthRoutes(p));
+  app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
+  app.route('/api/v1/auth', authRoutes(p));
+  for (const [path, make] of Object.entries(protectedResources)) {
+    app.use(`/api/v1${path}`, authenticate(p));
+    app.use(`/api/v1${path}/*`, authenticate(p));
+    app.route(`/api/v1${path}`, make(p));
+  }
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Quadmeter API', version: '1', description: '四表合一智能抄表及计费管理系统 — platform API' },
+  });
+  app.route('/api/docs', docsRoutes());
+
+  const allowed = methodMatcher(app.routes);
+  app.notFound((c) => {
+    const path = c.req.path;
+    if (path.startsWith('/api/') || path.startsWith('/hooks/')) {
+      const methods = allowed(path).filter((m) => m !== c.req.method);
+      if (methods.length) {
+        c.header('Allow', methods.join(', '));
+        return onError(new AppError('REQ_METHOD_NOT_ALLOWED', undefined, { allowed: methods }), c);
+      }
+      return onError(new AppError('REQ_NOT_FOUND', `No route for ${c.req.method} ${path}`), c);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
+    return serveAdmin(c);
+  });
+  return app;
+}

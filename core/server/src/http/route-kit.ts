@@ -1,0 +1,104 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { AppError } from '@quadmeter/sdk';
+import type { Tx } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import type { Platform } from '../platform.ts';
+import { type Actor, requirePermission, requireTenant } from '../services/identity/actor.ts';
+import type { RequestMeta } from '../services/audit/record.ts';
+import type { AppEnv } from './env.ts';
+import { zodDetails } from './on-error.ts';
+
+export { z };
+
+/** A router whose validation failures become REQ_VALIDATION with the offending fields. */
+export function router() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw new AppError('REQ_VALIDATION', undefined, zodDetails(result.error));
+    },
+  });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'AUTH_FORBIDDEN' }),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+const errors = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
+  401: { description: 'Not authenticated', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: 'Forbidden', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+};
+
+interface RouteSpec<B, Q, P, R> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  tag: string;
+  summary: string;
+  body?: B;
+  query?: Q;
+  params?: P;
+  response?: R;
+  status?: 200 | 201 | 204;
+}
+
+/** One place that turns a compact spec into an OpenAPI route with the shared error responses. */
+export function jsonRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  P extends z.ZodObject | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<B, Q, P, R>) {
+  const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
+  return createRoute({
+    method: spec.method,
+    path: spec.path,
+    tags: [spec.tag],
+    summary: spec.summary,
+    request: {
+      ...(spec.body && { body: { content: { 'application/json': { schema: spec.body } }, required: true } }),
+      ...(spec.query && { query: spec.query }),
+      ...(spec.params && { params: spec.params }),
+    },
+    responses: {
+      [status]: spec.response
+        ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
+        : { description: 'No content' },
+      ...errors,
+    },
+  } as const);
+}
+
+export function requestMeta(c: Context<AppEnv>): RequestMeta {
+  return { actor: c.get('actor'), ip: c.get('ip'), requestId: c.get('requestId') };
+}
+
+/**
+ * Checks the permission, then runs `fn` in a transaction bound to the actor's tenant. Every
+ * tenant route goes through here.
+ */
+export async function inTenant<T>(
+  p: Platform,
+  c: Context<AppEnv>,
+  permission: string,
+  fn: (tx: Tx, ctx: { actor: Actor; tenantId: string; meta: RequestMeta }) => Promise<T>,
+): Promise<T> {
+  const actor = c.get('actor');
+  requirePermission(actor, permission);
+  const tenantId = requireTenant(actor);
+  return await withTenant(p.db, tenantId, (tx) => fn(tx, { actor, tenantId, meta: requestMeta(c) }));
+}

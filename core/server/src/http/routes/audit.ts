@@ -1,0 +1,49 @@
+import { PLATFORM_TENANT_ID } from '../../db/schema/index.ts';
+import { withTenant } from '../../db/tenant.ts';
+import type { Platform } from '../../platform.ts';
+import { listAudit } from '../../services/audit/record.ts';
+import { requirePermission } from '../../services/identity/actor.ts';
+import { jsonRoute, PageQuery, router, z } from '../route-kit.ts';
+
+const Entry = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actorType: z.string(),
+    actorId: z.string().nullable(),
+    actorName: z.string(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    summary: z.object({ before: z.unknown(), after: z.unknown() }),
+    ip: z.string().nullable(),
+    requestId: z.string().nullable(),
+  })
+  .openapi('AuditEntry');
+
+export function auditRoutes(p: Platform) {
+  const r = router();
+  r.openapi(
+    jsonRoute({
+      method: 'get',
+      path: '/',
+      tag: 'audit',
+      summary: 'The audit log (operators without a tenant see platform events)',
+      query: PageQuery.extend({
+        action: z.string().max(64).optional(),
+        actor: z.string().max(64).optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+      }),
+      response: z.object({ items: z.array(Entry), total: z.number(), page: z.number(), pageSize: z.number() }),
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      requirePermission(actor, 'audit.read');
+      const tenantId = actor.tenantId ?? (actor.kind === 'operator' ? PLATFORM_TENANT_ID : null);
+      if (!tenantId) return c.json({ items: [], total: 0, page: 1, pageSize: 20 }, 200);
+      return c.json(await withTenant(p.db, tenantId, (tx) => listAudit(tx, actor, c.req.valid('query'))), 200);
+    },
+  );
+  return r;
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Context } from 'hono';
+import type { AppEnv } from './env.ts';
+
+export const adminDist = fileURLToPath(new URL('../../../../admin/dist', import.meta.url));
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.json': 'application/json',
+};
+
+/** Serves the built admin; unknown paths fall back to index.html for the client-side router. */
+export async function serveAdmin(c: Context<AppEnv>) {
+  if (!existsSync(join(adminDist, 'index.html'))) {
+    return c.text('The admin is not built yet: run `npm run build:admin` (npm start does this for you).', 503);
+  }
+  const rel = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.[/\\])+/, '');
+  const file = join(adminDist, rel);
+  if (file.startsWith(adminDist) && extname(file) && existsSync(file)) {
+    const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    return c.body(await readFile(file), 200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
+  }
+  return c.html(await readFile(join(adminDist, 'index.html'), 'utf8'), 200, { 'cache-control': 'no-cache' });
+}

@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** The one root logger; plugins and requests get children. Secrets never reach the output. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'quadmeter' },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'headers.cookie', 'headers.authorization', '*.secret'],
+      censor: '[redacted]',
+    },
+  });
+}

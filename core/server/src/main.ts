@@ -1,0 +1,79 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { type Config, loadConfig } from './config.ts';
+import { openDatabase, runMigrations } from './db/client.ts';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
+import { type DemoCredentials, seedDemo } from './demo.ts';
+import { createApp } from './http/app.ts';
+import { startJobs } from './jobs/jobs.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { Platform } from './platform.ts';
+import { startPlugins } from './plugin-host.ts';
+
+export interface RunningPlatform {
+  platform: Platform;
+  url: string;
+  port: number;
+  demo?: DemoCredentials;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config?: Config;
+  logger?: Logger;
+  /** create or refresh the demo tenant (default true) */
+  demo?: boolean;
+}
+
+/** env → database (embedded unless DATABASE_URL) → migrate → jobs → plugins → HTTP. */
+export async function startPlatform(options: StartOptions = {}): Promise<RunningPlatform> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const stack: { name: string; stop: () => Promise<unknown> }[] = [];
+  const stopAll = async () => {
+    for (const step of stack.splice(0).reverse()) {
+      try {
+        await step.stop();
+      } catch (err) {
+        logger.error({ err, step: step.name }, 'error during shutdown');
+      }
+    }
+  };
+  try {
+    let embedded: EmbeddedDatabase | undefined;
+    if (!config.DATABASE_URL) {
+      embedded = await startEmbeddedPostgres(config.QUADMETER_DATA_DIR, logger);
+      stack.push({ name: 'embedded postgres', stop: () => embedded!.stop() });
+    }
+    const url = config.DATABASE_URL ?? embedded!.url;
+    await runMigrations(url);
+    const database = openDatabase(url);
+    stack.push({ name: 'database pool', stop: () => database.close() });
+    const jobs = await startJobs(url, logger);
+    const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
+    stack.push(jobsStep);
+    const registry = await startPlugins({ logger, db: database.db, jobs });
+    // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
+    stack.splice(stack.indexOf(jobsStep), 1);
+    stack.push({ name: 'plugins', stop: () => registry.stop() }, jobsStep);
+    const platform: Platform = { config, logger, database, db: database.db, jobs, registry };
+    const demo = options.demo === false ? undefined : await seedDemo(database.db, config);
+    const app = createApp(platform);
+    const server = await new Promise<ServerType>((resolveServer) => {
+      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s));
+    });
+    stack.push({
+      name: 'http',
+      stop: () => new Promise<void>((ok) => {
+        server.close(() => ok());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+    return { platform, url: `http://${host}:${port}`, port, demo, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,15 @@
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/client.ts';
+import type { Jobs } from './jobs/jobs.ts';
+import type { Logger } from './logger.ts';
+import type { Registry } from './registry/index.ts';
+
+/** Everything a route or service needs from the running platform, built once in main.ts. */
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  db: Db;
+  jobs: Jobs;
+  registry: Registry;
+}

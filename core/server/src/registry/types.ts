@@ -1,0 +1,47 @@
+import type { AnyPlugin, HttpMethod, LocalizedText, PluginContext } from '@quadmeter/sdk';
+
+export type PluginStatus = 'registered' | 'running' | 'failed' | 'disabled' | 'stopped';
+
+export interface Declared {
+  routes: { scope: 'api' | 'hooks'; method: HttpMethod; path: string }[];
+  queues: string[];
+  schedules: { name: string; cron: string }[];
+}
+
+/** One installed plugin as the registry tracks it. */
+export interface Entry {
+  id: string;
+  /** the definition; for an optional plugin whose definition is broken, whatever was installed */
+  plugin: AnyPlugin;
+  valid: boolean;
+  status: PluginStatus;
+  error?: string;
+  config: unknown;
+  declared: Declared;
+  setUp: boolean;
+  /** aborts the running plugin's `ctx.signal` */
+  controller?: AbortController;
+  ctx?: PluginContext<unknown>;
+}
+
+/** What `list()` shows about a plugin (safe for the admin: no config, no functions). */
+export interface PluginInfo {
+  id: string;
+  kind: string;
+  version: string;
+  apiVersion: number;
+  title: LocalizedText;
+  dependsOn: string[];
+  optional: boolean;
+  status: PluginStatus;
+  error?: string;
+  declared: Declared;
+}
+
+export interface StopReport {
+  errors: { id: string; error: Error }[];
+}
+
+export function emptyDeclared(): Declared {
+  return { routes: [], queues: [], schedules: [] };
+}

@@ -1,0 +1,100 @@
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { AppError } from '@quadmeter/sdk';
+import type { Db, Tx } from '../../db/client.ts';
+import { apiTokens } from '../../db/schema/index.ts';
+import { withTenant } from '../../db/tenant.ts';
+import { findTenantByCode } from '../tenants/tenants.ts';
+import type { Actor } from './actor.ts';
+import { loadUserActor } from './load-actor.ts';
+import { permissionKeys } from './permissions.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+
+type TokenRow = typeof apiTokens.$inferSelect;
+
+export function tokenDto(t: TokenRow) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    scopes: t.scopes,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Issues a token for the acting user. The secret is shown once; only its hash is stored. The
+ * token names its tenant (`qm_<tenant>.<secret>`) so it resolves inside that tenant's RLS scope.
+ */
+export async function createApiToken(
+  tx: Tx,
+  actor: Actor,
+  tenant: { id: string; code: string },
+  input: { name: string; scopes: string[]; expiresAt?: string },
+) {
+  if (actor.kind !== 'user') throw new AppError('AUTH_FORBIDDEN', 'API tokens belong to tenant users');
+  const bad = input.scopes.filter((s) => !permissionKeys.has(s) || !actor.permissions.has(s));
+  if (bad.length) throw new AppError('AUTH_FORBIDDEN', 'Scopes must be permissions you hold', { scopes: bad });
+  const token = `qm_${tenant.code}.${newSecret()}`;
+  const [row] = await tx
+    .insert(apiTokens)
+    .values({
+      tenantId: tenant.id,
+      name: input.name,
+      prefix: token.slice(0, tenant.code.length + 10),
+      tokenHash: hashSecret(token),
+      userId: actor.id,
+      scopes: [...new Set(input.scopes)],
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    })
+    .returning();
+  return { token, item: tokenDto(row) };
+}
+
+export async function listApiTokens(tx: Tx) {
+  const rows = await tx.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
+  return { items: rows.map(tokenDto), total: rows.length };
+}
+
+export async function revokeApiToken(tx: Tx, id: string) {
+  const [row] = await tx
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning();
+  if (!row) throw new AppError('RESOURCE_NOT_FOUND', 'No such active token', { id });
+  return row;
+}
+
+/** Resolves a bearer token: the owner's permissions narrowed to the token's scopes. */
+export async function resolveApiToken(db: Db, token: string): Promise<Actor> {
+  const m = /^qm_([a-z0-9][a-z0-9-]{0,62})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) throw new AppError('AUTH_TOKEN_INVALID');
+  const tenant = await findTenantByCode(db, m[1]);
+  if (!tenant) throw new AppError('AUTH_TOKEN_INVALID');
+  const row = await withTenant(db, tenant.id, async (tx) => {
+    const [r] = await tx
+      .select()
+      .from(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.tokenHash, hashSecret(token)),
+          isNull(apiTokens.revokedAt),
+          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
+        ),
+      );
+    if (r) await tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, r.id));
+    return r;
+  });
+  if (!row) throw new AppError('AUTH_TOKEN_INVALID');
+  const owner = await loadUserActor(db, tenant.id, row.userId);
+  const scopes = new Set(row.scopes);
+  return {
+    ...owner,
+    kind: 'token',
+    tokenId: row.id,
+    permissions: new Set([...owner.permissions].filter((p) => scopes.has(p))),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The feature-permission catalogue. Roles hold keys from it; menus, actions and API routes check
+ * them. `kind` says where the key shows: a menu entry, an action button, or an API-only grant.
+ */
+export interface PermissionDef {
+  key: string;
+  group: string;
+  kind: 'menu' | 'action' | 'api';
+  title: { 'zh-CN': string; en: string };
+}
+
+const p = (key: string, group: string, kind: PermissionDef['kind'], zh: string, en: string): PermissionDef => ({
+  key,
+  group,
+  kind,
+  title: { 'zh-CN': zh, en },
+});
+
+export const permissionCatalogue: readonly PermissionDef[] = [
+  p('users.read', 'system', 'menu', '查看用户', 'View users'),
+  p('users.manage', 'system', 'action', '管理用户', 'Manage users'),
+  p('roles.read', 'system', 'menu', '查看角色', 'View roles'),
+  p('roles.manage', 'system', 'action', '管理角色与权限', 'Manage roles and permissions'),
+  p('areas.read', 'system', 'menu', '查看区域', 'View areas'),
+  p('areas.manage', 'system', 'action', '管理区域', 'Manage areas'),
+  p('audit.read', 'system', 'menu', '查看审计日志', 'View audit log'),
+  p('plugins.read', 'system', 'menu', '查看插件', 'View plugins'),
+  p('plugins.manage', 'system', 'action', '启用与配置插件', 'Enable and configure plugins'),
+  p('tokens.manage', 'system', 'api', '管理 API 令牌', 'Manage API tokens'),
+  p('archives.read', 'archives', 'menu', '查看档案', 'View archives'),
+  p('archives.manage', 'archives', 'action', '管理档案', 'Manage archives'),
+  p('meters.read', 'metering', 'menu', '查看表计与读数', 'View meters and readings'),
+  p('meters.control', 'metering', 'action', '远程控制（阀门/拉合闸）', 'Remote control (valve/relay)'),
+  p('meters.read-now', 'metering', 'action', '实时抄表', 'Read meters now'),
+  p('billing.read', 'billing', 'menu', '查看账单', 'View bills'),
+  p('billing.run', 'billing', 'action', '执行计费', 'Run billing'),
+  p('tariffs.manage', 'billing', 'action', '管理价格方案', 'Manage tariffs'),
+  p('payments.read', 'payments', 'menu', '查看收费记录', 'View payments'),
+  p('payments.collect', 'payments', 'action', '收费', 'Collect payments'),
+  p('payments.refund', 'payments', 'action', '退款', 'Refund payments'),
+  p('reports.read', 'analysis', 'menu', '查看报表', 'View reports'),
+  p('analysis.read', 'analysis', 'menu', '查看异常诊断', 'View anomaly diagnosis'),
+];
+
+/** Held by platform operators only; never assignable to a tenant role. */
+export const OPERATOR_PERMISSION = 'tenants.manage';
+
+export const permissionKeys: ReadonlySet<string> = new Set(permissionCatalogue.map((d) => d.key));
+
+/** Built-in roles created with every tenant. */
+export const builtinRoles = [
+  { key: 'admin', name: '系统管理员', description: 'All permissions / 全部权限', permissions: [...permissionKeys] },
+  {
+    key: 'reader',
+    name: '抄表员',
+    description: 'Reads meters in their areas / 负责所辖区域抄表',
+    permissions: ['areas.read', 'archives.read', 'meters.read', 'meters.read-now'],
+  },
+  {
+    key: 'cashier',
+    name: '收费员',
+    description: 'Collects payments / 收费',
+    permissions: ['areas.read', 'archives.read', 'billing.read', 'payments.read', 'payments.collect'],
+  },
+] as const;

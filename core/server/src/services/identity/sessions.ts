@@ -1,0 +1,137 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { AppError } from '@quadmeter/sdk';
+import type { Db } from '../../db/client.ts';
+import { operators, sessions, tenants, users } from '../../db/schema/index.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
+import type { Actor } from './actor.ts';
+import { loadOperatorActor, loadUserActor } from './load-actor.ts';
+import { verifyPassword } from './passwords.ts';
+import { assertNotThrottled, recordAttempt } from './throttle.ts';
+import { hashSecret, newSecret } from './tokens.ts';
+
+export const PLATFORM_LOGIN = 'platform';
+
+export interface LoginInput {
+  tenant: string;
+  username: string;
+  password: string;
+}
+
+export interface SessionGrant {
+  actor: Actor;
+  token: string;
+}
+
+interface Principal {
+  operatorId?: string;
+  userId?: string;
+  tenantId?: string;
+  passwordHash?: string;
+}
+
+async function findPrincipal(db: Db, input: LoginInput): Promise<Principal> {
+  if (input.tenant === PLATFORM_LOGIN) {
+    const [op] = await withSystem(db, (tx) =>
+      tx.select().from(operators).where(eq(operators.username, input.username)),
+    );
+    return op?.status === 'active' ? { operatorId: op.id, passwordHash: op.passwordHash } : {};
+  }
+  const [tenant] = await withSystem(db, (tx) => tx.select().from(tenants).where(eq(tenants.code, input.tenant)));
+  if (!tenant || tenant.status !== 'active') return {};
+  const [user] = await withTenant(db, tenant.id, (tx) =>
+    tx.select().from(users).where(eq(users.username, input.username)),
+  );
+  return user?.status === 'active' ? { userId: user.id, tenantId: tenant.id, passwordHash: user.passwordHash } : {};
+}
+
+/** Checks credentials (throttled per account and per address) and opens a session. */
+export async function login(
+  db: Db,
+  input: LoginInput,
+  meta: { ip: string; userAgent: string; hours: number },
+): Promise<SessionGrant> {
+  const accountKey = `${input.tenant}:${input.username}`.toLowerCase();
+  await withSystem(db, (tx) => assertNotThrottled(tx, accountKey, meta.ip));
+  const principal = await findPrincipal(db, input);
+  const ok = await verifyPassword(principal.passwordHash, input.password);
+  await withSystem(db, (tx) => recordAttempt(tx, accountKey, meta.ip, ok));
+  if (!ok) throw new AppError('AUTH_INVALID_CREDENTIALS');
+  const token = newSecret('qs_');
+  const csrfToken = newSecret();
+  const [row] = await withSystem(db, async (tx) => {
+    if (principal.operatorId) {
+      await tx.update(operators).set({ lastLoginAt: new Date() }).where(eq(operators.id, principal.operatorId));
+    }
+    return await tx
+      .insert(sessions)
+      .values({
+        tokenHash: hashSecret(token),
+        csrfToken,
+        operatorId: principal.operatorId ?? null,
+        userId: principal.userId ?? null,
+        tenantId: principal.tenantId ?? null,
+        ip: meta.ip,
+        userAgent: meta.userAgent.slice(0, 300),
+        expiresAt: new Date(Date.now() + meta.hours * 3_600_000),
+      })
+      .returning();
+  });
+  if (principal.userId && principal.tenantId) {
+    await withTenant(db, principal.tenantId, (tx) =>
+      tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, principal.userId!)),
+    );
+  }
+  const actor = principal.operatorId
+    ? await loadOperatorActor(db, principal.operatorId, null)
+    : await loadUserActor(db, principal.tenantId!, principal.userId!);
+  return { actor: { ...actor, sessionId: row.id, csrfToken }, token };
+}
+
+/** Resolves a session cookie to an actor; expired and revoked sessions get their own codes. */
+export async function resolveSession(db: Db, token: string, hours: number): Promise<Actor> {
+  const [row] = await withSystem(db, (tx) =>
+    tx.select().from(sessions).where(eq(sessions.tokenHash, hashSecret(token))),
+  );
+  if (!row || row.revokedAt) throw new AppError('AUTH_SESSION_INVALID');
+  if (row.expiresAt.getTime() <= Date.now()) throw new AppError('AUTH_SESSION_EXPIRED');
+  if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
+    await withSystem(db, (tx) =>
+      tx
+        .update(sessions)
+        .set({ lastSeenAt: new Date(), expiresAt: new Date(Date.now() + hours * 3_600_000) })
+        .where(eq(sessions.id, row.id)),
+    );
+  }
+  const actor = row.operatorId
+    ? await loadOperatorActor(db, row.operatorId, row.tenantId)
+    : await loadUserActor(db, row.tenantId!, row.userId!);
+  return { ...actor, sessionId: row.id, csrfToken: row.csrfToken };
+}
+
+export async function logout(db: Db, sessionId: string): Promise<void> {
+  await withSystem(db, (tx) => tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId)));
+}
+
+/** Operators pick the tenant they act in; the choice lives on the session. */
+export async function switchTenant(db: Db, actor: Actor, tenantId: string): Promise<Actor> {
+  if (actor.kind !== 'operator' || !actor.sessionId) throw new AppError('AUTH_FORBIDDEN');
+  const [tenant] = await withSystem(db, (tx) => tx.select().from(tenants).where(eq(tenants.id, tenantId)));
+  if (!tenant) throw new AppError('TENANT_NOT_FOUND');
+  await withSystem(db, (tx) =>
+    tx
+      .update(sessions)
+      .set({ tenantId })
+      .where(and(eq(sessions.id, actor.sessionId!), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`))),
+  );
+  return { ...actor, tenantId };
+}
+
+/** Revokes every session of a user (on disable, delete or password change). */
+export async function revokeUserSessions(db: Db, tenantId: string, userId: string): Promise<void> {
+  await withSystem(db, (tx) =>
+    tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId), isNull(sessions.revokedAt))),
+  );
+}
