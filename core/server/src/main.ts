@@ -51,11 +51,11 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const jobs = await startJobs(url, logger);
     const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
     stack.push(jobsStep);
-    const registry = await startPlugins({ logger, db: database.db, jobs });
+    const plugins = await startPlugins({ logger, db: database.db, jobs });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
-    stack.push({ name: 'plugins', stop: () => registry.stop() }, jobsStep);
-    const platform: Platform = { config, logger, database, db: database.db, jobs, registry };
+    stack.push({ name: 'plugins', stop: () => plugins.stop() }, jobsStep);
+    const platform: Platform = { config, logger, database, db: database.db, jobs, registry: plugins.registry, pluginMounts: plugins.mounts };
     const demo = options.demo === false ? undefined : await seedDemo(database.db, config);
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer) => {

@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './logger.ts';
+import type { PluginMount } from './plugin-host.ts';
 import type { Registry } from './registry/index.ts';
 
 /** Everything a route or service needs from the running platform, built once in main.ts. */
@@ -12,4 +13,6 @@ export interface Platform {
   db: Db;
   jobs: Jobs;
   registry: Registry;
+  /** routes and hooks the plugins declared */
+  pluginMounts: PluginMount[];
 }

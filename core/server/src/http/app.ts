@@ -16,6 +16,7 @@ import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
+import { pluginMountRoutes } from './plugin-mounts.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
 const protectedResources = {
@@ -44,10 +45,12 @@ export function createApp(p: Platform) {
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));
   for (const [path, make] of Object.entries(protectedResources)) {
-    app.use(`/api/v1${path}`, authenticate(p));
-    app.use(`/api/v1${path}/*`, authenticate(p));
+    app.use(`/api/v1${path}/*`, authenticate(p)); // also matches the bare path
     app.route(`/api/v1${path}`, make(p));
   }
+  const mounted = pluginMountRoutes(p);
+  app.route('/api/v1/plugins', mounted.api);
+  app.route('/hooks', mounted.hooks);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Quadmeter API', version: '1', description: '四表合一智能抄表及计费管理系统 — platform API' },

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '@quadmeter/sdk';
 import type { Tx } from '../db/client.ts';
@@ -44,25 +44,40 @@ const errors = {
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
 };
 
-interface RouteSpec<B, Q, P, R> {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+interface RouteSpec {
+  method: Method;
   path: string;
   tag: string;
   summary: string;
-  body?: B;
-  query?: Q;
-  params?: P;
-  response?: R;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  response?: z.ZodType;
   status?: 200 | 201 | 204;
 }
 
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+type StatusOf<S extends RouteSpec> = S extends { status: infer N extends number } ? N : S['method'] extends 'post' ? 201 : 200;
+
+/** The createRoute shape a spec stands for, so handlers get typed `c.req.valid(...)` and responses. */
+type Built<S extends RouteSpec> = {
+  method: S['method'];
+  path: S['path'];
+  request: Flatten<(S extends { body: infer B extends z.ZodType } ? { body: { content: { 'application/json': { schema: B } }; required: true } } : {}) &
+    (S extends { query: infer Q extends z.ZodObject } ? { query: Q } : {}) &
+    (S extends { params: infer P extends z.ZodObject } ? { params: P } : {})>;
+  responses: {
+    [K in StatusOf<S>]: S extends { response: infer R extends z.ZodType }
+      ? { description: string; content: { 'application/json': { schema: R } } }
+      : { description: string };
+  };
+} & Omit<RouteConfig, 'method' | 'path' | 'request' | 'responses'>;
+
 /** One place that turns a compact spec into an OpenAPI route with the shared error responses. */
-export function jsonRoute<
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodObject | undefined = undefined,
-  P extends z.ZodObject | undefined = undefined,
-  R extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<B, Q, P, R>) {
+export function jsonRoute<const S extends RouteSpec>(spec: S): Built<S> {
   const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
   return createRoute({
     method: spec.method,
@@ -80,7 +95,7 @@ export function jsonRoute<
         : { description: 'No content' },
       ...errors,
     },
-  } as const);
+  }) as unknown as Built<S>;
 }
 
 export function requestMeta(c: Context<AppEnv>): RequestMeta {

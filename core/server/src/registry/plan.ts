@@ -1,4 +1,4 @@
-import { AppError, type AnyPlugin, type FieldIssue, validatePlugin } from '@quadmeter/sdk';
+import { type AnyPlugin, AppError, type FieldIssue, validatePlugin } from '@quadmeter/sdk';
 
 export interface Checked {
   id: string;
@@ -30,10 +30,14 @@ export function checkDefinitions(plugins: readonly unknown[]): Checked[] {
     }
     seen.add(id);
     if (issues.length > 0 && !(raw.optional === true && typeof raw.id === 'string')) {
-      throw new AppError('PLUGIN_HEADER_INVALID', `Plugin '${id}' has an invalid definition: ${describeIssues(issues)}`, {
-        pluginId: id,
-        fields: issues,
-      });
+      throw new AppError(
+        'PLUGIN_HEADER_INVALID',
+        `Plugin '${id}' has an invalid definition: ${describeIssues(issues)}`,
+        {
+          pluginId: id,
+          fields: issues,
+        },
+      );
     }
     out.push({ id, plugin: p as AnyPlugin, issues });
   });
@@ -74,7 +78,10 @@ function findCycle(ids: readonly string[], deps: ReadonlyMap<string, readonly st
  * Orders plugins so each comes after everything it depends on; ties keep the installed order.
  * Unknown dependencies are ignored here (the caller has dealt with them).
  */
-export function dependencyOrder(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>): string[] {
+export function dependencyOrder(
+  ids: readonly string[],
+  deps: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const known = new Set(ids);
   const pending = new Map(ids.map((id) => [id, (deps.get(id) ?? []).filter((d) => known.has(d))]));
   const order: string[] = [];
@@ -84,9 +91,13 @@ export function dependencyOrder(ids: readonly string[], deps: ReadonlyMap<string
     if (next === undefined) {
       const rest = ids.filter((id) => !placed.has(id));
       const cycle = findCycle(rest, pending);
-      throw new AppError('PLUGIN_DEPENDENCY_CYCLE', `Plugins depend on each other in a cycle: ${cycle.join(' → ')}`, {
-        cycle,
-      });
+      throw new AppError(
+        'PLUGIN_DEPENDENCY_CYCLE',
+        `Plugins depend on each other in a cycle: ${cycle.join(' → ')}`,
+        {
+          cycle,
+        },
+      );
     }
     order.push(next);
     placed.add(next);

@@ -17,11 +17,15 @@ export async function runHook<T>(
     timer = setTimeout(() => {
       onTimeout?.();
       reject(
-        new AppError('PLUGIN_HOOK_TIMEOUT', `Plugin '${pluginId}' did not finish ${hook} within ${timeoutMs} ms`, {
-          pluginId,
-          hook,
-          timeoutMs,
-        }),
+        new AppError(
+          'PLUGIN_HOOK_TIMEOUT',
+          `Plugin '${pluginId}' did not finish ${hook} within ${timeoutMs} ms`,
+          {
+            pluginId,
+            hook,
+            timeoutMs,
+          },
+        ),
       );
     }, timeoutMs);
   });

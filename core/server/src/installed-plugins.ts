@@ -1,0 +1,8 @@
+import meterGas from '@quadmeter/meter-gas';
+import meterHeat from '@quadmeter/meter-heat';
+import meterPower from '@quadmeter/meter-power';
+import meterWater from '@quadmeter/meter-water';
+import type { AnyPlugin } from '@quadmeter/sdk';
+
+/** The one explicit list of plugins this build ships. */
+export const installedPlugins: readonly AnyPlugin[] = [meterWater, meterPower, meterGas, meterHeat];
