@@ -32,7 +32,7 @@ function recordingSetup(
   const calls: Call[] = [];
   const route = (scope: 'api' | 'hooks') => (method: HttpMethod, path: string, handler: RouteHandler) => {
     if (!path.startsWith('/'))
-      throw new AppError('PLUGIN_HEADER_INVALID', `Route path '${path}' must start with '/'`, {
+      throw new AppError('PLUGIN_ROUTE_INVALID', `Route path '${path}' must start with '/'`, {
         pluginId: e.id,
       });
     declared.routes.push({ scope, method, path });

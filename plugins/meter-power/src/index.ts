@@ -1,0 +1,24 @@
+import { defineMeterType, statusFieldsOf } from '@quadmeter/sdk';
+import { defaultAnomalyRules } from './anomaly-rules.ts';
+import { displayUnits, registers } from './registers.ts';
+import { settingsSchema } from './settings.ts';
+import { decodeStatus, statusTable } from './status.ts';
+import { usage } from './usage.ts';
+import { validate } from './validate.ts';
+
+export default defineMeterType({
+  kind: 'meter-type',
+  id: 'meter-power',
+  version: '0.1.0',
+  apiVersion: 1,
+  title: { 'zh-CN': '电能表', en: 'Electricity meter' },
+  tenantSettings: settingsSchema,
+  medium: 'electricity',
+  registers,
+  statusFields: statusFieldsOf(statusTable),
+  validate,
+  usage,
+  decodeStatus,
+  defaultAnomalyRules,
+  displayUnits,
+});
