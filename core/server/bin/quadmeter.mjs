@@ -27,3 +27,7 @@ process.removeAllListeners('warning');
 process.on('warning', (w) => { if (w.name !== 'ExperimentalWarning') console.warn(w); });
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv.slice(2));
+// Some libraries exit with 0 from their own exit hooks; make the command's own code final once
+// the output has drained.
+const code = process.exitCode ?? 0;
+if (code !== 0) process.stdout.write('', () => process.exit(code));

