@@ -1,0 +1,27 @@
+import { http, type Page } from './http.ts';
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  summary: { before?: unknown; after?: unknown } | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditQuery {
+  page: number;
+  pageSize: number;
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+}
+
+export const auditApi = {
+  list: (query: AuditQuery) => http.get<Page<AuditEntry>>('/audit', { ...query }),
+};

@@ -1,0 +1,24 @@
+import { http } from './http.ts';
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  permissions: string[];
+  builtin: boolean;
+}
+
+export interface RoleInput {
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+const one = (id: string) => `/roles/${encodeURIComponent(id)}`;
+
+export const rolesApi = {
+  list: () => http.get<{ items: Role[]; total: number }>('/roles'),
+  create: (input: RoleInput) => http.post<Role>('/roles', input),
+  update: (id: string, patch: Partial<RoleInput>) => http.patch<Role>(one(id), patch),
+  remove: (id: string) => http.del(one(id)),
+};

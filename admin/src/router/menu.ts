@@ -1,0 +1,5 @@
+import type { RouteRecordRaw } from 'vue-router';
+import { systemRoutes } from './modules/system.ts';
+
+/** Every page listed in the side menu, in menu order. A new module's routes are added here. */
+export const menuRoutes: RouteRecordRaw[] = [...systemRoutes];
