@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as dlt645 from '../../protocols/src/dlt645/index.ts';
+import * as gdw from '../../protocols/src/gdw1376/index.ts';
+import { connectTcp, exchange } from './bus/master-link.ts';
+import { simCommand } from './cli.ts';
+import { TestMaster } from './concentrator/test-master.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+function run(args: string[]) {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const ac = new AbortController();
+  const done = simCommand(args, {
+    log: (l) => lines.push(l),
+    error: (l) => errors.push(l),
+    signal: ac.signal,
+  });
+  return { lines, errors, stop: () => ac.abort(), done };
+}
+
+async function line(lines: string[], re: RegExp): Promise<RegExpExecArray> {
+  for (let i = 0; i < 300; i++) {
+    for (const l of lines) {
+      const m = re.exec(l);
+      if (m) return m;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no line matching ${re}`);
+}
+
+describe('simCommand', () => {
+  it('sim bus prints its port, serves meters and exits 0 when stopped', async () => {
+    const r = run([
+      'bus',
+      '--tcp',
+      '127.0.0.1:0',
+      '--dlt645',
+      '2',
+      '--cjt188',
+      '1',
+      '--mbus',
+      '1',
+      '--baud',
+      '9600',
+    ]);
+    const m = await line(r.lines, /listening on tcp:\/\/127\.0\.0\.1:(\d+)/);
+    const socket = await connectTcp('127.0.0.1', Number(m[1]));
+    cleanups.push(() => void socket.destroy());
+    const e = await exchange(socket, dlt645.buildReadRequest('000000000002', '04000401'), dlt645.extractor());
+    expect(dlt645.decodeFrame(e.frame as Uint8Array).value).toBe('000000000002');
+    expect(r.lines.some((l) => l.includes('dlt645-2007 000000000001'))).toBe(true);
+    r.stop();
+    expect(await r.done).toBe(0);
+  });
+
+  it('sim concentrator connects and logs in to the given master', async () => {
+    const master = new TestMaster();
+    const port = await master.listen();
+    cleanups.push(() => master.close());
+    const r = run([
+      'concentrator',
+      '--master',
+      `127.0.0.1:${port}`,
+      '--a1',
+      '3501',
+      '--a2',
+      '4',
+      '--meters',
+      '3',
+    ]);
+    const login = await master.waitFor((f) => f.afn === '02');
+    expect(login.address).toMatchObject({ A1_region: '3501', A2_terminal: 4 });
+    const [reply] = await master.request(
+      gdw.buildRead({ A1_region: '3501', A2_terminal: 4 }, '0C', [{ pn: 3, fn: 129 }], 3),
+    );
+    expect((reply.units[0].data as { total_kWh: number }).total_kWh).toBeGreaterThan(2000);
+    r.stop();
+    expect(await r.done).toBe(0);
+  });
+
+  it('rejects bad usage with exit code 2 and a message', async () => {
+    expect(await run(['bus']).done).toBe(2);
+    const bad = run(['concentrator', '--master', 'nowhere', '--a1', '3501']);
+    expect(await bad.done).toBe(2);
+    expect(bad.errors[0]).toMatch(/--master must be host:port/);
+    expect(await run(['teleport']).done).toBe(2);
+    expect(await run(['nbiot', '--url', 'http://x', '--platform', 'onenet']).done).toBe(2);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import * as dlt645 from '../../../protocols/src/dlt645/index.ts';
+import { ManualClock } from '../time/clock.ts';
+import { fromWallTime } from '../time/wall-time.ts';
+import { Dlt645Device } from './dlt645-device.ts';
+import { ElectricityMeter } from './electricity-meter.ts';
+import { constantProfile } from './load-profile.ts';
+
+const HOUR = 3_600_000;
+
+function setup(variant: '2007' | '1997' = '2007') {
+  const clock = new ManualClock(fromWallTime({ year: 2026, month: 3, day: 10, hour: 12 }));
+  const meter = new ElectricityMeter({
+    address: '000000000161',
+    variant,
+    clock,
+    load: constantProfile(2),
+    initialEnergy: 100,
+  });
+  return { clock, meter, dev: new Dlt645Device(meter) };
+}
+
+const ask = (dev: Dlt645Device, req: Uint8Array) => {
+  const r = dev.handle(req);
+  return r ? dlt645.decodeFrame(r, { version: dev.meter.variant }) : null;
+};
+
+describe('Dlt645Device', () => {
+  it('answers energy and block reads with the model registers, FE-prefixed', () => {
+    const { clock, meter, dev } = setup();
+    clock.advance(HOUR);
+    const raw = dev.handle(dlt645.buildReadRequest('000000000161', '00010000')) as Uint8Array;
+    expect([...raw.subarray(0, 4)]).toEqual([0xfe, 0xfe, 0xfe, 0xfe]);
+    expect(dlt645.decodeFrame(raw).value).toBe(102);
+    const block = ask(dev, dlt645.buildReadRequest('000000000161', '0001FF00'));
+    expect(block?.values).toEqual({ total: 102, T1: 25, T2: 25, T3: 27, T4: 25 });
+    expect(meter.registers().positive[0]).toBe(102);
+  });
+
+  it('answers the daily frozen block and its freeze time', () => {
+    const { clock, dev } = setup();
+    clock.advance(30 * HOUR);
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '05060001'))?.value).toBe('2026-03-11 00:00');
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '05060101'))?.values?.total).toBe(124);
+    const none = ask(dev, dlt645.buildReadRequest('000000000161', '05060102'));
+    expect(none?.error).toBe(true);
+    expect(none?.errorCode).toBe(2);
+  });
+
+  it('trips the relay and reports it in status word 3 and the trip record', () => {
+    const { clock, meter, dev } = setup();
+    const ok = ask(
+      dev,
+      dlt645.buildRelayControl('000000000161', {
+        action: 'trip',
+        validUntil: '2026-03-10 13:00:00',
+        operator: '00001234',
+      }),
+    );
+    expect(ok?.control).toBe('9C');
+    expect(meter.relay.state).toBe('tripped');
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '04000503'))?.value).toBe('0050');
+    const rec = ask(dev, dlt645.buildReadRequest('000000000161', '1D000001'))?.value as Record<
+      string,
+      unknown
+    >;
+    expect(rec.time).toBe('2026-03-10 12:00:00');
+    expect(rec.operator).toBe('00001234');
+    clock.advance(2 * HOUR);
+    const late = ask(
+      dev,
+      dlt645.buildRelayControl('000000000161', { action: 'direct-close', validUntil: '2026-03-10 13:00:00' }),
+    );
+    expect(late?.control).toBe('DC');
+    expect(meter.relay.state).toBe('tripped');
+  });
+
+  it('ignores other addresses, answers the wildcard, takes broadcast freeze silently', () => {
+    const { meter, dev } = setup();
+    expect(dev.handle(dlt645.buildReadRequest('000000000162', '00010000'))).toBeNull();
+    expect(ask(dev, dlt645.buildReadAddress())?.meterAddress).toBe('000000000161');
+    expect(dev.handle(dlt645.buildFreeze(dlt645.BROADCAST_ADDRESS, '99999999'))).toBeNull();
+    expect(meter.instantFreezes.size).toBe(1);
+  });
+
+  it('a 1997 meter answers 9010 and rejects 2007 identifiers', () => {
+    const { dev } = setup('1997');
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '9010'))?.value).toBe(100);
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', 'C032'))?.value).toBe('000000000161');
+    expect(dev.handle(dlt645.buildReadRequest('000000000161', '00010000'))).toBeNull();
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', 'B660'))?.error).toBe(true);
+  });
+});

@@ -1,0 +1,24 @@
+/** Source of "now" for every simulated device, so tests can move time by hand. */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that only moves when told to. */
+export class ManualClock implements Clock {
+  private ms: number;
+  constructor(start: number | Date) {
+    this.ms = typeof start === 'number' ? start : start.getTime();
+  }
+  now(): number {
+    return this.ms;
+  }
+  set(at: number | Date): void {
+    this.ms = typeof at === 'number' ? at : at.getTime();
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
