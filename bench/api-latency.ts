@@ -49,11 +49,14 @@ try {
   // interleave the routes so machine noise hits all of them alike
   for (let i = 0; i < n; i++) for (const [p, h] of routes) samples.get(p)!.push(await once(p, h));
 
-  const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+  const pct = (xs: number[], q: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
   const base = samples.get('/healthz')!;
   const b50 = pct(base, 0.5);
   const b99 = pct(base, 0.99);
-  console.log(`${n} sequential requests per route, keep-alive, ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`);
+  console.log(
+    `${n} sequential requests per route, keep-alive, ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+  );
   console.log('route              p50 ms   p99 ms   p50 ÷ healthz   p99 ÷ healthz');
   for (const [p] of routes) {
     const xs = samples.get(p)!;

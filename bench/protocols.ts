@@ -20,7 +20,10 @@ interface Case {
   decode: (b: Uint8Array) => unknown;
 }
 
-function framesOf(list: { hex: string; expect?: Record<string, unknown> }[], decode: (b: Uint8Array) => unknown): Uint8Array[] {
+function framesOf(
+  list: { hex: string; expect?: Record<string, unknown> }[],
+  decode: (b: Uint8Array) => unknown,
+): Uint8Array[] {
   // only frames the codec accepts, so the bench measures decoding, not error paths
   return list
     .map((f) => hexToBytes(f.hex))
@@ -72,8 +75,12 @@ for (const c of cases) {
   const decoded = rate(c.frames, c.decode);
   const avgBytes = c.frames.reduce((s, f) => s + f.length, 0) / c.frames.length;
   console.log(
-    `${c.name.padEnd(9)} ${String(c.frames.length).padStart(6)}  ${avgBytes.toFixed(1).padStart(11)}  ${Math.round(decoded)
+    `${c.name.padEnd(9)} ${String(c.frames.length).padStart(6)}  ${avgBytes.toFixed(1).padStart(11)}  ${Math.round(
+      decoded,
+    )
       .toLocaleString('en')
-      .padStart(15)}  ${Math.round(baseline).toLocaleString('en').padStart(22)}  ${(decoded / baseline).toFixed(3).padStart(17)}`,
+      .padStart(
+        15,
+      )}  ${Math.round(baseline).toLocaleString('en').padStart(22)}  ${(decoded / baseline).toFixed(3).padStart(17)}`,
   );
 }

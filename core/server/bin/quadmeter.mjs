@@ -13,18 +13,23 @@ if (major < 24) {
   let bin = null;
   while (dir !== dirname(dir)) {
     const candidate = join(dir, 'node_modules', 'node', 'bin', 'node');
-    if (existsSync(candidate)) { bin = candidate; break; }
+    if (existsSync(candidate)) {
+      bin = candidate;
+      break;
+    }
     dir = dirname(dir);
   }
   if (!bin) {
-    console.error('quadmeter needs Node 24 or newer; run `npm install` to get the project\'s Node.');
+    console.error("quadmeter needs Node 24 or newer; run `npm install` to get the project's Node.");
     process.exit(1);
   }
   const r = spawnSync(bin, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 process.removeAllListeners('warning');
-process.on('warning', (w) => { if (w.name !== 'ExperimentalWarning') console.warn(w); });
+process.on('warning', (w) => {
+  if (w.name !== 'ExperimentalWarning') console.warn(w);
+});
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv.slice(2));
 // Some libraries exit with 0 from their own exit hooks; make the command's own code final once

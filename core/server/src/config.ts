@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { AppError } from '@quadmeter/sdk';
+import { z } from 'zod';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -15,8 +15,17 @@ const schema = z.object({
   QUADMETER_OPERATOR_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   QUADMETER_SIMULATORS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  QUADMETER_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
-  QUADMETER_BODY_LIMIT_KB: z.coerce.number().int().positive().max(100 * 1024).default(1024),
+  QUADMETER_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  QUADMETER_BODY_LIMIT_KB: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(100 * 1024)
+    .default(1024),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'QUADMETER_DATA_DIR'> & { QUADMETER_DATA_DIR: string };

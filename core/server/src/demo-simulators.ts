@@ -12,7 +12,10 @@ export interface DemoSimulators {
  * The demo's field side: one RS-485 line with DL/T 645, CJ/T 188 and M-Bus meters behind a TCP
  * serial server, as a serial-device server would expose it. Meters advance in real time.
  */
-export async function startDemoSimulators(logger: Logger, port = Number(process.env.QUADMETER_SIM_PORT ?? 0)): Promise<DemoSimulators> {
+export async function startDemoSimulators(
+  logger: Logger,
+  port = Number(process.env.QUADMETER_SIM_PORT ?? 0),
+): Promise<DemoSimulators> {
   const bus = new Rs485Bus({ baud: 2400, loss: 0, corruption: 0, seed: 1 });
   const pop = populateBus(bus, { clock: systemClock, dlt645: 8, dlt645Of1997: 2, cjt188: 6, mbus: 4 });
   const server = await startTcpSerialServer(bus, { host: '127.0.0.1', port });

@@ -26,7 +26,14 @@ const demoTree: [string, AreaKind, [string, AreaKind, [string, AreaKind, string[
     '演示水务集团',
     'company',
     [
-      ['城东分公司', 'branch', [['阳光花园小区', 'community', ['1号楼', '2号楼']], ['理工大学东校区', 'campus', ['学生公寓A栋']]]],
+      [
+        '城东分公司',
+        'branch',
+        [
+          ['阳光花园小区', 'community', ['1号楼', '2号楼']],
+          ['理工大学东校区', 'campus', ['学生公寓A栋']],
+        ],
+      ],
       ['城西分公司', 'branch', [['幸福里小区', 'community', ['3号楼']]]],
     ],
   ],
@@ -37,7 +44,9 @@ async function seedAreas(db: Db, tenantId: string) {
     const insert = async (parentPath: string[], name: string, kind: AreaKind, sort: number) => {
       const id = crypto.randomUUID();
       const path = [...parentPath, id];
-      await tx.insert(areas).values({ tenantId, id, parentId: parentPath.at(-1) ?? null, name, kind, sort, path });
+      await tx
+        .insert(areas)
+        .values({ tenantId, id, parentId: parentPath.at(-1) ?? null, name, kind, sort, path });
       return path;
     };
     for (const [company, kind, branches] of demoTree) {
@@ -89,9 +98,12 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoCredentials>
     await seedAreas(db, tenant.id);
   } else if (stored?.password !== password) {
     const passwordHash = await hashPassword(password);
-    await withTenant(db, existing.id, (tx) => tx.update(users).set({ passwordHash }).where(eq(users.username, 'admin')));
+    await withTenant(db, existing.id, (tx) =>
+      tx.update(users).set({ passwordHash }).where(eq(users.username, 'admin')),
+    );
   }
-  if (stored?.operator.password !== operatorPassword || !existing) await ensureOperator(db, 'operator', operatorPassword, '平台运维');
+  if (stored?.operator.password !== operatorPassword || !existing)
+    await ensureOperator(db, 'operator', operatorPassword, '平台运维');
   await mkdir(config.QUADMETER_DATA_DIR, { recursive: true });
   await writeFile(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
   return creds;

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -8,7 +8,15 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'quadmeter' },
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'headers.cookie', 'headers.authorization', '*.secret'],
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'headers.cookie',
+        'headers.authorization',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   });

@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
@@ -55,7 +55,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
     stack.push({ name: 'plugins', stop: () => plugins.stop() }, jobsStep);
-    const platform: Platform = { config, logger, database, db: database.db, jobs, registry: plugins.registry, pluginMounts: plugins.mounts };
+    const platform: Platform = {
+      config,
+      logger,
+      database,
+      db: database.db,
+      jobs,
+      registry: plugins.registry,
+      pluginMounts: plugins.mounts,
+    };
     const demo = options.demo === false ? undefined : await seedDemo(database.db, config);
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer) => {
@@ -63,10 +71,11 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     });
     stack.push({
       name: 'http',
-      stop: () => new Promise<void>((ok) => {
-        server.close(() => ok());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      stop: () =>
+        new Promise<void>((ok) => {
+          server.close(() => ok());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -40,7 +40,11 @@ export async function startPlugins(deps: { logger: Logger; db: Db; jobs: Jobs })
     hook: (method, path, handler) => mounts.push({ pluginId, scope: 'hooks', method, path, handler }),
     queue: (name, handler) => {
       const queue = pluginQueue(pluginId, name);
-      pending.push(deps.jobs.work(queue, (job) => handler({ id: job.id, name: queue, tenantId: job.tenantId, data: job.data })));
+      pending.push(
+        deps.jobs.work(queue, (job) =>
+          handler({ id: job.id, name: queue, tenantId: job.tenantId, data: job.data }),
+        ),
+      );
     },
     schedule: (name, cron, data) => {
       const queue = pluginQueue(pluginId, name);
@@ -49,7 +53,10 @@ export async function startPlugins(deps: { logger: Logger; db: Db; jobs: Jobs })
   });
   const core = (pluginId: string): CoreApi => ({
     async ingestReadings() {
-      throw new AppError('SERVICE_UNAVAILABLE', 'Reading ingest arrives with the metering service; no plugin of this build calls it');
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        'Reading ingest arrives with the metering service; no plugin of this build calls it',
+      );
     },
     async tenantSettings(tenantId: string) {
       const [row] = await withTenant(deps.db, tenantId, (tx) =>

@@ -58,7 +58,12 @@ export class Client {
 }
 
 /** Logs in and returns a client, for tests that act as several people. */
-export async function loggedIn(baseUrl: string, tenant: string, username: string, password: string): Promise<Client> {
+export async function loggedIn(
+  baseUrl: string,
+  tenant: string,
+  username: string,
+  password: string,
+): Promise<Client> {
   const c = new Client(baseUrl);
   await c.login(tenant, username, password);
   return c;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openDatabase, runMigrations, type Database } from '../src/db/client.ts';
+import { type Database, openDatabase, runMigrations } from '../src/db/client.ts';
 
 export interface TestDatabase {
   url: string;

@@ -45,7 +45,9 @@ describe('FrameExtractor', () => {
     if (buf[i] !== 0xaa) return { kind: 'no-frame' } as const;
     if (i + 1 >= buf.length) return { kind: 'need-more' } as const;
     const len = 2 + buf[i + 1];
-    return i + len <= buf.length ? ({ kind: 'frame', length: len } as const) : ({ kind: 'need-more' } as const);
+    return i + len <= buf.length
+      ? ({ kind: 'frame', length: len } as const)
+      : ({ kind: 'need-more' } as const);
   };
   it('splits merged chunks, keeps partial frames and skips garbage', () => {
     const x = new FrameExtractor(probe);

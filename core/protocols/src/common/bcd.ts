@@ -57,7 +57,8 @@ export function digitsToBcdLe(digits: string, len: number): Uint8Array {
 
 /** Encodes a non-negative number with `decimals` places to little-endian BCD of `len` bytes. */
 export function numberToBcdLe(value: number, len: number, decimals = 0): Uint8Array {
-  if (!Number.isFinite(value) || value < 0) fail('ENCODE_INPUT_INVALID', `${value} is not a non-negative number`);
+  if (!Number.isFinite(value) || value < 0)
+    fail('ENCODE_INPUT_INVALID', `${value} is not a non-negative number`);
   const scaled = Math.round(value * 10 ** decimals);
   return digitsToBcdLe(String(scaled), len);
 }

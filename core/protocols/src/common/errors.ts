@@ -41,6 +41,10 @@ export function fail(code: ProtocolErrorCode, message: string, offset?: number):
 /** Throws FRAME_TRUNCATED unless `bytes` holds at least `need` bytes from `from`. */
 export function need(bytes: Uint8Array, from: number, need: number, what: string): void {
   if (from + need > bytes.length) {
-    fail('FRAME_TRUNCATED', `${what}: need ${need} byte(s) at offset ${from}, frame has ${bytes.length}`, from);
+    fail(
+      'FRAME_TRUNCATED',
+      `${what}: need ${need} byte(s) at offset ${from}, frame has ${bytes.length}`,
+      from,
+    );
   }
 }

@@ -4,10 +4,7 @@
  * byte there cannot start a frame. The extractor skips garbage and preambles, keeps partial frames
  * across chunks and reports what it dropped.
  */
-export type Probe =
-  | { kind: 'frame'; length: number }
-  | { kind: 'need-more' }
-  | { kind: 'no-frame' };
+export type Probe = { kind: 'frame'; length: number } | { kind: 'need-more' } | { kind: 'no-frame' };
 
 export type ProbeFn = (buf: Uint8Array, offset: number) => Probe;
 

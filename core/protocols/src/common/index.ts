@@ -1,5 +1,5 @@
-export * from './errors.ts';
-export * from './bytes.ts';
 export * from './bcd.ts';
-export * from './extractor.ts';
+export * from './bytes.ts';
 export type * from './codec.ts';
+export * from './errors.ts';
+export * from './extractor.ts';

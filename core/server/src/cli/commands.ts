@@ -1,22 +1,26 @@
+import { eq } from 'drizzle-orm';
 import { loadConfig } from '../config.ts';
 import { openDatabase, runMigrations } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
-import { seedDemo } from '../demo.ts';
-import { createLogger } from '../logger.ts';
-import { createTenant, findTenantByCode } from '../services/tenants/tenants.ts';
-import { createUser } from '../services/identity/users.ts';
 import { roles } from '../db/schema/index.ts';
 import { withTenant } from '../db/tenant.ts';
-import { eq } from 'drizzle-orm';
-import { permissionKeys } from '../services/identity/permissions.ts';
+import { seedDemo } from '../demo.ts';
+import { createLogger } from '../logger.ts';
 import type { Actor } from '../services/identity/actor.ts';
+import { permissionKeys } from '../services/identity/permissions.ts';
+import { createUser } from '../services/identity/users.ts';
+import { createTenant, findTenantByCode } from '../services/tenants/tenants.ts';
 import { parseFlags } from './flags.ts';
 
 /** Opens the configured database (embedded when DATABASE_URL is unset), migrated, for one command. */
-async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  fn: (db: ReturnType<typeof openDatabase>, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(config.QUADMETER_DATA_DIR, logger);
+  const embedded = config.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres(config.QUADMETER_DATA_DIR, logger);
   const url = config.DATABASE_URL ?? embedded!.url;
   try {
     await runMigrations(url);
@@ -31,7 +35,15 @@ async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>, config:
   }
 }
 
-function printDemo(creds: { tenant: string; username: string; password: string; operator: { username: string; password: string } }, url?: string) {
+function printDemo(
+  creds: {
+    tenant: string;
+    username: string;
+    password: string;
+    operator: { username: string; password: string };
+  },
+  url?: string,
+) {
   const lines = [
     '',
     '  Quadmeter is running' + (url ? ` at ${url}` : ''),
@@ -60,7 +72,10 @@ export const commands = {
     const running = await startPlatform();
     if (running.demo) printDemo(running.demo, running.url);
     const { startDemoSimulators } = await import('../demo-simulators.ts');
-    const sims = running.platform.config.QUADMETER_SIMULATORS === 'on' ? await startDemoSimulators(running.platform.logger) : undefined;
+    const sims =
+      running.platform.config.QUADMETER_SIMULATORS === 'on'
+        ? await startDemoSimulators(running.platform.logger)
+        : undefined;
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
@@ -98,7 +113,12 @@ export const commands = {
     const admin = String(flags.admin ?? 'admin');
     const password = String(flags.password ?? crypto.randomUUID().slice(0, 12));
     const tenant = await withDatabase((db) =>
-      createTenant(db.db, { code, name: name.filter((n) => !n.startsWith('--')).join(' '), adminUsername: admin, adminPassword: password }),
+      createTenant(db.db, {
+        code,
+        name: name.filter((n) => !n.startsWith('--')).join(' '),
+        adminUsername: admin,
+        adminPassword: password,
+      }),
     );
     console.log(JSON.stringify({ id: tenant.id, code: tenant.code, admin, password }));
     return 0;
@@ -108,14 +128,23 @@ export const commands = {
     const [verb, ...rest] = args;
     const { flags } = parseFlags(rest);
     if (verb !== 'create' || !flags.tenant || !flags.username || !flags.password) {
-      console.error('usage: quadmeter user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]');
+      console.error(
+        'usage: quadmeter user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]',
+      );
       return 2;
     }
     const user = await withDatabase(async (db) => {
       const tenant = await findTenantByCode(db.db, String(flags.tenant));
       if (!tenant) throw new Error(`no tenant ${flags.tenant}`);
       return await withTenant(db.db, tenant.id, async (tx) => {
-        const roleIds = flags.role ? (await tx.select().from(roles).where(eq(roles.name, String(flags.role)))).map((r) => r.id) : [];
+        const roleIds = flags.role
+          ? (
+              await tx
+                .select()
+                .from(roles)
+                .where(eq(roles.name, String(flags.role)))
+            ).map((r) => r.id)
+          : [];
         if (flags.role && roleIds.length === 0) throw new Error(`no role ${flags.role}`);
         return await createUser(tx, systemActor(tenant.id), tenant.id, {
           username: String(flags.username),

@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline';
 import {
   bytesToHex,
+  type FrameProtocol,
   frameProtocols,
   hexToBytes,
   isFrameProtocol,
   loadCodec,
   ProtocolError,
-  type FrameProtocol,
 } from '@quadmeter/protocols';
 import { parseFlags } from './flags.ts';
 
@@ -20,7 +20,8 @@ type Outcome = { ok: true; [k: string]: unknown } | { ok: false; error: { code: 
 
 function failure(e: unknown): Outcome {
   if (e instanceof ProtocolError) return { ok: false, error: e.toJSON() };
-  if (e instanceof SyntaxError) return { ok: false, error: { code: 'ENCODE_INPUT_INVALID', message: e.message } };
+  if (e instanceof SyntaxError)
+    return { ok: false, error: { code: 'ENCODE_INPUT_INVALID', message: e.message } };
   return { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
 }
 

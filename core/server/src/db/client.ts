@@ -23,7 +23,11 @@ export const migrationsFolder = fileURLToPath(new URL('../../../../migrations', 
 
 export function openDatabase(url: string, max = 10): Database {
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'quadmeter' } });
-  const raw = postgres(url, { max: 2, onnotice: () => {}, connection: { application_name: 'quadmeter-raw' } });
+  const raw = postgres(url, {
+    max: 2,
+    onnotice: () => {},
+    connection: { application_name: 'quadmeter-raw' },
+  });
   const db = drizzle(client, { schema });
   return {
     db,

@@ -27,7 +27,11 @@ async function freePort(): Promise<number> {
  * `<dataDir>/pg`, created on first use and reused afterwards. As root the server runs as the
  * system user `postgres`, which must own the cluster folder and be able to enter its parents.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger, database = 'quadmeter'): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logger: Logger,
+  database = 'quadmeter',
+): Promise<EmbeddedDatabase> {
   const clusterDir = join(dataDir, 'pg');
   const isRoot = userInfo().uid === 0;
   await mkdir(dataDir, { recursive: true });
@@ -52,7 +56,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger, dat
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
     onLog: (m) => logger.trace({ pg: String(m).trim() }, 'embedded postgres'),
-    onError: (m) => logger.debug({ pg: String(m instanceof Error ? m.message : m).trim() }, 'embedded postgres'),
+    onError: (m) =>
+      logger.debug({ pg: String(m instanceof Error ? m.message : m).trim() }, 'embedded postgres'),
   });
   if (!initialised) {
     logger.info({ clusterDir }, 'creating embedded PostgreSQL cluster (first start)');

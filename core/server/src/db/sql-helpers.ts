@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 
 /** A uuid[] parameter (sent as one text value, so no driver array serialisation is involved). */
 export function uuidArray(ids: readonly string[]): SQL {

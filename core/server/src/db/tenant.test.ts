@@ -12,8 +12,22 @@ let bUser: string;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  a = (await createTenant(t.database.db, { code: 'ta', name: 'A', adminUsername: 'admin', adminPassword: 'password-a' })).id;
-  b = (await createTenant(t.database.db, { code: 'tb', name: 'B', adminUsername: 'admin', adminPassword: 'password-b' })).id;
+  a = (
+    await createTenant(t.database.db, {
+      code: 'ta',
+      name: 'A',
+      adminUsername: 'admin',
+      adminPassword: 'password-a',
+    })
+  ).id;
+  b = (
+    await createTenant(t.database.db, {
+      code: 'tb',
+      name: 'B',
+      adminUsername: 'admin',
+      adminPassword: 'password-b',
+    })
+  ).id;
   [{ id: bUser }] = await withTenant(t.database.db, b, (tx) => tx.select({ id: users.id }).from(users));
 });
 afterAll(async () => t?.drop());
@@ -32,16 +46,22 @@ describe('row-level security (database level)', () => {
   it('sees only its own rows even when it asks for the other tenant by id', async () => {
     const all = await withTenant(t.database.db, a, (tx) => tx.select().from(users));
     expect(all.map((u) => u.tenantId)).toEqual([a]);
-    const forged = await withTenant(t.database.db, a, (tx) => tx.select().from(users).where(eq(users.tenantId, b)));
+    const forged = await withTenant(t.database.db, a, (tx) =>
+      tx.select().from(users).where(eq(users.tenantId, b)),
+    );
     expect(forged).toEqual([]);
-    const byId = await withTenant(t.database.db, a, (tx) => tx.select().from(users).where(eq(users.id, bUser)));
+    const byId = await withTenant(t.database.db, a, (tx) =>
+      tx.select().from(users).where(eq(users.id, bUser)),
+    );
     expect(byId).toEqual([]);
   });
 
   it('cannot insert rows for another tenant', async () => {
     await expect(
       withTenant(t.database.db, a, (tx) =>
-        tx.insert(areas).values({ tenantId: b, id: crypto.randomUUID(), name: 'x', kind: 'company', path: [] }),
+        tx
+          .insert(areas)
+          .values({ tenantId: b, id: crypto.randomUUID(), name: 'x', kind: 'company', path: [] }),
       ),
     ).rejects.toEqual(rlsError);
   });
@@ -51,15 +71,21 @@ describe('row-level security (database level)', () => {
       tx.update(users).set({ displayName: 'hijacked' }).where(eq(users.id, bUser)).returning(),
     );
     expect(updated).toEqual([]);
-    const deleted = await withTenant(t.database.db, a, (tx) => tx.delete(users).where(eq(users.id, bUser)).returning());
+    const deleted = await withTenant(t.database.db, a, (tx) =>
+      tx.delete(users).where(eq(users.id, bUser)).returning(),
+    );
     expect(deleted).toEqual([]);
-    const [still] = await withTenant(t.database.db, b, (tx) => tx.select().from(users).where(eq(users.id, bUser)));
+    const [still] = await withTenant(t.database.db, b, (tx) =>
+      tx.select().from(users).where(eq(users.id, bUser)),
+    );
     expect(still.displayName).toBe('admin');
   });
 
   it('cannot move its own row into another tenant', async () => {
     await expect(
-      withTenant(t.database.db, a, (tx) => tx.update(users).set({ tenantId: b }).where(eq(users.tenantId, a))),
+      withTenant(t.database.db, a, (tx) =>
+        tx.update(users).set({ tenantId: b }).where(eq(users.tenantId, a)),
+      ),
     ).rejects.toEqual(rlsError);
   });
 
@@ -69,18 +95,26 @@ describe('row-level security (database level)', () => {
       return tx.select().from(users);
     });
     expect(none).toEqual([]);
-    await expect(withTenant(t.database.db, "x' or '1'='1", (tx) => tx.select().from(users))).rejects.toMatchObject({
+    await expect(
+      withTenant(t.database.db, "x' or '1'='1", (tx) => tx.select().from(users)),
+    ).rejects.toMatchObject({
       code: 'TENANT_NOT_FOUND',
     });
   });
 
   it('keeps the audit log append-only, even for the table owner', async () => {
     await withTenant(t.database.db, a, (tx) =>
-      tx.insert(auditLog).values({ tenantId: a, actorType: 'system', actorName: 't', action: 'x', targetType: 'y' }),
+      tx
+        .insert(auditLog)
+        .values({ tenantId: a, actorType: 'system', actorName: 't', action: 'x', targetType: 'y' }),
     );
     await expect(withTenant(t.database.db, a, (tx) => tx.delete(auditLog))).rejects.toBeTruthy();
-    await expect(withSystem(t.database.db, (tx) => tx.update(auditLog).set({ action: 'z' }))).rejects.toBeTruthy();
-    const [{ n }] = await withSystem(t.database.db, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(auditLog));
+    await expect(
+      withSystem(t.database.db, (tx) => tx.update(auditLog).set({ action: 'z' })),
+    ).rejects.toBeTruthy();
+    const [{ n }] = await withSystem(t.database.db, (tx) =>
+      tx.select({ n: sql<number>`count(*)::int` }).from(auditLog),
+    );
     expect(n).toBe(1);
   });
 });

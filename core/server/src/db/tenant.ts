@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

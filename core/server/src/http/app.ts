@@ -5,6 +5,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { onError } from './on-error.ts';
+import { pluginMountRoutes } from './plugin-mounts.ts';
 import { router } from './route-kit.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -16,7 +17,6 @@ import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
-import { pluginMountRoutes } from './plugin-mounts.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
 const protectedResources = {
@@ -33,7 +33,10 @@ const protectedResources = {
 function methodMatcher(routes: { method: string; path: string }[]) {
   const compiled = routes
     .filter((r) => r.method !== 'ALL')
-    .map((r) => ({ method: r.method, re: new RegExp(`^${r.path.replace(/\/:[^/]+/g, '/[^/]+').replace(/\/\*$/, '(/.*)?')}/?$`) }));
+    .map((r) => ({
+      method: r.method,
+      re: new RegExp(`^${r.path.replace(/\/:[^/]+/g, '/[^/]+').replace(/\/\*$/, '(/.*)?')}/?$`),
+    }));
   return (path: string) => [...new Set(compiled.filter((r) => r.re.test(path)).map((r) => r.method))];
 }
 
@@ -53,7 +56,11 @@ export function createApp(p: Platform) {
   app.route('/hooks', mounted.hooks);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Quadmeter API', version: '1', description: '四表合一智能抄表及计费管理系统 — platform API' },
+    info: {
+      title: 'Quadmeter API',
+      version: '1',
+      description: '四表合一智能抄表及计费管理系统 — platform API',
+    },
   });
   app.route('/api/docs', docsRoutes());
 
@@ -68,7 +75,8 @@ export function createApp(p: Platform) {
       }
       return onError(new AppError('REQ_NOT_FOUND', `No route for ${c.req.method} ${path}`), c);
     }
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
+      return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
     return serveAdmin(c);
   });
   return app;

@@ -1,7 +1,7 @@
+import { AppError, type ErrorCode, errorCatalogue } from '@quadmeter/sdk';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
-import { AppError, type ErrorCode, errorCatalogue } from '@quadmeter/sdk';
 import type { AppEnv } from './env.ts';
 
 export function zodDetails(error: ZodError) {
@@ -14,13 +14,20 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof ZodError) return new AppError('REQ_VALIDATION', undefined, zodDetails(err));
   if (err instanceof HTTPException) {
     const code: ErrorCode =
-      err.status === 413 ? 'REQ_BODY_TOO_LARGE' : err.status === 400 ? 'REQ_JSON_MALFORMED' : err.status === 401 ? 'AUTH_REQUIRED' : 'INTERNAL';
+      err.status === 413
+        ? 'REQ_BODY_TOO_LARGE'
+        : err.status === 400
+          ? 'REQ_JSON_MALFORMED'
+          : err.status === 401
+            ? 'AUTH_REQUIRED'
+            : 'INTERNAL';
     return new AppError(code);
   }
   const pg = err as { code?: string };
   if (pg && typeof pg.code === 'string') {
     if (pg.code === '23505') return new AppError('RESOURCE_CONFLICT');
-    if (pg.code === '23503') return new AppError('RESOURCE_CONFLICT', 'The resource is referenced or refers to something missing');
+    if (pg.code === '23503')
+      return new AppError('RESOURCE_CONFLICT', 'The resource is referenced or refers to something missing');
     if (pg.code === '22P02') return new AppError('REQ_VALIDATION', 'A value has the wrong format');
   }
   return new AppError('INTERNAL', undefined, undefined, { cause: err });

@@ -1,11 +1,15 @@
-import type { Context } from 'hono';
 import type { PluginRequest } from '@quadmeter/sdk';
+import type { Context } from 'hono';
 import type { Platform } from '../platform.ts';
 import type { PluginMount } from '../plugin-host.ts';
 import type { AppEnv } from './env.ts';
 import { router } from './route-kit.ts';
 
-async function toPluginRequest(c: Context<AppEnv>, mount: PluginMount, tenantId?: string): Promise<PluginRequest> {
+async function toPluginRequest(
+  c: Context<AppEnv>,
+  mount: PluginMount,
+  tenantId?: string,
+): Promise<PluginRequest> {
   const headers: Record<string, string> = {};
   c.req.raw.headers.forEach((v, k) => {
     headers[k] = v;

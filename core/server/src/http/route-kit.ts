@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { AppError } from '@quadmeter/sdk';
+import type { Context } from 'hono';
 import type { Tx } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { Platform } from '../platform.ts';
-import { type Actor, requirePermission, requireTenant } from '../services/identity/actor.ts';
 import type { RequestMeta } from '../services/audit/record.ts';
+import { type Actor, requirePermission, requireTenant } from '../services/identity/actor.ts';
 import type { AppEnv } from './env.ts';
 import { zodDetails } from './on-error.ts';
 
@@ -60,15 +60,23 @@ interface RouteSpec {
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
-type StatusOf<S extends RouteSpec> = S extends { status: infer N extends number } ? N : S['method'] extends 'post' ? 201 : 200;
+type StatusOf<S extends RouteSpec> = S extends { status: infer N extends number }
+  ? N
+  : S['method'] extends 'post'
+    ? 201
+    : 200;
 
 /** The createRoute shape a spec stands for, so handlers get typed `c.req.valid(...)` and responses. */
 type Built<S extends RouteSpec> = {
   method: S['method'];
   path: S['path'];
-  request: Flatten<(S extends { body: infer B extends z.ZodType } ? { body: { content: { 'application/json': { schema: B } }; required: true } } : {}) &
-    (S extends { query: infer Q extends z.ZodObject } ? { query: Q } : {}) &
-    (S extends { params: infer P extends z.ZodObject } ? { params: P } : {})>;
+  request: Flatten<
+    (S extends { body: infer B extends z.ZodType }
+      ? { body: { content: { 'application/json': { schema: B } }; required: true } }
+      : {}) &
+      (S extends { query: infer Q extends z.ZodObject } ? { query: Q } : {}) &
+      (S extends { params: infer P extends z.ZodObject } ? { params: P } : {})
+  >;
   responses: {
     [K in StatusOf<S>]: S extends { response: infer R extends z.ZodType }
       ? { description: string; content: { 'application/json': { schema: R } } }

@@ -23,13 +23,19 @@ const types: Record<string, string> = {
 /** Serves the built admin; unknown paths fall back to index.html for the client-side router. */
 export async function serveAdmin(c: Context<AppEnv>) {
   if (!existsSync(join(adminDist, 'index.html'))) {
-    return c.text('The admin is not built yet: run `npm run build:admin` (npm start does this for you).', 503);
+    return c.text(
+      'The admin is not built yet: run `npm run build:admin` (npm start does this for you).',
+      503,
+    );
   }
   const rel = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.[/\\])+/, '');
   const file = join(adminDist, rel);
   if (file.startsWith(adminDist) && extname(file) && existsSync(file)) {
     const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    return c.body(await readFile(file), 200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
+    return c.body(await readFile(file), 200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'cache-control': cache,
+    });
   }
   return c.html(await readFile(join(adminDist, 'index.html'), 'utf8'), 200, { 'cache-control': 'no-cache' });
 }

@@ -16,7 +16,8 @@ afterAll(async () => {
 
 describe('jobs', () => {
   it('runs pg-boss in its own schema', async () => {
-    const rows = await t.database.sql`select schema_name from information_schema.schemata where schema_name = 'pgboss'`;
+    const rows = await t.database
+      .sql`select schema_name from information_schema.schemata where schema_name = 'pgboss'`;
     expect(rows.length).toBe(1);
     await jobs.ping();
   });

@@ -10,10 +10,19 @@ export interface TenantJob<T = Record<string, unknown>> {
 export interface Jobs {
   readonly boss: PgBoss;
   ensureQueue(name: string): Promise<void>;
-  send<T extends object>(queue: string, tenantId: string, data: T, options?: { singletonKey?: string; startAfter?: number }): Promise<string | null>;
+  send<T extends object>(
+    queue: string,
+    tenantId: string,
+    data: T,
+    options?: { singletonKey?: string; startAfter?: number },
+  ): Promise<string | null>;
   /** batch enqueue (one statement) for fan-out */
   insert<T extends object>(queue: string, tenantId: string, items: T[]): Promise<void>;
-  work<T extends object>(queue: string, handler: (job: TenantJob<T> & { id: string }) => Promise<void>, options?: { batchSize?: number; pollingIntervalSeconds?: number }): Promise<void>;
+  work<T extends object>(
+    queue: string,
+    handler: (job: TenantJob<T> & { id: string }) => Promise<void>,
+    options?: { batchSize?: number; pollingIntervalSeconds?: number },
+  ): Promise<void>;
   ping(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -21,15 +30,21 @@ export interface Jobs {
 export const JOBS_SCHEMA = 'pgboss';
 
 export async function startJobs(url: string, logger: Logger): Promise<Jobs> {
-  const boss = new PgBoss({ connectionString: url, schema: JOBS_SCHEMA, max: 5, application_name: 'quadmeter-jobs' });
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: JOBS_SCHEMA,
+    max: 5,
+    application_name: 'quadmeter-jobs',
+  });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
   const known = new Set<string>();
   const ensureQueue = async (name: string) => {
     if (known.has(name)) return;
-    if (!(await boss.getQueue(name))) await boss.createQueue(name).catch(async (e) => {
-      if (!(await boss.getQueue(name))) throw e;
-    });
+    if (!(await boss.getQueue(name)))
+      await boss.createQueue(name).catch(async (e) => {
+        if (!(await boss.getQueue(name))) throw e;
+      });
     known.add(name);
   };
   return {
@@ -41,7 +56,10 @@ export async function startJobs(url: string, logger: Logger): Promise<Jobs> {
     },
     async insert(queue, tenantId, items) {
       await ensureQueue(queue);
-      await boss.insert(queue, items.map((data) => ({ data: { tenantId, data } })));
+      await boss.insert(
+        queue,
+        items.map((data) => ({ data: { tenantId, data } })),
+      );
     },
     async work(queue, handler, options) {
       await ensureQueue(queue);

@@ -12,7 +12,9 @@ export const areaKinds = ['company', 'branch', 'community', 'campus', 'building'
 export const areas = pgTable(
   'areas',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     parentId: uuid('parent_id'),
     name: text('name').notNull(),
@@ -38,7 +40,9 @@ export const userAreas = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.userId, t.areaId] }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.tenantId, t.areaId], foreignColumns: [areas.tenantId, areas.id] }),
   ],
 );

@@ -6,23 +6,32 @@ import { tenants } from './platform.ts';
 export const users = pgTable(
   'users',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
     locale: text('locale').notNull().default('zh-CN'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), unique('users_username_uq').on(t.tenantId, t.username)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('users_username_uq').on(t.tenantId, t.username),
+  ],
 );
 
 export const roles = pgTable(
   'roles',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -42,7 +51,9 @@ export const userRoles = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.userId, t.roleId] }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] }),
   ],
 );
@@ -50,7 +61,9 @@ export const userRoles = pgTable(
 export const apiTokens = pgTable(
   'api_tokens',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     name: text('name').notNull(),
     prefix: text('prefix').notNull(),
@@ -64,6 +77,8 @@ export const apiTokens = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete(
+      'cascade',
+    ),
   ],
 );

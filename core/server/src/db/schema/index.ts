@@ -1,5 +1,5 @@
-export * from './platform.ts';
-export * from './identity.ts';
 export * from './areas.ts';
 export * from './audit.ts';
+export * from './identity.ts';
+export * from './platform.ts';
 export * from './plugins.ts';

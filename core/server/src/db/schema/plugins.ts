@@ -5,7 +5,9 @@ import { tenants } from './platform.ts';
 export const pluginSettings = pgTable(
   'plugin_settings',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     pluginId: text('plugin_id').notNull(),
     enabled: boolean('enabled').notNull().default(false),
     settings: jsonb('settings').notNull().default({}),

@@ -1,6 +1,6 @@
+import { AppError } from '@quadmeter/sdk';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { AppError } from '@quadmeter/sdk';
 import type { Platform } from '../../platform.ts';
 import { resolveApiToken } from '../../services/identity/api-tokens.ts';
 import { resolveSession } from '../../services/identity/sessions.ts';

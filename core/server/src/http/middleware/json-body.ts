@@ -1,6 +1,6 @@
+import { AppError } from '@quadmeter/sdk';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '@quadmeter/sdk';
 import type { AppEnv } from '../env.ts';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -16,7 +16,8 @@ export function jsonBody(limitKb: number): MiddlewareHandler<AppEnv>[] {
   const parse: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!WITH_BODY.has(c.req.method)) return await next();
     const length = c.req.header('content-length');
-    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    const hasBody =
+      (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     if (!hasBody) return await next();
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/json\b/i.test(type)) throw new AppError('REQ_UNSUPPORTED_MEDIA');

@@ -18,8 +18,15 @@ const Area = z
 export function areaRoutes(p: Platform) {
   const r = router();
   r.openapi(
-    jsonRoute({ method: 'get', path: '/', tag: 'areas', summary: 'Areas within your scope', response: z.object({ items: z.array(Area) }) }),
-    async (c) => c.json({ items: await inTenant(p, c, 'areas.read', (tx, { actor }) => listAreas(tx, actor)) }, 200),
+    jsonRoute({
+      method: 'get',
+      path: '/',
+      tag: 'areas',
+      summary: 'Areas within your scope',
+      response: z.object({ items: z.array(Area) }),
+    }),
+    async (c) =>
+      c.json({ items: await inTenant(p, c, 'areas.read', (tx, { actor }) => listAreas(tx, actor)) }, 200),
   );
   r.openapi(
     jsonRoute({
@@ -28,14 +35,25 @@ export function areaRoutes(p: Platform) {
       tag: 'areas',
       summary: 'Add an area',
       body: z
-        .object({ parentId: z.uuid().nullable(), name: z.string().min(1).max(100), kind: z.enum(areaKinds), sort: z.number().int().optional() })
+        .object({
+          parentId: z.uuid().nullable(),
+          name: z.string().min(1).max(100),
+          kind: z.enum(areaKinds),
+          sort: z.number().int().optional(),
+        })
         .strict(),
       response: Area,
     }),
     async (c) => {
       const area = await inTenant(p, c, 'areas.manage', async (tx, { actor, tenantId, meta }) => {
         const row = areaDto(await createArea(tx, actor, tenantId, c.req.valid('json')));
-        await recordAudit(tx, tenantId, meta, { action: 'areas.create', targetType: 'area', targetId: row.id, areaPath: row.path, after: row });
+        await recordAudit(tx, tenantId, meta, {
+          action: 'areas.create',
+          targetType: 'area',
+          targetId: row.id,
+          areaPath: row.path,
+          after: row,
+        });
         return row;
       });
       return c.json(area, 201);
@@ -75,12 +93,28 @@ export function areaRoutes(p: Platform) {
       return c.json(area, 200);
     },
   );
-  r.openapi(jsonRoute({ method: 'delete', path: '/{id}', tag: 'areas', summary: 'Delete an empty area', params: IdParam, status: 204 }), async (c) => {
-    await inTenant(p, c, 'areas.manage', async (tx, { actor, tenantId, meta }) => {
-      const before = await deleteArea(tx, actor, c.req.valid('param').id);
-      await recordAudit(tx, tenantId, meta, { action: 'areas.delete', targetType: 'area', targetId: before.id, areaPath: before.path, before: areaDto(before) });
-    });
-    return c.body(null, 204);
-  });
+  r.openapi(
+    jsonRoute({
+      method: 'delete',
+      path: '/{id}',
+      tag: 'areas',
+      summary: 'Delete an empty area',
+      params: IdParam,
+      status: 204,
+    }),
+    async (c) => {
+      await inTenant(p, c, 'areas.manage', async (tx, { actor, tenantId, meta }) => {
+        const before = await deleteArea(tx, actor, c.req.valid('param').id);
+        await recordAudit(tx, tenantId, meta, {
+          action: 'areas.delete',
+          targetType: 'area',
+          targetId: before.id,
+          areaPath: before.path,
+          before: areaDto(before),
+        });
+      });
+      return c.body(null, 204);
+    },
+  );
   return r;
 }

@@ -35,14 +35,22 @@ export function auditRoutes(p: Platform) {
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
       }),
-      response: z.object({ items: z.array(Entry), total: z.number(), page: z.number(), pageSize: z.number() }),
+      response: z.object({
+        items: z.array(Entry),
+        total: z.number(),
+        page: z.number(),
+        pageSize: z.number(),
+      }),
     }),
     async (c) => {
       const actor = c.get('actor');
       requirePermission(actor, 'audit.read');
       const tenantId = actor.tenantId ?? (actor.kind === 'operator' ? PLATFORM_TENANT_ID : null);
       if (!tenantId) return c.json({ items: [], total: 0, page: 1, pageSize: 20 }, 200);
-      return c.json(await withTenant(p.db, tenantId, (tx) => listAudit(tx, actor, c.req.valid('query'))), 200);
+      return c.json(
+        await withTenant(p.db, tenantId, (tx) => listAudit(tx, actor, c.req.valid('query'))),
+        200,
+      );
     },
   );
   return r;

@@ -1,19 +1,23 @@
 import { eq } from 'drizzle-orm';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { tenants } from '../../db/schema/index.ts';
-import { withSystem } from '../../db/tenant.ts';
+import { PLATFORM_TENANT_ID, tenants } from '../../db/schema/index.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
+import { recordAudit } from '../../services/audit/record.ts';
 import type { Actor } from '../../services/identity/actor.ts';
 import { login, logout, switchTenant } from '../../services/identity/sessions.ts';
-import { recordAudit } from '../../services/audit/record.ts';
-import { PLATFORM_TENANT_ID } from '../../db/schema/index.ts';
-import { withTenant } from '../../db/tenant.ts';
 import { authenticate, SESSION_COOKIE } from '../middleware/authenticate.ts';
 import { jsonRoute, requestMeta, router, z } from '../route-kit.ts';
 
 const SessionSchema = z
   .object({
-    user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), locale: z.string(), isOperator: z.boolean() }),
+    user: z.object({
+      id: z.string(),
+      username: z.string(),
+      displayName: z.string(),
+      locale: z.string(),
+      isOperator: z.boolean(),
+    }),
     tenant: z.object({ id: z.string(), code: z.string(), name: z.string() }).nullable(),
     permissions: z.array(z.string()),
     areaScope: z.array(z.string()).nullable(),
@@ -51,39 +55,64 @@ export function authRoutes(p: Platform) {
     .strict()
     .openapi('LoginInput');
 
-  r.openapi(jsonRoute({ method: 'post', path: '/login', tag: 'auth', summary: 'Log in', body: Login, response: SessionSchema, status: 200 }), async (c) => {
-    const input = c.req.valid('json');
-    const grant = await login(p.db, input, {
-      ip: c.get('ip'),
-      userAgent: c.req.header('user-agent') ?? '',
-      hours: p.config.QUADMETER_SESSION_HOURS,
-    });
-    setCookie(c, SESSION_COOKIE, grant.token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      path: '/',
-      secure: c.req.url.startsWith('https:'),
-      maxAge: p.config.QUADMETER_SESSION_HOURS * 3600,
-    });
-    const tenantId = grant.actor.tenantId ?? PLATFORM_TENANT_ID;
-    c.set('actor', grant.actor);
-    await withTenant(p.db, tenantId, (tx) =>
-      recordAudit(tx, tenantId, requestMeta(c), { action: 'auth.login', targetType: grant.actor.kind, targetId: grant.actor.id }),
-    );
-    return c.json(await sessionBody(p, grant.actor), 200);
-  });
+  r.openapi(
+    jsonRoute({
+      method: 'post',
+      path: '/login',
+      tag: 'auth',
+      summary: 'Log in',
+      body: Login,
+      response: SessionSchema,
+      status: 200,
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const grant = await login(p.db, input, {
+        ip: c.get('ip'),
+        userAgent: c.req.header('user-agent') ?? '',
+        hours: p.config.QUADMETER_SESSION_HOURS,
+      });
+      setCookie(c, SESSION_COOKIE, grant.token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/',
+        secure: c.req.url.startsWith('https:'),
+        maxAge: p.config.QUADMETER_SESSION_HOURS * 3600,
+      });
+      const tenantId = grant.actor.tenantId ?? PLATFORM_TENANT_ID;
+      c.set('actor', grant.actor);
+      await withTenant(p.db, tenantId, (tx) =>
+        recordAudit(tx, tenantId, requestMeta(c), {
+          action: 'auth.login',
+          targetType: grant.actor.kind,
+          targetId: grant.actor.id,
+        }),
+      );
+      return c.json(await sessionBody(p, grant.actor), 200);
+    },
+  );
 
   r.use('/logout', authenticate(p));
-  r.openapi(jsonRoute({ method: 'post', path: '/logout', tag: 'auth', summary: 'Log out', status: 204 }), async (c) => {
-    const actor = c.get('actor');
-    if (actor.sessionId) await logout(p.db, actor.sessionId);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.body(null, 204);
-  });
+  r.openapi(
+    jsonRoute({ method: 'post', path: '/logout', tag: 'auth', summary: 'Log out', status: 204 }),
+    async (c) => {
+      const actor = c.get('actor');
+      if (actor.sessionId) await logout(p.db, actor.sessionId);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    },
+  );
 
   r.use('/me', authenticate(p));
-  r.openapi(jsonRoute({ method: 'get', path: '/me', tag: 'auth', summary: 'The current session', response: SessionSchema }), async (c) =>
-    c.json(await sessionBody(p, c.get('actor')), 200),
+  r.openapi(
+    jsonRoute({
+      method: 'get',
+      path: '/me',
+      tag: 'auth',
+      summary: 'The current session',
+      response: SessionSchema,
+    }),
+    async (c) => c.json(await sessionBody(p, c.get('actor')), 200),
   );
 
   r.use('/switch-tenant', authenticate(p));

@@ -21,7 +21,12 @@ const PluginItem = z
   })
   .openapi('Plugin');
 
-const PluginIdParam = z.object({ id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)+$/).openapi({ param: { name: 'id', in: 'path' } }) });
+const PluginIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)+$/)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export function pluginRoutes(p: Platform) {
   const r = router();
@@ -45,7 +50,13 @@ export function pluginRoutes(p: Platform) {
   }
 
   r.openapi(
-    jsonRoute({ method: 'get', path: '/', tag: 'plugins', summary: 'Installed plugins with health and this tenant’s choices', response: z.object({ items: z.array(PluginItem) }) }),
+    jsonRoute({
+      method: 'get',
+      path: '/',
+      tag: 'plugins',
+      summary: 'Installed plugins with health and this tenant’s choices',
+      response: z.object({ items: z.array(PluginItem) }),
+    }),
     async (c) => {
       const chosen = await inTenant(p, c, 'plugins.read', (tx) => tenantPluginSettings(tx));
       const items = await Promise.all(p.registry.list().map((s) => item(s.id, chosen.get(s.id))));
@@ -59,7 +70,9 @@ export function pluginRoutes(p: Platform) {
       tag: 'plugins',
       summary: 'Enable or disable a plugin for this tenant and save its settings',
       params: PluginIdParam,
-      body: z.object({ enabled: z.boolean(), settings: z.record(z.string(), z.unknown()).default({}) }).strict(),
+      body: z
+        .object({ enabled: z.boolean(), settings: z.record(z.string(), z.unknown()).default({}) })
+        .strict(),
       response: PluginItem,
     }),
     async (c) => {

@@ -1,18 +1,30 @@
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
-import { createRole, deleteRole, listRoles, roleDto, updateRole } from '../../services/identity/roles.ts';
 import { permissionCatalogue } from '../../services/identity/permissions.ts';
+import { createRole, deleteRole, listRoles, roleDto, updateRole } from '../../services/identity/roles.ts';
 import { IdParam, inTenant, jsonRoute, router, z } from '../route-kit.ts';
 
 const Role = z
-  .object({ id: z.string(), name: z.string(), description: z.string(), permissions: z.array(z.string()), builtin: z.boolean() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    permissions: z.array(z.string()),
+    builtin: z.boolean(),
+  })
   .openapi('Role');
 const permissions = z.array(z.string().max(64)).max(200);
 
 export function roleRoutes(p: Platform) {
   const r = router();
   r.openapi(
-    jsonRoute({ method: 'get', path: '/', tag: 'roles', summary: 'List roles', response: z.object({ items: z.array(Role), total: z.number() }) }),
+    jsonRoute({
+      method: 'get',
+      path: '/',
+      tag: 'roles',
+      summary: 'List roles',
+      response: z.object({ items: z.array(Role), total: z.number() }),
+    }),
     async (c) => c.json(await inTenant(p, c, 'roles.read', (tx) => listRoles(tx)), 200),
   );
   r.openapi(
@@ -21,13 +33,20 @@ export function roleRoutes(p: Platform) {
       path: '/',
       tag: 'roles',
       summary: 'Create a role',
-      body: z.object({ name: z.string().min(1).max(64), description: z.string().max(200).optional(), permissions }).strict(),
+      body: z
+        .object({ name: z.string().min(1).max(64), description: z.string().max(200).optional(), permissions })
+        .strict(),
       response: Role,
     }),
     async (c) => {
       const role = await inTenant(p, c, 'roles.manage', async (tx, { actor, tenantId, meta }) => {
         const row = roleDto(await createRole(tx, actor, tenantId, c.req.valid('json')));
-        await recordAudit(tx, tenantId, meta, { action: 'roles.create', targetType: 'role', targetId: row.id, after: row });
+        await recordAudit(tx, tenantId, meta, {
+          action: 'roles.create',
+          targetType: 'role',
+          targetId: row.id,
+          after: row,
+        });
         return row;
       });
       return c.json(role, 201);
@@ -41,7 +60,11 @@ export function roleRoutes(p: Platform) {
       summary: 'Change a role',
       params: IdParam,
       body: z
-        .object({ name: z.string().min(1).max(64).optional(), description: z.string().max(200).optional(), permissions: permissions.optional() })
+        .object({
+          name: z.string().min(1).max(64).optional(),
+          description: z.string().max(200).optional(),
+          permissions: permissions.optional(),
+        })
         .strict(),
       response: Role,
     }),
@@ -60,13 +83,28 @@ export function roleRoutes(p: Platform) {
       return c.json(role, 200);
     },
   );
-  r.openapi(jsonRoute({ method: 'delete', path: '/{id}', tag: 'roles', summary: 'Delete a role', params: IdParam, status: 204 }), async (c) => {
-    await inTenant(p, c, 'roles.manage', async (tx, { tenantId, meta }) => {
-      const before = await deleteRole(tx, c.req.valid('param').id);
-      await recordAudit(tx, tenantId, meta, { action: 'roles.delete', targetType: 'role', targetId: before.id, before: roleDto(before) });
-    });
-    return c.body(null, 204);
-  });
+  r.openapi(
+    jsonRoute({
+      method: 'delete',
+      path: '/{id}',
+      tag: 'roles',
+      summary: 'Delete a role',
+      params: IdParam,
+      status: 204,
+    }),
+    async (c) => {
+      await inTenant(p, c, 'roles.manage', async (tx, { tenantId, meta }) => {
+        const before = await deleteRole(tx, c.req.valid('param').id);
+        await recordAudit(tx, tenantId, meta, {
+          action: 'roles.delete',
+          targetType: 'role',
+          targetId: before.id,
+          before: roleDto(before),
+        });
+      });
+      return c.body(null, 204);
+    },
+  );
   return r;
 }
 
@@ -81,7 +119,13 @@ export function permissionRoutes() {
     })
     .openapi('Permission');
   r.openapi(
-    jsonRoute({ method: 'get', path: '/', tag: 'roles', summary: 'The permission catalogue', response: z.object({ items: z.array(Permission) }) }),
+    jsonRoute({
+      method: 'get',
+      path: '/',
+      tag: 'roles',
+      summary: 'The permission catalogue',
+      response: z.object({ items: z.array(Permission) }),
+    }),
     (c) => c.json({ items: [...permissionCatalogue] }, 200),
   );
   return r;

@@ -8,22 +8,47 @@ import { createTenant, listTenants, tenantDto, updateTenant } from '../../servic
 import { IdParam, jsonRoute, requestMeta, router, z } from '../route-kit.ts';
 
 const Tenant = z
-  .object({ id: z.string(), code: z.string(), name: z.string(), status: z.enum(['active', 'suspended']), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    code: z.string(),
+    name: z.string(),
+    status: z.enum(['active', 'suspended']),
+    createdAt: z.string(),
+  })
   .openapi('Tenant');
 
 export function tenantRoutes(p: Platform) {
   const r = router();
   r.use('*', async (c, next) => {
-    if (!c.get('actor').permissions.has(OPERATOR_PERMISSION)) throw new AppError('AUTH_FORBIDDEN', 'Platform operators only');
+    if (!c.get('actor').permissions.has(OPERATOR_PERMISSION))
+      throw new AppError('AUTH_FORBIDDEN', 'Platform operators only');
     await next();
   });
-  const audit = (c: Parameters<typeof requestMeta>[0], action: string, targetId: string, before: unknown, after: unknown) =>
+  const audit = (
+    c: Parameters<typeof requestMeta>[0],
+    action: string,
+    targetId: string,
+    before: unknown,
+    after: unknown,
+  ) =>
     withTenant(p.db, PLATFORM_TENANT_ID, (tx) =>
-      recordAudit(tx, PLATFORM_TENANT_ID, requestMeta(c), { action, targetType: 'tenant', targetId, before, after }),
+      recordAudit(tx, PLATFORM_TENANT_ID, requestMeta(c), {
+        action,
+        targetType: 'tenant',
+        targetId,
+        before,
+        after,
+      }),
     );
 
   r.openapi(
-    jsonRoute({ method: 'get', path: '/', tag: 'tenants', summary: 'List tenants', response: z.object({ items: z.array(Tenant), total: z.number() }) }),
+    jsonRoute({
+      method: 'get',
+      path: '/',
+      tag: 'tenants',
+      summary: 'List tenants',
+      response: z.object({ items: z.array(Tenant), total: z.number() }),
+    }),
     async (c) => c.json(await listTenants(p.db), 200),
   );
   r.openapi(
@@ -55,7 +80,12 @@ export function tenantRoutes(p: Platform) {
       tag: 'tenants',
       summary: 'Rename, suspend or activate a tenant',
       params: IdParam,
-      body: z.object({ name: z.string().min(1).max(100).optional(), status: z.enum(['active', 'suspended']).optional() }).strict(),
+      body: z
+        .object({
+          name: z.string().min(1).max(100).optional(),
+          status: z.enum(['active', 'suspended']).optional(),
+        })
+        .strict(),
       response: Tenant,
     }),
     async (c) => {

@@ -1,7 +1,14 @@
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { revokeUserSessions } from '../../services/identity/sessions.ts';
-import { createUser, deleteUser, getUser, listUsers, updateUser, userAreaPath } from '../../services/identity/users.ts';
+import {
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  updateUser,
+  userAreaPath,
+} from '../../services/identity/users.ts';
 import { IdParam, inTenant, jsonRoute, PageQuery, router, z } from '../route-kit.ts';
 
 const User = z
@@ -32,10 +39,26 @@ export function userRoutes(p: Platform) {
       query: PageQuery.extend({ q: z.string().max(64).optional() }),
       response: z.object({ items: z.array(User), total: z.number(), page: z.number(), pageSize: z.number() }),
     }),
-    async (c) => c.json(await inTenant(p, c, 'users.read', (tx, { actor }) => listUsers(tx, actor, c.req.valid('query'))), 200),
+    async (c) =>
+      c.json(
+        await inTenant(p, c, 'users.read', (tx, { actor }) => listUsers(tx, actor, c.req.valid('query'))),
+        200,
+      ),
   );
-  r.openapi(jsonRoute({ method: 'get', path: '/{id}', tag: 'users', summary: 'One user', params: IdParam, response: User }), async (c) =>
-    c.json(await inTenant(p, c, 'users.read', (tx, { actor }) => getUser(tx, actor, c.req.valid('param').id)), 200),
+  r.openapi(
+    jsonRoute({
+      method: 'get',
+      path: '/{id}',
+      tag: 'users',
+      summary: 'One user',
+      params: IdParam,
+      response: User,
+    }),
+    async (c) =>
+      c.json(
+        await inTenant(p, c, 'users.read', (tx, { actor }) => getUser(tx, actor, c.req.valid('param').id)),
+        200,
+      ),
   );
   r.openapi(
     jsonRoute({
@@ -92,37 +115,53 @@ export function userRoutes(p: Platform) {
     async (c) => {
       const id = c.req.valid('param').id;
       const patch = c.req.valid('json');
-      const { after, tenantId } = await inTenant(p, c, 'users.manage', async (tx, { actor, tenantId, meta }) => {
-        const { before, after } = await updateUser(tx, actor, tenantId, id, patch);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'users.update',
-          targetType: 'user',
-          targetId: id,
-          areaPath: await userAreaPath(tx, after.areaIds),
-          before,
-          after: { ...after, passwordChanged: patch.password !== undefined },
-        });
-        return { after, tenantId };
-      });
-      if (patch.password !== undefined || patch.status === 'disabled') await revokeUserSessions(p.db, tenantId, id);
+      const { after, tenantId } = await inTenant(
+        p,
+        c,
+        'users.manage',
+        async (tx, { actor, tenantId, meta }) => {
+          const { before, after } = await updateUser(tx, actor, tenantId, id, patch);
+          await recordAudit(tx, tenantId, meta, {
+            action: 'users.update',
+            targetType: 'user',
+            targetId: id,
+            areaPath: await userAreaPath(tx, after.areaIds),
+            before,
+            after: { ...after, passwordChanged: patch.password !== undefined },
+          });
+          return { after, tenantId };
+        },
+      );
+      if (patch.password !== undefined || patch.status === 'disabled')
+        await revokeUserSessions(p.db, tenantId, id);
       return c.json(after, 200);
     },
   );
-  r.openapi(jsonRoute({ method: 'delete', path: '/{id}', tag: 'users', summary: 'Delete a user', params: IdParam, status: 204 }), async (c) => {
-    const id = c.req.valid('param').id;
-    const tenantId = await inTenant(p, c, 'users.manage', async (tx, { actor, tenantId, meta }) => {
-      const before = await deleteUser(tx, actor, id);
-      await recordAudit(tx, tenantId, meta, {
-        action: 'users.delete',
-        targetType: 'user',
-        targetId: id,
-        areaPath: await userAreaPath(tx, before.areaIds),
-        before,
+  r.openapi(
+    jsonRoute({
+      method: 'delete',
+      path: '/{id}',
+      tag: 'users',
+      summary: 'Delete a user',
+      params: IdParam,
+      status: 204,
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const tenantId = await inTenant(p, c, 'users.manage', async (tx, { actor, tenantId, meta }) => {
+        const before = await deleteUser(tx, actor, id);
+        await recordAudit(tx, tenantId, meta, {
+          action: 'users.delete',
+          targetType: 'user',
+          targetId: id,
+          areaPath: await userAreaPath(tx, before.areaIds),
+          before,
+        });
+        return tenantId;
       });
-      return tenantId;
-    });
-    await revokeUserSessions(p.db, tenantId, id);
-    return c.body(null, 204);
-  });
+      await revokeUserSessions(p.db, tenantId, id);
+      return c.body(null, 204);
+    },
+  );
   return r;
 }

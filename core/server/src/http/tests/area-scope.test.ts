@@ -21,7 +21,15 @@ beforeAll(async () => {
     name: '楼栋管理员',
     permissions: ['areas.read', 'areas.manage', 'users.read', 'users.manage', 'audit.read', 'roles.read'],
   });
-  outsider = (await admin.post('/api/v1/users', { username: 'west', displayName: 'West', password: 'west-password', roleIds: [role.body.id], areaIds: [otherBuilding.id] })).body.id;
+  outsider = (
+    await admin.post('/api/v1/users', {
+      username: 'west',
+      displayName: 'West',
+      password: 'west-password',
+      roleIds: [role.body.id],
+      areaIds: [otherBuilding.id],
+    })
+  ).body.id;
   const made = await admin.post('/api/v1/users', {
     username: 'keeper',
     displayName: '楼管',
@@ -45,12 +53,23 @@ describe('area scope', () => {
     const r1 = await scoped.patch(`/api/v1/areas/${otherBuilding.id}`, { name: 'x' });
     expect(r1.status).toBe(404);
     expect(r1.body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    expect((await scoped.delete(`/api/v1/areas/${otherBuilding.id}`)).body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    expect((await scoped.post('/api/v1/areas', { parentId: otherBuilding.id, name: 'x', kind: 'unit' })).body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    expect((await scoped.post('/api/v1/areas', { parentId: null, name: 'x', kind: 'company' })).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await scoped.delete(`/api/v1/areas/${otherBuilding.id}`)).body.error.code).toBe(
+      'AREA_OUT_OF_SCOPE',
+    );
+    expect(
+      (await scoped.post('/api/v1/areas', { parentId: otherBuilding.id, name: 'x', kind: 'unit' })).body.error
+        .code,
+    ).toBe('AREA_OUT_OF_SCOPE');
+    expect(
+      (await scoped.post('/api/v1/areas', { parentId: null, name: 'x', kind: 'company' })).body.error.code,
+    ).toBe('AUTH_FORBIDDEN');
     const unit = (await scoped.get('/api/v1/areas')).body.items.find((a: Area) => a.name === '1单元');
-    expect((await scoped.patch(`/api/v1/areas/${unit.id}`, { parentId: otherBuilding.id })).body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    expect((await scoped.patch(`/api/v1/areas/${building.id}`, { parentId: otherBuilding.id })).status).toBe(404);
+    expect(
+      (await scoped.patch(`/api/v1/areas/${unit.id}`, { parentId: otherBuilding.id })).body.error.code,
+    ).toBe('AREA_OUT_OF_SCOPE');
+    expect((await scoped.patch(`/api/v1/areas/${building.id}`, { parentId: otherBuilding.id })).status).toBe(
+      404,
+    );
     const after: Area[] = (await admin.get('/api/v1/areas')).body.items;
     expect(after.find((a) => a.id === otherBuilding.id)!.name).toBe('3号楼');
   });
@@ -60,9 +79,14 @@ describe('area scope', () => {
     expect(room.status).toBe(201);
     expect(room.body.path).toEqual([...building.path, room.body.id]);
     const unit1 = (await scoped.get('/api/v1/areas')).body.items.find((a: Area) => a.name === '1单元');
-    const moved = await scoped.patch(`/api/v1/areas/${room.body.id}`, { parentId: unit1.id, name: '2单元(改)' });
+    const moved = await scoped.patch(`/api/v1/areas/${room.body.id}`, {
+      parentId: unit1.id,
+      name: '2单元(改)',
+    });
     expect(moved.body.path).toEqual([...unit1.path, room.body.id]);
-    expect((await scoped.patch(`/api/v1/areas/${unit1.id}`, { parentId: room.body.id })).body.error.code).toBe('AREA_CYCLE');
+    expect(
+      (await scoped.patch(`/api/v1/areas/${unit1.id}`, { parentId: room.body.id })).body.error.code,
+    ).toBe('AREA_CYCLE');
     expect((await scoped.delete(`/api/v1/areas/${unit1.id}`)).body.error.code).toBe('AREA_NOT_EMPTY');
     expect((await scoped.delete(`/api/v1/areas/${room.body.id}`)).status).toBe(204);
   });
@@ -73,14 +97,40 @@ describe('area scope', () => {
     expect((await scoped.get(`/api/v1/users/${outsider}`)).status).toBe(404);
     expect((await scoped.patch(`/api/v1/users/${outsider}`, { displayName: 'x' })).status).toBe(404);
     expect((await scoped.delete(`/api/v1/users/${outsider}`)).status).toBe(404);
-    const whole = await scoped.post('/api/v1/users', { username: 'boss2', displayName: 'B', password: 'boss2-password', roleIds: [], areaIds: [] });
+    const whole = await scoped.post('/api/v1/users', {
+      username: 'boss2',
+      displayName: 'B',
+      password: 'boss2-password',
+      roleIds: [],
+      areaIds: [],
+    });
     expect(whole.body.error.code).toBe('AUTH_FORBIDDEN');
-    const outside = await scoped.post('/api/v1/users', { username: 'boss3', displayName: 'B', password: 'boss3-password', roleIds: [], areaIds: [otherBuilding.id] });
+    const outside = await scoped.post('/api/v1/users', {
+      username: 'boss3',
+      displayName: 'B',
+      password: 'boss3-password',
+      roleIds: [],
+      areaIds: [otherBuilding.id],
+    });
     expect(outside.body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    const adminRole = (await scoped.get('/api/v1/roles')).body.items.find((r: { builtin: boolean; permissions: string[] }) => r.permissions.includes('payments.refund'));
-    const escalate = await scoped.post('/api/v1/users', { username: 'boss4', displayName: 'B', password: 'boss4-password', roleIds: [adminRole.id], areaIds: [building.id] });
+    const adminRole = (await scoped.get('/api/v1/roles')).body.items.find(
+      (r: { builtin: boolean; permissions: string[] }) => r.permissions.includes('payments.refund'),
+    );
+    const escalate = await scoped.post('/api/v1/users', {
+      username: 'boss4',
+      displayName: 'B',
+      password: 'boss4-password',
+      roleIds: [adminRole.id],
+      areaIds: [building.id],
+    });
     expect(escalate.body.error.code).toBe('AUTH_FORBIDDEN');
-    const ok = await scoped.post('/api/v1/users', { username: 'helper', displayName: 'H', password: 'helper-password', roleIds: [], areaIds: [building.id] });
+    const ok = await scoped.post('/api/v1/users', {
+      username: 'helper',
+      displayName: 'H',
+      password: 'helper-password',
+      roleIds: [],
+      areaIds: [building.id],
+    });
     expect(ok.status).toBe(201);
   });
 

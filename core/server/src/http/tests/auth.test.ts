@@ -22,7 +22,13 @@ describe('health, docs and error shapes', () => {
     const doc = await c.get('/api/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/users/{id}', '/api/v1/areas', '/api/v1/plugins']),
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/users',
+        '/api/v1/users/{id}',
+        '/api/v1/areas',
+        '/api/v1/plugins',
+      ]),
     );
     expect(doc.body.components.schemas.LoginInput.properties).toHaveProperty('tenant');
     const page = await fetch(`${p.baseUrl}/api/docs`);
@@ -43,7 +49,9 @@ describe('health, docs and error shapes', () => {
   });
 
   it('echoes a well-formed X-Request-Id', async () => {
-    const r = await new Client(p.baseUrl).request('GET', '/api/v1/auth/me', undefined, { 'x-request-id': 'trace-12345678' });
+    const r = await new Client(p.baseUrl).request('GET', '/api/v1/auth/me', undefined, {
+      'x-request-id': 'trace-12345678',
+    });
     expect(r.status).toBe(401);
     expect(r.body.error).toMatchObject({ code: 'AUTH_REQUIRED', requestId: 'trace-12345678' });
   });
@@ -52,10 +60,18 @@ describe('health, docs and error shapes', () => {
 describe('sessions', () => {
   it('logs the demo admin in with the printed credentials and sets an HttpOnly SameSite cookie', async () => {
     const c = new Client(p.baseUrl);
-    const r = await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'admin', password: p.demo.password });
+    const r = await c.post('/api/v1/auth/login', {
+      tenant: 'demo',
+      username: 'admin',
+      password: p.demo.password,
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('set-cookie')).toMatch(/qm_session=.*HttpOnly.*SameSite=Lax/i);
-    expect(r.body).toMatchObject({ user: { username: 'admin', isOperator: false }, tenant: { code: 'demo' }, areaScope: null });
+    expect(r.body).toMatchObject({
+      user: { username: 'admin', isOperator: false },
+      tenant: { code: 'demo' },
+      areaScope: null,
+    });
     expect(r.body.permissions).toContain('users.manage');
     const me = await c.get('/api/v1/auth/me');
     expect(me.body.user.username).toBe('admin');
@@ -63,13 +79,23 @@ describe('sessions', () => {
     expect((await c.post('/api/v1/auth/logout')).status).toBe(204);
     expect((await c.get('/api/v1/auth/me')).body.error.code).toBe('AUTH_REQUIRED');
     // the revoked session cannot be replayed
-    expect((await c.request('GET', '/api/v1/auth/me', undefined, { cookie: oldCookie })).body.error.code).toBe('AUTH_SESSION_INVALID');
+    expect(
+      (await c.request('GET', '/api/v1/auth/me', undefined, { cookie: oldCookie })).body.error.code,
+    ).toBe('AUTH_SESSION_INVALID');
   });
 
   it('refuses a wrong password without saying which part was wrong', async () => {
     const c = new Client(p.baseUrl);
-    const wrong = await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'admin', password: 'nope-nope' });
-    const unknown = await c.post('/api/v1/auth/login', { tenant: 'nosuch', username: 'admin', password: 'nope-nope' });
+    const wrong = await c.post('/api/v1/auth/login', {
+      tenant: 'demo',
+      username: 'admin',
+      password: 'nope-nope',
+    });
+    const unknown = await c.post('/api/v1/auth/login', {
+      tenant: 'nosuch',
+      username: 'admin',
+      password: 'nope-nope',
+    });
     expect(wrong.body.error.code).toBe('AUTH_INVALID_CREDENTIALS');
     expect(unknown.body.error.code).toBe('AUTH_INVALID_CREDENTIALS');
     expect(wrong.body.error.message).toBe(unknown.body.error.message);
@@ -108,7 +134,9 @@ describe('API tokens', () => {
     const forbidden = await api.get('/api/v1/users');
     expect(forbidden.body.error.code).toBe('AUTH_FORBIDDEN');
     // tokens need no CSRF header, but still only do what the scopes allow
-    expect((await api.post('/api/v1/areas', { parentId: null, name: 'x', kind: 'company' })).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect(
+      (await api.post('/api/v1/areas', { parentId: null, name: 'x', kind: 'company' })).body.error.code,
+    ).toBe('AUTH_FORBIDDEN');
     const list = await admin.get('/api/v1/tokens');
     expect(JSON.stringify(list.body)).not.toContain(created.body.token);
     expect((await admin.delete(`/api/v1/tokens/${created.body.item.id}`)).status).toBe(204);

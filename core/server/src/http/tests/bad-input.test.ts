@@ -26,10 +26,25 @@ describe('bad input gets its documented code and writes nothing', () => {
   it.each([
     ['malformed JSON', '{"parentId": null, "name": ', 'REQ_JSON_MALFORMED', 400],
     ['wrong types', { parentId: 5, name: ['x'], kind: 'company' }, 'REQ_VALIDATION', 400],
-    ['unknown fields', { parentId: null, name: 'x', kind: 'company', tenantId: 'forged' }, 'REQ_VALIDATION', 400],
+    [
+      'unknown fields',
+      { parentId: null, name: 'x', kind: 'company', tenantId: 'forged' },
+      'REQ_VALIDATION',
+      400,
+    ],
     ['bad enum', { parentId: null, name: 'x', kind: 'castle' }, 'REQ_VALIDATION', 400],
-    ['oversized body', { parentId: null, name: 'x'.repeat(20_000), kind: 'company' }, 'REQ_BODY_TOO_LARGE', 413],
-    ['SQL-looking id', { parentId: "1'; drop table areas; --", name: 'x', kind: 'unit' }, 'REQ_VALIDATION', 400],
+    [
+      'oversized body',
+      { parentId: null, name: 'x'.repeat(20_000), kind: 'company' },
+      'REQ_BODY_TOO_LARGE',
+      413,
+    ],
+    [
+      'SQL-looking id',
+      { parentId: "1'; drop table areas; --", name: 'x', kind: 'unit' },
+      'REQ_VALIDATION',
+      400,
+    ],
   ])('%s', async (_, body, code, status) => {
     const before = await counts();
     const r = await admin.post('/api/v1/areas', body);
@@ -41,7 +56,13 @@ describe('bad input gets its documented code and writes nothing', () => {
   });
 
   it('lists the offending fields on validation errors', async () => {
-    const r = await admin.post('/api/v1/users', { username: 'a b', displayName: '', password: 'short', roleIds: 'x', extra: 1 });
+    const r = await admin.post('/api/v1/users', {
+      username: 'a b',
+      displayName: '',
+      password: 'short',
+      roleIds: 'x',
+      extra: 1,
+    });
     expect(r.body.error.code).toBe('REQ_VALIDATION');
     const paths = r.body.error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['username', 'displayName', 'password', 'roleIds']));
@@ -53,11 +74,15 @@ describe('bad input gets its documented code and writes nothing', () => {
     expect(r.status).toBe(201);
     const list = await admin.get(`/api/v1/users?q=${encodeURIComponent("' or 1=1 --")}`);
     expect(list.body.total).toBe(0);
-    expect((await admin.get('/api/v1/areas')).body.items.some((a: { name: string }) => a.name === name)).toBe(true);
+    expect((await admin.get('/api/v1/areas')).body.items.some((a: { name: string }) => a.name === name)).toBe(
+      true,
+    );
   });
 
   it('rejects a non-JSON media type', async () => {
-    const r = await admin.request('POST', '/api/v1/areas', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const r = await admin.request('POST', '/api/v1/areas', 'name=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(r.status).toBe(415);
     expect(r.body.error.code).toBe('REQ_UNSUPPORTED_MEDIA');
   });
@@ -71,11 +96,18 @@ describe('bad input gets its documented code and writes nothing', () => {
 describe('sessions, CSRF and tokens', () => {
   it('refuses a cookie-borne mutation without the CSRF token', async () => {
     const before = await counts();
-    const r = await admin.request('POST', '/api/v1/areas', { parentId: null, name: 'csrf', kind: 'company' }, { 'x-csrf-token': 'wrong' });
+    const r = await admin.request(
+      'POST',
+      '/api/v1/areas',
+      { parentId: null, name: 'csrf', kind: 'company' },
+      { 'x-csrf-token': 'wrong' },
+    );
     expect(r.body.error.code).toBe('AUTH_CSRF_INVALID');
     const bare = new Client(p.baseUrl);
     bare.cookie = admin.cookie;
-    expect((await bare.post('/api/v1/areas', { parentId: null, name: 'csrf', kind: 'company' })).body.error.code).toBe('AUTH_CSRF_INVALID');
+    expect(
+      (await bare.post('/api/v1/areas', { parentId: null, name: 'csrf', kind: 'company' })).body.error.code,
+    ).toBe('AUTH_CSRF_INVALID');
     expect(await counts()).toEqual(before);
   });
 
@@ -84,7 +116,9 @@ describe('sessions, CSRF and tokens', () => {
     forged.cookie = 'qm_session=qs_forged-session-value';
     expect((await forged.get('/api/v1/users')).body.error.code).toBe('AUTH_SESSION_INVALID');
     const c = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
-    await withSystem(p.running.platform.db, (tx) => tx.execute(sql`update sessions set expires_at = now() - interval '1 minute'`));
+    await withSystem(p.running.platform.db, (tx) =>
+      tx.execute(sql`update sessions set expires_at = now() - interval '1 minute'`),
+    );
     const r = await c.get('/api/v1/users');
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('AUTH_SESSION_EXPIRED');
@@ -93,7 +127,12 @@ describe('sessions, CSRF and tokens', () => {
 
   it('refuses forged, malformed and wrong-tenant tokens', async () => {
     const t = new Client(p.baseUrl);
-    for (const token of ['qm_demo.' + 'A'.repeat(43), 'qm_nosuch.' + 'A'.repeat(43), 'garbage', "qm_demo.' or 1=1 --"]) {
+    for (const token of [
+      'qm_demo.' + 'A'.repeat(43),
+      'qm_nosuch.' + 'A'.repeat(43),
+      'garbage',
+      "qm_demo.' or 1=1 --",
+    ]) {
       t.bearer = token;
       const r = await t.get('/api/v1/areas');
       expect(r.status, token).toBe(401);
@@ -107,7 +146,10 @@ describe('sessions, CSRF and tokens', () => {
     const c = new Client(p.baseUrl);
     const codes: string[] = [];
     for (let i = 0; i < 7; i++) {
-      codes.push((await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'ghost', password: `wrong-${i}` })).body.error.code);
+      codes.push(
+        (await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'ghost', password: `wrong-${i}` }))
+          .body.error.code,
+      );
     }
     expect(codes.slice(0, 5)).toEqual(Array(5).fill('AUTH_INVALID_CREDENTIALS'));
     expect(codes.slice(5)).toEqual(['AUTH_THROTTLED', 'AUTH_THROTTLED']);

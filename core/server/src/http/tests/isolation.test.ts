@@ -10,20 +10,40 @@ const bIds: Record<string, string> = {};
 beforeAll(async () => {
   p = await startTestPlatform();
   const op = await loggedIn(p.baseUrl, 'platform', 'operator', p.operator.password);
-  const created = await op.post('/api/v1/tenants', { code: 'other', name: '另一家公司', adminUsername: 'boss', adminPassword: 'other-password' });
+  const created = await op.post('/api/v1/tenants', {
+    code: 'other',
+    name: '另一家公司',
+    adminUsername: 'boss',
+    adminPassword: 'other-password',
+  });
   expect(created.status).toBe(201);
   a = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
   b = await loggedIn(p.baseUrl, 'other', 'boss', 'other-password');
   bIds.area = (await b.post('/api/v1/areas', { parentId: null, name: 'B公司', kind: 'company' })).body.id;
   bIds.role = (await b.post('/api/v1/roles', { name: 'B角色', permissions: ['areas.read'] })).body.id;
-  bIds.user = (await b.post('/api/v1/users', { username: 'bob', displayName: 'Bob', password: 'bob-password', roleIds: [bIds.role], areaIds: [bIds.area] })).body.id;
+  bIds.user = (
+    await b.post('/api/v1/users', {
+      username: 'bob',
+      displayName: 'Bob',
+      password: 'bob-password',
+      roleIds: [bIds.role],
+      areaIds: [bIds.area],
+    })
+  ).body.id;
   bIds.token = (await b.post('/api/v1/tokens', { name: 't', scopes: ['areas.read'] })).body.item.id;
 });
 afterAll(async () => p?.stop());
 
 describe('tenant isolation over HTTP', () => {
   it('lists contain nothing of the other tenant', async () => {
-    for (const path of ['/api/v1/users', '/api/v1/roles', '/api/v1/areas', '/api/v1/audit', '/api/v1/tokens', '/api/v1/plugins']) {
+    for (const path of [
+      '/api/v1/users',
+      '/api/v1/roles',
+      '/api/v1/areas',
+      '/api/v1/audit',
+      '/api/v1/tokens',
+      '/api/v1/plugins',
+    ]) {
       const r = await a.get(path);
       expect(r.status, path).toBe(200);
       const text = JSON.stringify(r.body);
@@ -54,9 +74,21 @@ describe('tenant isolation over HTTP', () => {
   });
 
   it('cannot attach the other tenant’s areas or roles to its own users', async () => {
-    const r1 = await a.post('/api/v1/users', { username: 'mallory', displayName: 'M', password: 'mallory-pw', roleIds: [], areaIds: [bIds.area] });
+    const r1 = await a.post('/api/v1/users', {
+      username: 'mallory',
+      displayName: 'M',
+      password: 'mallory-pw',
+      roleIds: [],
+      areaIds: [bIds.area],
+    });
     expect(r1.body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    const r2 = await a.post('/api/v1/users', { username: 'mallory', displayName: 'M', password: 'mallory-pw', roleIds: [bIds.role], areaIds: [] });
+    const r2 = await a.post('/api/v1/users', {
+      username: 'mallory',
+      displayName: 'M',
+      password: 'mallory-pw',
+      roleIds: [bIds.role],
+      areaIds: [],
+    });
     expect(r2.body.error.code).toBe('RESOURCE_NOT_FOUND');
     const r3 = await a.post('/api/v1/areas', { parentId: bIds.area, name: 'inside B', kind: 'building' });
     expect(r3.status).toBe(404);

@@ -17,7 +17,12 @@ describe('plugins', () => {
     const ids = r.body.items.map((x: { id: string }) => x.id);
     expect(ids).toEqual(expect.arrayContaining(['meter-water', 'meter-power', 'meter-gas', 'meter-heat']));
     const water = r.body.items.find((x: { id: string }) => x.id === 'meter-water');
-    expect(water).toMatchObject({ kind: 'meter-type', status: 'running', health: { ok: true }, enabled: false });
+    expect(water).toMatchObject({
+      kind: 'meter-type',
+      status: 'running',
+      health: { ok: true },
+      enabled: false,
+    });
     expect(water.title['zh-CN']).toBeTruthy();
     expect(water.settingsSchema.type).toBe('object');
     expect(Object.keys(water.settingsSchema.properties ?? {}).length).toBeGreaterThan(0);
@@ -27,7 +32,9 @@ describe('plugins', () => {
     const list = (await admin.get('/api/v1/plugins')).body.items;
     const water = list.find((x: { id: string }) => x.id === 'meter-water');
     const props = water.settingsSchema.properties as Record<string, { type?: string }>;
-    const bad = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.type === 'string' ? 12345 : 'not-valid']));
+    const bad = Object.fromEntries(
+      Object.entries(props).map(([k, v]) => [k, v.type === 'string' ? 12345 : 'not-valid']),
+    );
     const refused = await admin.put('/api/v1/plugins/meter-water/tenant', { enabled: true, settings: bad });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('PLUGIN_SETTINGS_INVALID');
@@ -35,10 +42,15 @@ describe('plugins', () => {
     const ok = await admin.put('/api/v1/plugins/meter-water/tenant', { enabled: true, settings: {} });
     expect(ok.status).toBe(200);
     expect(ok.body.enabled).toBe(true);
-    const again = (await admin.get('/api/v1/plugins')).body.items.find((x: { id: string }) => x.id === 'meter-water');
+    const again = (await admin.get('/api/v1/plugins')).body.items.find(
+      (x: { id: string }) => x.id === 'meter-water',
+    );
     expect(again.enabled).toBe(true);
     const audit = await admin.get('/api/v1/audit?action=plugins.configure');
     expect(audit.body.total).toBe(1);
-    expect((await admin.put('/api/v1/plugins/meter-nothing/tenant', { enabled: true, settings: {} })).body.error.code).toBe('PLUGIN_NOT_FOUND');
+    expect(
+      (await admin.put('/api/v1/plugins/meter-nothing/tenant', { enabled: true, settings: {} })).body.error
+        .code,
+    ).toBe('PLUGIN_NOT_FOUND');
   });
 });

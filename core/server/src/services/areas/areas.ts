@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { areas, userAreas, type areaKinds } from '../../db/schema/index.ts';
+import { type areaKinds, areas, userAreas } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
 
@@ -32,7 +32,8 @@ export async function getArea(tx: Tx, actor: Actor, id: string): Promise<AreaRow
 
 async function parentPath(tx: Tx, actor: Actor, parentId: string | null): Promise<string[]> {
   if (parentId === null) {
-    if (actor.areaScope) throw new AppError('AUTH_FORBIDDEN', 'Only users with whole-tenant scope can add top-level areas');
+    if (actor.areaScope)
+      throw new AppError('AUTH_FORBIDDEN', 'Only users with whole-tenant scope can add top-level areas');
     return [];
   }
   return (await getArea(tx, actor, parentId)).path;
@@ -50,7 +51,15 @@ export async function createArea(tx: Tx, actor: Actor, tenantId: string, input: 
   const path = [...(await parentPath(tx, actor, input.parentId)), id];
   const [row] = await tx
     .insert(areas)
-    .values({ tenantId, id, parentId: input.parentId, name: input.name, kind: input.kind, sort: input.sort ?? 0, path })
+    .values({
+      tenantId,
+      id,
+      parentId: input.parentId,
+      name: input.name,
+      kind: input.kind,
+      sort: input.sort ?? 0,
+      path,
+    })
     .returning();
   return row;
 }
@@ -88,7 +97,8 @@ export async function deleteArea(tx: Tx, actor: Actor, id: string) {
   const [children] = await tx.select({ n: count() }).from(areas).where(eq(areas.parentId, id));
   if (children.n > 0) throw new AppError('AREA_NOT_EMPTY');
   const [granted] = await tx.select({ n: count() }).from(userAreas).where(eq(userAreas.areaId, id));
-  if (granted.n > 0) throw new AppError('RESOURCE_CONFLICT', 'The area is granted to users; change their scope first');
+  if (granted.n > 0)
+    throw new AppError('RESOURCE_CONFLICT', 'The area is granted to users; change their scope first');
   await tx.delete(areas).where(and(eq(areas.id, id)));
   return row;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
@@ -37,7 +37,12 @@ function scrub(value: unknown): unknown {
 }
 
 /** Appends one audit row in the caller's transaction, so the entry and the change commit together. */
-export async function recordAudit(tx: Tx, tenantId: string, meta: RequestMeta, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  tx: Tx,
+  tenantId: string,
+  meta: RequestMeta,
+  entry: AuditEntry,
+): Promise<void> {
   await tx.insert(auditLog).values({
     tenantId,
     actorType: meta.actor.kind,

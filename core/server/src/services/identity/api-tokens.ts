@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { apiTokens } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
@@ -36,7 +36,8 @@ export async function createApiToken(
 ) {
   if (actor.kind !== 'user') throw new AppError('AUTH_FORBIDDEN', 'API tokens belong to tenant users');
   const bad = input.scopes.filter((s) => !permissionKeys.has(s) || !actor.permissions.has(s));
-  if (bad.length) throw new AppError('AUTH_FORBIDDEN', 'Scopes must be permissions you hold', { scopes: bad });
+  if (bad.length)
+    throw new AppError('AUTH_FORBIDDEN', 'Scopes must be permissions you hold', { scopes: bad });
   const token = `qm_${tenant.code}.${newSecret()}`;
   const [row] = await tx
     .insert(apiTokens)

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators, roles, tenants, userAreas, userRoles, users } from '../../db/schema/index.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
@@ -37,7 +37,10 @@ export async function loadUserActor(db: Db, tenantId: string, userId: string): P
       .from(userRoles)
       .innerJoin(roles, and(eq(roles.tenantId, userRoles.tenantId), eq(roles.id, userRoles.roleId)))
       .where(eq(userRoles.userId, userId));
-    const areaRows = await tx.select({ areaId: userAreas.areaId }).from(userAreas).where(eq(userAreas.userId, userId));
+    const areaRows = await tx
+      .select({ areaId: userAreas.areaId })
+      .from(userAreas)
+      .where(eq(userAreas.userId, userId));
     const permissions = new Set(roleRows.flatMap((r) => r.permissions).filter((k) => permissionKeys.has(k)));
     return {
       kind: 'user',
@@ -51,4 +54,3 @@ export async function loadUserActor(db: Db, tenantId: string, userId: string): P
     } satisfies Actor;
   });
 }
-

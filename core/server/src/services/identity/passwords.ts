@@ -1,7 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 
 // argon2id with the OWASP baseline (19 MiB, 2 passes, 1 lane).
-const options = { algorithm: 2 /* Algorithm.Argon2id */ as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const options = {
+  algorithm: 2 /* Algorithm.Argon2id */ as const,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
 
 export async function hashPassword(password: string): Promise<string> {
   return await hash(password, options);

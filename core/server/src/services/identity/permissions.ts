@@ -9,7 +9,13 @@ export interface PermissionDef {
   title: { 'zh-CN': string; en: string };
 }
 
-const p = (key: string, group: string, kind: PermissionDef['kind'], zh: string, en: string): PermissionDef => ({
+const p = (
+  key: string,
+  group: string,
+  kind: PermissionDef['kind'],
+  zh: string,
+  en: string,
+): PermissionDef => ({
   key,
   group,
   kind,
@@ -49,7 +55,12 @@ export const permissionKeys: ReadonlySet<string> = new Set(permissionCatalogue.m
 
 /** Built-in roles created with every tenant. */
 export const builtinRoles = [
-  { key: 'admin', name: '系统管理员', description: 'All permissions / 全部权限', permissions: [...permissionKeys] },
+  {
+    key: 'admin',
+    name: '系统管理员',
+    description: 'All permissions / 全部权限',
+    permissions: [...permissionKeys],
+  },
   {
     key: 'reader',
     name: '抄表员',

@@ -1,5 +1,5 @@
-import { asc, count, eq } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { asc, count, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { roles, userRoles } from '../../db/schema/index.ts';
 import type { Actor } from './actor.ts';
@@ -8,16 +8,27 @@ import { permissionKeys } from './permissions.ts';
 type RoleRow = typeof roles.$inferSelect;
 
 export function roleDto(r: RoleRow) {
-  return { id: r.id, name: r.name, description: r.description, permissions: r.permissions, builtin: r.builtin !== null };
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    permissions: r.permissions,
+    builtin: r.builtin !== null,
+  };
 }
 
 function checkPermissions(actor: Actor, permissions: string[]) {
   const unknown = permissions.filter((p) => !permissionKeys.has(p));
   if (unknown.length) {
-    throw new AppError('REQ_VALIDATION', 'Unknown permission keys', unknown.map((p) => ({ path: 'permissions', message: `unknown permission ${p}` })));
+    throw new AppError(
+      'REQ_VALIDATION',
+      'Unknown permission keys',
+      unknown.map((p) => ({ path: 'permissions', message: `unknown permission ${p}` })),
+    );
   }
   const beyond = permissions.filter((p) => !actor.permissions.has(p));
-  if (beyond.length) throw new AppError('AUTH_FORBIDDEN', 'You cannot grant permissions you do not hold', { beyond });
+  if (beyond.length)
+    throw new AppError('AUTH_FORBIDDEN', 'You cannot grant permissions you do not hold', { beyond });
 }
 
 export async function listRoles(tx: Tx) {
@@ -43,7 +54,12 @@ export async function createRole(tx: Tx, actor: Actor, tenantId: string, input: 
   if (dup) throw new AppError('RESOURCE_CONFLICT', 'A role with this name exists', { name: input.name });
   const [row] = await tx
     .insert(roles)
-    .values({ tenantId, name: input.name, description: input.description ?? '', permissions: [...new Set(input.permissions)] })
+    .values({
+      tenantId,
+      name: input.name,
+      description: input.description ?? '',
+      permissions: [...new Set(input.permissions)],
+    })
     .returning();
   return row;
 }

@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators, sessions, tenants, users } from '../../db/schema/index.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
@@ -36,12 +36,16 @@ async function findPrincipal(db: Db, input: LoginInput): Promise<Principal> {
     );
     return op?.status === 'active' ? { operatorId: op.id, passwordHash: op.passwordHash } : {};
   }
-  const [tenant] = await withSystem(db, (tx) => tx.select().from(tenants).where(eq(tenants.code, input.tenant)));
+  const [tenant] = await withSystem(db, (tx) =>
+    tx.select().from(tenants).where(eq(tenants.code, input.tenant)),
+  );
   if (!tenant || tenant.status !== 'active') return {};
   const [user] = await withTenant(db, tenant.id, (tx) =>
     tx.select().from(users).where(eq(users.username, input.username)),
   );
-  return user?.status === 'active' ? { userId: user.id, tenantId: tenant.id, passwordHash: user.passwordHash } : {};
+  return user?.status === 'active'
+    ? { userId: user.id, tenantId: tenant.id, passwordHash: user.passwordHash }
+    : {};
 }
 
 /** Checks credentials (throttled per account and per address) and opens a session. */
@@ -60,7 +64,10 @@ export async function login(
   const csrfToken = newSecret();
   const [row] = await withSystem(db, async (tx) => {
     if (principal.operatorId) {
-      await tx.update(operators).set({ lastLoginAt: new Date() }).where(eq(operators.id, principal.operatorId));
+      await tx
+        .update(operators)
+        .set({ lastLoginAt: new Date() })
+        .where(eq(operators.id, principal.operatorId));
     }
     return await tx
       .insert(sessions)
@@ -90,7 +97,10 @@ export async function login(
 /** Resolves a session cookie to an actor; expired and revoked sessions get their own codes. */
 export async function resolveSession(db: Db, token: string, hours: number): Promise<Actor> {
   const [row] = await withSystem(db, (tx) =>
-    tx.select().from(sessions).where(eq(sessions.tokenHash, hashSecret(token))),
+    tx
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashSecret(token))),
   );
   if (!row || row.revokedAt) throw new AppError('AUTH_SESSION_INVALID');
   if (row.expiresAt.getTime() <= Date.now()) throw new AppError('AUTH_SESSION_EXPIRED');
@@ -109,7 +119,9 @@ export async function resolveSession(db: Db, token: string, hours: number): Prom
 }
 
 export async function logout(db: Db, sessionId: string): Promise<void> {
-  await withSystem(db, (tx) => tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId)));
+  await withSystem(db, (tx) =>
+    tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId)),
+  );
 }
 
 /** Operators pick the tenant they act in; the choice lives on the session. */
@@ -121,7 +133,13 @@ export async function switchTenant(db: Db, actor: Actor, tenantId: string): Prom
     tx
       .update(sessions)
       .set({ tenantId })
-      .where(and(eq(sessions.id, actor.sessionId!), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`))),
+      .where(
+        and(
+          eq(sessions.id, actor.sessionId!),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql`now()`),
+        ),
+      ),
   );
   return { ...actor, tenantId };
 }

@@ -1,5 +1,5 @@
-import { and, count, eq, gt } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { and, count, eq, gt } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { loginAttempts } from '../../db/schema/index.ts';
 
@@ -11,7 +11,9 @@ export async function assertNotThrottled(tx: Tx, accountKey: string, ip: string)
   const [byAccount] = await tx
     .select({ n: count() })
     .from(loginAttempts)
-    .where(and(eq(loginAttempts.accountKey, accountKey), eq(loginAttempts.ok, false), gt(loginAttempts.at, since)));
+    .where(
+      and(eq(loginAttempts.accountKey, accountKey), eq(loginAttempts.ok, false), gt(loginAttempts.at, since)),
+    );
   const [byIp] = await tx
     .select({ n: count() })
     .from(loginAttempts)

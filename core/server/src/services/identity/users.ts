@@ -1,5 +1,5 @@
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { areas, roles, userAreas, userRoles, users } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
@@ -58,7 +58,10 @@ export async function listUsers(tx: Tx, actor: Actor, q: { page: number; pageSiz
 }
 
 export async function getUser(tx: Tx, actor: Actor, id: string) {
-  const [row] = await tx.select().from(users).where(and(eq(users.id, id), scopeCondition(actor)));
+  const [row] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), scopeCondition(actor)));
   if (!row) throw new AppError('RESOURCE_NOT_FOUND', 'No such user', { id });
   return (await dto(tx, [row]))[0];
 }
@@ -72,25 +75,34 @@ async function checkGrants(tx: Tx, actor: Actor, roleIds?: string[], areaIds?: s
     if (areaIds.length) {
       const found = await tx.select().from(areas).where(inArray(areas.id, areaIds));
       const ok = found.filter((a) => !actor.areaScope || actor.areaScope.some((s) => a.path.includes(s)));
-      if (ok.length !== new Set(areaIds).size) throw new AppError('AREA_OUT_OF_SCOPE', undefined, { areaIds });
+      if (ok.length !== new Set(areaIds).size)
+        throw new AppError('AREA_OUT_OF_SCOPE', undefined, { areaIds });
     }
   }
   if (roleIds?.length) {
     const found = await tx.select().from(roles).where(inArray(roles.id, roleIds));
-    if (found.length !== new Set(roleIds).size) throw new AppError('RESOURCE_NOT_FOUND', 'No such role', { roleIds });
+    if (found.length !== new Set(roleIds).size)
+      throw new AppError('RESOURCE_NOT_FOUND', 'No such role', { roleIds });
     const beyond = found.flatMap((r) => r.permissions).filter((p) => !actor.permissions.has(p));
-    if (beyond.length) throw new AppError('AUTH_FORBIDDEN', 'A role grants permissions you do not hold', { beyond });
+    if (beyond.length)
+      throw new AppError('AUTH_FORBIDDEN', 'A role grants permissions you do not hold', { beyond });
   }
 }
 
 async function setLinks(tx: Tx, tenantId: string, userId: string, roleIds?: string[], areaIds?: string[]) {
   if (roleIds !== undefined) {
     await tx.delete(userRoles).where(eq(userRoles.userId, userId));
-    if (roleIds.length) await tx.insert(userRoles).values([...new Set(roleIds)].map((roleId) => ({ tenantId, userId, roleId })));
+    if (roleIds.length)
+      await tx
+        .insert(userRoles)
+        .values([...new Set(roleIds)].map((roleId) => ({ tenantId, userId, roleId })));
   }
   if (areaIds !== undefined) {
     await tx.delete(userAreas).where(eq(userAreas.userId, userId));
-    if (areaIds.length) await tx.insert(userAreas).values([...new Set(areaIds)].map((areaId) => ({ tenantId, userId, areaId })));
+    if (areaIds.length)
+      await tx
+        .insert(userAreas)
+        .values([...new Set(areaIds)].map((areaId) => ({ tenantId, userId, areaId })));
   }
 }
 
@@ -133,7 +145,10 @@ export interface UserPatch {
 export async function updateUser(tx: Tx, actor: Actor, tenantId: string, id: string, patch: UserPatch) {
   const before = await getUser(tx, actor, id);
   await checkGrants(tx, actor, patch.roleIds, patch.areaIds);
-  if (id === actor.id && (patch.status === 'disabled' || patch.roleIds !== undefined || patch.areaIds !== undefined)) {
+  if (
+    id === actor.id &&
+    (patch.status === 'disabled' || patch.roleIds !== undefined || patch.areaIds !== undefined)
+  ) {
     throw new AppError('AUTH_FORBIDDEN', 'You cannot change your own status, roles or scope');
   }
   const set = {

@@ -5,7 +5,9 @@ import { pluginSettings } from '../../db/schema/index.ts';
 /** What a tenant chose for each plugin: enabled flag and settings (validated on write). */
 export async function tenantPluginSettings(tx: Tx) {
   const rows = await tx.select().from(pluginSettings);
-  return new Map(rows.map((r) => [r.pluginId, { enabled: r.enabled, settings: r.settings as Record<string, unknown> }]));
+  return new Map(
+    rows.map((r) => [r.pluginId, { enabled: r.enabled, settings: r.settings as Record<string, unknown> }]),
+  );
 }
 
 export async function saveTenantPlugin(

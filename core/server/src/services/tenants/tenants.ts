@@ -1,5 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
 import { AppError } from '@quadmeter/sdk';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators, roles, tenants, userRoles, users } from '../../db/schema/index.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
@@ -68,7 +68,11 @@ export async function createTenant(db: Db, input: TenantInput): Promise<TenantRo
   return tenant;
 }
 
-export async function updateTenant(db: Db, id: string, patch: { name?: string; status?: 'active' | 'suspended' }) {
+export async function updateTenant(
+  db: Db,
+  id: string,
+  patch: { name?: string; status?: 'active' | 'suspended' },
+) {
   return await withSystem(db, async (tx) => {
     const [before] = await tx.select().from(tenants).where(eq(tenants.id, id));
     if (!before) throw new AppError('TENANT_NOT_FOUND');
