@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { withSystem } from '../../db/tenant.ts';
+import { throttle } from '../../services/identity/throttle.ts';
 
 let p: TestPlatform;
 let admin: Client;
@@ -156,5 +157,20 @@ describe('sessions, CSRF and tokens', () => {
     const r = await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'ghost', password: 'x' });
     expect(r.status).toBe(429);
     expect(r.headers.get('retry-after')).toBe('900');
+  });
+
+  it('throttles an address that fails across many accounts (runs last: it locks this address out)', async () => {
+    const c = new Client(p.baseUrl);
+    let code = '';
+    let tries = 0;
+    while (code !== 'AUTH_THROTTLED' && tries < 40) {
+      code = (await c.post('/api/v1/auth/login', { tenant: 'demo', username: `spray-${tries}`, password: 'wrong-password' })).body.error.code;
+      tries++;
+    }
+    expect(code).toBe('AUTH_THROTTLED');
+    expect(tries).toBeGreaterThan(throttle.perAccount * 3); // the per-address limit is far above the per-account one
+    // even the right password is refused from this address until the window passes
+    const r = await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'admin', password: p.demo.password });
+    expect(r.body.error.code).toBe('AUTH_THROTTLED');
   });
 });
