@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { PLATFORM_TENANT_ID, tenants } from '../../db/schema/index.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
@@ -6,6 +7,7 @@ import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import type { Actor } from '../../services/identity/actor.ts';
 import { login, logout, switchTenant } from '../../services/identity/sessions.ts';
+import type { AppEnv } from '../env.ts';
 import { authenticate, SESSION_COOKIE } from '../middleware/authenticate.ts';
 import { jsonRoute, requestMeta, router, z } from '../route-kit.ts';
 
@@ -46,6 +48,18 @@ export async function sessionBody(p: Platform, actor: Actor) {
 
 export function authRoutes(p: Platform) {
   const r = router();
+  /** Session events go to the actor's tenant log, or the platform log for operators. */
+  const auditAuth = (c: Context<AppEnv>, action: string, actor: Actor, after?: unknown) => {
+    const tenantId = actor.tenantId ?? PLATFORM_TENANT_ID;
+    return withTenant(p.db, tenantId, (tx) =>
+      recordAudit(tx, tenantId, requestMeta(c), {
+        action,
+        targetType: actor.kind,
+        targetId: actor.id,
+        after,
+      }),
+    );
+  };
   const Login = z
     .object({
       tenant: z.string().min(1).max(64),
@@ -98,6 +112,7 @@ export function authRoutes(p: Platform) {
     async (c) => {
       const actor = c.get('actor');
       if (actor.sessionId) await logout(p.db, actor.sessionId);
+      await auditAuth(c, 'auth.logout', actor);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     },
@@ -128,6 +143,7 @@ export function authRoutes(p: Platform) {
     }),
     async (c) => {
       const actor = await switchTenant(p.db, c.get('actor'), c.req.valid('json').tenantId);
+      await auditAuth(c, 'auth.switch-tenant', { ...actor, tenantId: null }, { tenantId: actor.tenantId });
       return c.json(await sessionBody(p, actor), 200);
     },
   );

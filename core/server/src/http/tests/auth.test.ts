@@ -106,6 +106,8 @@ describe('sessions', () => {
     const me = await op.get('/api/v1/auth/me');
     expect(me.body).toMatchObject({ tenant: null, user: { isOperator: true } });
     expect((await op.get('/api/v1/users')).body.error.code).toBe('TENANT_REQUIRED');
+    const platformLog = await op.get('/api/v1/audit');
+    expect(platformLog.body.items.map((e: { action: string }) => e.action)).toContain('auth.login');
     const tenants = await op.get('/api/v1/tenants');
     const demo = tenants.body.items.find((t: { code: string }) => t.code === 'demo');
     const switched = await op.post('/api/v1/auth/switch-tenant', { tenantId: demo.id });

@@ -164,13 +164,23 @@ describe('sessions, CSRF and tokens', () => {
     let code = '';
     let tries = 0;
     while (code !== 'AUTH_THROTTLED' && tries < 40) {
-      code = (await c.post('/api/v1/auth/login', { tenant: 'demo', username: `spray-${tries}`, password: 'wrong-password' })).body.error.code;
+      code = (
+        await c.post('/api/v1/auth/login', {
+          tenant: 'demo',
+          username: `spray-${tries}`,
+          password: 'wrong-password',
+        })
+      ).body.error.code;
       tries++;
     }
     expect(code).toBe('AUTH_THROTTLED');
     expect(tries).toBeGreaterThan(throttle.perAccount * 3); // the per-address limit is far above the per-account one
     // even the right password is refused from this address until the window passes
-    const r = await c.post('/api/v1/auth/login', { tenant: 'demo', username: 'admin', password: p.demo.password });
+    const r = await c.post('/api/v1/auth/login', {
+      tenant: 'demo',
+      username: 'admin',
+      password: p.demo.password,
+    });
     expect(r.body.error.code).toBe('AUTH_THROTTLED');
   });
 });
