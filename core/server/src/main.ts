@@ -22,6 +22,8 @@ export interface StartOptions {
   logger?: Logger;
   /** create or refresh the demo tenant (default true) */
   demo?: boolean;
+  /** plugins to run instead of the installed list (tests, embedding) */
+  plugins?: readonly AnyPlugin[];
 }
 
 /** env → database (embedded unless DATABASE_URL) → migrate → jobs → plugins → HTTP. */
@@ -51,7 +53,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const jobs = await startJobs(url, logger);
     const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
     stack.push(jobsStep);
-    const plugins = await startPlugins({ logger, db: database.db, jobs });
+    const plugins = await startPlugins({ logger, db: database.db, jobs, plugins: options.plugins });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
     stack.push({ name: 'plugins', stop: () => plugins.stop() }, jobsStep);

@@ -1,4 +1,4 @@
-import type { CoreApi, HttpMethod, PluginSetupApi, RouteHandler } from '@quadmeter/sdk';
+import type { AnyPlugin, CoreApi, HttpMethod, PluginSetupApi, RouteHandler } from '@quadmeter/sdk';
 import { AppError } from '@quadmeter/sdk';
 import { eq } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
@@ -31,8 +31,13 @@ export const pluginQueue = (pluginId: string, name: string) => `${pluginId}.${na
  * Builds the registry from the installed plugins and runs their lifecycle with the server's
  * implementations of the SDK's setup API (routes, hooks, queues, schedules) and core API.
  */
-export async function startPlugins(deps: { logger: Logger; db: Db; jobs: Jobs }): Promise<PluginHost> {
-  const registry = createRegistry({ plugins: installedPlugins, logger: deps.logger });
+export async function startPlugins(deps: {
+  logger: Logger;
+  db: Db;
+  jobs: Jobs;
+  plugins?: readonly AnyPlugin[];
+}): Promise<PluginHost> {
+  const registry = createRegistry({ plugins: deps.plugins ?? installedPlugins, logger: deps.logger });
   const mounts: PluginMount[] = [];
   const pending: Promise<unknown>[] = [];
   const setupApi = (pluginId: string): PluginSetupApi => ({

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { type RunningPlatform, startPlatform } from '../src/main.ts';
+import { type RunningPlatform, type StartOptions, startPlatform } from '../src/main.ts';
 import { createTestDatabase } from './db.ts';
 
 export interface TestPlatform {
@@ -16,7 +16,10 @@ export interface TestPlatform {
 }
 
 /** The whole platform on a fresh database, listening on an ephemeral loopback port, demo seeded. */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, 'plugins'> = {},
+): Promise<TestPlatform> {
   const db = await createTestDatabase();
   await db.database.close();
   const dataDir = await mkdtemp(join(tmpdir(), 'qm-data-'));
@@ -32,7 +35,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const running = await startPlatform({ config, logger: createLogger(config.LOG_LEVEL) });
+  const running = await startPlatform({ config, logger: createLogger(config.LOG_LEVEL), ...options });
   return {
     baseUrl: running.url,
     demo: { tenant: 'demo', username: 'admin', password },
