@@ -1,4 +1,5 @@
 import { type ServerType, serve } from '@hono/node-server';
+import type { AnyPlugin } from '@quadmeter/sdk';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
