@@ -59,6 +59,7 @@ export {
   type TransportPlugin,
   transportShapeSchema,
 } from './kinds/transport.ts';
+export { type BitTableStatus, bitTableStatus } from './meter/bit-table-status.ts';
 export { isAcceptable, type ReadingCheckOptions, readingIssues } from './meter/checks.ts';
 export {
   type CounterSpec,
@@ -69,8 +70,19 @@ export {
   rolloverMaxForDigits,
   toUnits,
 } from './meter/counter.ts';
+export { counterGrowth } from './meter/counter-growth.ts';
+export { cumulativeRollovers } from './meter/cumulative-rollovers.ts';
 export { type BitField, bitTableProblems, decodeBits, statusFieldsOf } from './meter/status-bits.ts';
 export { type CumulativeUsageOptions, cumulativeUsage } from './meter/usage.ts';
+export {
+  batteryVoltageRegister,
+  CLOSED_VALVE_TOLERANCE,
+  type ClosedValveUsage,
+  cjt188StatusTable,
+  closedValveUsageIssues,
+  valveMeterStatusRules,
+  valveRegister,
+} from './meter/valve-meter.ts';
 export { type Decimal, parseDecimal } from './money/decimal.ts';
 export {
   assertFen,

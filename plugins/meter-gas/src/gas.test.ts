@@ -1,9 +1,8 @@
-import { bitTableProblems } from '@quadmeter/sdk';
+import { bitTableProblems, cjt188StatusTable } from '@quadmeter/sdk';
 import { describeMeterTypeContract } from '@quadmeter/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import gas from './index.ts';
 import { settingsSchema } from './settings.ts';
-import { statusTable } from './status.ts';
 
 describeMeterTypeContract(gas);
 
@@ -15,7 +14,7 @@ const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
 
 describe('meter-gas status (CJ/T 188 ST, T = 30)', () => {
   it('decodes valve and battery and keeps vendor bits opaque', () => {
-    expect(bitTableProblems(statusTable)).toEqual([]);
+    expect(bitTableProblems(cjt188StatusTable)).toEqual([]);
     expect(gas.decodeStatus(0x01)).toEqual({ valve: 'closed', batteryLow: false, vendorBits: false });
     expect(gas.decodeStatus(0x07)).toEqual({ valve: 'abnormal', batteryLow: true, vendorBits: false });
     expect(gas.decodeStatus(0x8000).vendorBits).toBe(true);

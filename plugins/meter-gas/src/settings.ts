@@ -1,4 +1,4 @@
-import { rolloverMaxForDigits } from '@quadmeter/sdk';
+import { cumulativeRollovers } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { registers } from './registers.ts';
 
@@ -21,9 +21,5 @@ export function settingsOrDefault(s: GasSettings | undefined): GasSettings {
 }
 
 export function rolloverFor(s: GasSettings): Record<string, number> {
-  return Object.fromEntries(
-    registers
-      .filter((r) => r.kind === 'cumulative')
-      .map((r) => [r.key, rolloverMaxForDigits(s.meterDigits, r.decimals)]),
-  );
+  return cumulativeRollovers(registers, s.meterDigits);
 }

@@ -1,5 +1,7 @@
 import {
-  counterStep,
+  closedValveUsageIssues,
+  counterGrowth,
+  isAcceptable,
   type MeterReading,
   type ReadingIssue,
   readingIssues,
@@ -11,17 +13,8 @@ import { type GasSettings, rolloverFor, settingsOrDefault } from './settings.ts'
 /** Below this much working volume the correction factor is not judged (counter resolution). */
 const MIN_JUDGED_VOLUME = 0.1;
 
-function growth(
-  prev: MeterReading,
-  next: MeterReading,
-  key: string,
-  rolloverMax: number,
-): number | undefined {
-  const a = prev.registers[key];
-  const b = next.registers[key];
-  if (typeof a !== 'number' || typeof b !== 'number') return undefined;
-  const step = counterStep(a, b, { decimals: 3, rolloverMax });
-  return step.kind === 'backwards' ? undefined : step.delta;
+function growth(prev: MeterReading, next: MeterReading, key: string, rolloverMax: number) {
+  return counterGrowth(prev, next, key, { decimals: 3, rolloverMax });
 }
 
 /** Standard volume = working volume × (p/p₀)·(T₀/T)/Z; its growth must stay in a sane ratio. */
@@ -46,21 +39,6 @@ function correctionIssues(
   ];
 }
 
-function valveIssues(
-  prev: MeterReading,
-  next: MeterReading,
-  rollover: Record<string, number>,
-): ReadingIssue[] {
-  if (prev.registers.valve !== 'closed' || next.registers.valve !== 'closed') return [];
-  const used =
-    growth(prev, next, 'workingVolume', rollover.workingVolume) ??
-    growth(prev, next, 'standardVolume', rollover.standardVolume);
-  if (used === undefined || used <= 0.01) return [];
-  return [
-    { code: 'USAGE_WITH_VALVE_CLOSED', severity: 'warning', message: `${used} m³ passed a closed valve` },
-  ];
-}
-
 export function validate(
   prev: MeterReading | null,
   next: MeterReading,
@@ -72,6 +50,13 @@ export function validate(
     rolloverMax: rollover,
     maxPerDay: { standardVolume: s.maxDailyUsage },
   });
-  if (!prev || issues.some((i) => i.severity === 'error')) return issues;
-  return [...issues, ...correctionIssues(prev, next, s, rollover), ...valveIssues(prev, next, rollover)];
+  if (!prev || !isAcceptable(issues)) return issues;
+  const used =
+    growth(prev, next, 'workingVolume', rollover.workingVolume) ??
+    growth(prev, next, 'standardVolume', rollover.standardVolume);
+  return [
+    ...issues,
+    ...correctionIssues(prev, next, s, rollover),
+    ...closedValveUsageIssues(prev, next, { used, message: (m3) => `${m3} m³ passed a closed valve` }),
+  ];
 }

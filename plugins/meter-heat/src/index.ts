@@ -1,8 +1,7 @@
-import { defineMeterType, statusFieldsOf } from '@quadmeter/sdk';
+import { bitTableStatus, cjt188StatusTable, defineMeterType } from '@quadmeter/sdk';
 import { defaultAnomalyRules } from './anomaly-rules.ts';
 import { displayUnits, registers } from './registers.ts';
 import { settingsSchema } from './settings.ts';
-import { decodeStatus, statusTable } from './status.ts';
 import { usage } from './usage.ts';
 import { validate } from './validate.ts';
 
@@ -15,10 +14,9 @@ export default defineMeterType({
   tenantSettings: settingsSchema,
   medium: 'heat',
   registers,
-  statusFields: statusFieldsOf(statusTable),
+  ...bitTableStatus(cjt188StatusTable),
   validate,
   usage,
-  decodeStatus,
   defaultAnomalyRules,
   displayUnits,
 });

@@ -1,4 +1,4 @@
-import { rolloverMaxForDigits } from '@quadmeter/sdk';
+import { cumulativeRollovers } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { registers } from './registers.ts';
 
@@ -21,9 +21,8 @@ export function settingsOrDefault(s: HeatSettings | undefined): HeatSettings {
 }
 
 export function rolloverFor(s: HeatSettings): Record<string, number> {
-  return Object.fromEntries(
-    registers
-      .filter((r) => r.kind === 'cumulative' && r.key !== 'operatingHours')
-      .map((r) => [r.key, rolloverMaxForDigits(s.meterDigits, r.decimals)]),
+  return cumulativeRollovers(
+    registers.filter((r) => r.key !== 'operatingHours'),
+    s.meterDigits,
   );
 }

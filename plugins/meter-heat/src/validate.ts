@@ -1,5 +1,6 @@
 import {
-  counterStep,
+  counterGrowth,
+  isAcceptable,
   type MeterReading,
   type ReadingIssue,
   readingIssues,
@@ -65,13 +66,8 @@ function stepIssues(
   rollover: Record<string, number>,
 ): ReadingIssue[] {
   const out: ReadingIssue[] = [];
-  const grew = (key: string, decimals: number, max: number): number | undefined => {
-    const a = num(prev, key);
-    const b = num(next, key);
-    if (a === undefined || b === undefined) return undefined;
-    const step = counterStep(a, b, { decimals, rolloverMax: max });
-    return step.kind === 'backwards' ? undefined : step.delta;
-  };
+  const grew = (key: string, decimals: number, rolloverMax: number) =>
+    counterGrowth(prev, next, key, { decimals, rolloverMax });
   const heat = grew('heatEnergy', 2, rollover.heatEnergy);
   const water = grew('volume', 2, rollover.volume);
   if (heat !== undefined && water !== undefined && heat > 0 && water === 0) {
@@ -106,6 +102,6 @@ export function validate(
     rolloverMax: rollover,
     maxPerDay: { heatEnergy: s.maxDailyEnergy },
   });
-  if (issues.some((i) => i.severity === 'error')) return issues;
+  if (!isAcceptable(issues)) return issues;
   return [...issues, ...instantIssues(next, s), ...(prev ? stepIssues(prev, next, rollover) : [])];
 }

@@ -1,8 +1,8 @@
-import { defineMeterType, statusFieldsOf } from '@quadmeter/sdk';
+import { bitTableStatus, defineMeterType } from '@quadmeter/sdk';
 import { defaultAnomalyRules } from './anomaly-rules.ts';
 import { displayUnits, registers } from './registers.ts';
 import { settingsSchema } from './settings.ts';
-import { decodeStatus, statusTable } from './status.ts';
+import { statusTable } from './status.ts';
 import { usage } from './usage.ts';
 import { validate } from './validate.ts';
 
@@ -15,10 +15,9 @@ export default defineMeterType({
   tenantSettings: settingsSchema,
   medium: 'electricity',
   registers,
-  statusFields: statusFieldsOf(statusTable),
+  ...bitTableStatus(statusTable),
   validate,
   usage,
-  decodeStatus,
   defaultAnomalyRules,
   displayUnits,
 });

@@ -1,4 +1,4 @@
-import { rolloverMaxForDigits } from '@quadmeter/sdk';
+import { cumulativeRollovers } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { registers } from './registers.ts';
 
@@ -19,9 +19,5 @@ export function settingsOrDefault(s: PowerSettings | undefined): PowerSettings {
 }
 
 export function rolloverFor(s: PowerSettings): Record<string, number> {
-  return Object.fromEntries(
-    registers
-      .filter((r) => r.kind === 'cumulative')
-      .map((r) => [r.key, rolloverMaxForDigits(s.meterDigits, r.decimals)]),
-  );
+  return cumulativeRollovers(registers, s.meterDigits);
 }

@@ -1,4 +1,4 @@
-import { type BitField, decodeBits, type StatusFlags } from '@quadmeter/sdk';
+import type { BitField } from '@quadmeter/sdk';
 
 /**
  * DL/T 645-2007 run status words 1 (DI 04000501) and 3 (DI 04000503), combined as
@@ -35,7 +35,3 @@ export const statusTable: readonly BitField[] = [
   },
   { key: 'preTripAlarm', title: { 'zh-CN': '预跳闸报警', en: 'Pre-trip alarm' }, mask: 1 << (16 + 7) },
 ];
-
-export function decodeStatus(bits: number): StatusFlags {
-  return decodeBits(bits, statusTable);
-}

@@ -1,5 +1,6 @@
 import {
   fromUnits,
+  isAcceptable,
   type MeterReading,
   type ReadingIssue,
   readingIssues,
@@ -54,7 +55,7 @@ export function validate(
     rolloverMax: rolloverFor(s),
     maxPerDay: { activeImportTotal: s.maxDailyEnergy },
   });
-  if (issues.some((i) => i.severity === 'error')) return issues;
+  if (!isAcceptable(issues)) return issues;
   return [
     ...issues,
     ...tariffIssues(next, 'activeImport', s.tariffSumTolerance),

@@ -1,4 +1,4 @@
-import type { AnomalyRule } from '@quadmeter/sdk';
+import { type AnomalyRule, valveMeterStatusRules } from '@quadmeter/sdk';
 
 export const defaultAnomalyRules: readonly AnomalyRule[] = [
   {
@@ -38,20 +38,5 @@ export const defaultAnomalyRules: readonly AnomalyRule[] = [
     baselineDays: 30,
     minUsage: 1,
   },
-  {
-    id: 'battery-low',
-    title: { 'zh-CN': '电池欠压', en: 'Battery low' },
-    severity: 'warning',
-    type: 'status',
-    field: 'batteryLow',
-    equals: true,
-  },
-  {
-    id: 'valve-abnormal',
-    title: { 'zh-CN': '阀门异常', en: 'Valve fault' },
-    severity: 'alarm',
-    type: 'status',
-    field: 'valve',
-    equals: 'abnormal',
-  },
+  ...valveMeterStatusRules,
 ];

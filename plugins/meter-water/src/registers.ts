@@ -1,4 +1,4 @@
-import type { DisplayUnit, RegisterDef } from '@quadmeter/sdk';
+import { batteryVoltageRegister, type DisplayUnit, type RegisterDef, valveRegister } from '@quadmeter/sdk';
 
 /** A household counter shows five integer and three decimal digits (99999.999 m³) by default. */
 export const DEFAULT_ROLLOVER = 99999.999;
@@ -32,25 +32,8 @@ export const registers: readonly RegisterDef[] = [
     min: 0,
     max: 500,
   },
-  {
-    key: 'valve',
-    title: { 'zh-CN': '阀门状态', en: 'Valve' },
-    unit: '',
-    decimals: 0,
-    billable: false,
-    kind: 'state',
-    states: ['open', 'closed', 'abnormal', 'unknown'],
-  },
-  {
-    key: 'batteryVoltage',
-    title: { 'zh-CN': '电池电压', en: 'Battery voltage' },
-    unit: 'V',
-    decimals: 2,
-    billable: false,
-    kind: 'instant',
-    min: 0,
-    max: 5,
-  },
+  valveRegister,
+  batteryVoltageRegister,
 ];
 
 export const displayUnits: readonly DisplayUnit[] = [

@@ -1,4 +1,4 @@
-import { rolloverMaxForDigits } from '@quadmeter/sdk';
+import { cumulativeRollovers } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { registers } from './registers.ts';
 
@@ -18,9 +18,5 @@ export function settingsOrDefault(s: WaterSettings | undefined): WaterSettings {
 
 /** Rollover of each counter for the tenant's meter size (the register decimals stay). */
 export function rolloverFor(s: WaterSettings): Record<string, number> {
-  return Object.fromEntries(
-    registers
-      .filter((r) => r.kind === 'cumulative')
-      .map((r) => [r.key, rolloverMaxForDigits(s.meterDigits, r.decimals)]),
-  );
+  return cumulativeRollovers(registers, s.meterDigits);
 }

@@ -1,5 +1,7 @@
 import {
-  counterStep,
+  closedValveUsageIssues,
+  counterGrowth,
+  isAcceptable,
   type MeterReading,
   type ReadingIssue,
   readingIssues,
@@ -7,17 +9,6 @@ import {
 } from '@quadmeter/sdk';
 import { registers } from './registers.ts';
 import { rolloverFor, settingsOrDefault, type WaterSettings } from './settings.ts';
-
-/** Usage under this while the valve reads closed is meter noise, not water. */
-const CLOSED_VALVE_TOLERANCE = 0.01;
-
-function growth(prev: MeterReading, next: MeterReading, key: string, rollover: number): number {
-  const a = prev.registers[key];
-  const b = next.registers[key];
-  if (typeof a !== 'number' || typeof b !== 'number') return 0;
-  const step = counterStep(a, b, { decimals: 3, rolloverMax: rollover });
-  return step.kind === 'backwards' ? 0 : step.delta;
-}
 
 export function validate(
   prev: MeterReading | null,
@@ -30,8 +21,10 @@ export function validate(
     rolloverMax,
     maxPerDay: { totalVolume: s.maxDailyUsage },
   });
-  if (!prev || issues.some((i) => i.severity === 'error')) return issues;
-  const reverse = growth(prev, next, 'reverseVolume', rolloverMax.reverseVolume);
+  if (!prev || !isAcceptable(issues)) return issues;
+  const grew = (key: string) =>
+    counterGrowth(prev, next, key, { decimals: 3, rolloverMax: rolloverMax[key] });
+  const reverse = grew('reverseVolume') ?? 0;
   if (reverse > 0) {
     issues.push({
       code: 'REVERSE_FLOW',
@@ -40,18 +33,12 @@ export function validate(
       message: `${reverse} m³ flowed backwards`,
     });
   }
-  const used = growth(prev, next, 'totalVolume', rolloverMax.totalVolume);
-  if (
-    prev.registers.valve === 'closed' &&
-    next.registers.valve === 'closed' &&
-    used > CLOSED_VALVE_TOLERANCE
-  ) {
-    issues.push({
-      code: 'USAGE_WITH_VALVE_CLOSED',
-      severity: 'warning',
+  return [
+    ...issues,
+    ...closedValveUsageIssues(prev, next, {
+      used: grew('totalVolume'),
       register: 'totalVolume',
-      message: `${used} m³ used while the valve was closed`,
-    });
-  }
-  return issues;
+      message: (used) => `${used} m³ used while the valve was closed`,
+    }),
+  ];
 }

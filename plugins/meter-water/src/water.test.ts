@@ -1,8 +1,7 @@
-import { AppError, bitTableProblems } from '@quadmeter/sdk';
+import { AppError, bitTableProblems, cjt188StatusTable } from '@quadmeter/sdk';
 import { describeMeterTypeContract } from '@quadmeter/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import water from './index.ts';
-import { statusTable } from './status.ts';
 
 describeMeterTypeContract(water);
 
@@ -16,7 +15,7 @@ const codes = (issues: { code: string }[]) => issues.map((i) => i.code);
 
 describe('meter-water status (CJ/T 188 ST)', () => {
   it('the bit table is consistent', () => {
-    expect(bitTableProblems(statusTable)).toEqual([]);
+    expect(bitTableProblems(cjt188StatusTable)).toEqual([]);
   });
 
   it('decodes the valve and battery bits of ST1', () => {
