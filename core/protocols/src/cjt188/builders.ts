@@ -9,6 +9,39 @@ export const BROADCAST_ADDRESS = 'AAAAAAAAAAAAAA';
 /** T = AA: any meter type. */
 export const ANY_METER_TYPE = 0xaa;
 
+/** Builder for a frame with a fixed C and DI and no data field (L=03). */
+function bareFrame(control: number, di: string) {
+  return (
+    meterType: number,
+    address: string,
+    ser: number,
+    profile: Cjt188Profile = defaultProfile,
+  ): Uint8Array => encode({ meterType, address, control, di, ser }, profile);
+}
+
+/** Builder for a reply with a fixed C and DI carrying the status word ST. */
+function statusReply(control: number, di: string) {
+  return (
+    meterType: number,
+    address: string,
+    ser: number,
+    status: Partial<Status>,
+    profile: Cjt188Profile = defaultProfile,
+  ): Uint8Array => encode({ meterType, address, control, di, ser, data: { status } }, profile);
+}
+
+/** Builder for a frame with a fixed C carrying `data` for the DI given. */
+function dataFrame(control: number) {
+  return (
+    meterType: number,
+    address: string,
+    di: string,
+    ser: number,
+    data: Data,
+    profile: Cjt188Profile = defaultProfile,
+  ): Uint8Array => encode({ meterType, address, control, di, ser, data }, profile);
+}
+
 /** Read functions: 810A goes with C=03, 8106 with C=09, everything else with C=01. */
 export function readControlFor(di: string): number {
   const d = di.toUpperCase();
@@ -52,15 +85,7 @@ export function buildValveControl(
 }
 
 /** Reply to valve control (C=84, L=05): DI SER ST1 ST2. */
-export function buildValveControlReply(
-  meterType: number,
-  address: string,
-  ser: number,
-  status: Partial<Status>,
-  profile: Cjt188Profile = defaultProfile,
-): Uint8Array {
-  return encode({ meterType, address, control: 0x84, di: 'A017', ser, data: { status } }, profile);
-}
+export const buildValveControlReply = statusReply(0x84, 'A017');
 
 /** Read address (C=03, DI 810A); by default broadcast to any meter type. */
 export function buildReadAddress(
@@ -73,14 +98,7 @@ export function buildReadAddress(
 }
 
 /** Read-address reply (C=83): the meter's own type and address in the header. */
-export function buildReadAddressReply(
-  meterType: number,
-  address: string,
-  ser: number,
-  profile: Cjt188Profile = defaultProfile,
-): Uint8Array {
-  return encode({ meterType, address, control: 0x83, di: '810A', ser }, profile);
-}
+export const buildReadAddressReply = bareFrame(0x83, '810A');
 
 /** Write address (C=15, DI A018, new address A0 first). */
 export function buildWriteAddress(
@@ -97,14 +115,7 @@ export function buildWriteAddress(
 }
 
 /** Write-address reply (C=95, L=03), sent from the new address. */
-export function buildWriteAddressReply(
-  meterType: number,
-  address: string,
-  ser: number,
-  profile: Cjt188Profile = defaultProfile,
-): Uint8Array {
-  return encode({ meterType, address, control: 0x95, di: 'A018', ser }, profile);
-}
+export const buildWriteAddressReply = bareFrame(0x95, 'A018');
 
 /** Write sync data (C=16, DI A016): set the electronic counter to the mechanical reading. */
 export function buildWriteSyncData(
@@ -120,39 +131,13 @@ export function buildWriteSyncData(
 }
 
 /** Write-sync-data reply (C=96, L=05): DI SER ST. */
-export function buildWriteSyncDataReply(
-  meterType: number,
-  address: string,
-  ser: number,
-  status: Partial<Status>,
-  profile: Cjt188Profile = defaultProfile,
-): Uint8Array {
-  return encode({ meterType, address, control: 0x96, di: 'A016', ser, data: { status } }, profile);
-}
+export const buildWriteSyncDataReply = statusReply(0x96, 'A016');
 
 /** Write data (C=04) for A010..A019; `data` as decode gives it for that DI. */
-export function buildWriteData(
-  meterType: number,
-  address: string,
-  di: string,
-  ser: number,
-  data: Data,
-  profile: Cjt188Profile = defaultProfile,
-): Uint8Array {
-  return encode({ meterType, address, control: 0x04, di, ser, data }, profile);
-}
+export const buildWriteData = dataFrame(0x04);
 
 /** Normal write-data reply (C=84). */
-export function buildWriteDataReply(
-  meterType: number,
-  address: string,
-  di: string,
-  ser: number,
-  data: Data,
-  profile: Cjt188Profile = defaultProfile,
-): Uint8Array {
-  return encode({ meterType, address, control: 0x84, di, ser, data }, profile);
-}
+export const buildWriteDataReply = dataFrame(0x84);
 
 /** Abnormal reply (D7 and D6 set, e.g. C1/C4) to `requestControl`, carrying ST. */
 export function buildAbnormalReply(

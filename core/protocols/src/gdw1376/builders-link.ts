@@ -57,61 +57,49 @@ export interface ConfirmItem {
   err?: number;
 }
 
-function answer(
-  addr: AddressInput,
-  seq: number,
-  allFn: 1 | 2,
-  afn: string | number | undefined,
-  items: readonly ConfirmItem[] | undefined,
-  defaultErr: number,
-  opts: ConfirmOptions,
-): Uint8Array {
-  const dir = opts.dir ?? 'down';
-  const functionCode = opts.functionCode ?? (dir === 'down' ? 11 : allFn === 1 ? 0 : 9);
-  const perUnit = afn !== undefined && items !== undefined && items.length > 0;
-  const afnText = typeof afn === 'number' ? afn.toString(16).padStart(2, '0').toUpperCase() : afn;
-  const unit: DataItem = perUnit
-    ? {
-        pn: 0,
-        fn: 3,
-        data: {
-          afn: afnText,
-          items: items.map((i) => ({ pns: [i.pn], fns: [i.fn], err: i.err ?? defaultErr })),
-        },
-      }
-    : { pn: 0, fn: allFn };
-  return encodeFrame({
-    dir,
-    prm: false,
-    functionCode,
-    address: fullAddress(addr),
-    afn: 0x00,
-    seq: { tpv: false, fir: true, fin: true, con: false, pseq: seq },
-    units: [unit],
-  });
+/**
+ * AFN 00 answer builder: F1 / F2 (`allFn`) for the whole request, or F3 per data unit when `afn` and
+ * `items` are given, each item's err defaulting to `defaultErr`.
+ */
+function answerBuilder(allFn: 1 | 2, defaultErr: number) {
+  return (
+    addr: AddressInput,
+    seq: number,
+    afn?: string | number,
+    items?: readonly ConfirmItem[],
+    opts: ConfirmOptions = {},
+  ): Uint8Array => {
+    const dir = opts.dir ?? 'down';
+    const functionCode = opts.functionCode ?? (dir === 'down' ? 11 : allFn === 1 ? 0 : 9);
+    const perUnit = afn !== undefined && items !== undefined && items.length > 0;
+    const afnText = typeof afn === 'number' ? afn.toString(16).padStart(2, '0').toUpperCase() : afn;
+    const unit: DataItem = perUnit
+      ? {
+          pn: 0,
+          fn: 3,
+          data: {
+            afn: afnText,
+            items: items.map((i) => ({ pns: [i.pn], fns: [i.fn], err: i.err ?? defaultErr })),
+          },
+        }
+      : { pn: 0, fn: allFn };
+    return encodeFrame({
+      dir,
+      prm: false,
+      functionCode,
+      address: fullAddress(addr),
+      afn: 0x00,
+      seq: { tpv: false, fir: true, fin: true, con: false, pseq: seq },
+      units: [unit],
+    });
+  };
 }
 
 /**
  * AFN 00 confirm: F1 (all confirmed), or F3 per data unit when `afn` and `items` are given
  * (e.g. the master's answer to a heartbeat: afn '02', items [{ pn: 0, fn: 3 }]).
  */
-export function buildConfirm(
-  addr: AddressInput,
-  seq: number,
-  afn?: string | number,
-  items?: readonly ConfirmItem[],
-  opts: ConfirmOptions = {},
-): Uint8Array {
-  return answer(addr, seq, 1, afn, items, 0, opts);
-}
+export const buildConfirm = answerBuilder(1, 0);
 
 /** AFN 00 deny: F2 (all denied), or F3 per data unit with each item's err (default 1). */
-export function buildDeny(
-  addr: AddressInput,
-  seq: number,
-  afn?: string | number,
-  items?: readonly ConfirmItem[],
-  opts: ConfirmOptions = {},
-): Uint8Array {
-  return answer(addr, seq, 2, afn, items, 1, opts);
-}
+export const buildDeny = answerBuilder(2, 1);

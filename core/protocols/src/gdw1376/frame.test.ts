@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../common/bytes.ts';
 import { fixtures } from './fixtures.ts';
-import {
-  assembleMultiFrame,
-  buildConfirm,
-  buildControl,
-  buildDeny,
-  buildForward,
-  buildHeartbeat,
-  buildLogin,
-  buildRead,
-  buildReadReply,
-  codec,
-  decode,
-  decodeDa,
-  decodeDt,
-  decodeForward,
-  encode,
-  encodeDa,
-  encodeDt,
-} from './index.ts';
+import { decode, encode } from './index.ts';
 import { codeOf, fx, reframe } from './test-helpers.ts';
 
 describe('fixtures', () => {

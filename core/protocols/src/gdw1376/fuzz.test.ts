@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hexToBytes, sum8 } from '../common/bytes.ts';
-import { ProtocolError } from '../common/errors.ts';
+import * as fuzz from '../common/fuzz-support.ts';
 import { fixtures } from './fixtures.ts';
 import { decode, encode, extractor } from './index.ts';
-
-/** Small seeded PRNG so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Makes L, the second 68, CS and 16 consistent again, so mutations reach the data-unit parser. */
 function repair(b: Uint8Array): Uint8Array {
@@ -31,37 +20,16 @@ function repair(b: Uint8Array): Uint8Array {
   return b;
 }
 
-function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
-  let b = Array.from(src);
-  const ops = 1 + Math.floor(rnd() * 4);
-  for (let k = 0; k < ops; k++) {
-    const at = Math.floor(rnd() * (b.length + 1));
-    const op = Math.floor(rnd() * 6);
-    if (op === 0 && b.length) b[at % b.length] = Math.floor(rnd() * 256);
-    else if (op === 1 && b.length) b[at % b.length] ^= 1 << Math.floor(rnd() * 8);
-    else if (op === 2)
-      b.splice(at, 0, ...Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * 256)));
-    else if (op === 3) b.splice(at, 1 + Math.floor(rnd() * 6));
-    else if (op === 4) b = b.slice(0, at);
-    else if (b.length) b[at % b.length] = rnd() < 0.5 ? 0xee : 0xff;
-  }
-  const out = Uint8Array.from(b);
-  return rnd() < 0.6 ? repair(out) : out;
-}
-
-function onlyProtocolErrors(f: () => unknown): 'ok' | 'rejected' {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (!(e instanceof ProtocolError)) throw e;
-    return 'rejected';
-  }
-}
+/** Sets one byte to EE or FF, the standard's markers for a missing or invalid value. */
+const noData: fuzz.Edit = (b, rnd) => {
+  if (b.length) b[fuzz.below(rnd, b.length)] = rnd() < 0.5 ? 0xee : 0xff;
+  return b;
+};
+const edits = [...fuzz.byteEdits(6), noData];
 
 describe('fuzz', () => {
   it('100,000 random and mutated frames: decode, re-encode and extractor throw only ProtocolError', () => {
-    const rnd = mulberry32(1376);
+    const rnd = fuzz.seededRandom(1376);
     const seeds = fixtures.map((f) => hexToBytes(f.hex));
     const x = extractor();
     let decoded = 0;
@@ -71,18 +39,18 @@ describe('fuzz', () => {
     for (let i = 0; i < N; i++) {
       let input: Uint8Array;
       if (i % 10 < 3) {
-        input = Uint8Array.from({ length: Math.floor(rnd() * 80) }, () => Math.floor(rnd() * 256));
+        input = fuzz.noise(rnd, 80);
         if (input.length && rnd() < 0.5) input[0] = 0x68;
         if (rnd() < 0.5) input = repair(input);
       } else {
-        input = mutate(seeds[Math.floor(rnd() * seeds.length)], rnd);
+        input = fuzz.mutate(seeds[fuzz.below(rnd, seeds.length)], rnd, { edits, repair, repairRate: 0.6 });
       }
-      const outcome = onlyProtocolErrors(() => {
+      const refused = fuzz.onlyProtocolErrors(() => {
         const frame = decode(input);
         JSON.stringify(frame);
-        onlyProtocolErrors(() => encode(frame));
-      });
-      if (outcome === 'ok') decoded++;
+        fuzz.onlyProtocolErrors(() => encode(frame));
+      }, input);
+      if (refused === undefined) decoded++;
       extracted += x.push(input).frames.length;
     }
     const ms = performance.now() - started;

@@ -1,5 +1,5 @@
 import { hexToBytes, sum8 } from '../common/bytes.ts';
-import { ProtocolError } from '../common/errors.ts';
+import { onlyProtocolErrors } from '../common/fuzz-support.ts';
 import { fixtures } from './fixtures.ts';
 
 /** Helpers shared by the Q/GDW 1376.1 tests. */
@@ -23,12 +23,7 @@ export function reframe(user: number[], protocolId = 2): Uint8Array {
   ]);
 }
 
+/** The ProtocolError code `f` throws, or undefined when it completes; any other error is rethrown. */
 export function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.code;
-    throw e;
-  }
-  return undefined;
+  return onlyProtocolErrors(f);
 }

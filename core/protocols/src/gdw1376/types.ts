@@ -1,3 +1,5 @@
+import type { Control } from './header.ts';
+
 /** Shapes shared by the Q/GDW 1376.1 decoder, encoder and builders. */
 
 export type Direction = 'up' | 'down';
@@ -65,20 +67,14 @@ export interface GdwAux {
   tp?: TimeLabel;
 }
 
-export interface GdwFrame {
+/** A decoded frame; the control field C is given both as hex (`c`) and split into its bits (Control). */
+export interface GdwFrame extends Control {
   protocol: 'gdw1376';
   /** User data length from L (C through AUX). */
   l: number;
   /** L D1..D0: 2 = Q/GDW 1376.1 (376.1), 1 = Q/GDW 130-2005. */
   protocolId: 1 | 2;
   c: string;
-  dir: Direction;
-  prm: boolean;
-  fcb: boolean;
-  acd: boolean;
-  fcv: boolean;
-  functionCode: number;
-  functionName: string;
   address: GdwAddress;
   /** Application function code, two hex digits ('0C'). */
   afn: string;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hexToBytes, ProtocolError, sum8 } from '../common/index.ts';
+import * as fuzz from '../common/fuzz-support.ts';
+import { hexToBytes, sum8 } from '../common/index.ts';
 import { fixtures } from './fixtures.ts';
 import { decode, extractor } from './index.ts';
 
@@ -12,19 +13,6 @@ import { decode, extractor } from './index.ts';
 
 const seeds = fixtures.map((f) => hexToBytes(f.hex));
 
-/** Small deterministic PRNG (xorshift32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
 function repairChecksum(b: Uint8Array): Uint8Array {
   if (b.length >= 9 && b[0] === 0x68 && b[3] === 0x68) {
     const l = b[1];
@@ -33,60 +21,31 @@ function repairChecksum(b: Uint8Array): Uint8Array {
   return b;
 }
 
-function mutate(src: Uint8Array, r: () => number): Uint8Array {
-  let b = Uint8Array.from(src);
-  const n = 1 + Math.floor(r() * 4);
-  for (let k = 0; k < n; k++) {
-    const i = Math.floor(r() * Math.max(1, b.length));
-    switch (Math.floor(r() * 6)) {
-      case 0:
-        if (b.length) b[i] ^= 1 << Math.floor(r() * 8);
-        break;
-      case 1:
-        b = b.slice(0, i);
-        break;
-      case 2:
-        b = Uint8Array.from([...b.slice(0, i), Math.floor(r() * 256), ...b.slice(i)]);
-        break;
-      case 3:
-        b = Uint8Array.from([...b.slice(0, i), ...b.slice(i + 1)]);
-        break;
-      case 4:
-        if (b.length > 2) b[1] = b[2] = Math.floor(r() * 256);
-        break;
-      default:
-        if (b.length > 2) b[1 + Math.floor(r() * 2)] = Math.floor(r() * 256);
-    }
-  }
-  return r() < 0.5 ? repairChecksum(b) : b;
-}
+/** L-field damage: both copies changed alike, or one of them alone. */
+const sameLengths: fuzz.Edit = (b, rnd) => {
+  if (b.length > 2) b[1] = b[2] = fuzz.below(rnd, 256);
+  return b;
+};
+const oneLength: fuzz.Edit = (b, rnd) => {
+  if (b.length > 2) b[1 + fuzz.below(rnd, 2)] = fuzz.below(rnd, 256);
+  return b;
+};
+const edits = [...fuzz.byteEdits(1), sameLengths, oneLength];
 
 /** A well-formed long frame around random user data, so the record parser sees arbitrary bytes. */
-function randomLong(r: () => number): Uint8Array {
-  const len = Math.floor(r() * 120);
-  const ci = [0x72, 0x7a, 0x78, 0x51, 0x73, 0x52][Math.floor(r() * 6)];
-  const body = Uint8Array.from([
-    0x08,
-    Math.floor(r() * 256),
-    ci,
-    ...Array.from({ length: len }, () => Math.floor(r() * 256)),
-  ]);
+function randomLong(rnd: fuzz.Random): Uint8Array {
+  const ci = [0x72, 0x7a, 0x78, 0x51, 0x73, 0x52][fuzz.below(rnd, 6)];
+  const body = Uint8Array.from([0x08, fuzz.below(rnd, 256), ci, ...fuzz.noise(rnd, 120)]);
   return Uint8Array.from([0x68, body.length, body.length, 0x68, ...body, sum8(body), 0x16]);
 }
 
-function onlyProtocolErrors(b: Uint8Array): boolean {
-  try {
-    JSON.stringify(decode(b));
-    return true;
-  } catch (e) {
-    if (e instanceof ProtocolError) return false;
-    throw new Error(`non-protocol error on ${Buffer.from(b).toString('hex')}: ${String(e)}`);
-  }
+function decodes(b: Uint8Array): boolean {
+  return fuzz.onlyProtocolErrors(() => JSON.stringify(decode(b)), b) === undefined;
 }
 
 describe('fuzz', () => {
   it('decodes 120,000 random and mutated frames throwing only ProtocolError', () => {
-    const r = rng(0x6d627573);
+    const rnd = fuzz.seededRandom(0x6d627573);
     let decoded = 0;
     const x = extractor();
     const started = performance.now();
@@ -94,12 +53,12 @@ describe('fuzz', () => {
       const kind = i % 4;
       const b =
         kind === 0
-          ? randomLong(r)
+          ? randomLong(rnd)
           : kind === 1
-            ? Uint8Array.from({ length: Math.floor(r() * 64) }, () => Math.floor(r() * 256))
-            : mutate(seeds[Math.floor(r() * seeds.length)], r);
-      if (b.length && onlyProtocolErrors(b)) decoded++;
-      for (const f of x.push(b).frames) onlyProtocolErrors(f);
+            ? fuzz.noise(rnd, 64)
+            : fuzz.mutate(seeds[fuzz.below(rnd, seeds.length)], rnd, { edits, repair: repairChecksum });
+      if (b.length && decodes(b)) decoded++;
+      for (const f of x.push(b).frames) decodes(f);
     }
     const ms = performance.now() - started;
     expect(decoded).toBeGreaterThan(1000);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../common/errors.ts';
+import { onlyProtocolErrors } from '../common/fuzz-support.ts';
 import {
   chirpstackFixtures,
   ctwingFixtures,
@@ -25,14 +25,6 @@ const parsers: [string, (b: unknown) => unknown][] = [
   ['iotda', (b) => parseIotda(b)],
   ['onenet url', (b) => verifyOneNetUrl(b as Record<string, unknown>, oneNetToken)],
 ];
-
-function onlyProtocolErrors(run: () => unknown): void {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof ProtocolError)) throw e;
-  }
-}
 
 const seeds: unknown[] = [
   chirpstackFixtures.up,
