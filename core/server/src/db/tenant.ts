@@ -12,8 +12,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new AppError('TENANT_NOT_FOUND', 'Malformed tenant id');
   return await db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
-    await tx.execute(sql`set local role quadmeter_app`);
+    // one round trip: the tenant setting and SET LOCAL ROLE, both transaction-local
+    await tx.execute(
+      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'quadmeter_app', true)`,
+    );
     return await fn(tx);
   });
 }
@@ -24,4 +26,9 @@ export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Pr
  */
 export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return await db.transaction(async (tx) => await fn(tx));
+}
+
+/** The system path for a single read statement, which needs no transaction of its own. */
+export async function readSystem<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
+  return await fn(db);
 }

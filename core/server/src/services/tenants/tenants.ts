@@ -2,7 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators, roles, tenants, userRoles, users } from '../../db/schema/index.ts';
-import { withSystem, withTenant } from '../../db/tenant.ts';
+import { readSystem, withSystem, withTenant } from '../../db/tenant.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { builtinRoles } from '../identity/permissions.ts';
 
@@ -18,7 +18,7 @@ export async function listTenants(db: Db) {
 }
 
 export async function findTenantByCode(db: Db, code: string): Promise<TenantRow | undefined> {
-  const [row] = await withSystem(db, (tx) => tx.select().from(tenants).where(eq(tenants.code, code)));
+  const [row] = await readSystem(db, (q) => q.select().from(tenants).where(eq(tenants.code, code)));
   return row;
 }
 
