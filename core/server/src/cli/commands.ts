@@ -46,7 +46,7 @@ function printDemo(
 ) {
   const lines = [
     '',
-    '  Quadmeter is running' + (url ? ` at ${url}` : ''),
+    url ? `  Quadmeter is running at ${url}` : '  Demo tenant ready',
     `  Demo login:      tenant "${creds.tenant}", user "${creds.username}", password "${creds.password}"`,
     `  Platform login:  tenant "platform", user "${creds.operator.username}", password "${creds.operator.password}"`,
     ...(url ? [`  API docs:        ${url}/api/docs`] : []),
