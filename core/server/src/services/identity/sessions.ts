@@ -39,7 +39,7 @@ async function findPrincipal(db: Db, input: LoginInput): Promise<Principal> {
   const [tenant] = await withSystem(db, (tx) =>
     tx.select().from(tenants).where(eq(tenants.code, input.tenant)),
   );
-  if (!tenant || tenant.status !== 'active') return {};
+  if (tenant?.status !== 'active') return {};
   const [user] = await withTenant(db, tenant.id, (tx) =>
     tx.select().from(users).where(eq(users.username, input.username)),
   );
