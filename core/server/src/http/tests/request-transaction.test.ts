@@ -84,7 +84,7 @@ describe('one tenant transaction per request', () => {
     const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
     const failed = await app.request('/x/fail', { method: 'POST', headers });
     expect(failed.status).toBe(409);
-    expect((await failed.json()).error.code).toBe('RESOURCE_CONFLICT');
+    expect(((await failed.json()) as { error: { code: string } }).error.code).toBe('RESOURCE_CONFLICT');
     expect(await areaNamed('rollback-fail')).toBe(0);
     const ok = await app.request('/x/ok', { method: 'POST', headers });
     expect(ok.status).toBe(200);
