@@ -67,7 +67,9 @@ try {
     );
   }
   const users = pct(samples.get('/api/v1/users')!, 0.5) / b50;
-  console.log(`goal: GET /api/v1/users p50 ≤ 6 × /healthz: ${users <= 6 ? 'met' : 'missed'} (${users.toFixed(2)} ×)`);
+  console.log(
+    `goal: GET /api/v1/users p50 ≤ 6 × /healthz: ${users <= 6 ? 'met' : 'missed'} (${users.toFixed(2)} ×)`,
+  );
 } finally {
   await running.stop();
   await rm(dataDir, { recursive: true, force: true });
