@@ -112,7 +112,15 @@ export {
   pluginHeaderSchema,
   pluginKinds,
 } from './plugin/header.ts';
-export type { HookRouter, HttpMethod, PluginRequest, PluginResponse, RouteHandler } from './plugin/http.ts';
+export type {
+  HookOptions,
+  HookRouter,
+  HttpMethod,
+  PluginRequest,
+  PluginResponse,
+  RouteHandler,
+  RouteOptions,
+} from './plugin/http.ts';
 export { fieldIssues, issuePath } from './plugin/issues.ts';
 export { type LocalizedText, localizedTextSchema } from './plugin/localized.ts';
 export type { LogFn, Logger } from './plugin/logger.ts';
