@@ -124,4 +124,13 @@ export type {
 export { fieldIssues, issuePath } from './plugin/issues.ts';
 export { type LocalizedText, localizedTextSchema } from './plugin/localized.ts';
 export type { LogFn, Logger } from './plugin/logger.ts';
-export { isSecret, REDACTED, redact, secret, secretPaths } from './plugin/secret.ts';
+export {
+  isSecret,
+  isUnchangedSecret,
+  keepSecrets,
+  mapSecrets,
+  REDACTED,
+  redact,
+  secret,
+  secretPaths,
+} from './plugin/secret.ts';

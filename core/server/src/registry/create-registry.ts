@@ -91,9 +91,11 @@ export function createRegistry(options: RegistryOptions) {
     }
     const parsed = e.plugin.config?.safeParse(options.configFor?.(e.id) ?? {});
     if (parsed && !parsed.success) {
-      const err = new AppError('CONFIG_INVALID', `The configuration of plugin '${e.id}' is invalid`, {
+      const fields = fieldIssues(parsed.error);
+      const list = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+      const err = new AppError('CONFIG_INVALID', `The configuration of plugin '${e.id}' is invalid: ${list}`, {
         pluginId: e.id,
-        fields: fieldIssues(parsed.error),
+        fields,
       });
       fail(e, err, order, logger);
       continue;
