@@ -23,9 +23,14 @@ function readFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new AppError('CONFIG_INVALID', `QUADMETER_PLUGINS_CONFIG: cannot read ${path}`, { source: path }, {
-      cause: err,
-    });
+    throw new AppError(
+      'CONFIG_INVALID',
+      `QUADMETER_PLUGINS_CONFIG: cannot read ${path}`,
+      { source: path },
+      {
+        cause: err,
+      },
+    );
   }
   const value = parseJson(text, `QUADMETER_PLUGINS_CONFIG (${path})`);
   if (!isRecord(value))

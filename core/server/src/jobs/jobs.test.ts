@@ -59,7 +59,11 @@ describe('jobs', () => {
       },
       { batchSize: 10, pollingIntervalSeconds: 0.5 },
     );
-    await jobs.insert(queue, crypto.randomUUID(), [1, 2, 3, 4, 5].map((n) => ({ n })));
+    await jobs.insert(
+      queue,
+      crypto.randomUUID(),
+      [1, 2, 3, 4, 5].map((n) => ({ n })),
+    );
     for (let i = 0; i < 100 && failedRuns < 2; i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1500)); // room for a wrong re-run of the batch
     expect(Object.fromEntries(runs)).toEqual({ 1: 1, 2: 1, 3: 2, 4: 1, 5: 1 });

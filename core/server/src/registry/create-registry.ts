@@ -93,10 +93,14 @@ export function createRegistry(options: RegistryOptions) {
     if (parsed && !parsed.success) {
       const fields = fieldIssues(parsed.error);
       const list = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
-      const err = new AppError('CONFIG_INVALID', `The configuration of plugin '${e.id}' is invalid: ${list}`, {
-        pluginId: e.id,
-        fields,
-      });
+      const err = new AppError(
+        'CONFIG_INVALID',
+        `The configuration of plugin '${e.id}' is invalid: ${list}`,
+        {
+          pluginId: e.id,
+          fields,
+        },
+      );
       fail(e, err, order, logger);
       continue;
     }

@@ -11,6 +11,10 @@ const stoppableJobs: unknown[] = [];
 let brokenHookRuns = 0;
 let bigHookRuns = 0;
 
+async function errorOf(res: Response) {
+  return ((await res.json()) as { error: Record<string, unknown> }).error;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(done: () => boolean, ms = 10_000) {
   for (let waited = 0; !done() && waited < ms; waited += 100) await sleep(100);
@@ -108,9 +112,12 @@ let admin: C;
 let other: C;
 let viewer: C;
 beforeAll(async () => {
-  p = await startTestPlatform({}, {
-    plugins: [...installedPlugins, probe, broken, stoppable] as AnyPlugin[],
-  });
+  p = await startTestPlatform(
+    {},
+    {
+      plugins: [...installedPlugins, probe, broken, stoppable] as AnyPlugin[],
+    },
+  );
   admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
   const op = await loggedIn(p.baseUrl, 'platform', 'operator', p.operator.password);
   const created = await op.post('/api/v1/tenants', {
@@ -151,7 +158,7 @@ describe('plugin routes, hooks and queues', () => {
       body: new Uint8Array(20 * 1024 * 1024),
     });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.code).toBe('REQ_BODY_TOO_LARGE');
+    expect((await errorOf(huge)).code).toBe('REQ_BODY_TOO_LARGE');
     // 2 MiB: above the 1 MiB default, within the hook's 4 MiB
     const big = await fetch(`${p.baseUrl}/hooks/transport-probe/bulk`, {
       method: 'POST',
@@ -208,9 +215,15 @@ describe('plugin routes, hooks and queues', () => {
     expect((await viewer.get('/api/v1/plugins/transport-probe/whoami')).status).toBe(200);
     const meters = await viewer.get('/api/v1/plugins/transport-probe/meters');
     expect(meters.status).toBe(403);
-    expect(meters.body.error).toMatchObject({ code: 'AUTH_FORBIDDEN', details: { permission: 'meters.read' } });
+    expect(meters.body.error).toMatchObject({
+      code: 'AUTH_FORBIDDEN',
+      details: { permission: 'meters.read' },
+    });
     const resync = await viewer.post('/api/v1/plugins/transport-probe/resync');
-    expect(resync.body.error).toMatchObject({ code: 'AUTH_FORBIDDEN', details: { permission: 'plugins.manage' } });
+    expect(resync.body.error).toMatchObject({
+      code: 'AUTH_FORBIDDEN',
+      details: { permission: 'plugins.manage' },
+    });
     expect((await admin.get('/api/v1/plugins/transport-probe/meters')).status).toBe(200);
     expect((await admin.post('/api/v1/plugins/transport-probe/resync')).status).toBe(204);
   });
@@ -233,7 +246,7 @@ describe('plugin routes, hooks and queues', () => {
   it('answers 503 PLUGIN_UNAVAILABLE on the hooks of a plugin whose start failed, and runs none of its jobs', async () => {
     const res = await fetch(`${p.baseUrl}/hooks/transport-broken/uplink`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toMatchObject({
+    expect(await errorOf(res)).toMatchObject({
       code: 'PLUGIN_UNAVAILABLE',
       details: { pluginId: 'transport-broken', status: 'failed' },
     });
@@ -257,7 +270,7 @@ describe('plugin routes, hooks and queues', () => {
     expect(report.errors).toEqual([]);
     const res = await fetch(`${p.baseUrl}/hooks/transport-stoppable/ping`);
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toMatchObject({
+    expect(await errorOf(res)).toMatchObject({
       code: 'PLUGIN_UNAVAILABLE',
       details: { status: 'stopped' },
     });
