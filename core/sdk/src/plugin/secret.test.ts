@@ -100,5 +100,10 @@ describe('secret', () => {
       ],
     });
     expect(keepSecrets(schema, { appId: 'x', apiKey: '' }, {})).toEqual({ appId: 'x' });
+    // null is a change (clears a nullable secret), not a request to keep it
+    expect(keepSecrets(schema, { appId: 'x', apiKey: null }, { apiKey: 'k1' })).toEqual({
+      appId: 'x',
+      apiKey: null,
+    });
   });
 });

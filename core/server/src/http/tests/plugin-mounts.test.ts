@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { type AnyPlugin, defineTransport } from '@quadmeter/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -10,9 +11,35 @@ const brokenJobs: unknown[] = [];
 const stoppableJobs: unknown[] = [];
 let brokenHookRuns = 0;
 let bigHookRuns = 0;
+let uplinkRuns = 0;
 
 async function errorOf(res: Response) {
   return ((await res.json()) as { error: Record<string, unknown> }).error;
+}
+
+/** A POST of `size` zero bytes, announced or chunked; the server may close while the body streams. */
+function postBytes(url: string, size: number, chunked = false): Promise<{ status: number; body: string }> {
+  const headers = chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(size) };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => {
+        body += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (e) => setTimeout(() => reject(e), 1000)); // a response that arrived wins
+    const chunk = Buffer.alloc(64 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,15 +58,18 @@ const probe = defineTransport({
   title: { 'zh-CN': '测试通道', en: 'Probe transport' },
   tenantSettings: z.object({ apn: z.string().default('cmnet') }),
   routes(router) {
-    router.route('POST', '/uplink/{device}', (req) => ({
-      status: 202,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        device: req.params.device,
-        bytes: req.body.length,
-        signed: req.headers['x-sig'] ?? null,
-      }),
-    }));
+    router.route('POST', '/uplink/{device}', (req) => {
+      uplinkRuns++;
+      return {
+        status: 202,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          device: req.params.device,
+          bytes: req.body.length,
+          signed: req.headers['x-sig'] ?? null,
+        }),
+      };
+    });
     router.route(
       'POST',
       '/bulk',
@@ -153,12 +183,15 @@ describe('plugin routes, hooks and queues', () => {
   });
 
   it('refuses an oversized hook body with 413 before the handler runs, unless the hook raised its limit', async () => {
-    const huge = await fetch(`${p.baseUrl}/hooks/transport-probe/uplink/dev-7`, {
-      method: 'POST',
-      body: new Uint8Array(20 * 1024 * 1024),
-    });
+    const runs = uplinkRuns;
+    const huge = await postBytes(`${p.baseUrl}/hooks/transport-probe/uplink/dev-7`, 20 * 1024 * 1024);
     expect(huge.status).toBe(413);
-    expect((await errorOf(huge)).code).toBe('REQ_BODY_TOO_LARGE');
+    expect(JSON.parse(huge.body).error.code).toBe('REQ_BODY_TOO_LARGE');
+    // without a content-length (chunked), the limit counts the bytes as they arrive
+    const chunked = await postBytes(`${p.baseUrl}/hooks/transport-probe/uplink/dev-7`, 3 * 1024 * 1024, true);
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body).error.code).toBe('REQ_BODY_TOO_LARGE');
+    expect(uplinkRuns).toBe(runs);
     // 2 MiB: above the 1 MiB default, within the hook's 4 MiB
     const big = await fetch(`${p.baseUrl}/hooks/transport-probe/bulk`, {
       method: 'POST',
