@@ -1,13 +1,11 @@
 import { AppError, type PluginRequest } from '@quadmeter/sdk';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { withTenant } from '../db/tenant.ts';
 import type { Platform } from '../platform.ts';
 import type { PluginMount } from '../plugin-host.ts';
-import { requirePermission, requireTenant } from '../services/identity/actor.ts';
 import { tenantPlugin } from '../services/plugins/tenant-plugins.ts';
 import type { AppEnv } from './env.ts';
-import { router } from './route-kit.ts';
+import { inTenant, router } from './route-kit.ts';
 
 async function toPluginRequest(
   c: Context<AppEnv>,
@@ -68,12 +66,17 @@ export function pluginMountRoutes(p: Platform) {
     if (m.scope === 'api') {
       // authentication comes from the /api/v1/plugins/* middleware in app.ts
       api.on(m.method, path, async (c) => {
-        const actor = c.get('actor');
-        requirePermission(actor, m.permission ?? 'plugins.manage');
-        const tenantId = requireTenant(actor);
-        runningContext(p, m.pluginId);
-        const chosen = await withTenant(p.db, tenantId, (tx) => tenantPlugin(tx, m.pluginId));
-        if (!chosen?.enabled)
+        // permission and tenant first, then running, then enabled for this tenant
+        const { enabled, tenantId } = await inTenant(
+          p,
+          c,
+          m.permission ?? 'plugins.manage',
+          async (tx, { tenantId }) => {
+            runningContext(p, m.pluginId);
+            return { enabled: (await tenantPlugin(tx, m.pluginId))?.enabled === true, tenantId };
+          },
+        );
+        if (!enabled)
           throw new AppError('PLUGIN_DISABLED', `Plugin '${m.pluginId}' is not enabled for this tenant`, {
             pluginId: m.pluginId,
           });
