@@ -46,9 +46,14 @@ function hookBodyLimit(kb: number): MiddlewareHandler<AppEnv> {
   });
 }
 
-async function respond(c: Context<AppEnv>, m: PluginMount, req: Promise<PluginRequest>, p: Platform) {
+async function respond(
+  c: Context<AppEnv>,
+  m: PluginMount,
+  p: Platform,
+  request: () => Promise<PluginRequest>,
+) {
   const ctx = runningContext(p, m.pluginId);
-  const res = await m.handler(await req, ctx);
+  const res = await m.handler(await request(), ctx);
   return c.body((res.body ?? null) as never, res.status as 200, res.headers);
 }
 
@@ -80,7 +85,7 @@ export function pluginMountRoutes(p: Platform) {
           throw new AppError('PLUGIN_DISABLED', `Plugin '${m.pluginId}' is not enabled for this tenant`, {
             pluginId: m.pluginId,
           });
-        return await respond(c, m, toPluginRequest(c, m, tenantId), p);
+        return await respond(c, m, p, () => toPluginRequest(c, m, tenantId));
       });
     } else {
       const available: MiddlewareHandler<AppEnv> = async (_c, next) => {
@@ -88,7 +93,7 @@ export function pluginMountRoutes(p: Platform) {
         await next();
       };
       const limit = hookBodyLimit(m.bodyLimitKb ?? p.config.QUADMETER_BODY_LIMIT_KB);
-      hooks.on(m.method, path, available, limit, async (c) => await respond(c, m, toPluginRequest(c, m), p));
+      hooks.on(m.method, path, available, limit, async (c) => respond(c, m, p, () => toPluginRequest(c, m)));
     }
   }
   return { api, hooks };
