@@ -1,6 +1,7 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { requireWholeTenant } from '../../services/identity/actor.ts';
 import { saveTenantPlugin, tenantPluginSettings } from '../../services/plugins/tenant-plugins.ts';
 import { inTenant, jsonRoute, router, z } from '../route-kit.ts';
 
@@ -77,6 +78,7 @@ export function pluginRoutes(p: Platform) {
     }),
     async (c) => {
       const id = c.req.valid('param').id;
+      requireWholeTenant(c.get('actor'));
       if (!p.registry.get(id)) throw new AppError('PLUGIN_NOT_FOUND', undefined, { id });
       const body = c.req.valid('json');
       const settings = p.registry.validateTenantSettings(id, body.settings) as Record<string, unknown>;
