@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
 import { clientAddress, originalScheme, parseTrustProxy } from './trust-proxy.ts';
 
 describe('QUADMETER_TRUST_PROXY parsing', () => {
@@ -38,5 +39,17 @@ describe('client address and scheme', () => {
     expect(originalScheme('http', '127.0.0.1', 'https, http', t)).toBe('https');
     expect(originalScheme('http', '127.0.0.1', 'gopher', t)).toBe('http');
     expect(originalScheme('https', '127.0.0.1', undefined, t)).toBe('https');
+  });
+});
+
+describe('QUADMETER_TRUST_PROXY in the configuration', () => {
+  it('defaults to trusting nobody and names a bad entry', () => {
+    expect(loadConfig({}).QUADMETER_TRUST_PROXY).toBe('');
+    expect(loadConfig({ QUADMETER_TRUST_PROXY: 'loopback,10.0.0.0/8' }).QUADMETER_TRUST_PROXY).toBe(
+      'loopback,10.0.0.0/8',
+    );
+    expect(() => loadConfig({ QUADMETER_TRUST_PROXY: 'loopback, proxy.local' })).toThrow(
+      /QUADMETER_TRUST_PROXY: .*proxy\.local/,
+    );
   });
 });
