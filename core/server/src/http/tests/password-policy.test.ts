@@ -105,7 +105,9 @@ describe('password policy in the services (the CLI path)', () => {
       code: 'AUTH_PASSWORD_WEAK',
       details: [{ reason: 'common' }],
     });
-    await expect(ensureOperator(db, 'operator', 'short')).rejects.toMatchObject({ code: 'AUTH_PASSWORD_WEAK' });
+    await expect(ensureOperator(db, 'operator', 'short')).rejects.toMatchObject({
+      code: 'AUTH_PASSWORD_WEAK',
+    });
     expect(await counts()).toEqual(before);
     await loggedIn(p.baseUrl, 'platform', 'operator', p.operator.password);
   });
