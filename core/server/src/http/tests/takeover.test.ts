@@ -78,6 +78,29 @@ describe('taking over another account', () => {
     ).toBe('AUTH_INVALID_CREDENTIALS');
   });
 
+  it('a user manager scoped to areas cannot even find a whole-tenant user to take over', async () => {
+    const building = (await admin.get('/api/v1/areas')).body.items.find(
+      (a: { name: string }) => a.name === '1号楼',
+    );
+    const role = (await admin.get('/api/v1/roles')).body.items.find(
+      (r: { name: string }) => r.name === '用户管理员',
+    );
+    const made = await admin.post('/api/v1/users', {
+      username: 'keeper',
+      displayName: 'Keeper',
+      password: 'keeper-secret-pass',
+      roleIds: [role.id],
+      areaIds: [building.id],
+    });
+    expect(made.status).toBe(201);
+    const keeper = await loggedIn(p.baseUrl, 'demo', 'keeper', 'keeper-secret-pass');
+    const r = await keeper.patch(`/api/v1/users/${adminId}`, { password: 'taken-over-now-2' });
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('RESOURCE_NOT_FOUND');
+    expect((await admin.get('/api/v1/auth/me')).status).toBe(200);
+    await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
+  });
+
   it('still lets the manager rename a user who holds more (not a takeover)', async () => {
     const r = await manager.patch(`/api/v1/users/${adminId}`, { displayName: '演示管理员' });
     expect(r.status).toBe(200);
