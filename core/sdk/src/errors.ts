@@ -19,6 +19,11 @@ export const errorCatalogue = {
   AUTH_TOKEN_INVALID: { status: 401, message: 'The API token is unknown, revoked or expired' },
   AUTH_FORBIDDEN: { status: 403, message: 'You lack the permission for this action' },
   AUTH_USER_DISABLED: { status: 403, message: 'This user is disabled' },
+  AUTH_SCOPE_TENANT_WIDE: {
+    status: 403,
+    message: 'Only users whose scope is the whole tenant may change tenant-wide settings',
+  },
+  AUTH_PASSWORD_WEAK: { status: 400, message: 'The password is too short or too common' },
   AREA_OUT_OF_SCOPE: { status: 404, message: 'No such area within your scope' },
   AREA_CYCLE: { status: 409, message: 'An area cannot be moved below itself' },
   AREA_NOT_EMPTY: { status: 409, message: 'The area still has children' },

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { AppError } from '@quadmeter/sdk';
 import { z } from 'zod';
+import { parseTrustProxy } from './http/trust-proxy.ts';
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -28,8 +29,8 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   QUADMETER_DATA_DIR: z.string().min(1).default('./.data'),
-  QUADMETER_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  QUADMETER_OPERATOR_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  QUADMETER_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  QUADMETER_OPERATOR_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   QUADMETER_SIMULATORS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUADMETER_SESSION_HOURS: z.coerce
@@ -37,6 +38,16 @@ const schema = z.object({
     .positive()
     .max(24 * 30)
     .default(12),
+  QUADMETER_TRUST_PROXY: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustProxy(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   QUADMETER_BODY_LIMIT_KB: z.coerce
     .number()
     .int()

@@ -1,6 +1,7 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { requireWholeTenant } from '../../services/identity/actor.ts';
 import { settingsCodec } from '../../services/plugins/settings-codec.ts';
 import { configureTenantPlugin, tenantPluginSettings } from '../../services/plugins/tenant-plugins.ts';
 import { inTenant, jsonRoute, router, z } from '../route-kit.ts';
@@ -82,6 +83,7 @@ export function pluginRoutes(p: Platform) {
     }),
     async (c) => {
       const id = c.req.valid('param').id;
+      requireWholeTenant(c.get('actor'));
       if (!p.registry.get(id)) throw new AppError('PLUGIN_NOT_FOUND', undefined, { id });
       const body = c.req.valid('json');
       const saved = await inTenant(p, c, 'plugins.manage', async (tx, { tenantId, meta }) => {

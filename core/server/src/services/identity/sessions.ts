@@ -6,7 +6,7 @@ import { withSystem, withTenant } from '../../db/tenant.ts';
 import type { Actor } from './actor.ts';
 import { loadOperatorActor, loadUserActor } from './load-actor.ts';
 import { verifyPassword } from './passwords.ts';
-import { assertNotThrottled, recordAttempt } from './throttle.ts';
+import { beginAttempt, markAttemptSucceeded } from './throttle.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 export const PLATFORM_LOGIN = 'platform';
@@ -48,21 +48,22 @@ async function findPrincipal(db: Db, input: LoginInput): Promise<Principal> {
     : {};
 }
 
-/** Checks credentials (throttled per account and per address) and opens a session. */
+/** Checks credentials (throttled per account and per address, see throttle.ts) and opens a session. */
 export async function login(
   db: Db,
   input: LoginInput,
   meta: { ip: string; userAgent: string; hours: number },
 ): Promise<SessionGrant> {
   const accountKey = `${input.tenant}:${input.username}`.toLowerCase();
-  await withSystem(db, (tx) => assertNotThrottled(tx, accountKey, meta.ip));
+  // checked and recorded (as a failure until proven otherwise) atomically, before verifying
+  const attemptId = await withSystem(db, (tx) => beginAttempt(tx, accountKey, meta.ip));
   const principal = await findPrincipal(db, input);
   const ok = await verifyPassword(principal.passwordHash, input.password);
-  await withSystem(db, (tx) => recordAttempt(tx, accountKey, meta.ip, ok));
   if (!ok) throw new AppError('AUTH_INVALID_CREDENTIALS');
   const token = newSecret('qs_');
   const csrfToken = newSecret();
   const [row] = await withSystem(db, async (tx) => {
+    await markAttemptSucceeded(tx, attemptId);
     if (principal.operatorId) {
       await tx
         .update(operators)
