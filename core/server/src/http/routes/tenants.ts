@@ -68,8 +68,7 @@ export function tenantRoutes(p: Platform) {
       response: Tenant,
     }),
     async (c) => {
-      const t = await createTenant(p.db, c.req.valid('json'));
-      await audit(c, 'tenants.create', t.id, null, tenantDto(t));
+      const t = await createTenant(p.db, c.req.valid('json'), requestMeta(c));
       return c.json(tenantDto(t), 201);
     },
   );
