@@ -3,6 +3,7 @@ import type { Platform } from '../platform.ts';
 import { docsRoutes } from './docs.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
+import { rejectMalformedUrl } from './middleware/malformed-url.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { onError } from './on-error.ts';
 import { pluginMountRoutes } from './plugin-mounts.ts';
@@ -44,6 +45,7 @@ export function createApp(p: Platform) {
   const app = router();
   app.onError(onError);
   app.use('*', requestContext(p.logger));
+  app.use('*', rejectMalformedUrl());
   app.route('/', healthRoutes(p));
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));

@@ -49,8 +49,9 @@ describe('concurrent area moves', () => {
     const failed = results.find((r) => r.status === 409)!;
     expect(failed.body.error.code).toBe('AREA_CYCLE');
 
-    const items: { id: string; parentId: string | null; path: string[] }[] = (await admin.get('/api/v1/areas'))
-      .body.items;
+    const items: { id: string; parentId: string | null; path: string[] }[] = (
+      await admin.get('/api/v1/areas')
+    ).body.items;
     const byId = new Map(items.map((a) => [a.id, a]));
     for (const a of items) {
       expect(new Set(a.path).size, `path of ${a.id} repeats an id`).toBe(a.path.length);
