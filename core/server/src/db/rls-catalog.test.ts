@@ -56,7 +56,9 @@ describe('row-level security catalogue', () => {
   it('every public table with tenant_id has ENABLE + FORCE RLS and a policy', async () => {
     const rows = await tenantTables(t.database.sql);
     // the guard is only meaningful if it sees the tenant tables
-    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['areas', 'audit_log', 'roles', 'users']));
+    expect(rows.map((r) => r.table)).toEqual(
+      expect.arrayContaining(['areas', 'audit_log', 'roles', 'users']),
+    );
     expect(unguarded(rows)).toEqual([]);
   });
 

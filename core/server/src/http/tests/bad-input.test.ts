@@ -20,7 +20,7 @@ async function counts() {
     tx.execute(sql`select (select count(*) from users)::int as users, (select count(*) from areas)::int as areas,
       (select count(*) from roles)::int as roles, (select count(*) from audit_log where action <> 'auth.login')::int as audit`),
   );
-  return row;
+  return row as { users: number; areas: number; roles: number; audit: number };
 }
 
 describe('bad input gets its documented code and writes nothing', () => {
@@ -177,7 +177,7 @@ describe('input that used to reach INTERNAL gets a stable 4xx and writes nothing
     async (path) => {
       const r = await fetch(p.baseUrl + path, { headers: { cookie: admin.cookie } });
       expect(r.status).toBe(400);
-      expect((await r.json()).error.code).toBe('REQ_MALFORMED_URL');
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('REQ_MALFORMED_URL');
     },
   );
 

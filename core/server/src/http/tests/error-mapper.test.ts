@@ -75,12 +75,15 @@ describe('toAppError unwraps drizzle-wrapped driver errors', () => {
     [{ code: '57P01', message: 'terminating connection due to administrator command' }],
     [{ code: '08006' }],
     [{ code: '55000', message: 'database "x" is not currently accepting connections' }],
-  ])('maps connection failure %o (also wrapped) to 503 DB_UNAVAILABLE', (cause) => {
-    const bare = Object.assign(new Error(cause.message ?? 'down'), cause);
-    const wrapped = new Error('Failed query', { cause: bare });
-    for (const e of [bare, wrapped])
-      expect([toAppError(e).code, toAppError(e).status]).toEqual(['DB_UNAVAILABLE', 503]);
-  });
+  ])(
+    'maps connection failure %o (also wrapped) to 503 DB_UNAVAILABLE',
+    (cause: { code: string; message?: string }) => {
+      const bare = Object.assign(new Error(cause.message ?? 'down'), cause);
+      const wrapped = new Error('Failed query', { cause: bare });
+      for (const e of [bare, wrapped])
+        expect([toAppError(e).code, toAppError(e).status]).toEqual(['DB_UNAVAILABLE', 503]);
+    },
+  );
 
   it('keeps other 55000 errors INTERNAL', () => {
     expect(toAppError(Object.assign(new Error('lock not available'), { code: '55000' })).code).toBe(

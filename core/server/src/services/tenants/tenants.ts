@@ -63,7 +63,12 @@ export async function createTenant(db: Db, input: TenantInput, meta?: RequestMet
 }
 
 async function auditCreate(tx: Tx, tenant: TenantRow, meta: RequestMeta | undefined) {
-  const entry = { action: 'tenants.create', targetType: 'tenant', targetId: tenant.id, after: tenantDto(tenant) };
+  const entry = {
+    action: 'tenants.create',
+    targetType: 'tenant',
+    targetId: tenant.id,
+    after: tenantDto(tenant),
+  };
   if (meta) return await recordAudit(tx, PLATFORM_TENANT_ID, meta, entry);
   await tx.insert(auditLog).values({
     ...entry,
