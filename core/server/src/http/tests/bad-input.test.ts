@@ -106,11 +106,7 @@ async function waitForLockWaiters(n: number) {
 }
 
 describe('input that used to reach INTERNAL gets a stable 4xx and writes nothing', () => {
-  const expectRefused = async (
-    run: () => Promise<{ status: number; body: any }>,
-    code: string,
-    status: number,
-  ) => {
+  const expectRefused = async (run: () => ReturnType<Client['request']>, code: string, status: number) => {
     const before = await counts();
     const r = await run();
     expect(r.status).toBe(status);
