@@ -49,12 +49,16 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     }
     const url = config.DATABASE_URL ?? embedded!.url;
     await runMigrations(url);
-    const database = openDatabase(url);
+    const database = openDatabase(url, {
+      http: config.QUADMETER_POOL_HTTP,
+      jobs: config.QUADMETER_POOL_JOBS,
+      plugins: config.QUADMETER_POOL_PLUGINS,
+    });
     stack.push({ name: 'database pool', stop: () => database.close() });
-    const jobs = await startJobs(url, logger);
+    const jobs = await startJobs(url, logger, config.QUADMETER_POOL_JOBS);
     const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
     stack.push(jobsStep);
-    const plugins = await startPlugins({ logger, db: database.db, jobs, plugins: options.plugins });
+    const plugins = await startPlugins({ logger, db: database.plugins, jobs, plugins: options.plugins });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
     stack.push({ name: 'plugins', stop: () => plugins.stop() }, jobsStep);
