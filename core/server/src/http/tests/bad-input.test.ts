@@ -168,6 +168,17 @@ describe('input that used to reach INTERNAL gets a stable 4xx and writes nothing
     expect(r.body.error.details).toEqual([{ path: '(body)', message: 'at least one field must be given' }]);
   });
 
+  it('refuses a PATCH without any body as REQ_JSON_MALFORMED (no JSON at all; `{}` is REQ_VALIDATION)', async () => {
+    const area = (await admin.get('/api/v1/areas')).body.items[0];
+    const r = await expectRefused(
+      () =>
+        admin.request('PATCH', `/api/v1/areas/${area.id}`, undefined, { 'content-type': 'application/json' }),
+      'REQ_JSON_MALFORMED',
+      400,
+    );
+    expect(r.body.error.details).toBeUndefined();
+  });
+
   it.each([['/%'], ['/api/v1/%'], ['/api/v1/areas/%zz']])(
     'answers 400 REQ_MALFORMED_URL for %s',
     async (path) => {
