@@ -15,7 +15,7 @@ async function waitForBlocked(n: number) {
   const sql = p.running.platform.database.sql;
   for (let i = 0; i < 500; i++) {
     const [{ waiting }] = await sql`select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+      where datname = current_database() and wait_event_type = 'Lock' and application_name = 'quadmeter-http'`;
     if (waiting >= n) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -32,10 +32,16 @@ describe('concurrent area moves', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => {
+      locked = r;
+    });
     const blocker = p.running.platform.database.sql.begin(async (s) => {
       await s`lock table areas in share mode`;
+      locked();
       await gate;
     });
+    await holding; // the lock is held before either request starts
     const moves = Promise.all([
       admin.patch(`/api/v1/areas/${x.id}`, { parentId: y.id }),
       admin.patch(`/api/v1/areas/${y.id}`, { parentId: x.id }),

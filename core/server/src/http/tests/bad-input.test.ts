@@ -98,7 +98,7 @@ async function waitForLockWaiters(n: number) {
   const raw = p.running.platform.database.sql;
   for (let i = 0; i < 500; i++) {
     const [{ waiting }] = await raw`select count(*)::int as waiting from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+      where datname = current_database() and wait_event_type = 'Lock' and application_name = 'quadmeter-http'`;
     if (waiting >= n) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -195,10 +195,16 @@ describe('input that used to reach INTERNAL gets a stable 4xx and writes nothing
     const gate = new Promise<void>((r) => {
       release = r;
     });
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => {
+      locked = r;
+    });
     const blocker = p.running.platform.database.sql.begin(async (s) => {
       await s`lock table roles in share mode`;
+      locked();
       await gate;
     });
+    await holding; // the lock is held before either request starts
     const before = await counts();
     const body = { name: 'race-role', permissions: ['areas.read'] };
     const both = Promise.all([admin.post('/api/v1/roles', body), admin.post('/api/v1/roles', body)]);
