@@ -188,6 +188,18 @@ describe('input that used to reach INTERNAL gets a stable 4xx and writes nothing
     },
   );
 
+  it('documents the bounds in the OpenAPI schema (the admin generates its types from it)', async () => {
+    const doc = (await admin.get('/api/openapi.json')).body;
+    const patch = doc.paths['/api/v1/areas/{id}'].patch.requestBody.content['application/json'].schema;
+    expect(Object.keys(patch.properties).sort()).toEqual(['kind', 'name', 'parentId', 'sort']);
+    expect(patch.properties.sort).toMatchObject({
+      type: 'integer',
+      minimum: -2_147_483_648,
+      maximum: 2_147_483_647,
+    });
+    expect(patch.properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
+  });
+
   it('two concurrent creates of the same role name: one 201, one 409 RESOURCE_CONFLICT', async () => {
     // hold inserts into roles back until both requests have passed their duplicate check, so the
     // unique index (23505, wrapped by drizzle) is what decides
