@@ -2,10 +2,9 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Logger } from '../../logger.ts';
 import type { Platform } from '../../platform.ts';
+import type { AppEnv } from '../env.ts';
 
 const TIMEOUT = Symbol('timeout');
-
-import type { AppEnv } from '../env.ts';
 
 type CheckResult = 'ok' | 'timeout' | 'unavailable';
 
