@@ -1,7 +1,7 @@
 // p50/p99 latency of an authenticated, row-level-secured list request (GET /api/v1/users and
 // GET /api/v1/areas as the demo admin) against GET /healthz measured in the same run, same
 // process, same keep-alive client. The ratio shows what session lookup + RLS transaction + DB cost.
-//   node bench/api-latency.ts [requests-per-route]   (DATABASE_URL unset: embedded PostgreSQL)
+//   npm run bench -- api-latency [requests-per-route]   (DATABASE_URL unset: embedded PostgreSQL)
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,10 @@ try {
       `${p.padEnd(17)} ${p50.toFixed(2).padStart(7)}  ${p99.toFixed(2).padStart(7)}  ${(p50 / b50).toFixed(2).padStart(14)}  ${(p99 / b99).toFixed(2).padStart(14)}`,
     );
   }
+  const users = pct(samples.get('/api/v1/users')!, 0.5) / b50;
+  console.log(
+    `goal: GET /api/v1/users p50 ≤ 6 × /healthz: ${users <= 6 ? 'met' : 'missed'} (${users.toFixed(2)} ×)`,
+  );
 } finally {
   await running.stop();
   await rm(dataDir, { recursive: true, force: true });

@@ -34,6 +34,7 @@ export const errorCatalogue = {
   PLUGIN_HOOK_TIMEOUT: { status: 500, message: 'A plugin hook did not finish in time' },
   PLUGIN_SETTINGS_INVALID: { status: 400, message: 'The plugin settings do not match its schema' },
   PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
+  PLUGIN_UNAVAILABLE: { status: 503, message: 'The plugin is not running' },
   PLUGIN_ROUTE_INVALID: { status: 500, message: 'A plugin declared an invalid route' },
   READING_BACKWARDS: { status: 422, message: 'A meter counter went backwards' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },

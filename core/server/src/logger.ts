@@ -10,29 +10,27 @@ const scrubbed = (err: unknown) => stdSerializers.err(scrubError(err) as Error);
  * secret fields are redacted, and errors lose the parameters of failed statements (log-scrub.ts).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'quadmeter' },
-      serializers: { err: scrubbed, error: scrubbed },
-      redact: {
-        paths: [
-          'password',
-          '*.password',
-          'token',
-          '*.token',
-          'headers.cookie',
-          'headers.authorization',
-          '*.secret',
-          // belt and braces for errors logged under their usual keys
-          'err.params',
-          'err.parameters',
-          'err.cause.params',
-          'err.cause.parameters',
-        ],
-        censor: '[redacted]',
-      },
+  const options = {
+    level,
+    base: { service: 'quadmeter' },
+    serializers: { err: scrubbed, error: scrubbed },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'headers.cookie',
+        'headers.authorization',
+        '*.secret',
+        // belt and braces for errors logged under their usual keys
+        'err.params',
+        'err.parameters',
+        'err.cause.params',
+        'err.cause.parameters',
+      ],
+      censor: '[redacted]',
     },
-    destination,
-  );
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -8,7 +8,10 @@ import { createApp } from './http/app.ts';
 import { startJobs } from './jobs/jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
+import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
+import { createSecretBox } from './secrets/secret-box.ts';
+import { loadSecretKey } from './secrets/secret-key.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -42,6 +45,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     }
   };
   try {
+    const configFor = pluginConfigSource(config);
+    const secrets = createSecretBox(await loadSecretKey(config));
     let embedded: EmbeddedDatabase | undefined;
     if (!config.DATABASE_URL) {
       embedded = await startEmbeddedPostgres(config.QUADMETER_DATA_DIR, logger);
@@ -58,7 +63,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const jobs = await startJobs(url, logger, config.QUADMETER_POOL_JOBS);
     const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
     stack.push(jobsStep);
-    const plugins = await startPlugins({ logger, db: database.plugins, jobs, plugins: options.plugins });
+    const plugins = await startPlugins({
+      logger,
+      db: database.plugins,
+      jobs,
+      secrets,
+      plugins: options.plugins,
+      timezone: config.QUADMETER_TIMEZONE,
+      configFor,
+    });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
     stack.push({ name: 'plugins', stop: () => plugins.stop() }, jobsStep);
@@ -70,6 +83,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       jobs,
       registry: plugins.registry,
       pluginMounts: plugins.mounts,
+      pluginHost: plugins,
+      secrets,
     };
     const demo = options.demo === false ? undefined : await seedDemo(database.db, config);
     const app = createApp(platform);

@@ -1,11 +1,9 @@
 import { AppError } from '@quadmeter/sdk';
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { apiTokens } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { findTenantByCode } from '../tenants/tenants.ts';
 import type { Actor } from './actor.ts';
-import { loadUserActor } from './load-actor.ts';
 import { permissionKeys } from './permissions.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
@@ -69,33 +67,9 @@ export async function revokeApiToken(tx: Tx, id: string) {
   return row;
 }
 
-/** Resolves a bearer token: the owner's permissions narrowed to the token's scopes. */
-export async function resolveApiToken(db: Db, token: string): Promise<Actor> {
-  const m = /^qm_([a-z0-9][a-z0-9-]{0,62})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) throw new AppError('AUTH_TOKEN_INVALID');
-  const tenant = await findTenantByCode(db, m[1]);
-  if (!tenant) throw new AppError('AUTH_TOKEN_INVALID');
-  const row = await withTenant(db, tenant.id, async (tx) => {
-    const [r] = await tx
-      .select()
-      .from(apiTokens)
-      .where(
-        and(
-          eq(apiTokens.tokenHash, hashSecret(token)),
-          isNull(apiTokens.revokedAt),
-          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
-        ),
-      );
-    if (r) await tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, r.id));
-    return r;
-  });
-  if (!row) throw new AppError('AUTH_TOKEN_INVALID');
-  const owner = await loadUserActor(db, tenant.id, row.userId);
-  const scopes = new Set(row.scopes);
-  return {
-    ...owner,
-    kind: 'token',
-    tokenId: row.id,
-    permissions: new Set([...owner.permissions].filter((p) => scopes.has(p))),
-  };
+/** Notes when a token was last used (at most once a minute, after the request's transaction). */
+export async function touchApiToken(db: Db, tenantId: string, tokenId: string): Promise<void> {
+  await withTenant(db, tenantId, (tx) =>
+    tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, tokenId)),
+  );
 }

@@ -20,6 +20,22 @@ function scopeCondition(actor: Actor): SQL | undefined {
                     where ua.user_id = ${users.id} and not (a.path && ${scope}))`;
 }
 
+type Links = { roleIds: string[]; areaIds: string[] };
+
+function userDto(u: UserRow & Links) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    status: u.status,
+    locale: u.locale,
+    roleIds: u.roleIds,
+    areaIds: u.areaIds,
+    createdAt: u.createdAt.toISOString(),
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
 async function dto(tx: Tx, rows: UserRow[]) {
   const ids = rows.map((r) => r.id);
   const [r, a] = ids.length
@@ -28,33 +44,46 @@ async function dto(tx: Tx, rows: UserRow[]) {
         tx.select().from(userAreas).where(inArray(userAreas.userId, ids)),
       ])
     : [[], []];
-  return rows.map((u) => ({
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    status: u.status,
-    locale: u.locale,
-    roleIds: r.filter((x) => x.userId === u.id).map((x) => x.roleId),
-    areaIds: a.filter((x) => x.userId === u.id).map((x) => x.areaId),
-    createdAt: u.createdAt.toISOString(),
-    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-  }));
+  return rows.map((u) =>
+    userDto({
+      ...u,
+      roleIds: r.filter((x) => x.userId === u.id).map((x) => x.roleId),
+      areaIds: a.filter((x) => x.userId === u.id).map((x) => x.areaId),
+    }),
+  );
 }
 
+/** One page of users with their roles, areas and the total, in one statement. */
 export async function listUsers(tx: Tx, actor: Actor, q: { page: number; pageSize: number; q?: string }) {
   const cond = and(
     scopeCondition(actor),
     q.q ? or(ilike(users.username, `%${q.q}%`), ilike(users.displayName, `%${q.q}%`)) : undefined,
   );
-  const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(users).where(cond);
   const rows = await tx
-    .select()
+    .select({
+      user: users,
+      roleIds: sql<
+        string[]
+      >`array(select ur.role_id::text from ${userRoles} ur where ur.user_id = ${users.id})`,
+      areaIds: sql<
+        string[]
+      >`array(select ua.area_id::text from ${userAreas} ua where ua.user_id = ${users.id})`,
+      total: sql<number>`count(*) over ()::int`,
+    })
     .from(users)
     .where(cond)
     .orderBy(asc(users.username))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
-  return { items: await dto(tx, rows), total, page: q.page, pageSize: q.pageSize };
+  // past the last page no row carries the total
+  const total =
+    rows[0]?.total ?? (await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(cond))[0].n;
+  return {
+    items: rows.map((r) => userDto({ ...r.user, roleIds: r.roleIds, areaIds: r.areaIds })),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }
 
 export async function getUser(tx: Tx, actor: Actor, id: string) {
