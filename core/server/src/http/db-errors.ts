@@ -59,8 +59,13 @@ export function dbError(err: unknown): AppError | undefined {
   if (!c) return undefined;
   if (CONNECTION_CODES.has(c.code) || isUnavailableState(c)) return new AppError('DB_UNAVAILABLE');
   if (c.code === '23505') return new AppError('RESOURCE_CONFLICT');
-  if (c.code === '23503')
-    return new AppError('RESOURCE_CONFLICT', 'The resource is referenced or refers to something missing');
+  if (c.code === '23503') {
+    // a write naming a row that does not exist is the client's input; removing a row something
+    // still refers to is a conflict (PostgreSQL says which in its message; unknown wording → 409)
+    if (/^insert or update on table/.test(c.message ?? ''))
+      return new AppError('REQ_VALIDATION', 'A value refers to something that does not exist');
+    return new AppError('RESOURCE_CONFLICT', 'The resource is still referenced');
+  }
   const invalid = INVALID_VALUE[c.code];
   if (invalid) return new AppError('REQ_VALIDATION', invalid);
   return undefined;

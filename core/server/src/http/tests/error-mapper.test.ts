@@ -9,7 +9,8 @@ beforeAll(async () => {
   t = await createTestDatabase();
   await t.database.sql`create table mapper_probe (id int primary key, n int not null, s text,
     parent int references mapper_probe(id))`;
-  await t.database.sql`insert into mapper_probe (id, n) values (1, 1)`;
+  await t.database.sql`insert into mapper_probe (id, n) values (1, 1), (10, 1)`;
+  await t.database.sql`insert into mapper_probe (id, n, parent) values (11, 1, 10)`;
 });
 afterAll(async () => t?.drop());
 
@@ -27,8 +28,14 @@ describe('toAppError unwraps drizzle-wrapped driver errors', () => {
   it.each([
     ['23505 unique', sql`insert into mapper_probe (id, n) values (1, 2)`, 'RESOURCE_CONFLICT', 409],
     [
-      '23503 foreign key',
+      '23503 foreign key to a missing row',
       sql`insert into mapper_probe (id, n, parent) values (2, 2, 99)`,
+      'REQ_VALIDATION',
+      400,
+    ],
+    [
+      '23503 deleting a referenced row',
+      sql`delete from mapper_probe where id = 10`,
       'RESOURCE_CONFLICT',
       409,
     ],
