@@ -59,4 +59,15 @@ describe('POST /api/v1/tenants', () => {
     expect([r.status, r.body.error.code]).toEqual([400, 'REQ_VALIDATION']);
     expect((await op.get('/api/v1/tenants')).body.total).toBe(before);
   });
+
+  it('refuses an empty PATCH and writes no tenants.update entry', async () => {
+    const demo = (await op.get('/api/v1/tenants')).body.items.find(
+      (t: { code: string }) => t.code === 'demo',
+    );
+    const updates = async () => (await op.get('/api/v1/audit?action=tenants.update')).body.total;
+    const before = await updates();
+    const r = await op.patch(`/api/v1/tenants/${demo.id}`, {});
+    expect([r.status, r.body.error.code]).toEqual([400, 'REQ_VALIDATION']);
+    expect(await updates()).toBe(before);
+  });
 });
