@@ -10,6 +10,7 @@ export const errorCatalogue = {
   REQ_UNSUPPORTED_MEDIA: { status: 415, message: 'The request body must be application/json' },
   REQ_NOT_FOUND: { status: 404, message: 'No such route' },
   REQ_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this route' },
+  REQ_MALFORMED_URL: { status: 400, message: 'The request URL is not validly percent-encoded' },
   AUTH_REQUIRED: { status: 401, message: 'Authentication required' },
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Tenant, user name or password is wrong' },
   AUTH_THROTTLED: { status: 429, message: 'Too many failed logins; try again later' },
@@ -44,6 +45,7 @@ export const errorCatalogue = {
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
+  DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -48,6 +48,10 @@ const schema = z.object({
         ctx.addIssue({ code: 'custom', message: (e as Error).message });
       }
     }),
+  // connection pools (db/client.ts): HTTP requests, job workers + pg-boss, plugins' long work
+  QUADMETER_POOL_HTTP: z.coerce.number().int().min(1).max(200).default(10),
+  QUADMETER_POOL_JOBS: z.coerce.number().int().min(1).max(200).default(5),
+  QUADMETER_POOL_PLUGINS: z.coerce.number().int().min(1).max(200).default(5),
   QUADMETER_BODY_LIMIT_KB: z.coerce
     .number()
     .int()

@@ -1,12 +1,19 @@
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino, stdSerializers } from 'pino';
+import { scrubError } from './log-scrub.ts';
 
 export type { Logger };
 
-/** The one root logger; plugins and requests get children. Secrets never reach the output. */
+const scrubbed = (err: unknown) => stdSerializers.err(scrubError(err) as Error);
+
+/**
+ * The one root logger; plugins and requests get children. Secrets never reach the output: named
+ * secret fields are redacted, and errors lose the parameters of failed statements (log-scrub.ts).
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { service: 'quadmeter' },
+    serializers: { err: scrubbed, error: scrubbed },
     redact: {
       paths: [
         'password',
@@ -16,6 +23,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         'headers.cookie',
         'headers.authorization',
         '*.secret',
+        // belt and braces for errors logged under their usual keys
+        'err.params',
+        'err.parameters',
+        'err.cause.params',
+        'err.cause.parameters',
       ],
       censor: '[redacted]',
     },

@@ -54,14 +54,18 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     }
     const url = config.DATABASE_URL ?? embedded!.url;
     await runMigrations(url);
-    const database = openDatabase(url);
+    const database = openDatabase(url, {
+      http: config.QUADMETER_POOL_HTTP,
+      jobs: config.QUADMETER_POOL_JOBS,
+      plugins: config.QUADMETER_POOL_PLUGINS,
+    });
     stack.push({ name: 'database pool', stop: () => database.close() });
-    const jobs = await startJobs(url, logger);
+    const jobs = await startJobs(url, logger, config.QUADMETER_POOL_JOBS);
     const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
     stack.push(jobsStep);
     const plugins = await startPlugins({
       logger,
-      db: database.db,
+      db: database.plugins,
       jobs,
       secrets,
       plugins: options.plugins,

@@ -11,30 +11,59 @@ export type Db = PostgresJsDatabase<Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
-  /** drizzle over the pool; use only through withTenant / withSystem */
+  /** the HTTP pool (same as `http`); use only through withTenant / withSystem */
   db: Db;
+  /** requests: small, short transactions that must never wait behind bulk work */
+  http: Db;
+  /** job workers and reading ingest */
+  jobs: Db;
+  /** plugins' long work (polling lines, downloads, reconciliation) */
+  plugins: Db;
   /** the raw postgres.js client (own instance: drizzle rewrites its client's type parsers) */
   sql: postgres.Sql;
   url: string;
   close(): Promise<void>;
 }
 
+/** Connections per pool; each pool is its own postgres.js client, so one cannot starve another. */
+export interface PoolSizes {
+  http: number;
+  jobs: number;
+  plugins: number;
+}
+
+export const defaultPoolSizes: PoolSizes = { http: 10, jobs: 5, plugins: 5 };
+
+/** application_name per pool, so pg_stat_activity shows who holds which connection. */
+export const poolNames = {
+  http: 'quadmeter-http',
+  jobs: 'quadmeter-worker',
+  plugins: 'quadmeter-plugins',
+  raw: 'quadmeter-raw',
+} as const;
+
 export const migrationsFolder = fileURLToPath(new URL('../../../../migrations', import.meta.url));
 
-export function openDatabase(url: string, max = 10): Database {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'quadmeter' } });
-  const raw = postgres(url, {
-    max: 2,
-    onnotice: () => {},
-    connection: { application_name: 'quadmeter-raw' },
-  });
-  const db = drizzle(client, { schema });
+export function openDatabase(url: string, sizes: Partial<PoolSizes> = {}): Database {
+  const max = { ...defaultPoolSizes, ...sizes };
+  const client = (size: number, name: string) =>
+    postgres(url, { max: size, onnotice: () => {}, connection: { application_name: name } });
+  const clients = {
+    http: client(max.http, poolNames.http),
+    jobs: client(max.jobs, poolNames.jobs),
+    plugins: client(max.plugins, poolNames.plugins),
+  };
+  const raw = client(2, poolNames.raw);
+  const http = drizzle(clients.http, { schema });
   return {
-    db,
+    db: http,
+    http,
+    jobs: drizzle(clients.jobs, { schema }),
+    plugins: drizzle(clients.plugins, { schema }),
     sql: raw,
     url,
     close: async () => {
-      await Promise.all([client.end({ timeout: 5 }), raw.end({ timeout: 5 })]);
+      await Promise.all([...Object.values(clients), raw].map((c) => c.end({ timeout: 5 })));
     },
   };
 }

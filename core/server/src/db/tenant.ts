@@ -12,12 +12,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new AppError('TENANT_NOT_FOUND', 'Malformed tenant id');
   return await db.transaction(async (tx) => {
-    // one round trip: the tenant setting and SET LOCAL ROLE, both transaction-local
-    await tx.execute(
-      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'quadmeter_app', true)`,
-    );
+    await bindTenant(tx, tenantId);
     return await fn(tx);
   });
+}
+
+/**
+ * Binds an already open transaction to one tenant: sets `app.tenant_id` and SET LOCAL ROLE
+ * quadmeter_app in one round trip, both transaction-local. From here on the transaction is bound
+ * by row-level security; binding again switches the tenant (the role stays quadmeter_app).
+ */
+export async function bindTenant(tx: Tx, tenantId: string): Promise<void> {
+  if (!UUID.test(tenantId)) throw new AppError('TENANT_NOT_FOUND', 'Malformed tenant id');
+  await tx.execute(
+    sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'quadmeter_app', true)`,
+  );
 }
 
 /**

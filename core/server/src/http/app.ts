@@ -3,6 +3,7 @@ import type { Platform } from '../platform.ts';
 import { docsRoutes } from './docs.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
+import { rejectMalformedUrl } from './middleware/malformed-url.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { onError } from './on-error.ts';
@@ -47,6 +48,7 @@ export function createApp(p: Platform) {
   app.onError(onError);
   app.use('*', requestContext(p.logger, parseTrustProxy(p.config.QUADMETER_TRUST_PROXY)));
   app.use('*', ...securityHeaders());
+  app.use('*', rejectMalformedUrl());
   app.route('/', healthRoutes(p));
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));

@@ -2,6 +2,7 @@ import { AppError, type ErrorCode, errorCatalogue } from '@quadmeter/sdk';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
+import { dbError } from './db-errors.ts';
 import type { AppEnv } from './env.ts';
 
 export function zodDetails(error: ZodError) {
@@ -23,13 +24,10 @@ export function toAppError(err: unknown): AppError {
             : 'INTERNAL';
     return new AppError(code);
   }
-  const pg = err as { code?: string };
-  if (pg && typeof pg.code === 'string') {
-    if (pg.code === '23505') return new AppError('RESOURCE_CONFLICT');
-    if (pg.code === '23503')
-      return new AppError('RESOURCE_CONFLICT', 'The resource is referenced or refers to something missing');
-    if (pg.code === '22P02') return new AppError('REQ_VALIDATION', 'A value has the wrong format');
-  }
+  // hono's path decoding throws URIError for a malformed escape such as `/%`
+  if (err instanceof URIError) return new AppError('REQ_MALFORMED_URL');
+  const fromDb = dbError(err);
+  if (fromDb) return fromDb;
   return new AppError('INTERNAL', undefined, undefined, { cause: err });
 }
 
@@ -52,6 +50,7 @@ export function onError(err: unknown, c: Context<AppEnv>) {
     c.get('log')?.error({ err: err instanceof Error ? err : String(err) }, 'unhandled error');
     return c.json(errorBody(new AppError('INTERNAL', errorCatalogue.INTERNAL.message), requestId), 500);
   }
+  if (e.code === 'DB_UNAVAILABLE') c.get('log')?.warn({ err }, 'database unavailable');
   if (e.code === 'AUTH_THROTTLED') c.header('Retry-After', String(15 * 60));
   return c.json(errorBody(e, requestId), e.status as 400);
 }

@@ -9,6 +9,7 @@ import { type Actor, requirePermission, requireTenant } from '../services/identi
 import type { AppEnv } from './env.ts';
 import { zodDetails } from './on-error.ts';
 
+export { INT32_MAX, INT32_MIN, int32, patchBody, text } from './schemas.ts';
 export { z };
 
 /** A router whose validation failures become REQ_VALIDATION with the offending fields. */
@@ -33,7 +34,8 @@ export const ErrorSchema = z
 
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 export const PageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  // bounded so OFFSET stays a sane number; far beyond any real list
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 

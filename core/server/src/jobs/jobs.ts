@@ -53,11 +53,12 @@ function failure(err: unknown): { message: string } {
   return { message: err instanceof Error ? err.message : String(err) };
 }
 
-export async function startJobs(url: string, logger: Logger): Promise<Jobs> {
+/** `max`: pg-boss's own connection pool (QUADMETER_POOL_JOBS). */
+export async function startJobs(url: string, logger: Logger, max = 5): Promise<Jobs> {
   const boss = new PgBoss({
     connectionString: url,
     schema: JOBS_SCHEMA,
-    max: 5,
+    max,
     application_name: 'quadmeter-jobs',
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));

@@ -2,7 +2,7 @@ import { areaKinds } from '../../db/schema/index.ts';
 import type { Platform } from '../../platform.ts';
 import { areaDto, createArea, deleteArea, listAreas, updateArea } from '../../services/areas/areas.ts';
 import { recordAudit } from '../../services/audit/record.ts';
-import { IdParam, inTenant, jsonRoute, router, z } from '../route-kit.ts';
+import { IdParam, inTenant, int32, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 
 const Area = z
   .object({
@@ -37,9 +37,9 @@ export function areaRoutes(p: Platform) {
       body: z
         .object({
           parentId: z.uuid().nullable(),
-          name: z.string().min(1).max(100),
+          name: text(1, 100),
           kind: z.enum(areaKinds),
-          sort: z.number().int().optional(),
+          sort: int32().optional(),
         })
         .strict(),
       response: Area,
@@ -66,14 +66,16 @@ export function areaRoutes(p: Platform) {
       tag: 'areas',
       summary: 'Rename or move an area',
       params: IdParam,
-      body: z
-        .object({
-          parentId: z.uuid().nullable().optional(),
-          name: z.string().min(1).max(100).optional(),
-          kind: z.enum(areaKinds).optional(),
-          sort: z.number().int().optional(),
-        })
-        .strict(),
+      body: patchBody(
+        z
+          .object({
+            parentId: z.uuid().nullable().optional(),
+            name: text(1, 100).optional(),
+            kind: z.enum(areaKinds).optional(),
+            sort: int32().optional(),
+          })
+          .strict(),
+      ),
       response: Area,
     }),
     async (c) => {

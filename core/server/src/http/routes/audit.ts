@@ -3,7 +3,7 @@ import { withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
 import { listAudit } from '../../services/audit/record.ts';
 import { requirePermission } from '../../services/identity/actor.ts';
-import { jsonRoute, PageQuery, router, z } from '../route-kit.ts';
+import { jsonRoute, PageQuery, router, text, z } from '../route-kit.ts';
 
 const Entry = z
   .object({
@@ -30,8 +30,8 @@ export function auditRoutes(p: Platform) {
       tag: 'audit',
       summary: 'The audit log (operators without a tenant see platform events)',
       query: PageQuery.extend({
-        action: z.string().max(64).optional(),
-        actor: z.string().max(64).optional(),
+        action: text(0, 64).optional(),
+        actor: text(0, 64).optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
       }),

@@ -9,7 +9,7 @@ import type { Actor } from '../../services/identity/actor.ts';
 import { login, logout, switchTenant } from '../../services/identity/sessions.ts';
 import type { AppEnv } from '../env.ts';
 import { authenticate, SESSION_COOKIE } from '../middleware/authenticate.ts';
-import { jsonRoute, requestMeta, router, z } from '../route-kit.ts';
+import { jsonRoute, requestMeta, router, text, z } from '../route-kit.ts';
 
 const SessionSchema = z
   .object({
@@ -62,9 +62,9 @@ export function authRoutes(p: Platform) {
   };
   const Login = z
     .object({
-      tenant: z.string().min(1).max(64),
-      username: z.string().min(1).max(64),
-      password: z.string().min(1).max(256),
+      tenant: text(1, 64),
+      username: text(1, 64),
+      password: text(1, 256),
     })
     .strict()
     .openapi('LoginInput');

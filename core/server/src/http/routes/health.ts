@@ -1,20 +1,34 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { Logger } from '../../logger.ts';
 import type { Platform } from '../../platform.ts';
 import type { AppEnv } from '../env.ts';
 
-async function check(fn: () => Promise<unknown>, ms = 2000): Promise<string> {
+const TIMEOUT = Symbol('timeout');
+
+type CheckResult = 'ok' | 'timeout' | 'unavailable';
+
+/**
+ * Runs one readiness probe. The answer names only the outcome: error messages can carry internal
+ * host names, ports and database names, so they go to the log, never to the client.
+ */
+async function check(name: string, log: Logger, fn: () => Promise<unknown>, ms = 2000): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       fn(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), ms);
+        timer = setTimeout(() => reject(TIMEOUT), ms);
       }),
     ]);
     return 'ok';
-  } catch (e) {
-    return e instanceof Error ? e.message : 'failed';
+  } catch (err) {
+    if (err === TIMEOUT) {
+      log.warn({ check: name }, 'readiness check timed out');
+      return 'timeout';
+    }
+    log.warn({ err, check: name }, 'readiness check failed');
+    return 'unavailable';
   } finally {
     clearTimeout(timer);
   }
@@ -25,9 +39,10 @@ export function healthRoutes(p: Platform) {
   const r = new Hono<AppEnv>();
   r.get('/healthz', (c) => c.json({ status: 'ok' }));
   r.get('/readyz', async (c) => {
+    const log = c.get('log') ?? p.logger;
     const checks = {
-      database: await check(() => p.db.execute(sql`select 1`)),
-      jobs: await check(() => p.jobs.ping()),
+      database: await check('database', log, () => p.db.execute(sql`select 1`)),
+      jobs: await check('jobs', log, () => p.jobs.ping()),
     };
     const ok = Object.values(checks).every((v) => v === 'ok');
     return c.json({ status: ok ? 'ok' : 'unavailable', checks }, ok ? 200 : 503);

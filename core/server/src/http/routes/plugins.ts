@@ -4,7 +4,7 @@ import { recordAudit } from '../../services/audit/record.ts';
 import { requireWholeTenant } from '../../services/identity/actor.ts';
 import { settingsCodec } from '../../services/plugins/settings-codec.ts';
 import { configureTenantPlugin, tenantPluginSettings } from '../../services/plugins/tenant-plugins.ts';
-import { inTenant, jsonRoute, router, z } from '../route-kit.ts';
+import { inTenant, jsonRoute, router, text, z } from '../route-kit.ts';
 
 const PluginItem = z
   .object({
@@ -77,7 +77,7 @@ export function pluginRoutes(p: Platform) {
         "'[redacted]' keeps its stored value)",
       params: PluginIdParam,
       body: z
-        .object({ enabled: z.boolean(), settings: z.record(z.string(), z.unknown()).default({}) })
+        .object({ enabled: z.boolean(), settings: z.record(text(1, 200), z.unknown()).default({}) })
         .strict(),
       response: PluginItem,
     }),

@@ -2,7 +2,7 @@ import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { permissionCatalogue } from '../../services/identity/permissions.ts';
 import { createRole, deleteRole, listRoles, roleDto, updateRole } from '../../services/identity/roles.ts';
-import { IdParam, inTenant, jsonRoute, router, z } from '../route-kit.ts';
+import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 
 const Role = z
   .object({
@@ -13,7 +13,7 @@ const Role = z
     builtin: z.boolean(),
   })
   .openapi('Role');
-const permissions = z.array(z.string().max(64)).max(200);
+const permissions = z.array(text(0, 64)).max(200);
 
 export function roleRoutes(p: Platform) {
   const r = router();
@@ -33,9 +33,7 @@ export function roleRoutes(p: Platform) {
       path: '/',
       tag: 'roles',
       summary: 'Create a role',
-      body: z
-        .object({ name: z.string().min(1).max(64), description: z.string().max(200).optional(), permissions })
-        .strict(),
+      body: z.object({ name: text(1, 64), description: text(0, 200).optional(), permissions }).strict(),
       response: Role,
     }),
     async (c) => {
@@ -59,13 +57,15 @@ export function roleRoutes(p: Platform) {
       tag: 'roles',
       summary: 'Change a role',
       params: IdParam,
-      body: z
-        .object({
-          name: z.string().min(1).max(64).optional(),
-          description: z.string().max(200).optional(),
-          permissions: permissions.optional(),
-        })
-        .strict(),
+      body: patchBody(
+        z
+          .object({
+            name: text(1, 64).optional(),
+            description: text(0, 200).optional(),
+            permissions: permissions.optional(),
+          })
+          .strict(),
+      ),
       response: Role,
     }),
     async (c) => {

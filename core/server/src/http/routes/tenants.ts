@@ -5,7 +5,7 @@ import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { OPERATOR_PERMISSION } from '../../services/identity/permissions.ts';
 import { createTenant, listTenants, tenantDto, updateTenant } from '../../services/tenants/tenants.ts';
-import { IdParam, jsonRoute, requestMeta, router, z } from '../route-kit.ts';
+import { IdParam, jsonRoute, patchBody, requestMeta, router, text, z } from '../route-kit.ts';
 
 const Tenant = z
   .object({
@@ -60,16 +60,15 @@ export function tenantRoutes(p: Platform) {
       body: z
         .object({
           code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
-          name: z.string().min(1).max(100),
-          adminUsername: z.string().min(1).max(64),
-          adminPassword: z.string().min(10).max(256),
+          name: text(1, 100),
+          adminUsername: text(1, 64),
+          adminPassword: text(10, 256),
         })
         .strict(),
       response: Tenant,
     }),
     async (c) => {
-      const t = await createTenant(p.db, c.req.valid('json'));
-      await audit(c, 'tenants.create', t.id, null, tenantDto(t));
+      const t = await createTenant(p.db, c.req.valid('json'), requestMeta(c));
       return c.json(tenantDto(t), 201);
     },
   );
@@ -80,12 +79,14 @@ export function tenantRoutes(p: Platform) {
       tag: 'tenants',
       summary: 'Rename, suspend or activate a tenant',
       params: IdParam,
-      body: z
-        .object({
-          name: z.string().min(1).max(100).optional(),
-          status: z.enum(['active', 'suspended']).optional(),
-        })
-        .strict(),
+      body: patchBody(
+        z
+          .object({
+            name: text(1, 100).optional(),
+            status: z.enum(['active', 'suspended']).optional(),
+          })
+          .strict(),
+      ),
       response: Tenant,
     }),
     async (c) => {

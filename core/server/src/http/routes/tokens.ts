@@ -9,7 +9,7 @@ import {
   revokeApiToken,
   tokenDto,
 } from '../../services/identity/api-tokens.ts';
-import { IdParam, inTenant, jsonRoute, router, z } from '../route-kit.ts';
+import { IdParam, inTenant, jsonRoute, router, text, z } from '../route-kit.ts';
 
 const Token = z
   .object({
@@ -45,8 +45,8 @@ export function tokenRoutes(p: Platform) {
       summary: 'Issue an API token (the secret is returned once)',
       body: z
         .object({
-          name: z.string().min(1).max(64),
-          scopes: z.array(z.string().max(64)).min(1).max(50),
+          name: text(1, 64),
+          scopes: z.array(text(0, 64)).min(1).max(50),
           expiresAt: z.iso.datetime({ offset: true }).optional(),
         })
         .strict(),

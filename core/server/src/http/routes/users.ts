@@ -9,7 +9,7 @@ import {
   updateUser,
   userAreaPath,
 } from '../../services/identity/users.ts';
-import { IdParam, inTenant, jsonRoute, PageQuery, router, z } from '../route-kit.ts';
+import { IdParam, inTenant, jsonRoute, PageQuery, patchBody, router, text, z } from '../route-kit.ts';
 
 const User = z
   .object({
@@ -26,7 +26,7 @@ const User = z
   .openapi('User');
 
 const username = z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, '2–64 letters, digits or . _ @ -');
-const password = z.string().min(10).max(256);
+const password = text(10, 256);
 
 export function userRoutes(p: Platform) {
   const r = router();
@@ -36,7 +36,7 @@ export function userRoutes(p: Platform) {
       path: '/',
       tag: 'users',
       summary: 'List users within your scope',
-      query: PageQuery.extend({ q: z.string().max(64).optional() }),
+      query: PageQuery.extend({ q: text(0, 64).optional() }),
       response: z.object({ items: z.array(User), total: z.number(), page: z.number(), pageSize: z.number() }),
     }),
     async (c) =>
@@ -69,7 +69,7 @@ export function userRoutes(p: Platform) {
       body: z
         .object({
           username,
-          displayName: z.string().min(1).max(100),
+          displayName: text(1, 100),
           password,
           roleIds: z.array(z.uuid()).max(50).default([]),
           areaIds: z.array(z.uuid()).max(200).default([]),
@@ -100,16 +100,18 @@ export function userRoutes(p: Platform) {
       tag: 'users',
       summary: 'Change a user',
       params: IdParam,
-      body: z
-        .object({
-          displayName: z.string().min(1).max(100).optional(),
-          password: password.optional(),
-          status: z.enum(['active', 'disabled']).optional(),
-          roleIds: z.array(z.uuid()).max(50).optional(),
-          areaIds: z.array(z.uuid()).max(200).optional(),
-          locale: z.enum(['zh-CN', 'en']).optional(),
-        })
-        .strict(),
+      body: patchBody(
+        z
+          .object({
+            displayName: text(1, 100).optional(),
+            password: password.optional(),
+            status: z.enum(['active', 'disabled']).optional(),
+            roleIds: z.array(z.uuid()).max(50).optional(),
+            areaIds: z.array(z.uuid()).max(200).optional(),
+            locale: z.enum(['zh-CN', 'en']).optional(),
+          })
+          .strict(),
+      ),
       response: User,
     }),
     async (c) => {

@@ -46,8 +46,20 @@ export interface AreaInput {
   sort?: number;
 }
 
+/**
+ * Serialises changes to the tree shape within one tenant (moves, and creates that read a parent's
+ * path) until the transaction ends, so two moves cannot each miss the other and build a cycle,
+ * and a child is never added under a path that a concurrent move is rewriting.
+ */
+async function lockTree(tx: Tx): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended('quadmeter.areas.tree:' || current_setting('app.tenant_id'), 0))`,
+  );
+}
+
 export async function createArea(tx: Tx, actor: Actor, tenantId: string, input: AreaInput) {
   const id = randomUUID();
+  if (input.parentId !== null) await lockTree(tx);
   const path = [...(await parentPath(tx, actor, input.parentId)), id];
   const [row] = await tx
     .insert(areas)
@@ -65,6 +77,8 @@ export async function createArea(tx: Tx, actor: Actor, tenantId: string, input: 
 }
 
 export async function updateArea(tx: Tx, actor: Actor, id: string, patch: Partial<AreaInput>) {
+  // take the lock before reading, so the paths checked below are the committed ones
+  if (patch.parentId !== undefined) await lockTree(tx);
   const before = await getArea(tx, actor, id);
   if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
     const newParent = await parentPath(tx, actor, patch.parentId);

@@ -1,8 +1,17 @@
 import { AppError } from '@quadmeter/sdk';
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { operators, roles, tenants, userRoles, users } from '../../db/schema/index.ts';
-import { readSystem, withSystem, withTenant } from '../../db/tenant.ts';
+import type { Db, Tx } from '../../db/client.ts';
+import {
+  auditLog,
+  operators,
+  PLATFORM_TENANT_ID,
+  roles,
+  tenants,
+  userRoles,
+  users,
+} from '../../db/schema/index.ts';
+import { bindTenant, readSystem, withSystem } from '../../db/tenant.ts';
+import { type RequestMeta, recordAudit } from '../audit/record.ts';
 import { assertStrongPassword } from '../identity/password-policy.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { builtinRoles } from '../identity/permissions.ts';
@@ -31,43 +40,70 @@ export interface TenantInput {
   adminDisplayName?: string;
 }
 
-/** Creates a tenant with its built-in roles and a first administrator holding the admin role. */
-export async function createTenant(db: Db, input: TenantInput): Promise<TenantRow> {
+/**
+ * Creates a tenant with its built-in roles, a first administrator holding the admin role and the
+ * `tenants.create` entry in the platform audit log — all in ONE transaction, so a failure (or a
+ * killed process) leaves either all of it or nothing, and the code stays free.
+ * `meta` names the operator; without it (CLI, demo seed) the entry is recorded as the system.
+ */
+export async function createTenant(db: Db, input: TenantInput, meta?: RequestMeta): Promise<TenantRow> {
   assertStrongPassword(input.adminPassword, 'adminPassword');
   if (input.code === 'platform') throw new AppError('RESOURCE_CONFLICT', 'The code "platform" is reserved');
   if (await findTenantByCode(db, input.code)) {
     throw new AppError('RESOURCE_CONFLICT', 'A tenant with this code exists', { code: input.code });
   }
   const passwordHash = await hashPassword(input.adminPassword);
-  const [tenant] = await withSystem(db, (tx) =>
-    tx.insert(tenants).values({ code: input.code, name: input.name }).returning(),
-  );
-  await withTenant(db, tenant.id, async (tx) => {
-    const created = await tx
-      .insert(roles)
-      .values(
-        builtinRoles.map((r) => ({
-          tenantId: tenant.id,
-          name: r.name,
-          description: r.description,
-          permissions: [...r.permissions],
-          builtin: r.key,
-        })),
-      )
-      .returning();
-    const [admin] = await tx
-      .insert(users)
-      .values({
-        tenantId: tenant.id,
-        username: input.adminUsername,
-        displayName: input.adminDisplayName ?? input.adminUsername,
-        passwordHash,
-      })
-      .returning();
-    const adminRole = created.find((r) => r.builtin === 'admin')!;
-    await tx.insert(userRoles).values({ tenantId: tenant.id, userId: admin.id, roleId: adminRole.id });
+  return await withSystem(db, async (tx) => {
+    // the tenants table is a platform table: inserted as the connecting role, before binding
+    const [tenant] = await tx.insert(tenants).values({ code: input.code, name: input.name }).returning();
+    await bindTenant(tx, PLATFORM_TENANT_ID);
+    await auditCreate(tx, tenant, meta);
+    await bindTenant(tx, tenant.id);
+    await seedTenantIdentity(tx, tenant.id, input, passwordHash);
+    return tenant;
   });
-  return tenant;
+}
+
+async function auditCreate(tx: Tx, tenant: TenantRow, meta: RequestMeta | undefined) {
+  const entry = {
+    action: 'tenants.create',
+    targetType: 'tenant',
+    targetId: tenant.id,
+    after: tenantDto(tenant),
+  };
+  if (meta) return await recordAudit(tx, PLATFORM_TENANT_ID, meta, entry);
+  await tx.insert(auditLog).values({
+    ...entry,
+    tenantId: PLATFORM_TENANT_ID,
+    actorType: 'system',
+    actorName: 'system',
+  });
+}
+
+async function seedTenantIdentity(tx: Tx, tenantId: string, input: TenantInput, passwordHash: string) {
+  const created = await tx
+    .insert(roles)
+    .values(
+      builtinRoles.map((r) => ({
+        tenantId,
+        name: r.name,
+        description: r.description,
+        permissions: [...r.permissions],
+        builtin: r.key,
+      })),
+    )
+    .returning();
+  const [admin] = await tx
+    .insert(users)
+    .values({
+      tenantId,
+      username: input.adminUsername,
+      displayName: input.adminDisplayName ?? input.adminUsername,
+      passwordHash,
+    })
+    .returning();
+  const adminRole = created.find((r) => r.builtin === 'admin')!;
+  await tx.insert(userRoles).values({ tenantId, userId: admin.id, roleId: adminRole.id });
 }
 
 export async function updateTenant(

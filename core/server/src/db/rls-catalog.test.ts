@@ -1,0 +1,100 @@
+import type postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.drop());
+
+interface TenantTable {
+  table: string;
+  partition: boolean;
+  enabled: boolean;
+  forced: boolean;
+  policies: number;
+  appCanUse: boolean;
+}
+
+/** Every table in `public` with a tenant_id column, with its row-level-security state. */
+async function tenantTables(sql: postgres.Sql | postgres.TransactionSql): Promise<TenantTable[]> {
+  return await sql<TenantTable[]>`
+    select c.relname as table, c.relispartition as partition, c.relrowsecurity as enabled,
+      c.relforcerowsecurity as forced,
+      (select count(*)::int from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as policies,
+      has_table_privilege('quadmeter_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE') as "appCanUse"
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p')
+      and exists (select 1 from pg_attribute a
+                  where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+    order by c.relname`;
+}
+
+/**
+ * Platform tables that carry a tenant_id but are read before any tenant is known (a session names
+ * the tenant it belongs to; operator sessions have none). They are reached only through
+ * withSystem and must stay closed to quadmeter_app — checked below. Adding a name here is a
+ * deliberate decision, not a way to silence the guard.
+ */
+const PLATFORM_TABLES = new Set(['sessions']);
+
+/**
+ * Tables that break the rule. Exempt: platform tables closed to the app role, and partitions
+ * closed to it (they are reached through their parent, whose policies apply).
+ */
+function unguarded(rows: TenantTable[]): string[] {
+  return rows
+    .filter((r) => !((r.partition || PLATFORM_TABLES.has(r.table)) && !r.appCanUse))
+    .filter((r) => !r.enabled || !r.forced || r.policies < 1)
+    .map((r) => `${r.table} (enabled=${r.enabled} forced=${r.forced} policies=${r.policies})`);
+}
+
+/** Guards the schema as it grows: new tenant tables cannot forget row-level security. */
+describe('row-level security catalogue', () => {
+  it('every public table with tenant_id has ENABLE + FORCE RLS and a policy', async () => {
+    const rows = await tenantTables(t.database.sql);
+    // the guard is only meaningful if it sees the tenant tables
+    expect(rows.map((r) => r.table)).toEqual(
+      expect.arrayContaining(['areas', 'audit_log', 'roles', 'users']),
+    );
+    expect(unguarded(rows)).toEqual([]);
+  });
+
+  it('platform tables with a tenant_id are closed to the app role', async () => {
+    const rows = await tenantTables(t.database.sql);
+    const platform = rows.filter((r) => PLATFORM_TABLES.has(r.table));
+    expect(platform.map((r) => [r.table, r.appCanUse])).toEqual([...PLATFORM_TABLES].map((n) => [n, false]));
+  });
+
+  it('the app role is neither superuser nor BYPASSRLS and cannot log in', async () => {
+    const [role] = await t.database.sql`
+      select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'quadmeter_app'`;
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcanlogin: false });
+  });
+
+  it('flags a tenant table created without FORCE or without a policy', async () => {
+    const rollback = new Error('rollback');
+    const seen: string[][] = [];
+    await t.database.sql
+      .begin(async (s) => {
+        await s`create table rls_probe (tenant_id uuid not null, x int)`;
+        seen.push(unguarded(await tenantTables(s)));
+        await s`alter table rls_probe enable row level security`;
+        await s`create policy p on rls_probe using (true)`;
+        seen.push(unguarded(await tenantTables(s)));
+        await s`alter table rls_probe force row level security`;
+        seen.push(unguarded(await tenantTables(s)));
+        throw rollback;
+      })
+      .catch((e) => {
+        if (e !== rollback) throw e;
+      });
+    expect(seen).toEqual([
+      ['rls_probe (enabled=false forced=false policies=0)'],
+      ['rls_probe (enabled=true forced=false policies=1)'],
+      [],
+    ]);
+  });
+});
