@@ -263,3 +263,22 @@ BEGIN
 END $$;--> statement-breakpoint
 CREATE TRIGGER meter_events_no_update BEFORE UPDATE OR DELETE ON meter_events
   FOR EACH ROW EXECUTE FUNCTION append_only();
+--> statement-breakpoint
+-- The archive permissions replace archives.read/manage in existing roles; built-in admin roles get
+-- every new key. Roles are row-level-secured, so each tenant is bound in turn.
+DO $$
+DECLARE tid uuid;
+BEGIN
+  FOR tid IN SELECT id FROM tenants LOOP
+    PERFORM set_config('app.tenant_id', tid::text, true);
+    UPDATE roles SET permissions = ARRAY(
+      SELECT DISTINCT p FROM unnest(
+        permissions
+        || CASE WHEN 'archives.read' = ANY(permissions) THEN ARRAY['customers.read','meters.read'] ELSE '{}'::text[] END
+        || CASE WHEN 'archives.manage' = ANY(permissions) OR builtin = 'admin'
+                THEN ARRAY['customers.write','customers.pii','meters.write','archives.import'] ELSE '{}'::text[] END
+        || CASE WHEN builtin = 'admin' THEN ARRAY['customers.read','meters.read'] ELSE '{}'::text[] END
+      ) AS p WHERE p NOT IN ('archives.read', 'archives.manage') ORDER BY p);
+  END LOOP;
+  PERFORM set_config('app.tenant_id', '', true);
+END $$;

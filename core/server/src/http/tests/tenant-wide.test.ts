@@ -19,7 +19,7 @@ const scopedPermissions = [
   'plugins.manage',
   'meters.read',
   'meters.read-now',
-  'archives.read',
+  'customers.read',
 ];
 
 beforeAll(async () => {
