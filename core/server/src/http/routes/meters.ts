@@ -302,7 +302,7 @@ export function meterRoutes(p: Platform) {
       const { id, childId } = c.req.valid('param');
       await inTenant(p, c, 'meters.write', async (tx, { actor, tenantId, meta }) => {
         const { path } = await findMeter(tx, actor, id);
-        await unlinkChild(tx, actor, tenantId, id, childId);
+        await unlinkChild(tx, actor, id, childId);
         await recordAudit(tx, tenantId, meta, {
           action: 'meters.unlink',
           targetType: 'meter',
