@@ -50,13 +50,28 @@ describe('concentrators', () => {
   });
 
   it('keeps A1/A2 and numbers unique per tenant, validates A1 and A2', async () => {
-    const a = await w.admin.post('/api/v1/concentrators', { number: 'JZQ-U1', a1: '3502', a2: 1, areaId: b1 });
+    const a = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-U1',
+      a1: '3502',
+      a2: 1,
+      areaId: b1,
+    });
     expect(a.status).toBe(201);
     const before = await counts();
-    const sameAddr = await w.admin.post('/api/v1/concentrators', { number: 'JZQ-U2', a1: '3502', a2: 1, areaId: b1 });
+    const sameAddr = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-U2',
+      a1: '3502',
+      a2: 1,
+      areaId: b1,
+    });
     expect(sameAddr.status).toBe(409);
     expect(sameAddr.body.error.code).toBe('GATEWAY_ADDRESS_TAKEN');
-    const sameNo = await w.admin.post('/api/v1/concentrators', { number: 'JZQ-U1', a1: '3502', a2: 2, areaId: b1 });
+    const sameNo = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-U1',
+      a1: '3502',
+      a2: 2,
+      areaId: b1,
+    });
     expect(sameNo.body.error.code).toBe('GATEWAY_ADDRESS_TAKEN');
     for (const [a1, a2] of [
       ['350G', 3],
@@ -65,17 +80,32 @@ describe('concentrators', () => {
       ['3502', 65536],
       ['3502', 1.5],
     ] as const) {
-      const r = await w.admin.post('/api/v1/concentrators', { number: `JZQ-${a1}-${a2}`, a1, a2, areaId: b1 });
+      const r = await w.admin.post('/api/v1/concentrators', {
+        number: `JZQ-${a1}-${a2}`,
+        a1,
+        a2,
+        areaId: b1,
+      });
       expect(r.status, `${a1}/${a2}`).toBe(400);
       expect(r.body.error.code).toMatch(/^(REQ_VALIDATION|METER_ADDRESS_INVALID)$/);
     }
     expect(await counts()).toEqual(before);
-    const theirs = await w.other.post('/api/v1/concentrators', { number: 'JZQ-U1', a1: '3502', a2: 1, areaId: w.otherAreaId });
+    const theirs = await w.other.post('/api/v1/concentrators', {
+      number: 'JZQ-U1',
+      a1: '3502',
+      a2: 1,
+      areaId: w.otherAreaId,
+    });
     expect(theirs.status).toBe(201);
   });
 
   it('leaves online state and heartbeat to the reading engine', async () => {
-    const c = await w.admin.post('/api/v1/concentrators', { number: 'JZQ-RO', a1: '3503', a2: 5, areaId: b1 });
+    const c = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-RO',
+      a1: '3503',
+      a2: 5,
+      areaId: b1,
+    });
     for (const body of [{ online: true }, { lastHeartbeatAt: '2026-01-01T00:00:00Z' }, { protocol: 'x' }]) {
       const r = await w.admin.patch(`/api/v1/concentrators/${c.body.id}`, body);
       expect(r.body.error.code).toBe('REQ_VALIDATION');
@@ -86,7 +116,12 @@ describe('concentrators', () => {
 
 describe('collectors and topology', () => {
   it('creates collectors under a concentrator and shows the tree with routes', async () => {
-    const con = await w.admin.post('/api/v1/concentrators', { number: 'JZQ-T', a1: '3504', a2: 9, areaId: b1 });
+    const con = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-T',
+      a1: '3504',
+      a2: 9,
+      areaId: b1,
+    });
     const col = await w.admin.post('/api/v1/collectors', {
       number: 'CJQ-1',
       interface: 'mbus',
@@ -109,7 +144,11 @@ describe('collectors and topology', () => {
     const via = { via: 'concentrator', concentratorId: con.body.id, port: 2 };
     const behind = await w.admin.post(
       '/api/v1/meters',
-      meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000001', route: { ...via, pointNo: 1, collectorId: id } }),
+      meterBody(b1, {
+        protocol: 'gdw1376',
+        commAddress: '000000000001',
+        route: { ...via, pointNo: 1, collectorId: id },
+      }),
     );
     const direct = await w.admin.post(
       '/api/v1/meters',
@@ -129,8 +168,13 @@ describe('collectors and topology', () => {
     const list = await w.admin.get(`/api/v1/collectors?concentratorId=${con.body.id}`);
     expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
     const all = await w.admin.get('/api/v1/topology');
-    expect(all.body.items.map((x: { concentrator: { id: string } }) => x.concentrator.id)).toContain(con.body.id);
-    const moved = await w.admin.patch(`/api/v1/collectors/${id}`, { concentratorId: null, interface: 'rs485' });
+    expect(all.body.items.map((x: { concentrator: { id: string } }) => x.concentrator.id)).toContain(
+      con.body.id,
+    );
+    const moved = await w.admin.patch(`/api/v1/collectors/${id}`, {
+      concentratorId: null,
+      interface: 'rs485',
+    });
     expect(moved.body).toMatchObject({ concentratorId: null, interface: 'rs485' });
   });
 
@@ -160,29 +204,54 @@ describe('gateways: permissions, scope, tenants, bad input', () => {
   let foreignCol: string;
 
   beforeAll(async () => {
-    conB3 = (await w.admin.post('/api/v1/concentrators', { number: 'JZQ-B3', a1: '3600', a2: 1, areaId: b3 })).body.id;
-    colB3 = (await w.admin.post('/api/v1/collectors', { number: 'CJQ-B3', interface: 'rs485', address: '01', areaId: b3 })).body
-      .id;
-    conB1 = (await w.admin.post('/api/v1/concentrators', { number: 'JZQ-B1', a1: '3600', a2: 2, areaId: b1 })).body.id;
-    foreignCon = (await w.other.post('/api/v1/concentrators', { number: 'F-1', a1: '3700', a2: 1, areaId: w.otherAreaId }))
+    conB3 = (await w.admin.post('/api/v1/concentrators', { number: 'JZQ-B3', a1: '3600', a2: 1, areaId: b3 }))
       .body.id;
+    colB3 = (
+      await w.admin.post('/api/v1/collectors', {
+        number: 'CJQ-B3',
+        interface: 'rs485',
+        address: '01',
+        areaId: b3,
+      })
+    ).body.id;
+    conB1 = (await w.admin.post('/api/v1/concentrators', { number: 'JZQ-B1', a1: '3600', a2: 2, areaId: b1 }))
+      .body.id;
+    foreignCon = (
+      await w.other.post('/api/v1/concentrators', { number: 'F-1', a1: '3700', a2: 1, areaId: w.otherAreaId })
+    ).body.id;
     foreignCol = (
-      await w.other.post('/api/v1/collectors', { number: 'F-C', interface: 'mbus', address: '02', areaId: w.otherAreaId })
+      await w.other.post('/api/v1/collectors', {
+        number: 'F-C',
+        interface: 'mbus',
+        address: '02',
+        areaId: w.otherAreaId,
+      })
     ).body.id;
   });
 
   it('a user without meters.write gets AUTH_FORBIDDEN and changes nothing', async () => {
     const reader = await makeUser(w, 'g-reader', ['areas.read', 'meters.read'], []);
     const before = await counts();
-    expect((await reader.post('/api/v1/concentrators', { number: 'X', a1: '1111', a2: 1, areaId: b1 })).body.error.code).toBe(
-      'AUTH_FORBIDDEN',
-    );
-    expect((await reader.patch(`/api/v1/concentrators/${conB1}`, { name: 'x' })).body.error.code).toBe('AUTH_FORBIDDEN');
     expect(
-      (await reader.post('/api/v1/collectors', { number: 'X', interface: 'rs485', address: '01', areaId: b1 })).body.error
+      (await reader.post('/api/v1/concentrators', { number: 'X', a1: '1111', a2: 1, areaId: b1 })).body.error
         .code,
     ).toBe('AUTH_FORBIDDEN');
-    expect((await reader.patch(`/api/v1/collectors/${colB3}`, { address: '02' })).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await reader.patch(`/api/v1/concentrators/${conB1}`, { name: 'x' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    expect(
+      (
+        await reader.post('/api/v1/collectors', {
+          number: 'X',
+          interface: 'rs485',
+          address: '01',
+          areaId: b1,
+        })
+      ).body.error.code,
+    ).toBe('AUTH_FORBIDDEN');
+    expect((await reader.patch(`/api/v1/collectors/${colB3}`, { address: '02' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
     expect(await counts()).toEqual(before);
     expect((await reader.get('/api/v1/topology')).status).toBe(200);
     const none = await makeUser(w, 'g-none', ['areas.read'], []);
@@ -195,18 +264,23 @@ describe('gateways: permissions, scope, tenants, bad input', () => {
     const cons = (await keeper.get('/api/v1/concentrators')).body.items.map((c: { id: string }) => c.id);
     expect(cons).toContain(conB1);
     expect(cons).not.toContain(conB3);
-    expect((await keeper.get('/api/v1/collectors')).body.items.map((c: { id: string }) => c.id)).not.toContain(colB3);
+    expect(
+      (await keeper.get('/api/v1/collectors')).body.items.map((c: { id: string }) => c.id),
+    ).not.toContain(colB3);
     expect((await keeper.get(`/api/v1/concentrators/${conB3}`)).status).toBe(404);
     expect((await keeper.patch(`/api/v1/concentrators/${conB3}`, { name: 'x' })).status).toBe(404);
     expect((await keeper.get(`/api/v1/collectors/${colB3}`)).status).toBe(404);
     expect((await keeper.patch(`/api/v1/collectors/${colB3}`, { address: '09' })).status).toBe(404);
     expect((await keeper.get(`/api/v1/topology?concentratorId=${conB3}`)).status).toBe(404);
     expect(
-      (await keeper.get('/api/v1/topology')).body.items.map((t: { concentrator: { id: string } }) => t.concentrator.id),
+      (await keeper.get('/api/v1/topology')).body.items.map(
+        (t: { concentrator: { id: string } }) => t.concentrator.id,
+      ),
     ).not.toContain(conB3);
-    expect((await keeper.post('/api/v1/concentrators', { number: 'K', a1: '1234', a2: 1, areaId: b3 })).body.error.code).toBe(
-      'AREA_OUT_OF_SCOPE',
-    );
+    expect(
+      (await keeper.post('/api/v1/concentrators', { number: 'K', a1: '1234', a2: 1, areaId: b3 })).body.error
+        .code,
+    ).toBe('AREA_OUT_OF_SCOPE');
     const under = await keeper.post('/api/v1/collectors', {
       number: 'K-C',
       interface: 'rs485',
@@ -268,9 +342,13 @@ describe('gateways: permissions, scope, tenants, bad input', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('REQ_VALIDATION');
     }
-    expect((await w.admin.patch(`/api/v1/concentrators/${conB1}`, {})).body.error.code).toBe('REQ_VALIDATION');
+    expect((await w.admin.patch(`/api/v1/concentrators/${conB1}`, {})).body.error.code).toBe(
+      'REQ_VALIDATION',
+    );
     expect((await w.admin.patch(`/api/v1/collectors/${colB3}`, {})).body.error.code).toBe('REQ_VALIDATION');
-    expect((await w.admin.get('/api/v1/topology?concentratorId=nope')).body.error.code).toBe('REQ_VALIDATION');
+    expect((await w.admin.get('/api/v1/topology?concentratorId=nope')).body.error.code).toBe(
+      'REQ_VALIDATION',
+    );
     expect(await counts()).toEqual(before);
   });
 });

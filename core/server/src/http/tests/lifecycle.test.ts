@@ -99,7 +99,9 @@ describe('replace', () => {
       toAccountId: accA,
     });
     const newEvents = await history(r.body.new.id);
-    expect(newEvents).toMatchObject([{ kind: 'install', relatedMeterId: old.id, readings: { initial: { totalVolume: '3.0' } } }]);
+    expect(newEvents).toMatchObject([
+      { kind: 'install', relatedMeterId: old.id, readings: { initial: { totalVolume: '3.0' } } },
+    ]);
 
     // consumption is continuous and exact across the replacement
     const c = await w.admin.post('/api/v1/meters/consumption', {
@@ -161,7 +163,10 @@ describe('replace', () => {
 
   it('a failure mid-way (the new address clashes on the line) leaves nothing changed', async () => {
     const old = await installed();
-    const blocker = await w.admin.post('/api/v1/meters', meterBody(b1, { commAddress: '00000000009999', route: serial }));
+    const blocker = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { commAddress: '00000000009999', route: serial }),
+    );
     expect(blocker.status).toBe(201);
     const auditBefore = (await w.admin.get('/api/v1/audit?pageSize=200')).body.total;
     const r = await w.admin.post(`/api/v1/meters/${old.id}/replace`, {
@@ -173,7 +178,11 @@ describe('replace', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('METER_ROUTE_CLASH');
     const after = (await w.admin.get(`/api/v1/meters/${old.id}`)).body;
-    expect(after).toMatchObject({ status: 'installed', accountId: accA, route: { address: old.commAddress } });
+    expect(after).toMatchObject({
+      status: 'installed',
+      accountId: accA,
+      route: { address: old.commAddress },
+    });
     expect(await history(old.id)).toHaveLength(1);
     expect((await w.admin.get('/api/v1/meters?q=NEVER-1')).body.items).toEqual([]);
     expect((await w.admin.get('/api/v1/audit?pageSize=200')).body.total).toBe(auditBefore);
@@ -221,14 +230,20 @@ describe('continuity across a register rollover', () => {
 describe('remove, suspend, resume, transfer', () => {
   it('removes with a final reading and frees the address on the line', async () => {
     const m = await installed();
-    const r = await w.admin.post(`/api/v1/meters/${m.id}/remove`, { finalReading: '77.125', reason: '销户拆表' });
+    const r = await w.admin.post(`/api/v1/meters/${m.id}/remove`, {
+      finalReading: '77.125',
+      reason: '销户拆表',
+    });
     expect(r.body).toMatchObject({ status: 'removed', accountId: null, route: null });
     expect((await history(m.id)).at(-1)).toMatchObject({
       kind: 'remove',
       readings: { final: { totalVolume: '77.125' } },
       fromAccountId: accA,
     });
-    const reuse = await w.admin.post('/api/v1/meters', meterBody(b1, { commAddress: m.commAddress, route: serial }));
+    const reuse = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { commAddress: m.commAddress, route: serial }),
+    );
     expect(reuse.status).toBe(201);
     expect((await w.admin.post(`/api/v1/meters/${m.id}/suspend`, { reason: 'x' })).body.error.code).toBe(
       'METER_STATE_INVALID',
@@ -240,8 +255,12 @@ describe('remove, suspend, resume, transfer', () => {
     expect((await w.admin.post(`/api/v1/meters/${m.id}/resume`, { reason: 'x' })).body.error.code).toBe(
       'METER_STATE_INVALID',
     );
-    expect((await w.admin.post(`/api/v1/meters/${m.id}/suspend`, { reason: '欠费停用' })).body.status).toBe('suspended');
-    expect((await w.admin.post(`/api/v1/meters/${m.id}/resume`, { reason: '已缴费' })).body.status).toBe('installed');
+    expect((await w.admin.post(`/api/v1/meters/${m.id}/suspend`, { reason: '欠费停用' })).body.status).toBe(
+      'suspended',
+    );
+    expect((await w.admin.post(`/api/v1/meters/${m.id}/resume`, { reason: '已缴费' })).body.status).toBe(
+      'installed',
+    );
     expect((await history(m.id)).map((e: { kind: string; reason: string }) => [e.kind, e.reason])).toEqual([
       ['install', '新装'],
       ['suspend', '欠费停用'],
@@ -266,15 +285,17 @@ describe('remove, suspend, resume, transfer', () => {
     });
     const ofA = (await w.admin.get(`/api/v1/accounts/${accA}/meter-history`)).body.items;
     const ofB = (await w.admin.get(`/api/v1/accounts/${accB}/meter-history`)).body.items;
-    expect(ofA.filter((e: { meterId: string }) => e.meterId === m.id).map((e: { kind: string }) => e.kind)).toEqual([
-      'install',
-      'transfer',
-    ]);
-    expect(ofB.filter((e: { meterId: string }) => e.meterId === m.id).map((e: { kind: string }) => e.kind)).toEqual([
-      'install',
-      'transfer',
-    ]);
-    const same = await w.admin.post(`/api/v1/meters/${m.id}/transfer`, { toAccountId: accB, finalReading: '43', reason: 'x' });
+    expect(
+      ofA.filter((e: { meterId: string }) => e.meterId === m.id).map((e: { kind: string }) => e.kind),
+    ).toEqual(['install', 'transfer']);
+    expect(
+      ofB.filter((e: { meterId: string }) => e.meterId === m.id).map((e: { kind: string }) => e.kind),
+    ).toEqual(['install', 'transfer']);
+    const same = await w.admin.post(`/api/v1/meters/${m.id}/transfer`, {
+      toAccountId: accB,
+      finalReading: '43',
+      reason: 'x',
+    });
     expect(same.body.error.code).toBe('REQ_VALIDATION');
     const missing = await w.admin.post(`/api/v1/meters/${m.id}/transfer`, {
       toAccountId: crypto.randomUUID(),
@@ -331,12 +352,19 @@ describe('lifecycle: permissions, scope, tenants, bad input', () => {
     await w.admin.post(`/api/v1/meters/${far.id}/install`, { initialReading: '0', reason: '新装' });
     foreign = (await w.other.post('/api/v1/meters', meterBody(w.otherAreaId))).body.id;
     foreignAccount = await makeAccount(w, w.otherTenantId, w.otherAreaId, 'B-9');
-    await w.other.post(`/api/v1/meters/${foreign}/install`, { initialReading: '0', reason: '新装', accountId: foreignAccount });
+    await w.other.post(`/api/v1/meters/${foreign}/install`, {
+      initialReading: '0',
+      reason: '新装',
+      accountId: foreignAccount,
+    });
   });
 
   const actions = (id: string): [string, unknown][] => [
     [`/api/v1/meters/${id}/install`, { initialReading: '0', reason: 'x' }],
-    [`/api/v1/meters/${id}/replace`, { newMeter: meterBody(b1), finalReading: '1', initialReading: '0', reason: 'x' }],
+    [
+      `/api/v1/meters/${id}/replace`,
+      { newMeter: meterBody(b1), finalReading: '1', initialReading: '0', reason: 'x' },
+    ],
     [`/api/v1/meters/${id}/remove`, { finalReading: '1', reason: 'x' }],
     [`/api/v1/meters/${id}/suspend`, { reason: 'x' }],
     [`/api/v1/meters/${id}/resume`, { reason: 'x' }],
@@ -349,13 +377,20 @@ describe('lifecycle: permissions, scope, tenants, bad input', () => {
       const r = await reader.post(path, body);
       expect(r.body.error.code, path).toBe('AUTH_FORBIDDEN');
     }
-    expect((await reader.put(`/api/v1/meters/${m.id}/children/${far.id}`, {})).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await reader.put(`/api/v1/meters/${m.id}/children/${far.id}`, {})).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
     expect(await history(m.id)).toHaveLength(1);
     expect((await reader.get(`/api/v1/meters/${m.id}/history`)).status).toBe(200);
   });
 
   it('an area-scoped user cannot act on meters or accounts outside their building', async () => {
-    const keeper = await makeUser(w, 'l-keeper', ['areas.read', 'meters.read', 'meters.write', 'customers.read'], [b1]);
+    const keeper = await makeUser(
+      w,
+      'l-keeper',
+      ['areas.read', 'meters.read', 'meters.write', 'customers.read'],
+      [b1],
+    );
     for (const [path, body] of actions(far.id)) {
       const r = await keeper.post(path, body);
       expect(r.status, path).toBe(404);
@@ -363,7 +398,11 @@ describe('lifecycle: permissions, scope, tenants, bad input', () => {
     }
     expect((await keeper.get(`/api/v1/meters/${far.id}/history`)).status).toBe(404);
     expect((await keeper.put(`/api/v1/meters/${m.id}/children/${far.id}`, {})).status).toBe(404);
-    const toFar = await keeper.post(`/api/v1/meters/${m.id}/transfer`, { toAccountId: accFar, finalReading: '1', reason: 'x' });
+    const toFar = await keeper.post(`/api/v1/meters/${m.id}/transfer`, {
+      toAccountId: accFar,
+      finalReading: '1',
+      reason: 'x',
+    });
     expect(toFar.body.error.code).toBe('REQ_VALIDATION');
     expect((await keeper.get(`/api/v1/accounts/${accFar}/meter-history`)).status).toBe(404);
     expect((await w.admin.get(`/api/v1/meters/${far.id}`)).body.status).toBe('installed');
@@ -406,12 +445,23 @@ describe('lifecycle: permissions, scope, tenants, bad input', () => {
       [`/api/v1/meters/${m.id}/suspend`, { reason: 'x'.repeat(501) }],
       [`/api/v1/meters/${m.id}/transfer`, { toAccountId: 'nope', finalReading: '1', reason: 'x' }],
       [`/api/v1/meters/${m.id}/replace`, { finalReading: '1', initialReading: '0', reason: 'x' }],
-      [`/api/v1/meters/${m.id}/replace`, { newMeterId: m.id, finalReading: '1', initialReading: '0', reason: 'x' }],
       [
         `/api/v1/meters/${m.id}/replace`,
-        { newMeter: { ...meterBody(b1), assetNo: 'a\u0000' }, finalReading: '1', initialReading: '0', reason: 'x' },
+        { newMeterId: m.id, finalReading: '1', initialReading: '0', reason: 'x' },
       ],
-      ['/api/v1/meters/consumption', { from: { meterId: m.id, reading: 1 }, to: { meterId: m.id, reading: '2' } }],
+      [
+        `/api/v1/meters/${m.id}/replace`,
+        {
+          newMeter: { ...meterBody(b1), assetNo: 'a\u0000' },
+          finalReading: '1',
+          initialReading: '0',
+          reason: 'x',
+        },
+      ],
+      [
+        '/api/v1/meters/consumption',
+        { from: { meterId: m.id, reading: 1 }, to: { meterId: m.id, reading: '2' } },
+      ],
       ['/api/v1/meters/consumption', {}],
     ];
     for (const [path, body] of bad) {

@@ -1,7 +1,7 @@
-import { withTenant } from '../../db/tenant.ts';
-import { accounts, customers } from '../../db/schema/index.ts';
 import { Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
+import { accounts, customers } from '../../db/schema/index.ts';
+import { withTenant } from '../../db/tenant.ts';
 
 /** Shared set-up of the archive route tests: the demo tenant, its areas and a second tenant. */
 export interface ArchiveWorld {
@@ -36,7 +36,8 @@ export async function archiveWorld(): Promise<ArchiveWorld> {
   });
   if (made.status !== 201) throw new Error(`tenant: ${JSON.stringify(made.body)}`);
   const { c: other, tenantId: otherTenantId } = await login(p.baseUrl, 'other', 'boss', 'other-password');
-  const otherAreaId = (await other.post('/api/v1/areas', { parentId: null, name: 'B公司', kind: 'company' })).body.id;
+  const otherAreaId = (await other.post('/api/v1/areas', { parentId: null, name: 'B公司', kind: 'company' }))
+    .body.id;
   const below = (ancestorId: string, name: string) => {
     const found = items.find((a) => a.name === name && a.path.includes(ancestorId));
     if (!found) throw new Error(`no ${name} below ${ancestorId}`);
@@ -48,7 +49,10 @@ export async function archiveWorld(): Promise<ArchiveWorld> {
 /** A customer with one account in `areaId` (straight into the tables: the customer routes are another change). */
 export async function makeAccount(w: ArchiveWorld, tenantId: string, areaId: string, number: string) {
   return withTenant(w.p.running.platform.db, tenantId, async (tx) => {
-    const [c] = await tx.insert(customers).values({ tenantId, number: `C-${number}`, name: `户主${number}`, areaId }).returning();
+    const [c] = await tx
+      .insert(customers)
+      .values({ tenantId, number: `C-${number}`, name: `户主${number}`, areaId })
+      .returning();
     const [a] = await tx.insert(accounts).values({ tenantId, customerId: c.id, number }).returning();
     return a.id;
   });

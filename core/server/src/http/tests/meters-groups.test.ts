@@ -55,16 +55,25 @@ describe('meter groups', () => {
     });
     expect(g.status).toBe(201);
     expect(g.body.filter).toEqual({ areaId: b1, kind: 'meter-power', protocol: 'dlt645-2007' });
-    expect(names((await w.admin.get(`/api/v1/meter-groups/${g.body.id}/meters`)).body.items)).toEqual(['G-E1']);
+    expect(names((await w.admin.get(`/api/v1/meter-groups/${g.body.id}/meters`)).body.items)).toEqual([
+      'G-E1',
+    ]);
     const installed = await w.admin.post('/api/v1/meter-groups', {
       name: '在装电表',
       kind: 'filter',
       filter: { kind: 'meter-power', status: 'installed' },
     });
-    expect(names((await w.admin.get(`/api/v1/meter-groups/${installed.body.id}/meters`)).body.items)).toEqual(['G-E1']);
-    const wide = await w.admin.patch(`/api/v1/meter-groups/${g.body.id}`, { filter: { kind: 'meter-power' } });
+    expect(names((await w.admin.get(`/api/v1/meter-groups/${installed.body.id}/meters`)).body.items)).toEqual(
+      ['G-E1'],
+    );
+    const wide = await w.admin.patch(`/api/v1/meter-groups/${g.body.id}`, {
+      filter: { kind: 'meter-power' },
+    });
     expect(wide.status).toBe(200);
-    expect(names((await w.admin.get(`/api/v1/meter-groups/${g.body.id}/meters`)).body.items)).toEqual(['G-E1', 'G-E3']);
+    expect(names((await w.admin.get(`/api/v1/meter-groups/${g.body.id}/meters`)).body.items)).toEqual([
+      'G-E1',
+      'G-E3',
+    ]);
     const mixed = await w.admin.patch(`/api/v1/meter-groups/${g.body.id}`, { memberIds: [ids['G-W1']] });
     expect(mixed.body.error.code).toBe('REQ_VALIDATION');
   });
@@ -75,12 +84,24 @@ describe('meter groups', () => {
       kind: 'static',
       memberIds: [ids['G-W1'], ids['G-W3']],
     });
-    const f = await w.admin.post('/api/v1/meter-groups', { name: '全部电表', kind: 'filter', filter: { kind: 'meter-power' } });
+    const f = await w.admin.post('/api/v1/meter-groups', {
+      name: '全部电表',
+      kind: 'filter',
+      filter: { kind: 'meter-power' },
+    });
     const keeper = await makeUser(w, 'mg-keeper', ['areas.read', 'meters.read', 'meters.write'], [b1]);
-    expect(names((await keeper.get(`/api/v1/meter-groups/${g.body.id}/meters`)).body.items)).toEqual(['G-W1']);
-    expect(names((await keeper.get(`/api/v1/meter-groups/${f.body.id}/meters`)).body.items)).toEqual(['G-E1']);
+    expect(names((await keeper.get(`/api/v1/meter-groups/${g.body.id}/meters`)).body.items)).toEqual([
+      'G-W1',
+    ]);
+    expect(names((await keeper.get(`/api/v1/meter-groups/${f.body.id}/meters`)).body.items)).toEqual([
+      'G-E1',
+    ]);
     expect((await keeper.get(`/api/v1/meter-groups/${g.body.id}`)).body.memberIds).toEqual([ids['G-W1']]);
-    const add = await keeper.post('/api/v1/meter-groups', { name: 'K', kind: 'static', memberIds: [ids['G-W3']] });
+    const add = await keeper.post('/api/v1/meter-groups', {
+      name: 'K',
+      kind: 'static',
+      memberIds: [ids['G-W3']],
+    });
     expect(add.body.error.code).toBe('REQ_VALIDATION');
     // a scoped user replacing members keeps the ones they cannot see
     await keeper.patch(`/api/v1/meter-groups/${g.body.id}`, { memberIds: [] });
@@ -88,8 +109,12 @@ describe('meter groups', () => {
 
     const reader = await makeUser(w, 'mg-reader', ['areas.read', 'meters.read'], []);
     const before = (await w.admin.get('/api/v1/meter-groups')).body.items.length;
-    expect((await reader.post('/api/v1/meter-groups', { name: 'R', kind: 'static' })).body.error.code).toBe('AUTH_FORBIDDEN');
-    expect((await reader.patch(`/api/v1/meter-groups/${g.body.id}`, { name: 'R' })).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await reader.post('/api/v1/meter-groups', { name: 'R', kind: 'static' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    expect((await reader.patch(`/api/v1/meter-groups/${g.body.id}`, { name: 'R' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
     expect((await reader.delete(`/api/v1/meter-groups/${g.body.id}`)).body.error.code).toBe('AUTH_FORBIDDEN');
 
     const theirs = await w.other.post('/api/v1/meter-groups', { name: 'B组', kind: 'static' });
@@ -105,7 +130,11 @@ describe('meter groups', () => {
     }
     expect(JSON.stringify((await w.admin.get('/api/v1/meter-groups')).body)).not.toContain(theirs.body.id);
     expect((await w.other.get(`/api/v1/meter-groups/${theirs.body.id}`)).body.name).toBe('B组');
-    const foreignMember = await w.other.post('/api/v1/meter-groups', { name: 'B2', kind: 'static', memberIds: [ids['G-W1']] });
+    const foreignMember = await w.other.post('/api/v1/meter-groups', {
+      name: 'B2',
+      kind: 'static',
+      memberIds: [ids['G-W1']],
+    });
     expect(foreignMember.body.error.code).toBe('REQ_VALIDATION');
 
     for (const body of [
@@ -122,7 +151,9 @@ describe('meter groups', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('REQ_VALIDATION');
     }
-    expect((await w.admin.patch(`/api/v1/meter-groups/${g.body.id}`, {})).body.error.code).toBe('REQ_VALIDATION');
+    expect((await w.admin.patch(`/api/v1/meter-groups/${g.body.id}`, {})).body.error.code).toBe(
+      'REQ_VALIDATION',
+    );
     expect((await w.admin.get('/api/v1/meter-groups')).body.items.length).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '../../../test/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { meterAt, routeOf } from '../../services/archives/meter-routes.ts';
-import type { Client } from '../../../test/client.ts';
 import { type ArchiveWorld, archiveWorld, makeAccount, makeUser, meterBody } from './meters-fixtures.ts';
 
 let w: ArchiveWorld;
@@ -54,7 +54,10 @@ describe('meters CRUD', () => {
     });
     const got = await w.admin.get(`/api/v1/meters/${id}`);
     expect(got.body).toEqual(made.body);
-    const patched = await w.admin.patch(`/api/v1/meters/${id}`, { model: 'DTZY', commAddress: '000012345679' });
+    const patched = await w.admin.patch(`/api/v1/meters/${id}`, {
+      model: 'DTZY',
+      commAddress: '000012345679',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.model).toBe('DTZY');
     expect(patched.body.commAddress).toBe('000012345679');
@@ -133,7 +136,10 @@ describe('meters CRUD', () => {
     const over = await w.admin.post('/api/v1/meters', meterBody(b1, { digits: 4, initialReading: '10000' }));
     expect(over.body.error.code).toBe('REQ_VALIDATION');
     expect(await count()).toBe(before);
-    const ok = await w.admin.post('/api/v1/meters', meterBody(b1, { digits: 4, initialReading: '9999.9999' }));
+    const ok = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { digits: 4, initialReading: '9999.9999' }),
+    );
     expect(ok.body.initialReading).toBe('9999.9999');
   });
 
@@ -164,7 +170,7 @@ describe('meters CRUD', () => {
     expect(seen).toEqual(['LIST-0', 'LIST-1', 'LIST-2', 'LIST-3', 'LIST-4']);
     const desc = await w.admin.get('/api/v1/meters?kind=meter-gas&order=desc&limit=1');
     expect(desc.body.items[0].assetNo).toBe('LIST-4');
-    const inArea = await w.admin.get(`/api/v1/meters?areaId=${w.area['幸福里小区'].id}&q=LIST-3`);
+    const inArea = await w.admin.get(`/api/v1/meters?areaId=${w.area.幸福里小区.id}&q=LIST-3`);
     expect(inArea.body.items.map((m: { assetNo: string }) => m.assetNo)).toEqual(['LIST-3']);
     const bad = await w.admin.get('/api/v1/meters?after=garbage');
     expect(bad.body.error.code).toBe('REQ_VALIDATION');
@@ -176,7 +182,10 @@ describe('routes', () => {
   const serial = { via: 'serial', line, baud: 2400, parity: 'E' };
 
   it('refuses a second meter with the same address on one line, allows it on another, and resolves both ways', async () => {
-    const a = await w.admin.post('/api/v1/meters', meterBody(b1, { commAddress: '00000000000001', route: serial }));
+    const a = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { commAddress: '00000000000001', route: serial }),
+    );
     expect(a.status).toBe(201);
     expect(a.body.route).toEqual({
       via: 'serial',
@@ -191,7 +200,10 @@ describe('routes', () => {
       port: null,
     });
     const before = await count();
-    const clash = await w.admin.post('/api/v1/meters', meterBody(b1, { commAddress: '00000000000001', route: serial }));
+    const clash = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { commAddress: '00000000000001', route: serial }),
+    );
     expect(clash.status).toBe(409);
     expect(clash.body.error.code).toBe('METER_ROUTE_CLASH');
     expect(await count()).toBe(before);
@@ -214,9 +226,14 @@ describe('routes', () => {
     // moving a meter onto the occupied line clashes as well, and changes nothing
     const move = await w.admin.put(`/api/v1/meters/${other.body.id}/route`, serial);
     expect(move.body.error.code).toBe('METER_ROUTE_CLASH');
-    expect((await w.admin.get(`/api/v1/meters/${other.body.id}/route`)).body.route.line).toBe('tty:/dev/ttyUSB1');
+    expect((await w.admin.get(`/api/v1/meters/${other.body.id}/route`)).body.route.line).toBe(
+      'tty:/dev/ttyUSB1',
+    );
     // a changed address follows into the route, and may clash there
-    const b = await w.admin.post('/api/v1/meters', meterBody(b1, { commAddress: '00000000000002', route: serial }));
+    const b = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { commAddress: '00000000000002', route: serial }),
+    );
     const follow = await w.admin.patch(`/api/v1/meters/${b.body.id}`, { commAddress: '00000000000001' });
     expect(follow.body.error.code).toBe('METER_ROUTE_CLASH');
     const ok = await w.admin.patch(`/api/v1/meters/${b.body.id}`, { commAddress: '00000000000003' });
@@ -224,13 +241,30 @@ describe('routes', () => {
   });
 
   it('refuses a measuring-point clash on a concentrator', async () => {
-    const con = await w.admin.post('/api/v1/concentrators', { number: 'JZQ-R1', a1: '3501', a2: 11, areaId: b1 });
+    const con = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-R1',
+      a1: '3501',
+      a2: 11,
+      areaId: b1,
+    });
     expect(con.status).toBe(201);
     const via = { via: 'concentrator', concentratorId: con.body.id, pointNo: 7, port: 2 };
-    const a = await w.admin.post('/api/v1/meters', meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000701', route: via }));
+    const a = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000701', route: via }),
+    );
     expect(a.status).toBe(201);
-    expect(a.body.route).toMatchObject({ via: 'concentrator', line: con.body.id, address: '7', pointNo: 7, port: 2 });
-    const b = await w.admin.post('/api/v1/meters', meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000702', route: via }));
+    expect(a.body.route).toMatchObject({
+      via: 'concentrator',
+      line: con.body.id,
+      address: '7',
+      pointNo: 7,
+      port: 2,
+    });
+    const b = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000702', route: via }),
+    );
     expect(b.status).toBe(409);
     expect(b.body.error.code).toMatch(/METER_(POINT|ROUTE)_CLASH/);
     const c = await w.admin.post(
@@ -251,7 +285,11 @@ describe('routes', () => {
   it('takes NB-IoT and LoRa routes keyed by IMEI/device id and DevEUI', async () => {
     const nb = await w.admin.post(
       '/api/v1/meters',
-      meterBody(b1, { protocol: 'nbiot', commAddress: '861234567890001', route: { via: 'nbiot', platform: 'ctwing' } }),
+      meterBody(b1, {
+        protocol: 'nbiot',
+        commAddress: '861234567890001',
+        route: { via: 'nbiot', platform: 'ctwing' },
+      }),
     );
     expect(nb.body.route).toMatchObject({ via: 'nbiot', line: 'ctwing', address: '861234567890001' });
     const lo = await w.admin.post(
@@ -299,14 +337,19 @@ describe('meters: permissions, scope, tenants, bad input', () => {
     reader = await makeUser(w, 'm-reader', ['areas.read', 'meters.read'], []);
     inB3 = (await w.admin.post('/api/v1/meters', meterBody(b3, { assetNo: 'SCOPE-B3' }))).body.id;
     inB1 = (await w.admin.post('/api/v1/meters', meterBody(b1, { assetNo: 'SCOPE-B1' }))).body.id;
-    foreign = (await w.other.post('/api/v1/meters', meterBody(w.otherAreaId, { assetNo: 'FOREIGN-1' }))).body.id;
+    foreign = (await w.other.post('/api/v1/meters', meterBody(w.otherAreaId, { assetNo: 'FOREIGN-1' }))).body
+      .id;
   });
 
   it('a user without meters.write gets AUTH_FORBIDDEN and changes nothing', async () => {
     const before = await count();
     expect((await reader.post('/api/v1/meters', meterBody(b1))).body.error.code).toBe('AUTH_FORBIDDEN');
-    expect((await reader.patch(`/api/v1/meters/${inB1}`, { model: 'x' })).body.error.code).toBe('AUTH_FORBIDDEN');
-    expect((await reader.put(`/api/v1/meters/${inB1}/route`, { via: 'lora' })).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await reader.patch(`/api/v1/meters/${inB1}`, { model: 'x' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    expect((await reader.put(`/api/v1/meters/${inB1}/route`, { via: 'lora' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
     expect((await reader.delete(`/api/v1/meters/${inB1}/route`)).body.error.code).toBe('AUTH_FORBIDDEN');
     expect((await reader.get(`/api/v1/meters/${inB1}`)).status).toBe(200);
     expect(await count()).toBe(before);
@@ -323,11 +366,15 @@ describe('meters: permissions, scope, tenants, bad input', () => {
     expect(ids).not.toContain(inB3);
     for (const m of list.body.items) expect(m.areaPath).toContain(b1);
     expect((await scoped.get(`/api/v1/meters/${inB3}`)).status).toBe(404);
-    expect((await scoped.patch(`/api/v1/meters/${inB3}`, { model: 'x' })).body.error.code).toBe('RESOURCE_NOT_FOUND');
+    expect((await scoped.patch(`/api/v1/meters/${inB3}`, { model: 'x' })).body.error.code).toBe(
+      'RESOURCE_NOT_FOUND',
+    );
     expect((await scoped.put(`/api/v1/meters/${inB3}/route`, { via: 'lora' })).status).toBe(404);
     expect((await scoped.get(`/api/v1/meters/${inB3}/route`)).status).toBe(404);
     expect((await scoped.post('/api/v1/meters', meterBody(b3))).body.error.code).toBe('AREA_OUT_OF_SCOPE');
-    expect((await scoped.patch(`/api/v1/meters/${inB1}`, { areaId: b3 })).body.error.code).toBe('AREA_OUT_OF_SCOPE');
+    expect((await scoped.patch(`/api/v1/meters/${inB1}`, { areaId: b3 })).body.error.code).toBe(
+      'AREA_OUT_OF_SCOPE',
+    );
     expect((await w.admin.get(`/api/v1/meters/${inB3}`)).body.model).toBeNull();
     expect((await w.admin.get(`/api/v1/meters/${inB1}`)).body.areaId).toBe(b1);
     const mine = await scoped.post('/api/v1/meters', meterBody(w.below(b1, '1单元')));
