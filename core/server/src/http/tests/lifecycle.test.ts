@@ -442,6 +442,7 @@ describe('lifecycle: permissions, scope, tenants, bad input', () => {
       [`/api/v1/meters/${m.id}/remove`, { finalReading: '1', reason: 'x\u0000' }],
       [`/api/v1/meters/${m.id}/remove`, { finalReading: '1', reason: '' }],
       [`/api/v1/meters/${m.id}/remove`, { finalReading: '1', reason: 'x', at: 'yesterday' }],
+      [`/api/v1/meters/${m.id}/remove`, { finalReading: '1', reason: 'x', at: '2099-01-01T00:00:00Z' }],
       [`/api/v1/meters/${m.id}/suspend`, { reason: 'x'.repeat(501) }],
       [`/api/v1/meters/${m.id}/transfer`, { toAccountId: 'nope', finalReading: '1', reason: 'x' }],
       [`/api/v1/meters/${m.id}/replace`, { finalReading: '1', initialReading: '0', reason: 'x' }],

@@ -12,6 +12,7 @@ import {
   getMeter,
   type MeterInput,
   type MeterStatus,
+  visibleAccount,
 } from './meters.ts';
 import { checkReading } from './readings.ts';
 
@@ -52,6 +53,10 @@ export function eventDto(e: typeof meterEvents.$inferSelect) {
 /** Appends one lifecycle event; readings are keyed by the meter type's main register. */
 async function record(tx: Tx, tenantId: string, actor: Actor, kinds: MeterKinds, e: EventInput) {
   const reg = kinds.mainRegister(e.meter.kind).key;
+  if (e.at && Date.parse(e.at) > Date.now() + 5 * 60_000)
+    throw new AppError('REQ_VALIDATION', 'A lifecycle event cannot lie in the future', [
+      { path: 'at', message: 'must not be in the future' },
+    ]);
   const readings: Record<string, Record<string, string>> = {};
   if (e.final !== undefined) readings.final = { [reg]: e.final };
   if (e.initial !== undefined) readings.initial = { [reg]: e.initial };
@@ -85,7 +90,9 @@ async function setState(tx: Tx, id: string, set: Partial<typeof meters.$inferIns
     .where(eq(meters.id, id));
 }
 
-const day = (at?: string) => (at ?? new Date().toISOString()).slice(0, 10);
+/** The calendar day of `at` (or now) where the meters are: the tenants' zone, Asia/Shanghai. */
+const day = (at?: string) =>
+  new Date(at ?? Date.now()).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 export interface Ctx {
   tenantId: string;
@@ -251,10 +258,8 @@ export async function meterHistory(tx: Tx, actor: Actor, id: string) {
 
 /** Events of the meters an account holds or held (by the account named on them), oldest first. */
 export async function accountMeterHistory(tx: Tx, actor: Actor, accountId: string) {
-  await checkAccount(tx, actor, accountId, 'id').catch((e) => {
-    if (e instanceof AppError && e.details && JSON.stringify(e.details).includes('closed')) return;
+  if (!(await visibleAccount(tx, actor, accountId)))
     throw new AppError('RESOURCE_NOT_FOUND', 'No such account', { id: accountId });
-  });
   const held = tx.select({ id: meters.id }).from(meters).where(eq(meters.accountId, accountId));
   const rows = await tx
     .select()

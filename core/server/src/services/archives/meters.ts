@@ -99,15 +99,21 @@ export async function getMeter(tx: Tx, actor: Actor, id: string): Promise<MeterD
   return meterDto(m, path, await routeOf(tx, id));
 }
 
-/** An account that exists and whose customer lies in the actor's scope, or REQ_VALIDATION. */
-export async function checkAccount(tx: Tx, actor: Actor, accountId: string, field = 'accountId') {
+/** The account's status when it exists and its customer lies in the actor's scope, else null. */
+export async function visibleAccount(tx: Tx, actor: Actor, accountId: string) {
   const [row] = await tx
     .select({ path: areas.path, status: accounts.status })
     .from(accounts)
     .innerJoin(customers, eq(customers.id, accounts.customerId))
     .innerJoin(areas, eq(areas.id, customers.areaId))
     .where(eq(accounts.id, accountId));
-  if (!row || !inScope(actor, row.path))
+  return row && inScope(actor, row.path) ? { status: row.status } : null;
+}
+
+/** An active account within the actor's scope for `field`, or REQ_VALIDATION. */
+export async function checkAccount(tx: Tx, actor: Actor, accountId: string, field = 'accountId') {
+  const row = await visibleAccount(tx, actor, accountId);
+  if (!row)
     throw new AppError('REQ_VALIDATION', 'No such account', [{ path: field, message: 'does not exist' }]);
   if (row.status !== 'active')
     throw new AppError('REQ_VALIDATION', 'The account is closed', [{ path: field, message: 'is closed' }]);
