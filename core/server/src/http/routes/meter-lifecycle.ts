@@ -186,9 +186,11 @@ export function meterLifecycleRoutes(p: Platform, r: ReturnType<typeof router>) 
   );
 }
 
-/** `GET /accounts/{id}/meter-history`: lifecycle events of the meters an account holds or held. */
-export function accountMeterHistoryRoutes(p: Platform) {
-  const r = router();
+/**
+ * `GET /accounts/{id}/meter-history`: lifecycle events of the meters an account holds or held.
+ * Adds itself to a router mounted at `/accounts` (the account routes' own, once they exist).
+ */
+export function addAccountMeterHistory(p: Platform, r: ReturnType<typeof router>) {
   r.openapi(
     jsonRoute({
       method: 'get',
@@ -209,4 +211,9 @@ export function accountMeterHistoryRoutes(p: Platform) {
       ),
   );
   return r;
+}
+
+/** The history route on a router of its own, for mounting at `/accounts`. */
+export function accountMeterHistoryRoutes(p: Platform) {
+  return addAccountMeterHistory(p, router());
 }

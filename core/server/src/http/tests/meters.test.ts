@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '../../../test/client.ts';
+import { Client } from '../../../test/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { meterAt, routeOf } from '../../services/archives/meter-routes.ts';
 import { type ArchiveWorld, archiveWorld, makeAccount, makeUser, meterBody } from './meters-fixtures.ts';
@@ -443,5 +443,39 @@ describe('meters: permissions, scope, tenants, bad input', () => {
     expect((await w.admin.get('/api/v1/meters/not-a-uuid')).body.error.code).toBe('REQ_VALIDATION');
     expect(await count()).toBe(before);
     expect((await w.admin.get(`/api/v1/meters/${inB1}`)).body.status).toBe('in_stock');
+  });
+});
+
+describe('meters over the API', () => {
+  it('are usable with an API token holding meters.read, and only for reading', async () => {
+    const made = await w.admin.post('/api/v1/tokens', { name: 'erp', scopes: ['meters.read'] });
+    expect(made.status).toBe(201);
+    const api = new Client(w.p.baseUrl);
+    api.bearer = made.body.token;
+    const list = await api.get('/api/v1/meters?limit=1');
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(await count());
+    const write = await api.post('/api/v1/meters', meterBody(b1));
+    expect(write.body.error.code).toBe('AUTH_FORBIDDEN');
+  });
+
+  it('are described in the OpenAPI document', async () => {
+    const doc = (await w.admin.get('/api/openapi.json')).body;
+    for (const path of [
+      '/api/v1/meters',
+      '/api/v1/meters/{id}',
+      '/api/v1/meters/{id}/route',
+      '/api/v1/meters/{id}/replace',
+      '/api/v1/meters/{id}/transfer',
+      '/api/v1/meters/{id}/history',
+      '/api/v1/meters/{id}/children/{childId}',
+      '/api/v1/meters/consumption',
+      '/api/v1/concentrators/{id}',
+      '/api/v1/collectors/{id}',
+      '/api/v1/topology',
+      '/api/v1/meter-groups/{id}/meters',
+      '/api/v1/accounts/{id}/meter-history',
+    ])
+      expect(Object.keys(doc.paths), path).toContain(path);
   });
 });
