@@ -45,7 +45,7 @@ export function meterLinkRoutes(p: Platform, r: ReturnType<typeof router>) {
       const route = await inTenant(p, c, 'meters.write', async (tx, { actor, tenantId, meta }) => {
         const { m, path } = await findMeter(tx, actor, c.req.valid('param').id, true);
         const before = await routeOf(tx, m.id);
-        const after = await setRoute(tx, tenantId, m, c.req.valid('json'));
+        const after = await setRoute(tx, actor, tenantId, m, c.req.valid('json'));
         await recordAudit(tx, tenantId, meta, {
           action: 'meters.route',
           targetType: 'meter',

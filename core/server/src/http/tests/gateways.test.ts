@@ -289,6 +289,18 @@ describe('gateways: permissions, scope, tenants, bad input', () => {
       concentratorId: conB3,
     });
     expect(under.body.error.code).toBe('REQ_VALIDATION');
+    const routed = await keeper.post(
+      '/api/v1/meters',
+      meterBody(b1, { route: { via: 'concentrator', concentratorId: conB3, pointNo: 1, port: 1 } }),
+    );
+    expect(routed.body.error.code).toBe('REQ_VALIDATION');
+    const viaCol = await keeper.post(
+      '/api/v1/meters',
+      meterBody(b1, {
+        route: { via: 'serial', line: 'tty:/dev/ttyS1', baud: 9600, parity: 'N', collectorId: colB3 },
+      }),
+    );
+    expect(viaCol.body.error.code).toBe('REQ_VALIDATION');
     expect((await w.admin.get(`/api/v1/concentrators/${conB3}`)).body.name).toBe('');
   });
 
@@ -323,6 +335,13 @@ describe('gateways: permissions, scope, tenants, bad input', () => {
       meterBody(b1, { route: { via: 'concentrator', concentratorId: foreignCon, pointNo: 1, port: 1 } }),
     );
     expect(route.body.error.code).toBe('REQ_VALIDATION');
+    const viaCollector = await w.admin.post(
+      '/api/v1/meters',
+      meterBody(b1, {
+        route: { via: 'serial', line: 'tty:/dev/ttyS0', baud: 9600, parity: 'N', collectorId: foreignCol },
+      }),
+    );
+    expect(viaCollector.body.error.code).toBe('REQ_VALIDATION');
     expect((await w.other.get(`/api/v1/concentrators/${foreignCon}`)).body.name).toBe('');
     expect((await w.other.get(`/api/v1/collectors/${foreignCol}`)).body.address).toBe('02');
   });

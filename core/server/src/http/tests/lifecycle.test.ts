@@ -60,6 +60,14 @@ describe('install', () => {
       fromAccountId: null,
     });
     expect(e.actorId).not.toBeNull();
+    for (const patch of [{ initialReading: '0' }, { kind: 'meter-gas' }]) {
+      const frozen = await w.admin.patch(`/api/v1/meters/${m.id}`, patch);
+      expect(frozen.body.error.code).toBe('METER_STATE_INVALID');
+    }
+    expect((await w.admin.get(`/api/v1/meters/${m.id}`)).body).toMatchObject({
+      kind: 'meter-water',
+      initialReading: '12.5000',
+    });
     const again = await w.admin.post(`/api/v1/meters/${m.id}/install`, { initialReading: '0', reason: 'x' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('METER_STATE_INVALID');

@@ -94,14 +94,17 @@ export async function findConcentrator(tx: Tx, actor: Actor, id: string, field?:
   return row;
 }
 
-export async function findCollector(tx: Tx, actor: Actor, id: string) {
+export async function findCollector(tx: Tx, actor: Actor, id: string, field?: string) {
   const [row] = await tx
     .select({ c: collectors, path: areas.path })
     .from(collectors)
     .innerJoin(areas, eq(areas.id, collectors.areaId))
     .where(eq(collectors.id, id));
-  if (!row || !inScope(actor, row.path))
+  if (!row || !inScope(actor, row.path)) {
+    if (field)
+      throw new AppError('REQ_VALIDATION', 'No such collector', [{ path: field, message: 'does not exist' }]);
     throw new AppError('RESOURCE_NOT_FOUND', 'No such collector', { id });
+  }
   return row;
 }
 

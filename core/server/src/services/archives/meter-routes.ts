@@ -1,8 +1,10 @@
 import { AppError } from '@quadmeter/sdk';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { collectors, concentrators, meterRoutes, type routeVias } from '../../db/schema/index.ts';
+import { meterRoutes, type routeVias } from '../../db/schema/index.ts';
 import { codedCause } from '../../http/db-errors.ts';
+import type { Actor } from '../identity/actor.ts';
+import { findCollector, findConcentrator } from './gateways.ts';
 
 export type Via = (typeof routeVias)[number];
 type RouteRow = typeof meterRoutes.$inferSelect;
@@ -43,20 +45,19 @@ export function routeDto(r: RouteRow) {
 }
 export type RouteDto = ReturnType<typeof routeDto>;
 
-async function mustExist(tx: Tx, table: typeof collectors | typeof concentrators, id: string, path: string) {
-  const [row] = await tx.select({ id: table.id }).from(table).where(eq(table.id, id));
-  if (!row)
-    throw new AppError('REQ_VALIDATION', `No such ${path.replace('Id', '')}`, [
-      { path: `route.${path}`, message: 'does not exist' },
-    ]);
-}
-
 /** The stored row for a meter with communication address `commAddress` reached by `input`. */
-async function rowOf(tx: Tx, tenantId: string, meterId: string, commAddress: string, input: RouteInput) {
+async function rowOf(
+  tx: Tx,
+  actor: Actor,
+  tenantId: string,
+  meterId: string,
+  commAddress: string,
+  input: RouteInput,
+) {
   const base = { tenantId, meterId, baud: null, parity: null, collectorId: null, channel: null };
   const none = { concentratorId: null, pointNo: null, port: null };
   if ('collectorId' in input && input.collectorId)
-    await mustExist(tx, collectors, input.collectorId, 'collectorId');
+    await findCollector(tx, actor, input.collectorId, 'route.collectorId');
   switch (input.via) {
     case 'serial':
       return {
@@ -71,7 +72,7 @@ async function rowOf(tx: Tx, tenantId: string, meterId: string, commAddress: str
         channel: input.channel ?? null,
       };
     case 'concentrator':
-      await mustExist(tx, concentrators, input.concentratorId, 'concentratorId');
+      await findConcentrator(tx, actor, input.concentratorId, 'route.concentratorId');
       return {
         ...base,
         via: input.via,
@@ -120,11 +121,12 @@ async function write(tx: Tx, row: typeof meterRoutes.$inferInsert): Promise<Rout
 /** Sets (or replaces) the meter's route; clashes answer METER_ROUTE_CLASH / METER_POINT_CLASH. */
 export async function setRoute(
   tx: Tx,
+  actor: Actor,
   tenantId: string,
   meter: { id: string; commAddress: string },
   input: RouteInput,
 ): Promise<RouteDto> {
-  return routeDto(await write(tx, await rowOf(tx, tenantId, meter.id, meter.commAddress, input)));
+  return routeDto(await write(tx, await rowOf(tx, actor, tenantId, meter.id, meter.commAddress, input)));
 }
 
 export async function deleteRoute(tx: Tx, meterId: string): Promise<RouteDto | null> {

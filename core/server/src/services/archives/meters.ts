@@ -170,7 +170,7 @@ export async function createMeter(
   } catch (err) {
     throw assetClash(err);
   }
-  const route = input.route ? await setRoute(tx, tenantId, m, input.route) : null;
+  const route = input.route ? await setRoute(tx, actor, tenantId, m, input.route) : null;
   return meterDto(m, area.path, route);
 }
 
@@ -178,6 +178,16 @@ export async function createMeter(
 export async function updateMeter(tx: Tx, actor: Actor, kinds: MeterKinds, id: string, patch: MeterPatch) {
   const { m: before, path } = await findMeter(tx, actor, id, true);
   if (patch.kind !== undefined) kinds.plugin(patch.kind);
+  const frozen =
+    (patch.kind !== undefined && patch.kind !== before.kind) || patch.initialReading !== undefined;
+  if (frozen && before.status !== 'in_stock')
+    throw new AppError(
+      'METER_STATE_INVALID',
+      'Kind and initial reading change only while the meter is in stock',
+      {
+        status: before.status,
+      },
+    );
   const protocol = patch.protocol ?? before.protocol;
   const commAddress =
     patch.commAddress !== undefined || patch.protocol !== undefined
