@@ -103,10 +103,48 @@ describe('meter groups', () => {
       memberIds: [ids['G-W3']],
     });
     expect(add.body.error.code).toBe('REQ_VALIDATION');
-    // a scoped user replacing members keeps the ones they cannot see
-    await keeper.patch(`/api/v1/meter-groups/${g.body.id}`, { memberIds: [] });
-    expect((await w.admin.get(`/api/v1/meter-groups/${g.body.id}`)).body.memberIds).toEqual([ids['G-W3']]);
-
+    // a user holding less cannot change or delete a group that reaches more than they see
+    expect((await keeper.patch(`/api/v1/meter-groups/${g.body.id}`, { memberIds: [] })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    expect((await keeper.delete(`/api/v1/meter-groups/${g.body.id}`)).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await keeper.patch(`/api/v1/meter-groups/${f.body.id}`, { name: 'x' })).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    const unbounded = await keeper.post('/api/v1/meter-groups', {
+      name: 'K2',
+      kind: 'filter',
+      filter: { kind: 'meter-gas' },
+    });
+    expect(unbounded.body.error.code).toBe('AUTH_FORBIDDEN');
+    const elsewhere = await keeper.post('/api/v1/meter-groups', {
+      name: 'K3',
+      kind: 'filter',
+      filter: { areaId: b3 },
+    });
+    expect(elsewhere.body.error.code).toBe('AUTH_FORBIDDEN');
+    expect([...(await w.admin.get(`/api/v1/meter-groups/${g.body.id}`)).body.memberIds].sort()).toEqual(
+      [ids['G-W1'], ids['G-W3']].sort(),
+    );
+    expect((await w.admin.get(`/api/v1/meter-groups/${f.body.id}`)).body.name).toBe('全部电表');
+    // within their building they manage their own groups
+    const own = await keeper.post('/api/v1/meter-groups', {
+      name: 'K4',
+      kind: 'static',
+      memberIds: [ids['G-W1']],
+    });
+    expect(own.status).toBe(201);
+    const ownFilter = await keeper.post('/api/v1/meter-groups', {
+      name: 'K5',
+      kind: 'filter',
+      filter: { areaId: b1 },
+    });
+    expect(names((await keeper.get(`/api/v1/meter-groups/${ownFilter.body.id}/meters`)).body.items)).toEqual([
+      'G-E1',
+      'G-W1',
+    ]);
+    expect((await keeper.delete(`/api/v1/meter-groups/${own.body.id}`)).status).toBe(204);
+    expect((await keeper.delete(`/api/v1/meter-groups/${ownFilter.body.id}`)).status).toBe(204);
     const reader = await makeUser(w, 'mg-reader', ['areas.read', 'meters.read'], []);
     const before = (await w.admin.get('/api/v1/meter-groups')).body.items.length;
     expect((await reader.post('/api/v1/meter-groups', { name: 'R', kind: 'static' })).body.error.code).toBe(

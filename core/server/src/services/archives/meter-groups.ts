@@ -1,9 +1,10 @@
 import { AppError } from '@quadmeter/sdk';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { meterGroupMembers, meterGroups, meters } from '../../db/schema/index.ts';
+import { areas, meterGroupMembers, meterGroups, meters } from '../../db/schema/index.ts';
 import { codedCause } from '../../http/db-errors.ts';
-import type { Actor } from '../identity/actor.ts';
+import { getArea } from '../areas/areas.ts';
+import { type Actor, inScope } from '../identity/actor.ts';
 import { findMeter, listMeters, type MeterFilter, type Page } from './meters.ts';
 
 type GroupRow = typeof meterGroups.$inferSelect;
@@ -34,23 +35,41 @@ function nameTaken(err: unknown): unknown {
     : err;
 }
 
-async function members(tx: Tx, actor: Actor, groupId: string): Promise<string[]> {
+/** Member ids, and how many members lie outside the actor's scope. */
+async function members(tx: Tx, actor: Actor, groupId: string) {
   const rows = await tx
-    .select({ id: meterGroupMembers.meterId })
+    .select({ id: meterGroupMembers.meterId, path: areas.path })
     .from(meterGroupMembers)
+    .innerJoin(meters, eq(meters.id, meterGroupMembers.meterId))
+    .innerJoin(areas, eq(areas.id, meters.areaId))
     .where(eq(meterGroupMembers.groupId, groupId))
     .orderBy(asc(meterGroupMembers.meterId));
-  if (!actor.areaScope) return rows.map((r) => r.id);
-  const visible = [];
-  for (const r of rows)
-    if (
-      await findMeter(tx, actor, r.id).then(
-        () => true,
-        () => false,
-      )
-    )
-      visible.push(r.id);
-  return visible;
+  const visible = rows.filter((r) => inScope(actor, r.path)).map((r) => r.id);
+  return { visible, hidden: rows.length - visible.length };
+}
+
+/**
+ * An area-scoped user changes only groups that reach nothing beyond their areas: static groups
+ * whose members they all see, saved filters bounded by an area inside their scope.
+ */
+async function requireReach(
+  tx: Tx,
+  actor: Actor,
+  kind: 'static' | 'filter',
+  groupId: string | null,
+  filter?: GroupFilter,
+) {
+  if (!actor.areaScope) return;
+  const beyond =
+    kind === 'filter'
+      ? !filter?.areaId ||
+        !(await getArea(tx, actor, filter.areaId).then(
+          () => true,
+          () => false,
+        ))
+      : groupId !== null && (await members(tx, actor, groupId)).hidden > 0;
+  if (beyond)
+    throw new AppError('AUTH_FORBIDDEN', 'The group reaches meters outside your areas', { groupId });
 }
 
 /** Static members must be meters the actor can see. */
@@ -87,7 +106,7 @@ export async function findGroup(tx: Tx, id: string): Promise<GroupRow> {
 
 export async function getGroup(tx: Tx, actor: Actor, id: string) {
   const g = await findGroup(tx, id);
-  return groupDto(g, g.kind === 'static' ? await members(tx, actor, id) : null);
+  return groupDto(g, g.kind === 'static' ? (await members(tx, actor, id)).visible : null);
 }
 
 export async function listGroups(tx: Tx) {
@@ -97,6 +116,7 @@ export async function listGroups(tx: Tx) {
 
 export async function createGroup(tx: Tx, actor: Actor, tenantId: string, i: GroupInput) {
   checkShape(i, i.kind);
+  await requireReach(tx, actor, i.kind, null, i.filter);
   let g: GroupRow;
   try {
     [g] = await tx
@@ -119,6 +139,8 @@ export async function updateGroup(
 ) {
   const before = await getGroup(tx, actor, id);
   checkShape(patch, before.kind);
+  await requireReach(tx, actor, before.kind, id, before.filter ?? undefined);
+  if (patch.filter) await requireReach(tx, actor, 'filter', id, patch.filter);
   try {
     if (patch.name !== undefined || patch.filter !== undefined)
       await tx
@@ -131,29 +153,13 @@ export async function updateGroup(
   } catch (err) {
     throw nameTaken(err);
   }
-  if (patch.memberIds !== undefined) {
-    // members outside the actor's scope stay: an area-scoped user cannot drop what they cannot see
-    const hidden = actor.areaScope
-      ? (
-          await tx
-            .select({ id: meterGroupMembers.meterId })
-            .from(meterGroupMembers)
-            .where(eq(meterGroupMembers.groupId, id))
-        )
-          .map((r) => r.id)
-          .filter((m) => !before.memberIds?.includes(m))
-      : [];
-    await setMembers(tx, actor, tenantId, id, patch.memberIds);
-    if (hidden.length)
-      await tx
-        .insert(meterGroupMembers)
-        .values(hidden.map((meterId) => ({ tenantId, groupId: id, meterId })));
-  }
+  if (patch.memberIds !== undefined) await setMembers(tx, actor, tenantId, id, patch.memberIds);
   return { before, after: await getGroup(tx, actor, id) };
 }
 
 export async function deleteGroup(tx: Tx, actor: Actor, id: string) {
   const before = await getGroup(tx, actor, id);
+  await requireReach(tx, actor, before.kind, id, before.filter ?? undefined);
   await tx.delete(meterGroups).where(eq(meterGroups.id, id));
   return before;
 }
