@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../test/client.ts';
+import { customFields } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { meterAt, routeOf } from '../../services/archives/meter-routes.ts';
 import { type ArchiveWorld, archiveWorld, makeAccount, makeUser, meterBody } from './meters-fixtures.ts';
@@ -477,5 +479,68 @@ describe('meters over the API', () => {
       '/api/v1/accounts/{id}/meter-history',
     ])
       expect(Object.keys(doc.paths), path).toContain(path);
+  });
+});
+
+describe('meter custom fields', () => {
+  it('are checked against the tenant’s definitions (local minimal check until validateCustom lands)', async () => {
+    const db = w.p.running.platform.db;
+    await withTenant(db, w.tenantId, (tx) =>
+      tx.insert(customFields).values([
+        {
+          tenantId: w.tenantId,
+          entity: 'meter',
+          key: 'caliber',
+          label: { 'zh-CN': '口径', en: 'Caliber' },
+          type: 'select',
+          options: ['DN15', 'DN20'],
+          required: true,
+        },
+        {
+          tenantId: w.tenantId,
+          entity: 'meter',
+          key: 'sealNo',
+          label: { 'zh-CN': '铅封号', en: 'Seal' },
+          type: 'text',
+        },
+        {
+          tenantId: w.tenantId,
+          entity: 'meter',
+          key: 'verified',
+          label: { 'zh-CN': '已检定', en: 'Verified' },
+          type: 'date',
+        },
+      ]),
+    );
+    try {
+      const before = await count();
+      for (const custom of [
+        {},
+        { caliber: 'DN50' },
+        { caliber: 'DN15', sealNo: 7 },
+        { caliber: 'DN15', verified: 'soon' },
+        { caliber: 'DN15', colour: 'red' },
+      ]) {
+        const r = await w.admin.post('/api/v1/meters', meterBody(b1, { custom }));
+        expect(r.status, JSON.stringify(custom)).toBe(400);
+        expect(r.body.error.code).toBe('REQ_VALIDATION');
+      }
+      expect(await count()).toBe(before);
+      const ok = await w.admin.post(
+        '/api/v1/meters',
+        meterBody(b1, { custom: { caliber: 'DN20', sealNo: 'S-1', verified: '2026-02-01' } }),
+      );
+      expect(ok.status).toBe(201);
+      expect(ok.body.custom).toEqual({ caliber: 'DN20', sealNo: 'S-1', verified: '2026-02-01' });
+      const merged = await w.admin.patch(`/api/v1/meters/${ok.body.id}`, { custom: { sealNo: 'S-2' } });
+      expect(merged.body.custom).toEqual({ caliber: 'DN20', sealNo: 'S-2', verified: '2026-02-01' });
+      const cleared = await w.admin.patch(`/api/v1/meters/${ok.body.id}`, { custom: { caliber: null } });
+      expect(cleared.body.error.code).toBe('REQ_VALIDATION');
+      expect((await w.admin.get(`/api/v1/meters/${ok.body.id}`)).body.custom.caliber).toBe('DN20');
+    } finally {
+      await withTenant(db, w.tenantId, (tx) =>
+        tx.delete(customFields).where(eq(customFields.entity, 'meter')),
+      );
+    }
   });
 });
