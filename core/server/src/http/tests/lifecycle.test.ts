@@ -131,6 +131,33 @@ describe('replace', () => {
     expect(backwards.body.error.code).toBe('REQ_VALIDATION');
   });
 
+  it('keeps the measuring point on the concentrator for the new meter', async () => {
+    const con = await w.admin.post('/api/v1/concentrators', {
+      number: 'JZQ-L',
+      a1: '3501',
+      a2: 77,
+      areaId: b1,
+    });
+    const via = { via: 'concentrator', concentratorId: con.body.id, pointNo: 5, port: 2 };
+    const old = await installed({ protocol: 'gdw1376', commAddress: '000000000555', route: via });
+    const r = await w.admin.post(`/api/v1/meters/${old.id}/replace`, {
+      newMeter: meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000556' }),
+      finalReading: '10',
+      initialReading: '0',
+      reason: '换表',
+    });
+    expect(r.body.new.route).toMatchObject({
+      via: 'concentrator',
+      line: con.body.id,
+      address: '5',
+      pointNo: 5,
+      port: 2,
+    });
+    await withTenant(w.p.running.platform.db, w.tenantId, async (tx) => {
+      expect(await meterAt(tx, 'concentrator', con.body.id, '5')).toBe(r.body.new.id);
+    });
+  });
+
   it('replaces with an existing in-stock meter of the same kind only', async () => {
     const old = await installed();
     const spare = await w.admin.post('/api/v1/meters', meterBody(b1, { assetNo: 'SPARE-1' }));

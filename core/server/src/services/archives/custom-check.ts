@@ -9,7 +9,7 @@ export type CustomValues = Record<string, string | number | boolean | null>;
 /**
  * Minimal check of an entity's custom values against the tenant's definitions (unknown keys,
  * types, select options, required fields). Stands in until the shared `validateCustom` lands.
- * `partial` checks only the given keys (PATCH merges them into the stored values).
+ * `merged` (PATCH: the stored values with the given ones) is what the required check looks at.
  */
 export async function checkCustom(tx: Tx, entity: Entity, values: CustomValues, merged?: CustomValues) {
   const defs = await tx.select().from(customFields).where(eq(customFields.entity, entity));

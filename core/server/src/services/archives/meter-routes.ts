@@ -165,7 +165,8 @@ export async function followAddress(tx: Tx, meterId: string, oldAddress: string,
 
 /**
  * Moves a meter's route to its replacement: same line, concentrator point and port; serial, LoRa
- * and IMEI-keyed NB-IoT routes take the new meter's address.
+ * and NB-IoT routes take the new meter's address (for NB-IoT its IMEI; a platform device id of
+ * the new device is set afterwards with PUT /meters/{id}/route).
  */
 export async function moveRoute(
   tx: Tx,
@@ -175,7 +176,6 @@ export async function moveRoute(
 ): Promise<RouteDto | null> {
   const old = await deleteRoute(tx, from.id);
   if (!old) return null;
-  const keep = old.via === 'concentrator' || (old.via === 'nbiot' && old.address !== from.commAddress);
-  const address = keep ? old.address : to.commAddress;
+  const address = old.via === 'concentrator' ? old.address : to.commAddress;
   return routeDto(await write(tx, { ...old, tenantId, meterId: to.id, address }));
 }
