@@ -244,6 +244,20 @@ describe('continuity across a register rollover', () => {
     expect(back.body.error.code).toBe('READING_BACKWARDS');
   });
 
+  it('stays exact on a 12-digit register', async () => {
+    const m = await installed({ digits: 12 }, '0');
+    const r = await w.admin.post('/api/v1/meters/consumption', {
+      from: { meterId: m.id, reading: '123456789012.345' },
+      to: { meterId: m.id, reading: '123456789012.346' },
+    });
+    expect(r.body.total).toBe('0.001');
+    const wide = await w.admin.post('/api/v1/meters/consumption', {
+      from: { meterId: m.id, reading: '0.001' },
+      to: { meterId: m.id, reading: '999999999999.999' },
+    });
+    expect(wide.body.total).toBe('999999999999.998');
+  });
+
   it('rolls over on the old meter and then continues on the new one', async () => {
     const old = await installed({ digits: 4 }, '9000');
     const r = await w.admin.post(`/api/v1/meters/${old.id}/replace`, {

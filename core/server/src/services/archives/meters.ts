@@ -268,15 +268,16 @@ export interface Page {
   order?: 'asc' | 'desc';
 }
 
-/** A keyset page of meters by asset number, with a total capped at COUNT_CAP. */
+/**
+ * A keyset page of meters by asset number (unique per tenant, so the key alone orders and the
+ * (tenant, asset_no) index serves the sort), with a total capped at COUNT_CAP.
+ */
 export async function listMeters(tx: Tx, actor: Actor, f: MeterFilter, page: Page, extra?: SQL) {
   const cond = and(meterConditions(actor, f), extra);
   const dir = page.order ?? 'asc';
   const cur = page.after ? decodeCursor(page.after) : undefined;
   const cmp = dir === 'asc' ? gt : lt;
-  const keyset = cur
-    ? or(cmp(meters.assetNo, cur.key), and(eq(meters.assetNo, cur.key), cmp(meters.id, cur.id)))
-    : undefined;
+  const keyset = cur ? cmp(meters.assetNo, cur.key) : undefined;
   const sort = dir === 'asc' ? asc : desc;
   const rows = await tx
     .select({ m: meters, path: areas.path, r: meterRoutes })
@@ -284,7 +285,7 @@ export async function listMeters(tx: Tx, actor: Actor, f: MeterFilter, page: Pag
     .innerJoin(areas, eq(areas.id, meters.areaId))
     .leftJoin(meterRoutes, eq(meterRoutes.meterId, meters.id))
     .where(and(cond, keyset))
-    .orderBy(sort(meters.assetNo), sort(meters.id))
+    .orderBy(sort(meters.assetNo))
     .limit(page.limit + 1);
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit).map(({ m, path, r }) => meterDto(m, path, r ? routeDto(r) : null));
