@@ -1,7 +1,7 @@
 // p50/p99 latency of an authenticated, row-level-secured list request (GET /api/v1/users and
 // GET /api/v1/areas as the demo admin) against GET /healthz measured in the same run, same
 // process, same keep-alive client. The ratio shows what session lookup + RLS transaction + DB cost.
-//   node bench/api-latency.ts [requests-per-route]   (DATABASE_URL unset: embedded PostgreSQL)
+//   npm run bench -- api-latency [requests-per-route]   (DATABASE_URL unset: embedded PostgreSQL)
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Decode throughput per codec, next to a baseline measured in the same run over the same bytes:
 // a checksum-only pass (sum of the bytes a frame's checksum covers). The ratio shows what full
 // decoding costs on top of touching every byte once.
-//   node bench/protocols.ts [seconds-per-measurement]
+//   npm run bench -- protocols [seconds-per-measurement]
 import { fixtures as cjt188 } from '../core/protocols/src/cjt188/fixtures.ts';
 import { decode as decodeCjt188 } from '../core/protocols/src/cjt188/index.ts';
 import { hexToBytes, sum8 } from '../core/protocols/src/common/index.ts';
