@@ -1,5 +1,5 @@
 import { type ServerType, serve } from '@hono/node-server';
-import type { AnyPlugin } from '@quadmeter/sdk';
+import { type AnyPlugin, AppError } from '@quadmeter/sdk';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
@@ -72,8 +72,16 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
-    const server = await new Promise<ServerType>((resolveServer) => {
+    const server = await new Promise<ServerType>((resolveServer, reject) => {
       const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s));
+      s.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new AppError(
+            'CONFIG_INVALID',
+            `cannot listen on ${config.HOST}:${config.PORT} (${e.code ?? e.message}); set PORT or HOST`,
+          ),
+        ),
+      );
     });
     stack.push({
       name: 'http',
