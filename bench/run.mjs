@@ -9,7 +9,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const all = ['protocols', 'api-latency'];
 const [only, ...rest] = process.argv.slice(2);
 if (only !== undefined && !all.includes(only)) {
-  console.error(`error CLI_USAGE: unknown benchmark '${only}' (usage: npm run bench [-- <${all.join('|')}> [argument]])`);
+  console.error(
+    `error CLI_USAGE: unknown benchmark '${only}' (usage: npm run bench [-- <${all.join('|')}> [argument]])`,
+  );
   process.exit(2);
 }
 for (const name of only ? [only] : all) {
