@@ -66,6 +66,10 @@ try {
       `${p.padEnd(17)} ${p50.toFixed(2).padStart(7)}  ${p99.toFixed(2).padStart(7)}  ${(p50 / b50).toFixed(2).padStart(14)}  ${(p99 / b99).toFixed(2).padStart(14)}`,
     );
   }
+  const users = pct(samples.get('/api/v1/users')!, 0.5) / b50;
+  console.log(
+    `goal: GET /api/v1/users p50 ≤ 6 × /healthz: ${users <= 6 ? 'met' : 'missed'} (${users.toFixed(2)} ×)`,
+  );
 } finally {
   await running.stop();
   await rm(dataDir, { recursive: true, force: true });

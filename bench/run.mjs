@@ -1,21 +1,35 @@
-// Runs the benchmarks in this folder (each prints ratios against its own baseline).
-//   npm run bench                          every benchmark with its defaults
-//   npm run bench -- protocols 2           one benchmark; the rest is passed to it
+// Runs the benchmarks in this folder in turn (each prints ratios against its own baseline).
+//   npm run bench                      every benchmark at full length
+//   npm run bench -- api-latency 3000  one benchmark, with its own argument
+//   npm run bench -- --smoke           every benchmark for a few seconds (what CI runs)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['protocols', 'api-latency'];
-const [only, ...rest] = process.argv.slice(2);
-if (only !== undefined && !all.includes(only)) {
-  console.error(
-    `error CLI_USAGE: unknown benchmark '${only}' (usage: npm run bench [-- <${all.join('|')}> [argument]])`,
-  );
+/** name → [full-length args, smoke args] */
+const benches = {
+  protocols: [[], ['0.2']],
+  'api-latency': [[], ['100']],
+};
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const named = args.filter((a) => a !== '--smoke');
+const chosen = named.length && named[0] in benches ? [named[0]] : Object.keys(benches);
+const extra = named.length && named[0] in benches ? named.slice(1) : [];
+if (named.length && !(named[0] in benches)) {
+  console.error(`unknown benchmark '${named[0]}'; one of: ${Object.keys(benches).join(', ')}`);
   process.exit(2);
 }
-for (const name of only ? [only] : all) {
+for (const name of chosen) {
+  const [full, short] = benches[name];
   console.log(`\n== ${name}`);
-  const r = spawnSync(process.execPath, [join(here, `${name}.ts`), ...rest], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [join(here, `${name}.ts`), ...(extra.length ? extra : smoke ? short : full)],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

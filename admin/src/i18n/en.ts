@@ -110,7 +110,7 @@ export default {
     searchPlaceholder: 'User name or display name',
     status: { active: 'Active', disabled: 'Disabled' },
     usernameRule: 'Letters, digits or . _ -, 2–64 characters',
-    passwordRule: 'At least 8 characters',
+    passwordRule: 'At least 10 characters, not a common password',
   },
   roles: {
     title: 'Roles & permissions',

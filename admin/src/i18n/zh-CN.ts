@@ -108,7 +108,7 @@ export default {
     searchPlaceholder: '用户名或显示名称',
     status: { active: '正常', disabled: '已禁用' },
     usernameRule: '字母、数字或 . _ - 等符号，2–64 位',
-    passwordRule: '至少 8 位',
+    passwordRule: '至少 10 位，且不能是常见密码',
   },
   roles: {
     title: '角色与权限',

@@ -112,8 +112,25 @@ export {
   pluginHeaderSchema,
   pluginKinds,
 } from './plugin/header.ts';
-export type { HookRouter, HttpMethod, PluginRequest, PluginResponse, RouteHandler } from './plugin/http.ts';
+export type {
+  HookOptions,
+  HookRouter,
+  HttpMethod,
+  PluginRequest,
+  PluginResponse,
+  RouteHandler,
+  RouteOptions,
+} from './plugin/http.ts';
 export { fieldIssues, issuePath } from './plugin/issues.ts';
 export { type LocalizedText, localizedTextSchema } from './plugin/localized.ts';
 export type { LogFn, Logger } from './plugin/logger.ts';
-export { isSecret, REDACTED, redact, secret, secretPaths } from './plugin/secret.ts';
+export {
+  isSecret,
+  isUnchangedSecret,
+  keepSecrets,
+  mapSecrets,
+  REDACTED,
+  redact,
+  secret,
+  secretPaths,
+} from './plugin/secret.ts';

@@ -1,6 +1,24 @@
 import { resolve } from 'node:path';
 import { AppError } from '@quadmeter/sdk';
 import { z } from 'zod';
+import { parseTrustProxy } from './http/trust-proxy.ts';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A 32-byte key as 64 hex digits or base64; undefined when it is neither. */
+export function decodeSecretKey(text: string): Buffer | undefined {
+  const t = text.trim();
+  if (/^[0-9a-f]{64}$/i.test(t)) return Buffer.from(t, 'hex');
+  const key = Buffer.from(t, 'base64');
+  return key.length === 32 && key.toString('base64') === t ? key : undefined;
+}
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -11,8 +29,8 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   QUADMETER_DATA_DIR: z.string().min(1).default('./.data'),
-  QUADMETER_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  QUADMETER_OPERATOR_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  QUADMETER_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  QUADMETER_OPERATOR_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   QUADMETER_SIMULATORS: z.enum(['on', 'off']).default('on'),
   /** unset: create the demo tenant only when no tenant exists yet; on: create it if missing; off: never */
   QUADMETER_DEMO: z.enum(['on', 'off']).optional(),
@@ -24,15 +42,44 @@ const schema = z.object({
     .positive()
     .max(24 * 30)
     .default(12),
+  QUADMETER_TRUST_PROXY: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustProxy(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
   QUADMETER_BODY_LIMIT_KB: z.coerce
     .number()
     .int()
     .positive()
     .max(100 * 1024)
     .default(1024),
+  /** the zone schedules run in (a freeze at 00:00 is local midnight), an IANA name */
+  QUADMETER_TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+  /** a JSON file `{ "<plugin-id>": { …config } }`; QUADMETER_PLUGIN_<ID> variables override it */
+  QUADMETER_PLUGINS_CONFIG: z.string().min(1).optional(),
+  /** 32 bytes (hex or base64) encrypting plugin secrets; generated into the data dir when unset */
+  QUADMETER_SECRET_KEY: z
+    .string()
+    .refine((k) => decodeSecretKey(k) !== undefined, 'must be 32 bytes as 64 hex digits or base64')
+    .optional(),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'QUADMETER_DATA_DIR'> & { QUADMETER_DATA_DIR: string };
+/** Prefix of the per-plugin config variables: QUADMETER_PLUGIN_METER_WATER='{"…":…}'. */
+export const PLUGIN_ENV_PREFIX = 'QUADMETER_PLUGIN_';
+
+export type Config = Omit<z.infer<typeof schema>, 'QUADMETER_DATA_DIR'> & {
+  QUADMETER_DATA_DIR: string;
+  /** the QUADMETER_PLUGIN_<ID> variables, raw (parsed and validated by the plugin host) */
+  pluginEnv?: Readonly<Record<string, string>>;
+};
 
 /** Reads and validates configuration from the environment; names every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}`, lines);
   }
-  return { ...parsed.data, QUADMETER_DATA_DIR: resolve(parsed.data.QUADMETER_DATA_DIR) };
+  const pluginEnv = Object.fromEntries(
+    Object.entries(env).filter(
+      (kv): kv is [string, string] => kv[0].startsWith(PLUGIN_ENV_PREFIX) && typeof kv[1] === 'string',
+    ),
+  );
+  return { ...parsed.data, QUADMETER_DATA_DIR: resolve(parsed.data.QUADMETER_DATA_DIR), pluginEnv };
 }

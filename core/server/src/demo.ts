@@ -8,6 +8,7 @@ import type { Db } from './db/client.ts';
 import { operators, pluginSettings, tenants } from './db/schema/index.ts';
 import { readSystem, withSystem, withTenant } from './db/tenant.ts';
 import { seedDemoAreas } from './demo-areas.ts';
+import { assertStrongPassword } from './services/identity/password-policy.ts';
 import { hashPassword } from './services/identity/passwords.ts';
 import { createTenant, findTenantByCode } from './services/tenants/tenants.ts';
 
@@ -80,6 +81,7 @@ async function wantsDemo(db: Db, mode: DemoMode): Promise<boolean> {
 async function createFirstOperator(db: Db, password: string): Promise<boolean> {
   const [row] = await readSystem(db, (q) => q.select({ n: count() }).from(operators));
   if (row.n > 0) return false;
+  assertStrongPassword(password, 'QUADMETER_OPERATOR_PASSWORD');
   const passwordHash = await hashPassword(password);
   const inserted = await withSystem(db, (tx) =>
     tx

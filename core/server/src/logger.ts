@@ -1,13 +1,10 @@
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
-/**
- * The one root logger; plugins and requests get children. Secrets never reach the output.
- * `fd` 2 sends it to stderr (the CLI, whose stdout is the command's result).
- */
-export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
-  const options: LoggerOptions = {
+/** The one root logger; plugins and requests get children. Secrets never reach the output. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'quadmeter' },
     redact: {
@@ -23,5 +20,5 @@ export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
       censor: '[redacted]',
     },
   };
-  return fd === 2 ? pino(options, pino.destination({ fd: 2, sync: true })) : pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }

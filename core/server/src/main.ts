@@ -3,13 +3,17 @@ import { type AnyPlugin, AppError } from '@quadmeter/sdk';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
+import { prepareDataDir } from './db/embedded-files.ts';
 import { waitForDatabase } from './db/wait.ts';
 import { demoMode, type SeedResult, seedOnStart } from './demo.ts';
 import { createApp } from './http/app.ts';
 import { startJobs } from './jobs/jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
+import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
+import { createSecretBox } from './secrets/secret-box.ts';
+import { loadSecretKey } from './secrets/secret-key.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -44,6 +48,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     }
   };
   try {
+    await prepareDataDir(config.QUADMETER_DATA_DIR);
+    const configFor = pluginConfigSource(config);
+    const secrets = createSecretBox(await loadSecretKey(config));
     let embedded: EmbeddedDatabase | undefined;
     if (!config.DATABASE_URL) {
       embedded = await startEmbeddedPostgres(config.QUADMETER_DATA_DIR, logger);
@@ -57,7 +64,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const jobs = await startJobs(url, logger);
     const jobsStep = { name: 'jobs', stop: () => jobs.stop() };
     stack.push(jobsStep);
-    const plugins = await startPlugins({ logger, db: database.db, jobs, plugins: options.plugins });
+    const plugins = await startPlugins({
+      logger,
+      db: database.db,
+      jobs,
+      secrets,
+      plugins: options.plugins,
+      timezone: config.QUADMETER_TIMEZONE,
+      configFor,
+    });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
     stack.push({ name: 'plugins', stop: () => plugins.stop() }, jobsStep);
@@ -69,6 +84,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       jobs,
       registry: plugins.registry,
       pluginMounts: plugins.mounts,
+      pluginHost: plugins,
+      secrets,
     };
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);

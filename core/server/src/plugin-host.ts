@@ -1,13 +1,22 @@
-import type { AnyPlugin, CoreApi, HttpMethod, PluginSetupApi, RouteHandler } from '@quadmeter/sdk';
+import type {
+  AnyPlugin,
+  CoreApi,
+  HttpMethod,
+  PluginSetupApi,
+  QueueHandler,
+  RouteHandler,
+} from '@quadmeter/sdk';
 import { AppError } from '@quadmeter/sdk';
-import { eq } from 'drizzle-orm';
 import type { Db } from './db/client.ts';
-import { pluginSettings } from './db/schema/index.ts';
 import { withTenant } from './db/tenant.ts';
 import { installedPlugins } from './installed-plugins.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './logger.ts';
-import { createRegistry, type Registry } from './registry/index.ts';
+import { createRegistry, type Registry, type StopReport } from './registry/index.ts';
+import type { SecretBox } from './secrets/secret-box.ts';
+import { permissionKeys } from './services/identity/permissions.ts';
+import { settingsCodec } from './services/plugins/settings-codec.ts';
+import { tenantPlugin } from './services/plugins/tenant-plugins.ts';
 
 /** A route or public hook a plugin declared in setup, mounted by the HTTP app. */
 export interface PluginMount {
@@ -16,45 +25,81 @@ export interface PluginMount {
   method: HttpMethod;
   path: string;
   handler: RouteHandler;
+  /** api routes: the permission the caller must hold */
+  permission?: string;
+  /** hooks: the body limit in KiB when the plugin asked for more than the default */
+  bodyLimitKb?: number;
 }
 
 export interface PluginHost {
   registry: Registry;
   mounts: PluginMount[];
+  /** stops one plugin: the workers of it and its dependants first, then the plugins */
+  stopPlugin(id: string): Promise<StopReport>;
   stop(): Promise<unknown>;
+}
+
+export interface PluginHostDeps {
+  logger: Logger;
+  db: Db;
+  jobs: Jobs;
+  secrets: SecretBox;
+  plugins?: readonly AnyPlugin[];
+  /** the zone schedules run in (QUADMETER_TIMEZONE) */
+  timezone?: string;
+  /** each plugin's raw instance config (see plugin-config.ts) */
+  configFor?: (id: string) => unknown;
 }
 
 /** Plugin queues are namespaced by plugin id so two plugins never share one. */
 export const pluginQueue = (pluginId: string, name: string) => `${pluginId}.${name}`;
 
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+interface QueueDecl {
+  pluginId: string;
+  queue: string;
+  handler: QueueHandler;
+}
+
+interface ScheduleDecl {
+  pluginId: string;
+  queue: string;
+  cron: string;
+  data: Record<string, unknown>;
+}
+
+/** The plugin and every plugin depending on it, directly or through others. */
+function withDependants(registry: Registry, id: string): Set<string> {
+  const hit = new Set([id]);
+  for (const p of registry.list()) if (p.dependsOn.some((d) => hit.has(d))) hit.add(p.id);
+  return hit;
+}
+
 /**
  * Builds the registry from the installed plugins and runs their lifecycle with the server's
- * implementations of the SDK's setup API (routes, hooks, queues, schedules) and core API.
+ * implementations of the SDK's setup API (routes, hooks, queues, schedules) and core API. Workers
+ * and schedules start only for plugins whose `start` succeeded; handlers get the running context.
  */
-export async function startPlugins(deps: {
-  logger: Logger;
-  db: Db;
-  jobs: Jobs;
-  plugins?: readonly AnyPlugin[];
-}): Promise<PluginHost> {
-  const registry = createRegistry({ plugins: deps.plugins ?? installedPlugins, logger: deps.logger });
+export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
+  const registry = createRegistry({
+    plugins: deps.plugins ?? installedPlugins,
+    logger: deps.logger,
+    configFor: deps.configFor,
+    permissions: permissionKeys,
+  });
+  const codec = settingsCodec(registry, deps.secrets);
   const mounts: PluginMount[] = [];
-  const pending: Promise<unknown>[] = [];
+  const queues: QueueDecl[] = [];
+  const schedules: ScheduleDecl[] = [];
   const setupApi = (pluginId: string): PluginSetupApi => ({
-    route: (method, path, handler) => mounts.push({ pluginId, scope: 'api', method, path, handler }),
-    hook: (method, path, handler) => mounts.push({ pluginId, scope: 'hooks', method, path, handler }),
-    queue: (name, handler) => {
-      const queue = pluginQueue(pluginId, name);
-      pending.push(
-        deps.jobs.work(queue, (job) =>
-          handler({ id: job.id, name: queue, tenantId: job.tenantId, data: job.data }),
-        ),
-      );
-    },
-    schedule: (name, cron, data) => {
-      const queue = pluginQueue(pluginId, name);
-      pending.push(deps.jobs.ensureQueue(queue).then(() => deps.jobs.boss.schedule(queue, cron, data ?? {})));
-    },
+    route: (method, path, handler, options) =>
+      mounts.push({ pluginId, scope: 'api', method, path, handler, permission: options?.permission }),
+    hook: (method, path, handler, options) =>
+      mounts.push({ pluginId, scope: 'hooks', method, path, handler, bodyLimitKb: options?.bodyLimitKb }),
+    queue: (name, handler) => queues.push({ pluginId, queue: pluginQueue(pluginId, name), handler }),
+    schedule: (name, cron, data) =>
+      schedules.push({ pluginId, queue: pluginQueue(pluginId, name), cron, data: data ?? {} }),
   });
   const core = (pluginId: string): CoreApi => ({
     async ingestReadings() {
@@ -64,14 +109,48 @@ export async function startPlugins(deps: {
       );
     },
     async tenantSettings(tenantId: string) {
-      const [row] = await withTenant(deps.db, tenantId, (tx) =>
-        tx.select().from(pluginSettings).where(eq(pluginSettings.pluginId, pluginId)),
-      );
-      return registry.validateTenantSettings(pluginId, row?.settings ?? {});
+      const row = await withTenant(deps.db, tenantId, (tx) => tenantPlugin(tx, pluginId));
+      return registry.validateTenantSettings(pluginId, codec.open(pluginId, row?.settings));
     },
   });
   await registry.setup(setupApi);
-  await Promise.all(pending);
   await registry.start((base) => ({ ...base, core: core(base.pluginId) }));
-  return { registry, mounts, stop: () => registry.stop() };
+
+  const running = (id: string) => registry.status(id) === 'running';
+  const working = new Set<string>();
+  for (const q of queues.filter((d) => running(d.pluginId))) {
+    await deps.jobs.work(q.queue, async (job) => {
+      const ctx = registry.context(q.pluginId);
+      // a job arriving while the plugin stops is failed, and retried once it runs again
+      if (!ctx) throw new AppError('PLUGIN_UNAVAILABLE', `Plugin '${q.pluginId}' is not running`);
+      await q.handler({ id: job.id, name: q.queue, tenantId: job.tenantId, data: job.data }, ctx);
+    });
+    working.add(q.queue);
+  }
+  const tz = deps.timezone ?? DEFAULT_TIMEZONE;
+  for (const s of schedules.filter((d) => running(d.pluginId))) {
+    await deps.jobs.ensureQueue(s.queue);
+    await deps.jobs.boss.schedule(s.queue, s.cron, s.data, { tz });
+  }
+
+  const offWork = async (pluginIds: ReadonlySet<string>) => {
+    for (const q of queues) {
+      if (!pluginIds.has(q.pluginId) || !working.delete(q.queue)) continue;
+      await deps.jobs.offWork(q.queue).catch((err) => {
+        deps.logger.warn({ plugin: q.pluginId, queue: q.queue, err }, 'stopping a plugin queue failed');
+      });
+    }
+  };
+  return {
+    registry,
+    mounts,
+    async stopPlugin(id) {
+      await offWork(withDependants(registry, id));
+      return await registry.stopPlugin(id);
+    },
+    async stop() {
+      await offWork(new Set(registry.list().map((p) => p.id)));
+      return await registry.stop();
+    },
+  };
 }

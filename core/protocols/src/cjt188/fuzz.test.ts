@@ -52,7 +52,6 @@ describe('cjt188 fuzz', () => {
     expect(ok).toBeGreaterThan(1000);
     expect(rejected).toBeGreaterThan(1000);
     expect(extracted).toBeGreaterThan(1000);
-    expect(ms).toBeLessThan(10_000);
     console.log(
       `cjt188 fuzz: ${ok} decoded, ${rejected} rejected, ${extracted} extracted, ${Math.round(ms)} ms`,
     );

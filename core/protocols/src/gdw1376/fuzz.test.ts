@@ -58,6 +58,5 @@ describe('fuzz', () => {
       `fuzz: ${N} inputs, ${decoded} decoded, ${N - decoded} rejected, ${extracted} frames extracted, ${Math.round(ms)} ms`,
     );
     expect(decoded).toBeGreaterThan(N / 10);
-    expect(ms).toBeLessThan(10_000);
   });
 });

@@ -96,7 +96,7 @@ export interface PollTransport<C = unknown, S = unknown> extends TransportBase<C
 export interface PushTransport<C = unknown, S = unknown> extends TransportBase<C, S> {
   mode: 'push';
   /** public callbacks, mounted under `/hooks/<id>`; otherwise `start` subscribes to a broker */
-  routes?(router: HookRouter): void;
+  routes?(router: HookRouter<C>): void;
   /** downlink through the platform, where it supports one */
   control?(command: ControlCommand, ctx: PluginContext<C>): Promise<ControlResult>;
 }

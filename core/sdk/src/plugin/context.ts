@@ -1,5 +1,5 @@
 import type { RawReading } from '../kinds/reading.ts';
-import type { HttpMethod, RouteHandler } from './http.ts';
+import type { HookOptions, HttpMethod, RouteHandler, RouteOptions } from './http.ts';
 import type { Logger } from './logger.ts';
 
 export interface IngestResult {
@@ -27,21 +27,32 @@ export interface QueueJob {
   data: unknown;
 }
 
-export type QueueHandler = (job: QueueJob) => Promise<void>;
+/** Runs one job of a plugin queue; `ctx` is the running plugin's context (core API included). */
+export type QueueHandler<C = unknown> = (job: QueueJob, ctx: PluginContext<C>) => Promise<void>;
 
 /** Declarations a plugin may make during `setup`; the registry records each one. */
-export interface PluginSetupApi {
-  /** an authenticated route under `/api/v1/plugins/<id>` */
-  route(method: HttpMethod, path: string, handler: RouteHandler): void;
-  /** a public callback under `/hooks/<id>` (the handler must authenticate the caller itself) */
-  hook(method: HttpMethod, path: string, handler: RouteHandler): void;
+export interface PluginSetupApi<C = unknown> {
+  /**
+   * An authenticated route under `/api/v1/plugins/<id>`. It answers only while the plugin runs
+   * and is enabled for the caller's tenant, to callers holding `options.permission` (a key of the
+   * core permission catalogue; default `plugins.read` for GET, `plugins.manage` otherwise).
+   */
+  route(method: HttpMethod, path: string, handler: RouteHandler<C>, options?: RouteOptions): void;
+  /**
+   * A public callback under `/hooks/<id>` (the handler must authenticate the caller itself). The
+   * body is handed on as raw bytes, up to the platform's body limit or `options.bodyLimitKb`.
+   */
+  hook(method: HttpMethod, path: string, handler: RouteHandler<C>, options?: HookOptions): void;
   /** a job queue owned by the plugin; the name is prefixed with the plugin id by the server */
-  queue(name: string, handler: QueueHandler): void;
-  /** a recurring job on one of the plugin's queues, cron in five fields */
+  queue(name: string, handler: QueueHandler<C>): void;
+  /**
+   * A recurring job on one of the plugin's queues, cron in five fields, evaluated in the
+   * platform's time zone (`QUADMETER_TIMEZONE`, Asia/Shanghai by default), never implicitly UTC.
+   */
   schedule(name: string, cron: string, data?: Record<string, unknown>): void;
 }
 
-export interface SetupContext<C = unknown> extends PluginSetupApi {
+export interface SetupContext<C = unknown> extends PluginSetupApi<C> {
   pluginId: string;
   logger: Logger;
   config: C;

@@ -3,6 +3,8 @@
  * framework. Header names are lower case; the body is the raw bytes as received (signatures are
  * computed over the exact bytes).
  */
+import type { PluginContext } from './context.ts';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface PluginRequest {
@@ -23,9 +25,28 @@ export interface PluginResponse {
   body?: string | Uint8Array;
 }
 
-export type RouteHandler = (req: PluginRequest) => PluginResponse | Promise<PluginResponse>;
+/** Handles one request; `ctx` is the running plugin's context (core API included). */
+export type RouteHandler<C = unknown> = (
+  req: PluginRequest,
+  ctx: PluginContext<C>,
+) => PluginResponse | Promise<PluginResponse>;
+
+/** Options of an authenticated plugin route. */
+export interface RouteOptions {
+  /**
+   * The core permission a caller must hold (checked against the core catalogue at setup). When
+   * absent: `plugins.read` for GET, `plugins.manage` for every other method.
+   */
+  permission?: string;
+}
+
+/** Options of a public hook. */
+export interface HookOptions {
+  /** the body limit for this hook in KiB, where a provider sends more than the platform default */
+  bodyLimitKb?: number;
+}
 
 /** Router handed to push transports; paths are mounted under `/hooks/<plugin id>`. */
-export interface HookRouter {
-  route(method: HttpMethod, path: string, handler: RouteHandler): void;
+export interface HookRouter<C = unknown> {
+  route(method: HttpMethod, path: string, handler: RouteHandler<C>, options?: HookOptions): void;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isSecret, redact, secret, secretPaths } from './secret.ts';
+import { isSecret, keepSecrets, mapSecrets, redact, secret, secretPaths } from './secret.ts';
 
 const schema = z.object({
   appId: z.string(),
@@ -52,5 +52,58 @@ describe('secret', () => {
     const json = z.toJSONSchema(schema) as { properties: Record<string, { writeOnly?: boolean }> };
     expect(json.properties.apiKey.writeOnly).toBe(true);
     expect(json.properties.appId.writeOnly).toBeUndefined();
+  });
+
+  it('maps only the secret fields that are present', () => {
+    const value = {
+      appId: 'wx1',
+      apiKey: 'k1',
+      nested: { host: 'h' },
+      accounts: [{ name: 'a', token: 't' }],
+    };
+    expect(mapSecrets(schema, value, (v) => `<${String(v)}>`)).toEqual({
+      appId: 'wx1',
+      apiKey: '<k1>',
+      nested: { host: 'h' },
+      accounts: [{ name: 'a', token: '<t>' }],
+    });
+  });
+
+  it('keeps stored secrets the submission leaves absent, empty or redacted', () => {
+    const stored = {
+      appId: 'old',
+      apiKey: 'k1',
+      cert: 'c1',
+      described: 'd1',
+      nested: { password: 'p1', host: 'h' },
+      accounts: [{ name: 'a', token: 't1' }],
+    };
+    const submitted = {
+      appId: 'new',
+      apiKey: '',
+      described: 'd2',
+      nested: { password: '[redacted]', host: 'h2' },
+      accounts: [
+        { name: 'a', token: '' },
+        { name: 'b', token: 't2' },
+      ],
+    };
+    expect(keepSecrets(schema, submitted, stored)).toEqual({
+      appId: 'new',
+      apiKey: 'k1',
+      cert: 'c1',
+      described: 'd2',
+      nested: { password: 'p1', host: 'h2' },
+      accounts: [
+        { name: 'a', token: 't1' },
+        { name: 'b', token: 't2' },
+      ],
+    });
+    expect(keepSecrets(schema, { appId: 'x', apiKey: '' }, {})).toEqual({ appId: 'x' });
+    // null is a change (clears a nullable secret), not a request to keep it
+    expect(keepSecrets(schema, { appId: 'x', apiKey: null }, { apiKey: 'k1' })).toEqual({
+      appId: 'x',
+      apiKey: null,
+    });
   });
 });

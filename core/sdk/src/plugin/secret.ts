@@ -51,28 +51,70 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-/** Copy of `value` with every field the schema marks secret replaced by '[redacted]'. */
-export function redact(schema: z.ZodType | undefined, value: unknown): unknown {
+/** Copy of `value` with `fn` applied to every present field the schema marks secret. */
+export function mapSecrets(
+  schema: z.ZodType | undefined,
+  value: unknown,
+  fn: (secretValue: unknown) => unknown,
+): unknown {
   if (schema === undefined || value === undefined || value === null) return value;
-  if (isSecret(schema)) return REDACTED;
+  if (isSecret(schema)) return fn(value);
   const def = defOf(unwrap(schema));
   if (def.type === 'object' && def.shape && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const field = def.shape[k];
-      out[k] = field ? redact(field, v) : v;
+      out[k] = field ? mapSecrets(field, v, fn) : v;
     }
     return out;
   }
   if (def.type === 'array' && def.element && Array.isArray(value)) {
-    return value.map((v) => redact(def.element, v));
+    return value.map((v) => mapSecrets(def.element, v, fn));
   }
   if (def.type === 'record' && def.valueType && typeof value === 'object' && !Array.isArray(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redact(def.valueType, v);
+    for (const [k, v] of Object.entries(value)) out[k] = mapSecrets(def.valueType, v, fn);
     return out;
   }
   return value;
+}
+
+/** Copy of `value` with every field the schema marks secret replaced by '[redacted]'. */
+export function redact(schema: z.ZodType | undefined, value: unknown): unknown {
+  return mapSecrets(schema, value, () => REDACTED);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True for what a form sends back for a secret it did not change: nothing, '' or '[redacted]'. */
+export function isUnchangedSecret(v: unknown): boolean {
+  return v === undefined || v === '' || v === REDACTED;
+}
+
+/**
+ * Merges a submitted value with the stored one: every secret field the submission leaves absent,
+ * empty or '[redacted]' keeps its stored value, so an edit form never has to know the secret.
+ */
+export function keepSecrets(schema: z.ZodType | undefined, submitted: unknown, stored: unknown): unknown {
+  if (schema === undefined) return submitted;
+  if (isSecret(schema)) return isUnchangedSecret(submitted) ? stored : submitted;
+  const def = defOf(unwrap(schema));
+  if (def.type === 'object' && def.shape && (isRecord(submitted) || submitted === undefined)) {
+    const out: Record<string, unknown> = { ...(submitted ?? {}) };
+    const before = isRecord(stored) ? stored : {};
+    for (const [k, field] of Object.entries(def.shape)) {
+      const v = keepSecrets(field, out[k], before[k]);
+      if (v === undefined) delete out[k];
+      else out[k] = v;
+    }
+    return submitted === undefined && Object.keys(out).length === 0 ? undefined : out;
+  }
+  if (def.type === 'array' && def.element && Array.isArray(submitted)) {
+    const before = Array.isArray(stored) ? stored : [];
+    return submitted.map((v, i) => keepSecrets(def.element, v, before[i]));
+  }
+  return submitted;
 }
 
 /** Dotted paths of the secret fields of an object schema (array items as `[]`). */

@@ -1,6 +1,6 @@
 import type { RawReading } from '../kinds/reading.ts';
 import type { CoreApi, PluginContext, PluginSetupApi, SetupContext } from '../plugin/context.ts';
-import type { HttpMethod, RouteHandler } from '../plugin/http.ts';
+import type { HookOptions, HttpMethod, RouteHandler, RouteOptions } from '../plugin/http.ts';
 import type { Logger } from '../plugin/logger.ts';
 
 export interface LogEntry {
@@ -64,8 +64,14 @@ export function makeTestContext<C>(options: {
   return { ctx, logs, ingested, abort: () => controller.abort() };
 }
 
-export interface Declared {
-  routes: { scope: 'api' | 'hooks'; method: HttpMethod; path: string; handler: RouteHandler }[];
+export interface Declared<C = unknown> {
+  routes: {
+    scope: 'api' | 'hooks';
+    method: HttpMethod;
+    path: string;
+    handler: RouteHandler<C>;
+    options?: RouteOptions & HookOptions;
+  }[];
   queues: string[];
   schedules: { name: string; cron: string; data?: Record<string, unknown> }[];
 }
@@ -74,11 +80,13 @@ export interface Declared {
 export function makeSetupContext<C>(
   pluginId: string,
   config: C,
-): { ctx: SetupContext<C>; declared: Declared } {
-  const declared: Declared = { routes: [], queues: [], schedules: [] };
-  const api: PluginSetupApi = {
-    route: (method, path, handler) => void declared.routes.push({ scope: 'api', method, path, handler }),
-    hook: (method, path, handler) => void declared.routes.push({ scope: 'hooks', method, path, handler }),
+): { ctx: SetupContext<C>; declared: Declared<C> } {
+  const declared: Declared<C> = { routes: [], queues: [], schedules: [] };
+  const api: PluginSetupApi<C> = {
+    route: (method, path, handler, options) =>
+      void declared.routes.push({ scope: 'api', method, path, handler, ...(options && { options }) }),
+    hook: (method, path, handler, options) =>
+      void declared.routes.push({ scope: 'hooks', method, path, handler, ...(options && { options }) }),
     queue: (name) => void declared.queues.push(name),
     schedule: (name, cron, data) => void declared.schedules.push({ name, cron, data }),
   };

@@ -39,8 +39,8 @@ export function describeTransportContract<C, S>(
     describe(plugin.mode, () => {
       if (plugin.mode === 'push') {
         it('mounts its hooks under relative paths, or subscribes in start()', () => {
-          const { declared, ctx } = makeSetupContext(plugin.id, {});
-          plugin.routes?.({ route: (method, path, handler) => ctx.hook(method, path, handler) });
+          const { declared, ctx } = makeSetupContext<C>(plugin.id, {} as C);
+          plugin.routes?.({ route: (method, path, handler, o) => ctx.hook(method, path, handler, o) });
           if (plugin.routes) expect(declared.routes.length).toBeGreaterThan(0);
           else expect(typeof plugin.start).toBe('function');
           for (const r of declared.routes) expect(r.path.startsWith('/')).toBe(true);

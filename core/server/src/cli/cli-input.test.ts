@@ -133,10 +133,10 @@ describe('quadmeter CLI input errors', () => {
     expectOneLineError(noTenant.err, 'TENANT_NOT_FOUND');
     const weak = cli(['user', 'create', '--tenant', 'acme', '--username', 'u2', '--password', 'abc']);
     expect(weak.code).toBe(1);
-    expectOneLineError(weak.err, 'REQ_VALIDATION');
+    expectOneLineError(weak.err, 'AUTH_PASSWORD_WEAK');
     const weakTenant = cli(['tenant', 'create', 'delta', 'Delta', '--password', 'abc']);
     expect(weakTenant.code).toBe(1);
-    expectOneLineError(weakTenant.err, 'REQ_VALIDATION');
+    expectOneLineError(weakTenant.err, 'AUTH_PASSWORD_WEAK');
     expect(await counts()).toEqual(before);
   });
 

@@ -4,6 +4,7 @@ import { docsRoutes } from './docs.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { onError } from './on-error.ts';
 import { pluginMountRoutes } from './plugin-mounts.ts';
 import { router } from './route-kit.ts';
@@ -17,6 +18,7 @@ import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
+import { parseTrustProxy } from './trust-proxy.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
 const protectedResources = {
@@ -43,7 +45,8 @@ function methodMatcher(routes: { method: string; path: string }[]) {
 export function createApp(p: Platform) {
   const app = router();
   app.onError(onError);
-  app.use('*', requestContext(p.logger));
+  app.use('*', requestContext(p.logger, parseTrustProxy(p.config.QUADMETER_TRUST_PROXY)));
+  app.use('*', ...securityHeaders());
   app.route('/', healthRoutes(p));
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));

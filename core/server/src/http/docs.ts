@@ -11,16 +11,24 @@ const assets: Record<string, string> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 };
 
+// No inline script: the start-up code is served as a file so the CSP can forbid inline scripts.
+const init = `const root = document.getElementById('ui');
+window.ui = SwaggerUIBundle({ url: root.dataset.spec, domNode: root, validatorUrl: null });
+`;
+
 const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Quadmeter API</title>
 <link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
-<body><div id="ui"></div><script src="/api/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui' });</script></body></html>`;
+<body><div id="ui" data-spec="/api/openapi.json"></div><script src="/api/docs/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>`;
 
 /** The OpenAPI document browsable at /api/docs, with Swagger UI served from the installed package. */
 export function docsRoutes() {
   const r = new Hono<AppEnv>();
   r.get('/', (c) => c.html(page));
+  r.get('/init.js', (c) =>
+    c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
   r.get('/:file', async (c) => {
     const type = assets[c.req.param('file')];
     if (!type) return c.notFound();

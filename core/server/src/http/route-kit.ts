@@ -111,7 +111,8 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
 }
 
 /**
- * Checks the permission, then runs `fn` in a transaction bound to the actor's tenant. Every
+ * Checks the permission, then runs `fn` in the transaction bound to the actor's tenant: the
+ * request's own (opened with the actor by `authenticate`) or, for operators, a new one. Every
  * tenant route goes through here.
  */
 export async function inTenant<T>(
@@ -123,5 +124,8 @@ export async function inTenant<T>(
   const actor = c.get('actor');
   requirePermission(actor, permission);
   const tenantId = requireTenant(actor);
-  return await withTenant(p.db, tenantId, (tx) => fn(tx, { actor, tenantId, meta: requestMeta(c) }));
+  const ctx = { actor, tenantId, meta: requestMeta(c) };
+  const tx = c.get('tx');
+  if (tx) return await fn(tx, ctx);
+  return await withTenant(p.db, tenantId, (t) => fn(t, ctx));
 }

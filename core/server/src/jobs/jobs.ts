@@ -1,10 +1,27 @@
-import { PgBoss } from 'pg-boss';
+import { type JobResult, PgBoss } from 'pg-boss';
+import type { Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import { grantEnqueue, txDatabase } from './tx-database.ts';
 
 /** Every job names its tenant, so workers open the right tenant transaction. */
 export interface TenantJob<T = Record<string, unknown>> {
   tenantId: string;
   data: T;
+}
+
+export interface SendOptions {
+  singletonKey?: string;
+  startAfter?: number;
+  /** enqueue inside this transaction: the job exists only if the transaction commits */
+  tx?: Tx;
+}
+
+export interface WorkOptions {
+  /** jobs fetched per poll; each one is completed or failed on its own */
+  batchSize?: number;
+  pollingIntervalSeconds?: number;
+  /** workers this process runs for the queue (pg-boss localConcurrency) */
+  concurrency?: number;
 }
 
 export interface Jobs {
@@ -14,20 +31,27 @@ export interface Jobs {
     queue: string,
     tenantId: string,
     data: T,
-    options?: { singletonKey?: string; startAfter?: number },
+    options?: SendOptions,
   ): Promise<string | null>;
-  /** batch enqueue (one statement) for fan-out */
-  insert<T extends object>(queue: string, tenantId: string, items: T[]): Promise<void>;
+  /** batch enqueue (one statement) for fan-out; `tx` as for send */
+  insert<T extends object>(queue: string, tenantId: string, items: T[], options?: { tx?: Tx }): Promise<void>;
+  /** starts workers for the queue; a job whose handler throws is failed (and retried) alone */
   work<T extends object>(
     queue: string,
     handler: (job: TenantJob<T> & { id: string }) => Promise<void>,
-    options?: { batchSize?: number; pollingIntervalSeconds?: number },
-  ): Promise<void>;
+    options?: WorkOptions,
+  ): Promise<string>;
+  /** stops the queue's workers, waiting for the jobs they hold */
+  offWork(queue: string): Promise<void>;
   ping(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const JOBS_SCHEMA = 'pgboss';
+
+function failure(err: unknown): { message: string } {
+  return { message: err instanceof Error ? err.message : String(err) };
+}
 
 export async function startJobs(url: string, logger: Logger): Promise<Jobs> {
   const boss = new PgBoss({
@@ -38,6 +62,7 @@ export async function startJobs(url: string, logger: Logger): Promise<Jobs> {
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
+  await grantEnqueue(boss, JOBS_SCHEMA);
   const known = new Set<string>();
   const ensureQueue = async (name: string) => {
     if (known.has(name)) return;
@@ -52,24 +77,44 @@ export async function startJobs(url: string, logger: Logger): Promise<Jobs> {
     ensureQueue,
     async send(queue, tenantId, data, options) {
       await ensureQueue(queue);
-      return await boss.send(queue, { tenantId, data }, options ?? {});
+      const { tx, ...rest } = options ?? {};
+      return await boss.send(queue, { tenantId, data }, { ...rest, ...(tx && { db: txDatabase(tx) }) });
     },
-    async insert(queue, tenantId, items) {
+    async insert(queue, tenantId, items, options) {
       await ensureQueue(queue);
       await boss.insert(
         queue,
         items.map((data) => ({ data: { tenantId, data } })),
+        options?.tx ? { db: txDatabase(options.tx) } : undefined,
       );
     },
     async work(queue, handler, options) {
       await ensureQueue(queue);
-      await boss.work<TenantJob>(
+      return await boss.work<TenantJob>(
         queue,
-        { batchSize: options?.batchSize ?? 10, pollingIntervalSeconds: options?.pollingIntervalSeconds ?? 1 },
-        async (jobs) => {
-          for (const job of jobs) await handler({ id: job.id, ...(job.data as TenantJob<never>) });
+        {
+          batchSize: options?.batchSize ?? 10,
+          pollingIntervalSeconds: options?.pollingIntervalSeconds ?? 1,
+          localConcurrency: options?.concurrency ?? 1,
+          perJobResults: true,
+        },
+        async (batch) => {
+          const results: JobResult[] = [];
+          for (const job of batch) {
+            try {
+              await handler({ id: job.id, ...(job.data as TenantJob<never>) });
+              results.push({ id: job.id, status: 'completed' });
+            } catch (err) {
+              logger.warn({ queue, jobId: job.id, err }, 'job failed');
+              results.push({ id: job.id, status: 'failed', output: failure(err) });
+            }
+          }
+          return results;
         },
       );
+    },
+    async offWork(queue) {
+      await boss.offWork(queue, { wait: true });
     },
     async ping() {
       await boss.getQueues();

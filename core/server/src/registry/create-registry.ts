@@ -4,12 +4,13 @@ import {
   fieldIssues,
   type HealthResult,
   type Logger,
+  type PluginContext,
   type PluginKind,
   type PluginOfKind,
   redact,
 } from '@quadmeter/sdk';
 import { z } from 'zod';
-import { fail } from './failures.ts';
+import { dependantsOf, fail } from './failures.ts';
 import {
   type MakeContext,
   type MakeSetupApi,
@@ -20,7 +21,7 @@ import {
 } from './lifecycle.ts';
 import { checkDefinitions, definitionError, dependencyOrder } from './plan.ts';
 import { messageOf, runHook } from './run-hook.ts';
-import { type Entry, emptyDeclared, type PluginInfo, type StopReport } from './types.ts';
+import { type Entry, emptyDeclared, type PluginInfo, type PluginStatus, type StopReport } from './types.ts';
 
 export interface RegistryOptions {
   /** the installed plugin definitions, in the order they were listed */
@@ -29,6 +30,8 @@ export interface RegistryOptions {
   /** raw instance config of a plugin (from the config file or env); `{}` when absent */
   configFor?: (id: string) => unknown;
   hookTimeoutMs?: number;
+  /** the core permission catalogue: api routes may only require permissions from it */
+  permissions?: ReadonlySet<string>;
 }
 
 export type Registry = ReturnType<typeof createRegistry>;
@@ -61,7 +64,12 @@ export function createRegistry(options: RegistryOptions) {
     checked.map((c) => c.id),
     depsOf,
   ).map((id) => entries.get(id) as Entry);
-  const rt: Runtime = { order, logger, hookTimeoutMs: options.hookTimeoutMs ?? 10_000 };
+  const rt: Runtime = {
+    order,
+    logger,
+    hookTimeoutMs: options.hookTimeoutMs ?? 10_000,
+    permissions: options.permissions,
+  };
   const known = new Set(entries.keys());
 
   for (const c of checked)
@@ -83,10 +91,16 @@ export function createRegistry(options: RegistryOptions) {
     }
     const parsed = e.plugin.config?.safeParse(options.configFor?.(e.id) ?? {});
     if (parsed && !parsed.success) {
-      const err = new AppError('CONFIG_INVALID', `The configuration of plugin '${e.id}' is invalid`, {
-        pluginId: e.id,
-        fields: fieldIssues(parsed.error),
-      });
+      const fields = fieldIssues(parsed.error);
+      const list = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+      const err = new AppError(
+        'CONFIG_INVALID',
+        `The configuration of plugin '${e.id}' is invalid: ${list}`,
+        {
+          pluginId: e.id,
+          fields,
+        },
+      );
       fail(e, err, order, logger);
       continue;
     }
@@ -123,7 +137,17 @@ export function createRegistry(options: RegistryOptions) {
     start: (makeContext: MakeContext): Promise<void> => startAll(rt, makeContext),
     /** stops running plugins in reverse order; never throws, reports the errors */
     stop: (): Promise<StopReport> => stopAll(rt),
+    /** stops one running plugin, after the running plugins that depend on it */
+    stopPlugin: (id: string): Promise<StopReport> =>
+      stopAll(rt, new Set([find(id).id, ...dependantsOf(id, order).map((d) => d.id)])),
     list: (): PluginInfo[] => order.map(info),
+    /** the plugin's status; undefined when not installed */
+    status: (id: string): PluginStatus | undefined => entries.get(id)?.status,
+    /** the context of a running plugin (handed to its route, hook and queue handlers) */
+    context(id: string): PluginContext<unknown> | undefined {
+      const e = entries.get(id);
+      return e?.status === 'running' ? e.ctx : undefined;
+    },
     async health(id: string): Promise<HealthResult> {
       const e = find(id);
       if (e.status !== 'running' || !e.ctx)

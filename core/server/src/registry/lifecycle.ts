@@ -1,10 +1,12 @@
 import {
   AppError,
+  type HookOptions,
   type HttpMethod,
   type Logger,
   type PluginContext,
   type PluginSetupApi,
   type RouteHandler,
+  type RouteOptions,
   type SetupContext,
 } from '@quadmeter/sdk';
 import { fail } from './failures.ts';
@@ -19,25 +21,63 @@ export interface Runtime {
   order: Entry[];
   logger: Logger;
   hookTimeoutMs: number;
+  /** the core permission catalogue; a route naming any other permission is refused at setup */
+  permissions?: ReadonlySet<string>;
+}
+
+/** The permission an api route without one requires: reading for GET, managing for the rest. */
+export function defaultRoutePermission(method: HttpMethod): string {
+  return method === 'GET' ? 'plugins.read' : 'plugins.manage';
+}
+
+function routeInvalid(e: Entry, message: string): AppError {
+  return new AppError('PLUGIN_ROUTE_INVALID', message, { pluginId: e.id });
+}
+
+/** Checks a declared route's options; returns what the registry records about them. */
+function checkRouteOptions(
+  rt: Runtime,
+  e: Entry,
+  scope: 'api' | 'hooks',
+  method: HttpMethod,
+  path: string,
+  options: (RouteOptions & HookOptions) | undefined,
+): { permission?: string; bodyLimitKb?: number } {
+  if (scope === 'api') {
+    const permission = options?.permission ?? defaultRoutePermission(method);
+    if (rt.permissions && !rt.permissions.has(permission))
+      throw routeInvalid(e, `Route ${method} ${path} names the unknown permission '${permission}'`);
+    return { permission };
+  }
+  const kb = options?.bodyLimitKb;
+  if (kb === undefined) return {};
+  if (!Number.isInteger(kb) || kb <= 0 || kb > 100 * 1024)
+    throw routeInvalid(e, `Hook ${method} ${path} has an invalid bodyLimitKb (1 … 102400)`);
+  return { bodyLimitKb: kb };
 }
 
 type Call = (api: PluginSetupApi) => void;
 
 /** A setup context that records declarations and defers them until the hook has succeeded. */
 function recordingSetup(
+  rt: Runtime,
   e: Entry,
   logger: Logger,
 ): { ctx: SetupContext<unknown>; declared: Declared; calls: Call[] } {
   const declared: Declared = { routes: [], queues: [], schedules: [] };
   const calls: Call[] = [];
-  const route = (scope: 'api' | 'hooks') => (method: HttpMethod, path: string, handler: RouteHandler) => {
-    if (!path.startsWith('/'))
-      throw new AppError('PLUGIN_ROUTE_INVALID', `Route path '${path}' must start with '/'`, {
-        pluginId: e.id,
-      });
-    declared.routes.push({ scope, method, path });
-    calls.push((api) => (scope === 'api' ? api.route : api.hook)(method, path, handler));
-  };
+  const route =
+    (scope: 'api' | 'hooks') =>
+    (method: HttpMethod, path: string, handler: RouteHandler, options?: RouteOptions & HookOptions) => {
+      if (!path.startsWith('/')) throw routeInvalid(e, `Route path '${path}' must start with '/'`);
+      const checked = checkRouteOptions(rt, e, scope, method, path, options);
+      declared.routes.push({ scope, method, path, ...checked });
+      calls.push((api) =>
+        scope === 'api'
+          ? api.route(method, path, handler, { permission: checked.permission })
+          : api.hook(method, path, handler, checked),
+      );
+    };
   const ctx: SetupContext<unknown> = {
     pluginId: e.id,
     logger,
@@ -60,7 +100,7 @@ export async function setupAll(rt: Runtime, makeSetupApi?: MakeSetupApi): Promis
   for (const e of rt.order) {
     if (e.status !== 'registered' || e.setUp) continue;
     const logger = rt.logger.child({ plugin: e.id });
-    const { ctx, declared, calls } = recordingSetup(e, logger);
+    const { ctx, declared, calls } = recordingSetup(rt, e, logger);
     try {
       await runHook(e.id, 'setup', rt.hookTimeoutMs, () => e.plugin.setup?.(ctx));
       const p = e.plugin;
@@ -121,11 +161,14 @@ export async function startAll(rt: Runtime, makeContext: MakeContext): Promise<v
   }
 }
 
-/** Stops running plugins in reverse order; every hook gets its deadline and errors are collected. */
-export async function stopAll(rt: Runtime): Promise<StopReport> {
+/**
+ * Stops running plugins in reverse order (only `only` when given); every hook gets its deadline
+ * and errors are collected.
+ */
+export async function stopAll(rt: Runtime, only?: ReadonlySet<string>): Promise<StopReport> {
   const errors: StopReport['errors'] = [];
   for (const e of [...rt.order].reverse()) {
-    if (e.status !== 'running') continue;
+    if (e.status !== 'running' || (only && !only.has(e.id))) continue;
     try {
       await stopOne(rt, e);
       rt.logger.info({ plugin: e.id }, 'plugin stopped');

@@ -53,12 +53,49 @@ describe('registry: setup declarations', () => {
     ]);
     const [a, broken, t] = registry.list();
     expect(a.declared).toEqual({
-      routes: [{ scope: 'api', method: 'GET', path: '/templates' }],
+      routes: [{ scope: 'api', method: 'GET', path: '/templates', permission: 'plugins.read' }],
       queues: ['deliver'],
       schedules: [{ name: 'deliver', cron: '*/5 * * * *' }],
     });
     expect(broken).toMatchObject({ status: 'failed', error: 'bad template', declared: { routes: [] } });
     expect(t.declared.routes).toEqual([{ scope: 'hooks', method: 'POST', path: '/uplink' }]);
+  });
+});
+
+describe('registry: route options', () => {
+  it('checks a route’s permission against the catalogue and defaults it by method', async () => {
+    const registry = createRegistry({
+      logger: recordingLogger(),
+      permissions: new Set(['plugins.read', 'plugins.manage', 'meters.read']),
+      plugins: [
+        notifier('a', {
+          setup: (ctx) => {
+            ctx.route('GET', '/list', () => ({ status: 200 }));
+            ctx.route('POST', '/sync', () => ({ status: 204 }));
+            ctx.route('GET', '/meters', () => ({ status: 200 }), { permission: 'meters.read' });
+            ctx.hook('POST', '/bulk', () => ({ status: 204 }), { bodyLimitKb: 4096 });
+          },
+        }),
+        notifier('typo', {
+          optional: true,
+          setup: (ctx) => ctx.route('GET', '/x', () => ({ status: 200 }), { permission: 'meter.read' }),
+        }),
+        notifier('limit', {
+          optional: true,
+          setup: (ctx) => ctx.hook('POST', '/x', () => ({ status: 200 }), { bodyLimitKb: -1 }),
+        }),
+      ],
+    });
+    await registry.setup();
+    const [a, typo, limit] = registry.list();
+    expect(a.declared.routes).toEqual([
+      { scope: 'api', method: 'GET', path: '/list', permission: 'plugins.read' },
+      { scope: 'api', method: 'POST', path: '/sync', permission: 'plugins.manage' },
+      { scope: 'api', method: 'GET', path: '/meters', permission: 'meters.read' },
+      { scope: 'hooks', method: 'POST', path: '/bulk', bodyLimitKb: 4096 },
+    ]);
+    expect(typo).toMatchObject({ status: 'failed', error: expect.stringContaining("'meter.read'") });
+    expect(limit).toMatchObject({ status: 'failed', error: expect.stringContaining('bodyLimitKb') });
   });
 });
 

@@ -3,7 +3,15 @@ import type { AnyPlugin, HttpMethod, LocalizedText, PluginContext } from '@quadm
 export type PluginStatus = 'registered' | 'running' | 'failed' | 'disabled' | 'stopped';
 
 export interface Declared {
-  routes: { scope: 'api' | 'hooks'; method: HttpMethod; path: string }[];
+  routes: {
+    scope: 'api' | 'hooks';
+    method: HttpMethod;
+    path: string;
+    /** api routes: the permission a caller must hold */
+    permission?: string;
+    /** hooks: a body limit above the platform default, in KiB */
+    bodyLimitKb?: number;
+  }[];
   queues: string[];
   schedules: { name: string; cron: string }[];
 }

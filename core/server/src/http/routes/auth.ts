@@ -90,7 +90,7 @@ export function authRoutes(p: Platform) {
         httpOnly: true,
         sameSite: 'Lax',
         path: '/',
-        secure: c.req.url.startsWith('https:'),
+        secure: c.get('scheme') === 'https',
         maxAge: p.config.QUADMETER_SESSION_HOURS * 3600,
       });
       const tenantId = grant.actor.tenantId ?? PLATFORM_TENANT_ID;

@@ -1,7 +1,9 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
-import { saveTenantPlugin, tenantPluginSettings } from '../../services/plugins/tenant-plugins.ts';
+import { requireWholeTenant } from '../../services/identity/actor.ts';
+import { settingsCodec } from '../../services/plugins/settings-codec.ts';
+import { configureTenantPlugin, tenantPluginSettings } from '../../services/plugins/tenant-plugins.ts';
 import { inTenant, jsonRoute, router, z } from '../route-kit.ts';
 
 const PluginItem = z
@@ -30,6 +32,7 @@ const PluginIdParam = z.object({
 
 export function pluginRoutes(p: Platform) {
   const r = router();
+  const codec = settingsCodec(p.registry, p.secrets);
 
   async function item(id: string, chosen?: { enabled: boolean; settings: Record<string, unknown> }) {
     const s = p.registry.list().find((x) => x.id === id)!;
@@ -44,7 +47,8 @@ export function pluginRoutes(p: Platform) {
       ...(s.error && { error: s.error }),
       health: await p.registry.health(id),
       enabled: chosen?.enabled ?? false,
-      settings: chosen?.settings ?? {},
+      // secret fields never leave the server: a set one shows as '[redacted]'
+      settings: codec.redact(id, chosen?.settings ?? {}),
       settingsSchema: p.registry.tenantSettingsJsonSchema(id) as Record<string, unknown>,
     };
   }
@@ -68,7 +72,9 @@ export function pluginRoutes(p: Platform) {
       method: 'put',
       path: '/{id}/tenant',
       tag: 'plugins',
-      summary: 'Enable or disable a plugin for this tenant and save its settings',
+      summary:
+        'Enable or disable a plugin for this tenant and save its settings (a secret left empty or ' +
+        "'[redacted]' keeps its stored value)",
       params: PluginIdParam,
       body: z
         .object({ enabled: z.boolean(), settings: z.record(z.string(), z.unknown()).default({}) })
@@ -77,21 +83,21 @@ export function pluginRoutes(p: Platform) {
     }),
     async (c) => {
       const id = c.req.valid('param').id;
+      requireWholeTenant(c.get('actor'));
       if (!p.registry.get(id)) throw new AppError('PLUGIN_NOT_FOUND', undefined, { id });
       const body = c.req.valid('json');
-      const settings = p.registry.validateTenantSettings(id, body.settings) as Record<string, unknown>;
-      const value = { enabled: body.enabled, settings };
-      await inTenant(p, c, 'plugins.manage', async (tx, { tenantId, meta }) => {
-        const before = await saveTenantPlugin(tx, tenantId, id, value);
+      const saved = await inTenant(p, c, 'plugins.manage', async (tx, { tenantId, meta }) => {
+        const change = await configureTenantPlugin(tx, { registry: p.registry, codec }, tenantId, id, body);
         await recordAudit(tx, tenantId, meta, {
           action: 'plugins.configure',
           targetType: 'plugin',
           targetId: id,
-          before: before && { enabled: before.enabled, settings: before.settings },
-          after: value,
+          before: change.before,
+          after: change.after,
         });
+        return change.after;
       });
-      return c.json(await item(id, value), 200);
+      return c.json(await item(id, saved), 200);
     },
   );
   return r;

@@ -93,8 +93,8 @@ export function roleRoutes(p: Platform) {
       status: 204,
     }),
     async (c) => {
-      await inTenant(p, c, 'roles.manage', async (tx, { tenantId, meta }) => {
-        const before = await deleteRole(tx, c.req.valid('param').id);
+      await inTenant(p, c, 'roles.manage', async (tx, { actor, tenantId, meta }) => {
+        const before = await deleteRole(tx, actor, c.req.valid('param').id);
         await recordAudit(tx, tenantId, meta, {
           action: 'roles.delete',
           targetType: 'role',

@@ -62,7 +62,7 @@ export function tenantRoutes(p: Platform) {
           code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes'),
           name: z.string().min(1).max(100),
           adminUsername: z.string().min(1).max(64),
-          adminPassword: z.string().min(8).max(256),
+          adminPassword: z.string().min(10).max(256),
         })
         .strict(),
       response: Tenant,

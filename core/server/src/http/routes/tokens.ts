@@ -31,10 +31,11 @@ export function tokenRoutes(p: Platform) {
       method: 'get',
       path: '/',
       tag: 'tokens',
-      summary: 'API tokens of this tenant',
+      summary: 'API tokens of this tenant (yours only when your scope is a set of areas)',
       response: z.object({ items: z.array(Token), total: z.number() }),
     }),
-    async (c) => c.json(await inTenant(p, c, 'tokens.manage', (tx) => listApiTokens(tx)), 200),
+    async (c) =>
+      c.json(await inTenant(p, c, 'tokens.manage', (tx, { actor }) => listApiTokens(tx, actor)), 200),
   );
   r.openapi(
     jsonRoute({
@@ -78,8 +79,8 @@ export function tokenRoutes(p: Platform) {
       status: 204,
     }),
     async (c) => {
-      await inTenant(p, c, 'tokens.manage', async (tx, { tenantId, meta }) => {
-        const row = await revokeApiToken(tx, c.req.valid('param').id);
+      await inTenant(p, c, 'tokens.manage', async (tx, { actor, tenantId, meta }) => {
+        const row = await revokeApiToken(tx, actor, c.req.valid('param').id);
         await recordAudit(tx, tenantId, meta, {
           action: 'tokens.revoke',
           targetType: 'api-token',

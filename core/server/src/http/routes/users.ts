@@ -26,7 +26,7 @@ const User = z
   .openapi('User');
 
 const username = z.string().regex(/^[A-Za-z0-9._@-]{2,64}$/, '2–64 letters, digits or . _ @ -');
-const password = z.string().min(8).max(256);
+const password = z.string().min(10).max(256);
 
 export function userRoutes(p: Platform) {
   const r = router();
@@ -115,12 +115,12 @@ export function userRoutes(p: Platform) {
     async (c) => {
       const id = c.req.valid('param').id;
       const patch = c.req.valid('json');
-      const { after, tenantId } = await inTenant(
+      const { after, tenantId, revokeAccess } = await inTenant(
         p,
         c,
         'users.manage',
         async (tx, { actor, tenantId, meta }) => {
-          const { before, after } = await updateUser(tx, actor, tenantId, id, patch);
+          const { before, after, revokeAccess } = await updateUser(tx, actor, tenantId, id, patch);
           await recordAudit(tx, tenantId, meta, {
             action: 'users.update',
             targetType: 'user',
@@ -129,11 +129,10 @@ export function userRoutes(p: Platform) {
             before,
             after: { ...after, passwordChanged: patch.password !== undefined },
           });
-          return { after, tenantId };
+          return { after, tenantId, revokeAccess };
         },
       );
-      if (patch.password !== undefined || patch.status === 'disabled')
-        await revokeUserSessions(p.db, tenantId, id);
+      if (revokeAccess) await revokeUserSessions(p.db, tenantId, id);
       return c.json(after, 200);
     },
   );

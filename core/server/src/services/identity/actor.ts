@@ -30,6 +30,16 @@ export function requireTenant(actor: Actor): string {
   return actor.tenantId;
 }
 
+/**
+ * Tenant-wide objects (roles, other users' API tokens, plugin enablement and settings, tenant
+ * settings) may be changed only by an actor whose scope is the whole tenant.
+ */
+export function requireWholeTenant(actor: Actor): void {
+  if (actor.areaScope !== null) {
+    throw new AppError('AUTH_SCOPE_TENANT_WIDE', undefined, { areaScope: [...actor.areaScope] });
+  }
+}
+
 /** True when `path` (root … area) lies inside the actor's scope. */
 export function inScope(actor: Actor, path: readonly string[]): boolean {
   if (actor.areaScope === null) return true;

@@ -1,11 +1,9 @@
 import { AppError } from '@quadmeter/sdk';
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { apiTokens } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { findTenantByCode } from '../tenants/tenants.ts';
-import type { Actor } from './actor.ts';
-import { loadUserActor } from './load-actor.ts';
+import { type Actor, requireWholeTenant } from './actor.ts';
 import { permissionKeys } from './permissions.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
@@ -35,6 +33,12 @@ export async function createApiToken(
   input: { name: string; scopes: string[]; expiresAt?: string },
 ) {
   if (actor.kind !== 'user') throw new AppError('AUTH_FORBIDDEN', 'API tokens belong to tenant users');
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+    throw new AppError('REQ_VALIDATION', 'The expiry lies in the past', [
+      { path: 'expiresAt', message: 'must be in the future' },
+    ]);
+  }
   const bad = input.scopes.filter((s) => !permissionKeys.has(s) || !actor.permissions.has(s));
   if (bad.length)
     throw new AppError('AUTH_FORBIDDEN', 'Scopes must be permissions you hold', { scopes: bad });
@@ -48,18 +52,30 @@ export async function createApiToken(
       tokenHash: hashSecret(token),
       userId: actor.id,
       scopes: [...new Set(input.scopes)],
-      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      expiresAt,
     })
     .returning();
   return { token, item: tokenDto(row) };
 }
 
-export async function listApiTokens(tx: Tx) {
-  const rows = await tx.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
+/** The tenant's tokens; an actor scoped to some areas sees only their own. */
+export async function listApiTokens(tx: Tx, actor: Actor) {
+  const rows = await tx
+    .select()
+    .from(apiTokens)
+    .where(actor.areaScope === null ? undefined : eq(apiTokens.userId, actor.id))
+    .orderBy(desc(apiTokens.createdAt));
   return { items: rows.map(tokenDto), total: rows.length };
 }
 
-export async function revokeApiToken(tx: Tx, id: string) {
+/** Revokes a token; revoking someone else's is a tenant-wide act. */
+export async function revokeApiToken(tx: Tx, actor: Actor, id: string) {
+  const [found] = await tx
+    .select({ userId: apiTokens.userId })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+  if (!found) throw new AppError('RESOURCE_NOT_FOUND', 'No such active token', { id });
+  if (found.userId !== actor.id) requireWholeTenant(actor);
   const [row] = await tx
     .update(apiTokens)
     .set({ revokedAt: new Date() })
@@ -69,33 +85,19 @@ export async function revokeApiToken(tx: Tx, id: string) {
   return row;
 }
 
-/** Resolves a bearer token: the owner's permissions narrowed to the token's scopes. */
-export async function resolveApiToken(db: Db, token: string): Promise<Actor> {
-  const m = /^qm_([a-z0-9][a-z0-9-]{0,62})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) throw new AppError('AUTH_TOKEN_INVALID');
-  const tenant = await findTenantByCode(db, m[1]);
-  if (!tenant) throw new AppError('AUTH_TOKEN_INVALID');
-  const row = await withTenant(db, tenant.id, async (tx) => {
-    const [r] = await tx
-      .select()
-      .from(apiTokens)
-      .where(
-        and(
-          eq(apiTokens.tokenHash, hashSecret(token)),
-          isNull(apiTokens.revokedAt),
-          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
-        ),
-      );
-    if (r) await tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, r.id));
-    return r;
-  });
-  if (!row) throw new AppError('AUTH_TOKEN_INVALID');
-  const owner = await loadUserActor(db, tenant.id, row.userId);
-  const scopes = new Set(row.scopes);
-  return {
-    ...owner,
-    kind: 'token',
-    tokenId: row.id,
-    permissions: new Set([...owner.permissions].filter((p) => scopes.has(p))),
-  };
+/** Revokes every active token of a user (on password reset, disable or delete). */
+export async function revokeUserTokens(tx: Tx, userId: string): Promise<number> {
+  const rows = await tx
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length;
+}
+
+/** Notes when a token was last used (at most once a minute, after the request's transaction). */
+export async function touchApiToken(db: Db, tenantId: string, tokenId: string): Promise<void> {
+  await withTenant(db, tenantId, (tx) =>
+    tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, tokenId)),
+  );
 }

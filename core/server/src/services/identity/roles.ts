@@ -2,7 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 import { asc, count, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { roles, userRoles } from '../../db/schema/index.ts';
-import type { Actor } from './actor.ts';
+import { type Actor, requireWholeTenant } from './actor.ts';
 import { permissionKeys } from './permissions.ts';
 
 type RoleRow = typeof roles.$inferSelect;
@@ -31,6 +31,17 @@ function checkPermissions(actor: Actor, permissions: string[]) {
     throw new AppError('AUTH_FORBIDDEN', 'You cannot grant permissions you do not hold', { beyond });
 }
 
+/** Roles are tenant-wide: only a whole-tenant actor changes them, and only roles within their own grants. */
+function checkCanChange(actor: Actor, role?: RoleRow) {
+  requireWholeTenant(actor);
+  const beyond = role?.permissions.filter((p) => permissionKeys.has(p) && !actor.permissions.has(p)) ?? [];
+  if (beyond.length)
+    throw new AppError('AUTH_FORBIDDEN', 'This role grants permissions you do not hold', {
+      reason: 'role-holds-more',
+      beyond,
+    });
+}
+
 export async function listRoles(tx: Tx) {
   const rows = await tx.select().from(roles).orderBy(asc(roles.createdAt), asc(roles.name));
   return { items: rows.map(roleDto), total: rows.length };
@@ -49,6 +60,7 @@ export interface RoleInput {
 }
 
 export async function createRole(tx: Tx, actor: Actor, tenantId: string, input: RoleInput) {
+  checkCanChange(actor);
   checkPermissions(actor, input.permissions);
   const [dup] = await tx.select({ id: roles.id }).from(roles).where(eq(roles.name, input.name));
   if (dup) throw new AppError('RESOURCE_CONFLICT', 'A role with this name exists', { name: input.name });
@@ -66,6 +78,7 @@ export async function createRole(tx: Tx, actor: Actor, tenantId: string, input: 
 
 export async function updateRole(tx: Tx, actor: Actor, id: string, patch: Partial<RoleInput>) {
   const before = await getRole(tx, id);
+  checkCanChange(actor, before);
   if (patch.permissions) checkPermissions(actor, patch.permissions);
   const [after] = await tx
     .update(roles)
@@ -79,8 +92,9 @@ export async function updateRole(tx: Tx, actor: Actor, id: string, patch: Partia
   return { before, after };
 }
 
-export async function deleteRole(tx: Tx, id: string) {
+export async function deleteRole(tx: Tx, actor: Actor, id: string) {
   const before = await getRole(tx, id);
+  checkCanChange(actor, before);
   if (before.builtin) throw new AppError('RESOURCE_CONFLICT', 'Built-in roles cannot be deleted');
   const [held] = await tx.select({ n: count() }).from(userRoles).where(eq(userRoles.roleId, id));
   if (held.n > 0) throw new AppError('RESOURCE_CONFLICT', 'Users still hold this role');

@@ -2,11 +2,11 @@ import { AppError } from '@quadmeter/sdk';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators, sessions, tenants, users } from '../../db/schema/index.ts';
-import { readSystem, withSystem, withTenant } from '../../db/tenant.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
 import type { Actor } from './actor.ts';
 import { loadOperatorActor, loadUserActor } from './load-actor.ts';
 import { verifyPassword } from './passwords.ts';
-import { assertNotThrottled, recordAttempt } from './throttle.ts';
+import { beginAttempt, markAttemptSucceeded } from './throttle.ts';
 import { hashSecret, newSecret } from './tokens.ts';
 
 export const PLATFORM_LOGIN = 'platform';
@@ -48,21 +48,22 @@ async function findPrincipal(db: Db, input: LoginInput): Promise<Principal> {
     : {};
 }
 
-/** Checks credentials (throttled per account and per address) and opens a session. */
+/** Checks credentials (throttled per account and per address, see throttle.ts) and opens a session. */
 export async function login(
   db: Db,
   input: LoginInput,
   meta: { ip: string; userAgent: string; hours: number },
 ): Promise<SessionGrant> {
   const accountKey = `${input.tenant}:${input.username}`.toLowerCase();
-  await withSystem(db, (tx) => assertNotThrottled(tx, accountKey, meta.ip));
+  // checked and recorded (as a failure until proven otherwise) atomically, before verifying
+  const attemptId = await withSystem(db, (tx) => beginAttempt(tx, accountKey, meta.ip));
   const principal = await findPrincipal(db, input);
   const ok = await verifyPassword(principal.passwordHash, input.password);
-  await withSystem(db, (tx) => recordAttempt(tx, accountKey, meta.ip, ok));
   if (!ok) throw new AppError('AUTH_INVALID_CREDENTIALS');
   const token = newSecret('qs_');
   const csrfToken = newSecret();
   const [row] = await withSystem(db, async (tx) => {
+    await markAttemptSucceeded(tx, attemptId);
     if (principal.operatorId) {
       await tx
         .update(operators)
@@ -94,30 +95,14 @@ export async function login(
   return { actor: { ...actor, sessionId: row.id, csrfToken }, token };
 }
 
-/** Resolves a session cookie to an actor; expired and revoked sessions get their own codes. */
-export async function resolveSession(db: Db, token: string, hours: number): Promise<Actor> {
-  const [found] = await readSystem(db, (q) =>
-    q
-      .select({ session: sessions, tenantStatus: tenants.status })
-      .from(sessions)
-      .leftJoin(tenants, eq(tenants.id, sessions.tenantId))
-      .where(eq(sessions.tokenHash, hashSecret(token))),
+/** Slides a session's expiry on use (at most once a minute, after the request's transaction). */
+export async function touchSession(db: Db, sessionId: string, hours: number): Promise<void> {
+  await withSystem(db, (tx) =>
+    tx
+      .update(sessions)
+      .set({ lastSeenAt: new Date(), expiresAt: new Date(Date.now() + hours * 3_600_000) })
+      .where(eq(sessions.id, sessionId)),
   );
-  const row = found?.session;
-  if (!row || row.revokedAt) throw new AppError('AUTH_SESSION_INVALID');
-  if (row.expiresAt.getTime() <= Date.now()) throw new AppError('AUTH_SESSION_EXPIRED');
-  if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
-    await withSystem(db, (tx) =>
-      tx
-        .update(sessions)
-        .set({ lastSeenAt: new Date(), expiresAt: new Date(Date.now() + hours * 3_600_000) })
-        .where(eq(sessions.id, row.id)),
-    );
-  }
-  const actor = row.operatorId
-    ? await loadOperatorActor(db, row.operatorId, row.tenantId)
-    : await loadUserActor(db, row.tenantId!, row.userId!, found.tenantStatus ?? undefined);
-  return { ...actor, sessionId: row.id, csrfToken: row.csrfToken };
 }
 
 export async function logout(db: Db, sessionId: string): Promise<void> {

@@ -4,7 +4,10 @@ import type { Tx } from '../../db/client.ts';
 import { areas, roles, userAreas, userRoles, users } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
 import type { Actor } from './actor.ts';
+import { revokeUserTokens } from './api-tokens.ts';
+import { assertStrongPassword } from './password-policy.ts';
 import { hashPassword } from './passwords.ts';
+import { permissionKeys } from './permissions.ts';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -20,6 +23,22 @@ function scopeCondition(actor: Actor): SQL | undefined {
                     where ua.user_id = ${users.id} and not (a.path && ${scope}))`;
 }
 
+type Links = { roleIds: string[]; areaIds: string[] };
+
+function userDto(u: UserRow & Links) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    status: u.status,
+    locale: u.locale,
+    roleIds: u.roleIds,
+    areaIds: u.areaIds,
+    createdAt: u.createdAt.toISOString(),
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
 async function dto(tx: Tx, rows: UserRow[]) {
   const ids = rows.map((r) => r.id);
   const [r, a] = ids.length
@@ -28,33 +47,46 @@ async function dto(tx: Tx, rows: UserRow[]) {
         tx.select().from(userAreas).where(inArray(userAreas.userId, ids)),
       ])
     : [[], []];
-  return rows.map((u) => ({
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    status: u.status,
-    locale: u.locale,
-    roleIds: r.filter((x) => x.userId === u.id).map((x) => x.roleId),
-    areaIds: a.filter((x) => x.userId === u.id).map((x) => x.areaId),
-    createdAt: u.createdAt.toISOString(),
-    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-  }));
+  return rows.map((u) =>
+    userDto({
+      ...u,
+      roleIds: r.filter((x) => x.userId === u.id).map((x) => x.roleId),
+      areaIds: a.filter((x) => x.userId === u.id).map((x) => x.areaId),
+    }),
+  );
 }
 
+/** One page of users with their roles, areas and the total, in one statement. */
 export async function listUsers(tx: Tx, actor: Actor, q: { page: number; pageSize: number; q?: string }) {
   const cond = and(
     scopeCondition(actor),
     q.q ? or(ilike(users.username, `%${q.q}%`), ilike(users.displayName, `%${q.q}%`)) : undefined,
   );
-  const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(users).where(cond);
   const rows = await tx
-    .select()
+    .select({
+      user: users,
+      roleIds: sql<
+        string[]
+      >`array(select ur.role_id::text from ${userRoles} ur where ur.user_id = ${users.id})`,
+      areaIds: sql<
+        string[]
+      >`array(select ua.area_id::text from ${userAreas} ua where ua.user_id = ${users.id})`,
+      total: sql<number>`count(*) over ()::int`,
+    })
     .from(users)
     .where(cond)
     .orderBy(asc(users.username))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
-  return { items: await dto(tx, rows), total, page: q.page, pageSize: q.pageSize };
+  // past the last page no row carries the total
+  const total =
+    rows[0]?.total ?? (await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(cond))[0].n;
+  return {
+    items: rows.map((r) => userDto({ ...r.user, roleIds: r.roleIds, areaIds: r.areaIds })),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }
 
 export async function getUser(tx: Tx, actor: Actor, id: string) {
@@ -89,6 +121,31 @@ async function checkGrants(tx: Tx, actor: Actor, roleIds?: string[], areaIds?: s
   }
 }
 
+/** The permissions a user holds through their roles. */
+async function heldPermissions(tx: Tx, userId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ permissions: roles.permissions })
+    .from(userRoles)
+    .innerJoin(roles, and(eq(roles.tenantId, userRoles.tenantId), eq(roles.id, userRoles.roleId)))
+    .where(eq(userRoles.userId, userId));
+  return [...new Set(rows.flatMap((r) => r.permissions))].filter((k) => permissionKeys.has(k));
+}
+
+/**
+ * Taking over another account (password, status, roles, areas, deletion) is allowed only over a
+ * user who holds no permission the actor lacks. The target's areas lie inside the actor's scope
+ * already: `getUser` does not find users outside it (a whole-tenant user is outside every scope).
+ */
+async function assertCanManage(tx: Tx, actor: Actor, targetId: string): Promise<void> {
+  const beyond = (await heldPermissions(tx, targetId)).filter((k) => !actor.permissions.has(k));
+  if (beyond.length) {
+    throw new AppError('AUTH_FORBIDDEN', 'This user holds permissions you do not hold', {
+      reason: 'target-holds-more',
+      beyond: beyond.sort(),
+    });
+  }
+}
+
 async function setLinks(tx: Tx, tenantId: string, userId: string, roleIds?: string[], areaIds?: string[]) {
   if (roleIds !== undefined) {
     await tx.delete(userRoles).where(eq(userRoles.userId, userId));
@@ -116,6 +173,7 @@ export interface UserInput {
 }
 
 export async function createUser(tx: Tx, actor: Actor, tenantId: string, input: UserInput) {
+  assertStrongPassword(input.password);
   await checkGrants(tx, actor, input.roleIds, input.areaIds);
   const [dup] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
   if (dup) throw new AppError('RESOURCE_CONFLICT', 'The user name is taken', { username: input.username });
@@ -143,7 +201,14 @@ export interface UserPatch {
 }
 
 export async function updateUser(tx: Tx, actor: Actor, tenantId: string, id: string, patch: UserPatch) {
+  if (patch.password !== undefined) assertStrongPassword(patch.password);
   const before = await getUser(tx, actor, id);
+  const takesOver =
+    patch.password !== undefined ||
+    patch.status !== undefined ||
+    patch.roleIds !== undefined ||
+    patch.areaIds !== undefined;
+  if (takesOver) await assertCanManage(tx, actor, id);
   await checkGrants(tx, actor, patch.roleIds, patch.areaIds);
   if (
     id === actor.id &&
@@ -159,12 +224,17 @@ export async function updateUser(tx: Tx, actor: Actor, tenantId: string, id: str
   };
   if (Object.keys(set).length) await tx.update(users).set(set).where(eq(users.id, id));
   await setLinks(tx, tenantId, id, patch.roleIds, patch.areaIds);
-  return { before, after: await getUser(tx, { ...actor, areaScope: null }, id) };
+  // a new password or a disabled account ends every way in: API tokens here, sessions by the caller
+  const revokeAccess = patch.password !== undefined || patch.status === 'disabled';
+  if (revokeAccess) await revokeUserTokens(tx, id);
+  return { before, after: await getUser(tx, { ...actor, areaScope: null }, id), revokeAccess };
 }
 
 export async function deleteUser(tx: Tx, actor: Actor, id: string) {
   if (id === actor.id) throw new AppError('AUTH_FORBIDDEN', 'You cannot delete yourself');
   const before = await getUser(tx, actor, id);
+  await assertCanManage(tx, actor, id);
+  await revokeUserTokens(tx, id);
   await tx.delete(users).where(eq(users.id, id));
   return before;
 }

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators, roles, tenants, userRoles, users } from '../../db/schema/index.ts';
 import { readSystem, withSystem, withTenant } from '../../db/tenant.ts';
+import { assertStrongPassword } from '../identity/password-policy.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { builtinRoles } from '../identity/permissions.ts';
 
@@ -32,6 +33,7 @@ export interface TenantInput {
 
 /** Creates a tenant with its built-in roles and a first administrator holding the admin role. */
 export async function createTenant(db: Db, input: TenantInput): Promise<TenantRow> {
+  assertStrongPassword(input.adminPassword, 'adminPassword');
   if (input.code === 'platform') throw new AppError('RESOURCE_CONFLICT', 'The code "platform" is reserved');
   if (await findTenantByCode(db, input.code)) {
     throw new AppError('RESOURCE_CONFLICT', 'A tenant with this code exists', { code: input.code });
@@ -82,6 +84,7 @@ export async function updateTenant(
 }
 
 export async function ensureOperator(db: Db, username: string, password: string, displayName = username) {
+  assertStrongPassword(password);
   const passwordHash = await hashPassword(password);
   await withSystem(db, (tx) =>
     tx
