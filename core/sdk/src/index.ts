@@ -123,6 +123,7 @@ export type {
 } from './plugin/http.ts';
 export { fieldIssues, issuePath } from './plugin/issues.ts';
 export { type LocalizedText, localizedTextSchema } from './plugin/localized.ts';
+export { type SettingMeta, settingMeta } from './plugin/setting-meta.ts';
 export type { LogFn, Logger } from './plugin/logger.ts';
 export {
   isSecret,

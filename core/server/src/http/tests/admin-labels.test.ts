@@ -111,3 +111,26 @@ describe('audit entries name their target', () => {
     expect(login.targetName).toBe('admin');
   });
 });
+
+describe('plugin settings schemas', () => {
+  it('title every tenant setting in Chinese and English', async () => {
+    const items: { id: string; settingsSchema: { properties?: Record<string, Record<string, unknown>> } }[] =
+      (await admin.get('/api/v1/plugins')).body.items;
+    expect(items.length).toBeGreaterThan(0);
+    const untitled = items.flatMap((plugin) =>
+      Object.entries(plugin.settingsSchema.properties ?? {})
+        .filter(([, s]) => {
+          const t = s['x-title'] as Record<string, string> | undefined;
+          return !t?.['zh-CN'] || !t.en || s.title !== t.en;
+        })
+        .map(([key]) => `${plugin.id}.${key}`),
+    );
+    expect(untitled).toEqual([]);
+    const water = items.find((x) => x.id === 'meter-water')!.settingsSchema.properties!;
+    expect(water.meterDigits['x-title']).toEqual({ 'zh-CN': '计数器整数位数', en: 'Counter digits' });
+    expect(water.displayUnit['x-enum-titles']).toEqual({
+      m3: { 'zh-CN': '立方米（m³）', en: 'Cubic metres (m³)' },
+      L: { 'zh-CN': '升（L）', en: 'Litres (L)' },
+    });
+  });
+});
