@@ -123,7 +123,6 @@ export type {
 } from './plugin/http.ts';
 export { fieldIssues, issuePath } from './plugin/issues.ts';
 export { type LocalizedText, localizedTextSchema } from './plugin/localized.ts';
-export { type SettingMeta, settingMeta } from './plugin/setting-meta.ts';
 export type { LogFn, Logger } from './plugin/logger.ts';
 export {
   isSecret,
@@ -135,3 +134,4 @@ export {
   secret,
   secretPaths,
 } from './plugin/secret.ts';
+export { type SettingMeta, settingMeta } from './plugin/setting-meta.ts';
