@@ -4,7 +4,8 @@ import { ApiError } from '../src/api/api-error.ts';
 import type { Role } from '../src/api/roles.ts';
 import { i18n } from '../src/i18n/index.ts';
 import { auditActionLabel, auditTargetName, roleDescription, roleName, targetTypeLabel } from '../src/i18n/labels.ts';
-import { errorCode, errorText } from '../src/utils/error-text.ts';
+import { errorCode, errorText, fieldIssueText } from '../src/utils/error-text.ts';
+import { applyFieldErrors } from '../src/utils/field-errors.ts';
 import { fieldDescription, fieldLabel, type JsonSchema, optionLabel } from '../src/utils/json-schema.ts';
 
 // The admin names what the server identifies by key in the reader's language, never mixing two.
@@ -46,6 +47,26 @@ describe('error messages', () => {
     expect(errorText(new ApiError(502, 'HTTP_502', 'HTTP 502'))).toBe('请求失败');
     inLocale('en');
     expect(errorText(new Error('boom'))).toBe('The request failed');
+  });
+});
+
+describe('field errors from the server', () => {
+  const refused = new ApiError(400, 'REQ_VALIDATION', 'bad', 'r1', [
+    { path: ['username'], message: 'Too small: expected string to have >=2 characters' },
+  ]);
+
+  it('marks the field in Chinese rather than with the English server message', () => {
+    const errors: Record<string, string> = {};
+    applyFieldErrors(errors, refused);
+    expect(errors).toEqual({ username: '此项不符合要求' });
+  });
+
+  it('keeps the server message in English', () => {
+    inLocale('en');
+    const errors: Record<string, string> = {};
+    applyFieldErrors(errors, refused);
+    expect(errors).toEqual({ username: 'Too small: expected string to have >=2 characters' });
+    expect(fieldIssueText('')).toBe('This value is not accepted');
   });
 });
 

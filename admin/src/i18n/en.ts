@@ -153,6 +153,8 @@ export default {
     root: '(top level)',
     moved: 'Moved',
     dragHint: 'Drag a node to change its parent',
+    path: 'Full path',
+    id: 'Area ID',
     filter: 'Filter areas',
     kinds: {
       company: 'Company',
@@ -267,6 +269,7 @@ export default {
     },
   },
   errors: {
+    fieldInvalid: 'This value is not accepted',
     unknown: 'The request failed',
     NETWORK_ERROR: 'Cannot reach the server; check the network',
     REQ_JSON_MALFORMED: 'The request is not valid JSON',

@@ -151,6 +151,8 @@ export default {
     root: '（顶级）',
     moved: '已移动',
     dragHint: '拖动节点可调整上下级关系',
+    path: '完整路径',
+    id: '区域编号',
     filter: '筛选区域',
     kinds: {
       company: '公司',
@@ -265,6 +267,7 @@ export default {
     },
   },
   errors: {
+    fieldInvalid: '此项不符合要求',
     unknown: '请求失败',
     NETWORK_ERROR: '无法连接服务器，请检查网络',
     REQ_JSON_MALFORMED: '提交的内容不是有效的 JSON',

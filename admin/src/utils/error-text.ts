@@ -16,3 +16,12 @@ export function errorText(err: unknown): string {
 export function errorCode(err: unknown): string | undefined {
   return err instanceof ApiError ? err.code : undefined;
 }
+
+/**
+ * The text under a field the server refused. Its messages are English, so other languages show a
+ * localized hint instead of mixing two languages in one form.
+ */
+export function fieldIssueText(serverMessage: string): string {
+  const { t, locale } = i18n.global;
+  return locale.value === 'en' && serverMessage ? serverMessage : t('errors.fieldInvalid');
+}
