@@ -210,6 +210,16 @@ describe('admin shell in Chromium', () => {
       expect(await page.locator(`${sel('role-row')}[data-role-name="${names.role}"]`).textContent()).toBe(names.role);
       const descriptions = await page.locator(sel('role-description')).allTextContents();
       expect(descriptions.filter((text) => /[\u4e00-\u9fff]/.test(text))).toEqual([]);
+
+      // editing shows the English name; saving it unchanged keeps the stored one
+      await page.click(sel('role-edit-系统管理员'));
+      const dlg = page.locator(`${sel('role-dialog')}:visible`);
+      expect(await dlg.locator(sel('role-form-name')).inputValue()).toBe('Administrator');
+      const saved = page.waitForResponse((r) => r.url().includes('/api/v1/roles/') && r.request().method() === 'PATCH');
+      await dlg.locator(sel('role-form-submit')).click();
+      const body = await (await saved).json();
+      expect([body.name, body.description, body.builtinKey]).toEqual(['系统管理员', '全部权限', 'admin']);
+      await expect.poll(() => admin.textContent()).toBe('Administrator');
       await switchLanguage(page, 'zh-CN');
     });
   });
