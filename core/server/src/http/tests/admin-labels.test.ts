@@ -134,3 +134,14 @@ describe('plugin settings schemas', () => {
     });
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the new fields for generated clients', async () => {
+    const doc = (await admin.get('/api/openapi.json')).body;
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas.Role.properties)).toContain('builtinKey');
+    expect(Object.keys(schemas.AuditEntry.properties)).toEqual(
+      expect.arrayContaining(['targetName', 'targetTitle']),
+    );
+  });
+});
