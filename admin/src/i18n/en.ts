@@ -306,6 +306,11 @@ export default {
     PAY_SIGNATURE_INVALID: 'The payment notification signature is invalid',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
+    REQ_MALFORMED_URL: 'The request address is not correctly encoded',
+    AUTH_SCOPE_TENANT_WIDE: 'Only users whose scope is the whole tenant may change tenant-wide settings',
+    AUTH_PASSWORD_WEAK: 'The password is too short or too common; choose a stronger one',
+    PLUGIN_UNAVAILABLE: 'The plugin is not running',
+    DB_UNAVAILABLE: 'The database is not reachable; try again shortly',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
 } satisfies typeof zhCN;

@@ -304,6 +304,11 @@ export default {
     PAY_SIGNATURE_INVALID: '支付通知的签名无效',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',
+    REQ_MALFORMED_URL: '请求地址的编码不正确',
+    AUTH_SCOPE_TENANT_WIDE: '只有数据范围为整个租户的用户才能修改租户级设置',
+    AUTH_PASSWORD_WEAK: '密码太短或太常见，请换一个更安全的密码',
+    PLUGIN_UNAVAILABLE: '插件未在运行',
+    DB_UNAVAILABLE: '数据库暂时无法连接，请稍后再试',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
 };
