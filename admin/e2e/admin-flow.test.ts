@@ -84,6 +84,8 @@ describe('admin shell in Chromium', () => {
       await login(page, platform.demo.tenant, platform.demo.username, platform.demo.password);
       const chip = page.locator(`${sel('perm-chip')}[data-key="users.read"]`);
       expect(await chip.textContent()).toBe('查看用户');
+      await chip.hover();
+      await page.locator('.el-popper:visible', { hasText: /^users\.read$/ }).waitFor();
       const chipTexts = await page.locator(sel('perm-chip')).allTextContents();
       expect(chipTexts.filter((text) => /^[a-z-]+\.[a-z-]+$/.test(text.trim()))).toEqual([]);
 
