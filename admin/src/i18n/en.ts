@@ -311,6 +311,10 @@ export default {
     AUTH_PASSWORD_WEAK: 'The password is too short or too common; choose a stronger one',
     PLUGIN_UNAVAILABLE: 'The plugin is not running',
     DB_UNAVAILABLE: 'The database is not reachable; try again shortly',
+    DB_CLUSTER_IN_USE: 'The database folder is in use by another process',
+    ROLE_NOT_FOUND: 'No such role',
+    CLI_USAGE: 'Wrong command line usage',
+    PACKAGE_MISSING: 'An optional package is not installed',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
 } satisfies typeof zhCN;

@@ -309,6 +309,10 @@ export default {
     AUTH_PASSWORD_WEAK: '密码太短或太常见，请换一个更安全的密码',
     PLUGIN_UNAVAILABLE: '插件未在运行',
     DB_UNAVAILABLE: '数据库暂时无法连接，请稍后再试',
+    DB_CLUSTER_IN_USE: '数据库目录正被其他进程使用',
+    ROLE_NOT_FOUND: '角色不存在',
+    CLI_USAGE: '命令行用法有误',
+    PACKAGE_MISSING: '未安装所需的可选组件',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
 };
