@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { AppError, isAppError } from '@quadmeter/sdk';
 import { eq } from 'drizzle-orm';
 import { pino } from 'pino';
@@ -56,6 +57,8 @@ function printStart(seeded: SeedResult, dataDir: string, url?: string) {
       `  Platform login:  tenant "platform", user "${operator.username}", password "${operator.password}"`,
     );
   if (demo || operator) lines.push(`  (saved in ${credentialsFile(dataDir)})`);
+  else if (url && existsSync(credentialsFile(dataDir)))
+    lines.push(`  Logins created on the first start are in ${credentialsFile(dataDir)}`);
   if (url) lines.push(`  API docs:        ${url}/api/docs`);
   lines.push('');
   console.log(lines.join('\n'));
