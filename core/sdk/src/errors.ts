@@ -57,6 +57,10 @@ export const errorCatalogue = {
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },
+  DB_CLUSTER_IN_USE: { status: 503, message: 'The database folder is in use by another process' },
+  ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
+  CLI_USAGE: { status: 400, message: 'Wrong command line usage' },
+  PACKAGE_MISSING: { status: 500, message: 'An optional package is not installed' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

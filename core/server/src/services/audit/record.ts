@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
 import type { Actor } from '../identity/actor.ts';
+import { resolveTargetNames, type Titles } from './target-names.ts';
 
 export interface RequestMeta {
   actor: Actor;
@@ -68,8 +69,16 @@ export interface AuditQuery {
   to?: string;
 }
 
-/** Lists audit entries; an area-scoped actor sees only entries inside their subtrees. */
-export async function listAudit(tx: Tx, actor: Actor, q: AuditQuery) {
+/**
+ * Lists audit entries; an area-scoped actor sees only entries inside their subtrees. Each entry names
+ * its target (`targetName`, and `targetTitle` for plugins, resolved through `pluginTitle`).
+ */
+export async function listAudit(
+  tx: Tx,
+  actor: Actor,
+  q: AuditQuery,
+  pluginTitle: (id: string) => Titles | undefined = () => undefined,
+) {
   const where: SQL[] = [];
   if (q.action) where.push(eq(auditLog.action, q.action));
   if (q.actor) where.push(eq(auditLog.actorName, q.actor));
@@ -87,8 +96,9 @@ export async function listAudit(tx: Tx, actor: Actor, q: AuditQuery) {
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
+  const labels = await resolveTargetNames(tx, rows, pluginTitle);
   return {
-    items: rows.map((r) => ({
+    items: rows.map((r, i) => ({
       id: String(r.id),
       at: r.at.toISOString(),
       actorType: r.actorType,
@@ -97,6 +107,8 @@ export async function listAudit(tx: Tx, actor: Actor, q: AuditQuery) {
       action: r.action,
       targetType: r.targetType,
       targetId: r.targetId,
+      targetName: labels[i].targetName,
+      targetTitle: labels[i].targetTitle,
       summary: { before: r.before, after: r.after },
       ip: r.ip,
       requestId: r.requestId,
