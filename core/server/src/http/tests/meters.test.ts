@@ -64,6 +64,19 @@ describe('meters CRUD', () => {
     expect(patched.body.model).toBe('DTZY');
     expect(patched.body.commAddress).toBe('000012345679');
     expect((await w.admin.get(`/api/v1/meters/${id}`)).body.vendor).toBe('威胜');
+    const audit = (await w.admin.get('/api/v1/audit?pageSize=200')).body.items.filter(
+      (e: { targetId: string }) => e.targetId === id,
+    );
+    expect(
+      audit.map((e: { action: string; targetType: string; targetName: string }) => [
+        e.action,
+        e.targetType,
+        e.targetName,
+      ]),
+    ).toEqual([
+      ['meters.update', 'meter', 'E-0001'],
+      ['meters.create', 'meter', 'E-0001'],
+    ]);
   });
 
   it('takes only installed meter-type plugins as the kind', async () => {
