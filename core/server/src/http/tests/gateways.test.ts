@@ -176,6 +176,9 @@ describe('collectors and topology', () => {
       interface: 'rs485',
     });
     expect(moved.body).toMatchObject({ concentratorId: null, interface: 'rs485' });
+    const after = (await w.admin.get(`/api/v1/topology?concentratorId=${con.body.id}`)).body.items[0];
+    expect(after.collectors).toEqual([]);
+    expect(after.meters.map((m: { id: string }) => m.id)).toEqual([behind.body.id, direct.body.id]);
   });
 
   it('validates collector input and references', async () => {
