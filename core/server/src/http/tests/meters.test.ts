@@ -281,14 +281,18 @@ describe('routes', () => {
       meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000702', route: via }),
     );
     expect(b.status).toBe(409);
-    expect(b.body.error.code).toMatch(/METER_(POINT|ROUTE)_CLASH/);
+    expect(b.body.error.code).toBe('METER_POINT_CLASH');
     const c = await w.admin.post(
       '/api/v1/meters',
       meterBody(b1, { protocol: 'gdw1376', commAddress: '000000000702', route: { ...via, pointNo: 8 } }),
     );
     expect(c.status).toBe(201);
+    const onto = await w.admin.put(`/api/v1/meters/${c.body.id}/route`, via);
+    expect(onto.status).toBe(409);
+    expect(onto.body.error.code).toBe('METER_POINT_CLASH');
     await withTenant(w.p.running.platform.db, w.tenantId, async (tx) => {
       expect(await meterAt(tx, 'concentrator', con.body.id, '8')).toBe(c.body.id);
+      expect(await meterAt(tx, 'concentrator', con.body.id, '7')).toBe(a.body.id);
     });
     const missing = await w.admin.post(
       '/api/v1/meters',

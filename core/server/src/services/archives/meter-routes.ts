@@ -96,12 +96,17 @@ async function rowOf(
   }
 }
 
-/** Unique violations of the route keys as their specific codes; anything else unchanged. */
-export function routeClash(err: unknown): unknown {
+/**
+ * Unique violations of the route keys as their specific codes; anything else unchanged. On a
+ * concentrator the key's address is the measuring point, so either key clashing is a point clash.
+ */
+export function routeClash(err: unknown, via?: Via): unknown {
   const c = codedCause(err) as { code: string; constraint_name?: string } | undefined;
   if (c?.code !== '23505') return err;
-  if (c.constraint_name === 'meter_routes_key_uq') return new AppError('METER_ROUTE_CLASH');
-  if (c.constraint_name === 'meter_routes_point_uq') return new AppError('METER_POINT_CLASH');
+  const key = c.constraint_name === 'meter_routes_key_uq';
+  if (c.constraint_name === 'meter_routes_point_uq' || (key && via === 'concentrator'))
+    return new AppError('METER_POINT_CLASH');
+  if (key) return new AppError('METER_ROUTE_CLASH');
   return err;
 }
 
@@ -114,7 +119,7 @@ async function write(tx: Tx, row: typeof meterRoutes.$inferInsert): Promise<Rout
       .returning();
     return saved;
   } catch (err) {
-    throw routeClash(err);
+    throw routeClash(err, row.via);
   }
 }
 
