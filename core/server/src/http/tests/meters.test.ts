@@ -554,6 +554,8 @@ describe('meter custom fields', () => {
       const cleared = await w.admin.patch(`/api/v1/meters/${ok.body.id}`, { custom: { caliber: null } });
       expect(cleared.body.error.code).toBe('REQ_VALIDATION');
       expect((await w.admin.get(`/api/v1/meters/${ok.body.id}`)).body.custom.caliber).toBe('DN20');
+      const removed = await w.admin.patch(`/api/v1/meters/${ok.body.id}`, { custom: { sealNo: null } });
+      expect(removed.body.custom).toEqual({ caliber: 'DN20', verified: '2026-02-01' });
     } finally {
       await withTenant(db, w.tenantId, (tx) =>
         tx.delete(customFields).where(eq(customFields.entity, 'meter')),

@@ -5,7 +5,7 @@ import { areas, type collectorInterfaces, collectors, concentrators } from '../.
 import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
-import { type CustomValues, checkCustom } from './custom-check.ts';
+import { type CustomValues, validateCustom } from './custom-check.ts';
 import { canonicalA1 } from './meter-address.ts';
 import { pathInScope } from './meter-list.ts';
 
@@ -21,7 +21,7 @@ export interface ConcentratorInput {
   iccid?: string | null;
   areaId: string;
   status?: 'active' | 'removed';
-  custom?: CustomValues;
+  custom?: Record<string, unknown>;
 }
 
 export interface CollectorInput {
@@ -31,7 +31,7 @@ export interface CollectorInput {
   concentratorId?: string | null;
   areaId: string;
   status?: 'active' | 'removed';
-  custom?: CustomValues;
+  custom?: Record<string, unknown>;
 }
 
 export function concentratorDto(c: ConcentratorRow, areaPath: readonly string[]) {
@@ -137,8 +137,7 @@ export async function listCollectors(tx: Tx, actor: Actor, concentratorId?: stri
 
 export async function createConcentrator(tx: Tx, actor: Actor, tenantId: string, i: ConcentratorInput) {
   const area = await getArea(tx, actor, i.areaId);
-  const custom = i.custom ?? {};
-  await checkCustom(tx, 'concentrator', custom);
+  const custom = await validateCustom(tx, 'concentrator', i.custom);
   try {
     const [c] = await tx
       .insert(concentrators)
@@ -158,11 +157,10 @@ export async function updateConcentrator(
 ) {
   const { c: before, path } = await findConcentrator(tx, actor, id);
   const areaPath = patch.areaId ? (await getArea(tx, actor, patch.areaId)).path : path;
-  let custom = before.custom as CustomValues;
-  if (patch.custom) {
-    custom = { ...custom, ...patch.custom };
-    await checkCustom(tx, 'concentrator', patch.custom, custom);
-  }
+  const custom =
+    patch.custom !== undefined
+      ? await validateCustom(tx, 'concentrator', patch.custom, before.custom as Record<string, unknown>)
+      : (before.custom as CustomValues);
   try {
     const [after] = await tx
       .update(concentrators)
@@ -188,8 +186,7 @@ function collectorAddress(a: string): string {
 export async function createCollector(tx: Tx, actor: Actor, tenantId: string, i: CollectorInput) {
   const area = await getArea(tx, actor, i.areaId);
   if (i.concentratorId) await findConcentrator(tx, actor, i.concentratorId, 'concentratorId');
-  const custom = i.custom ?? {};
-  await checkCustom(tx, 'collector', custom);
+  const custom = await validateCustom(tx, 'collector', i.custom);
   try {
     const [c] = await tx
       .insert(collectors)
@@ -211,11 +208,10 @@ export async function updateCollector(tx: Tx, actor: Actor, id: string, patch: P
   const { c: before, path } = await findCollector(tx, actor, id);
   const areaPath = patch.areaId ? (await getArea(tx, actor, patch.areaId)).path : path;
   if (patch.concentratorId) await findConcentrator(tx, actor, patch.concentratorId, 'concentratorId');
-  let custom = before.custom as CustomValues;
-  if (patch.custom) {
-    custom = { ...custom, ...patch.custom };
-    await checkCustom(tx, 'collector', patch.custom, custom);
-  }
+  const custom =
+    patch.custom !== undefined
+      ? await validateCustom(tx, 'collector', patch.custom, before.custom as Record<string, unknown>)
+      : (before.custom as CustomValues);
   try {
     const [after] = await tx
       .update(collectors)

@@ -13,7 +13,7 @@ import {
 import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
-import { type CustomValues, checkCustom } from './custom-check.ts';
+import { type CustomValues, validateCustom } from './custom-check.ts';
 import { canonicalAddress, type MeterProtocol } from './meter-address.ts';
 import type { MeterKinds } from './meter-kinds.ts';
 import { cappedTotal, decodeCursor, encodeCursor, pathInScope } from './meter-list.ts';
@@ -47,7 +47,7 @@ export interface MeterInput {
   areaId: string;
   accountId?: string | null;
   control?: (typeof meterControls)[number];
-  custom?: CustomValues;
+  custom?: Record<string, unknown>;
   route?: RouteInput | null;
 }
 
@@ -140,8 +140,7 @@ export async function createMeter(
   const initialReading = checkReading(input.initialReading ?? '0', digits, 'initialReading');
   const area = await getArea(tx, actor, input.areaId);
   if (input.accountId) await checkAccount(tx, actor, input.accountId);
-  const custom = input.custom ?? {};
-  await checkCustom(tx, 'meter', custom);
+  const custom = await validateCustom(tx, 'meter', input.custom);
   let m: MeterRow;
   try {
     [m] = await tx
@@ -199,11 +198,10 @@ export async function updateMeter(tx: Tx, actor: Actor, kinds: MeterKinds, id: s
       ? checkReading(patch.initialReading ?? before.initialReading, digits, 'initialReading')
       : before.initialReading;
   const areaPath = patch.areaId !== undefined ? (await getArea(tx, actor, patch.areaId)).path : path;
-  let custom = before.custom as CustomValues;
-  if (patch.custom !== undefined) {
-    custom = { ...custom, ...patch.custom };
-    await checkCustom(tx, 'meter', patch.custom, custom);
-  }
+  const custom =
+    patch.custom !== undefined
+      ? await validateCustom(tx, 'meter', patch.custom, before.custom as Record<string, unknown>)
+      : (before.custom as CustomValues);
   let after: MeterRow;
   try {
     [after] = await tx
