@@ -35,7 +35,12 @@ describe('customers: create, read, change, close, delete', () => {
     const a = await admin.post('/api/v1/customers', { ...base(), numberPrefix: 'W', areaCode: '01' });
     expect(a.status).toBe(201);
     expect(a.body.number).toBe('W01000001');
-    const b = await admin.post('/api/v1/customers', { ...base(), name: '李四', numberPrefix: 'W', areaCode: '01' });
+    const b = await admin.post('/api/v1/customers', {
+      ...base(),
+      name: '李四',
+      numberPrefix: 'W',
+      areaCode: '01',
+    });
     expect(b.body.number).toBe('W01000002');
     const c = await admin.post('/api/v1/customers', { name: '王五', areaId: areas['2号楼'].id });
     expect(c.body.number).toMatch(/^C\d{6}$/);
@@ -57,7 +62,12 @@ describe('customers: create, read, change, close, delete', () => {
       status: 'active',
       custom: {},
     });
-    expect(a.body).toMatchObject({ ...base(), number: 'W01000001', status: 'active', areaPath: areas['1单元'].path });
+    expect(a.body).toMatchObject({
+      ...base(),
+      number: 'W01000001',
+      status: 'active',
+      areaPath: areas['1单元'].path,
+    });
     const dup = await admin.post('/api/v1/customers', { ...base(), number: 'W01000001' });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('RESOURCE_CONFLICT');
@@ -132,9 +142,9 @@ describe('PII', () => {
     expect((await viewer.get('/api/v1/customers?phone=0000111')).body.items).toEqual([]);
     const whole = await viewer.get('/api/v1/customers?phone=13900001111');
     expect(whole.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
-    expect((await admin.get('/api/v1/customers?q=00001111')).body.items.map((c: { id: string }) => c.id)).toEqual([
-      id,
-    ]);
+    expect(
+      (await admin.get('/api/v1/customers?q=00001111')).body.items.map((c: { id: string }) => c.id),
+    ).toEqual([id]);
   });
 });
 
@@ -160,8 +170,13 @@ describe('effective-dated facts', () => {
       effectiveFrom: '2024-10-15',
       value: 86.45,
     });
-    await admin.post(`/api/v1/customers/${id}/facts`, { kind: 'household_size', effectiveFrom: '2099-01-01', value: 9 });
-    const on = (kind: 'household_size' | 'heated_area_m2', date: string) => inDemo(p, (tx) => factOn(tx, id, kind, date));
+    await admin.post(`/api/v1/customers/${id}/facts`, {
+      kind: 'household_size',
+      effectiveFrom: '2099-01-01',
+      value: 9,
+    });
+    const on = (kind: 'household_size' | 'heated_area_m2', date: string) =>
+      inDemo(p, (tx) => factOn(tx, id, kind, date));
     expect(await on('household_size', '2023-12-31')).toBeNull();
     expect(await on('household_size', '2024-01-01')).toBe(3);
     expect(await on('household_size', '2025-05-31')).toBe(3);
@@ -178,13 +193,18 @@ describe('effective-dated facts', () => {
     ]);
     expect((await admin.get(`/api/v1/customers/${id}`)).body.facts).toEqual(facts.body.current);
     // a second value on the same date corrects the first
-    await admin.post(`/api/v1/customers/${id}/facts`, { kind: 'household_size', effectiveFrom: '2025-06-01', value: 4 });
+    await admin.post(`/api/v1/customers/${id}/facts`, {
+      kind: 'household_size',
+      effectiveFrom: '2025-06-01',
+      value: 4,
+    });
     expect(await on('household_size', '2025-07-01')).toBe(4);
   });
 
   it('refuses values a fact kind cannot hold and writes nothing', async () => {
-    const id = (await admin.post('/api/v1/customers', { name: '钱七', number: 'F-2', areaId: areas['2号楼'].id })).body
-      .id;
+    const id = (
+      await admin.post('/api/v1/customers', { name: '钱七', number: 'F-2', areaId: areas['2号楼'].id })
+    ).body.id;
     for (const body of [
       { kind: 'household_size', effectiveFrom: '2024-01-01', value: 2.5 },
       { kind: 'household_size', effectiveFrom: '2024-01-01', value: 0 },
