@@ -10,7 +10,10 @@ export type Area = { id: string; name: string; parentId: string | null; path: st
 /** The demo tenant's areas by name (阳光花园小区 › 1号楼 › 1单元, 2号楼; 幸福里小区 › 3号楼). */
 export async function demoAreas(admin: Client): Promise<Record<string, Area>> {
   const items: Area[] = (await admin.get('/api/v1/areas')).body.items;
-  return Object.fromEntries(items.map((a) => [a.name, a]));
+  const byName: Record<string, Area> = Object.fromEntries(items.map((a) => [a.name, a]));
+  // unit names repeat across buildings: '1单元' is the one in 1号楼
+  byName['1单元'] = items.find((a) => a.name === '1单元' && a.parentId === byName['1号楼'].id)!;
+  return byName;
 }
 
 /** A role with exactly `permissions` and a user holding it, scoped to `areaIds` (empty = whole tenant). */
