@@ -168,14 +168,13 @@ export const HistoryEntry = z
   })
   .openapi('HistoryEntry');
 
-/** Fen as a decimal string or a safe integer; never a float. Up to 10^15 fen (10 trillion yuan). */
+/** Fen as a decimal string (up to 18 digits, within bigint) or a safe integer; never a float. */
 export const Fen = z
   .union([
-    text(1, 16).regex(/^[0-9]{1,16}$/, 'whole fen as digits'),
+    text(1, 18).regex(/^[0-9]{1,18}$/, 'whole fen as up to 18 digits'),
     z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   ])
-  .transform((v) => BigInt(v))
-  .refine((v) => v <= 10n ** 15n, 'at most 10^15 fen');
+  .transform((v) => BigInt(v));
 
 const TariffPlans = z
   .record(text(1, 64).regex(/^[a-z][a-z0-9-]*$/, 'a meter kind such as meter-water'), text(1, 100))
