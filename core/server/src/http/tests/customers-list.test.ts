@@ -82,7 +82,7 @@ describe('customer list', () => {
   it('filters by area subtree, status, type, tag, number, name and address', async () => {
     const count = async (q: string) =>
       (await admin.get(`/api/v1/customers?tag=page-test&limit=200${q}`)).body.items;
-    const community = await count(`&areaId=${areas['阳光花园小区'].id}`);
+    const community = await count(`&areaId=${areas.阳光花园小区.id}`);
     // i % 4 in {0, 1}: 1单元 (below 1号楼) and 2号楼 lie in 阳光花园小区
     expect(community).toHaveLength(12);
     expect(
@@ -156,5 +156,9 @@ describe('customer list', () => {
       '/api/v1/custom-fields/{entity}/{key}',
     ])
       expect(doc.paths[path], path).toBeDefined();
+    const account = doc.paths['/api/v1/accounts'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(account.properties.depositFen)).toContain('^[0-9]{1,18}$');
+    const customer = doc.components.schemas.Customer;
+    expect(customer.properties.phone.description).toBe('masked unless you hold customers.pii');
   });
 });

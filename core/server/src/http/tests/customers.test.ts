@@ -73,6 +73,18 @@ describe('customers: create, read, change, close, delete', () => {
     expect(dup.body.error.code).toBe('RESOURCE_CONFLICT');
   });
 
+  it('never hands the same generated number to concurrent creates', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        admin.post('/api/v1/customers', { name: `并发${i}`, areaId: areas['2号楼'].id, numberPrefix: 'K' }),
+      ),
+    );
+    expect(made.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(made.map((r) => r.body.number).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => `K${String(i + 1).padStart(6, '0')}`),
+    );
+  });
+
   it('patches fields, closes, and deletes a customer that holds no accounts', async () => {
     const made = (await admin.post('/api/v1/customers', { ...base(), number: 'P-1' })).body;
     const patched = await admin.patch(`/api/v1/customers/${made.id}`, {
