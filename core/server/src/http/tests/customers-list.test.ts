@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
-import { encodeCursor } from '../../services/archives/list-kit.ts';
+import { customers } from '../../db/schema/index.ts';
+import { withSystem } from '../../db/tenant.ts';
+import { afterCondition, encodeCursor } from '../../services/archives/list-kit.ts';
 import { type Area, demoAreas, inDemo, tenantId } from './archive-fixtures.ts';
 
 let p: TestPlatform;
@@ -139,6 +141,16 @@ describe('customer list', () => {
     ]);
     const small = await admin.get('/api/v1/customers?tag=bulk&q=BULK01000');
     expect(small.body).toMatchObject({ total: 6, totalIsEstimate: false });
+    // under row-level security the keyset condition still seeks the number index (the row
+    // comparison yields a leakproof `number >=` index condition)
+    await withSystem(p.running.platform.db, (tx) => tx.execute(sql`analyze customers`));
+    const plan = await inDemo(p, async (tx) => {
+      const rows = await tx.execute<{ 'QUERY PLAN': string }>(sql`explain select id from customers
+        where ${afterCondition(customers.number, customers.id, 'asc', { key: 'BULK005000', id: tid })}
+        order by number, id limit 51`);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Cond: .*number >= /);
   });
 
   it('is in the OpenAPI document', async () => {
