@@ -52,6 +52,12 @@ export const errorCatalogue = {
   PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
   PLUGIN_UNAVAILABLE: { status: 503, message: 'The plugin is not running' },
   PLUGIN_ROUTE_INVALID: { status: 500, message: 'A plugin declared an invalid route' },
+  LIST_CURSOR_INVALID: { status: 400, message: 'The list cursor is malformed or was made for another sort' },
+  CUSTOM_FIELD_INVALID: {
+    status: 400,
+    message: 'A custom field is unknown, missing though required, or has a value of the wrong type',
+  },
+  CUSTOMER_HAS_ACCOUNTS: { status: 409, message: 'The customer still has accounts; close it instead' },
   READING_BACKWARDS: { status: 422, message: 'A meter counter went backwards' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },

@@ -9,14 +9,16 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { onError } from './on-error.ts';
 import { pluginMountRoutes } from './plugin-mounts.ts';
 import { router } from './route-kit.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { concentratorRoutes } from './routes/concentrators.ts';
+import { customFieldRoutes } from './routes/custom-fields.ts';
+import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
-import { accountMeterHistoryRoutes } from './routes/meter-lifecycle.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { pluginRoutes } from './routes/plugins.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
@@ -42,7 +44,9 @@ const protectedResources = {
   '/collectors': collectorRoutes,
   '/topology': topologyRoutes,
   '/meter-groups': meterGroupRoutes,
-  '/accounts': accountMeterHistoryRoutes,
+  '/customers': customerRoutes,
+  '/accounts': accountRoutes,
+  '/custom-fields': customFieldRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

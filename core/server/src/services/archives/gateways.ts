@@ -5,7 +5,7 @@ import { areas, type collectorInterfaces, collectors, concentrators } from '../.
 import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
-import { type CustomValues, validateCustom } from './custom-check.ts';
+import { type CustomValues, validateCustom } from './custom-fields.ts';
 import { canonicalA1 } from './meter-address.ts';
 import { pathInScope } from './meter-list.ts';
 

@@ -22,7 +22,7 @@ export function decodeCursor(cursor: string): { key: string; id: string } {
       if (/^[0-9a-f-]{36}$/i.test(v[1]) && !v[0].includes('\u0000')) return { key: v[0], id: v[1] };
     }
   } catch {}
-  throw new AppError('REQ_VALIDATION', 'The cursor is malformed', [{ path: 'after', message: 'malformed' }]);
+  throw new AppError('LIST_CURSOR_INVALID', undefined, [{ path: 'after', message: 'malformed' }]);
 }
 
 /** `count(*)` capped: the total is exact up to COUNT_CAP and reported as `COUNT_CAP+` beyond. */

@@ -13,7 +13,7 @@ import {
 import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
-import { type CustomValues, validateCustom } from './custom-check.ts';
+import { type CustomValues, validateCustom } from './custom-fields.ts';
 import { canonicalAddress, type MeterProtocol } from './meter-address.ts';
 import type { MeterKinds } from './meter-kinds.ts';
 import { cappedTotal, decodeCursor, encodeCursor, pathInScope } from './meter-list.ts';

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
+import { maskPii } from '../archives/masking.ts';
 import type { Actor } from '../identity/actor.ts';
 import { resolveTargetNames, type Titles } from './target-names.ts';
 
@@ -109,7 +110,8 @@ export async function listAudit(
       targetId: r.targetId,
       targetName: labels[i].targetName,
       targetTitle: labels[i].targetTitle,
-      summary: { before: r.before, after: r.after },
+      // customer snapshots keep phone and ID numbers; only customers.pii holders see them whole
+      summary: { before: maskPii(actor, r.before), after: maskPii(actor, r.after) },
       ip: r.ip,
       requestId: r.requestId,
     })),
