@@ -15,7 +15,7 @@ import { meterKinds } from '../../services/archives/meter-kinds.ts';
 import type { MeterDto } from '../../services/archives/meters.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import type { AppEnv } from '../env.ts';
-import { IdParam, inTenant, jsonRoute, router, z } from '../route-kit.ts';
+import { IdParam, inTenant, jsonRoute, type router, z } from '../route-kit.ts';
 import { Meter, MeterEvent, meterFields, Reading, why } from './meter-schemas.ts';
 
 const tag = 'meters';
@@ -188,7 +188,7 @@ export function meterLifecycleRoutes(p: Platform, r: ReturnType<typeof router>) 
 
 /**
  * `GET /accounts/{id}/meter-history`: lifecycle events of the meters an account holds or held.
- * Adds itself to a router mounted at `/accounts` (the account routes' own, once they exist).
+ * Added to the accounts router (routes/accounts.ts).
  */
 export function addAccountMeterHistory(p: Platform, r: ReturnType<typeof router>) {
   r.openapi(
@@ -211,9 +211,4 @@ export function addAccountMeterHistory(p: Platform, r: ReturnType<typeof router>
       ),
   );
   return r;
-}
-
-/** The history route on a router of its own, for mounting at `/accounts`. */
-export function accountMeterHistoryRoutes(p: Platform) {
-  return addAccountMeterHistory(p, router());
 }
