@@ -1,5 +1,5 @@
 import { AppError } from '@quadmeter/sdk';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { areas, type collectorInterfaces, collectors, concentrators } from '../../db/schema/index.ts';
 import { codedCause } from '../../http/db-errors.ts';
@@ -113,7 +113,7 @@ export async function listConcentrators(tx: Tx, actor: Actor) {
     .select({ c: concentrators, path: areas.path })
     .from(concentrators)
     .innerJoin(areas, eq(areas.id, concentrators.areaId))
-    .where(pathInScope(actor, areas.path as never))
+    .where(pathInScope(actor, sql`${areas.path}`))
     .orderBy(asc(concentrators.number))
     .limit(5000);
   return rows.map((r) => concentratorDto(r.c, r.path));
@@ -126,7 +126,7 @@ export async function listCollectors(tx: Tx, actor: Actor, concentratorId?: stri
     .innerJoin(areas, eq(areas.id, collectors.areaId))
     .where(
       and(
-        pathInScope(actor, areas.path as never),
+        pathInScope(actor, sql`${areas.path}`),
         concentratorId ? eq(collectors.concentratorId, concentratorId) : undefined,
       ),
     )
