@@ -1,5 +1,6 @@
+import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js/session';
 import type postgres from 'postgres';
-import type { Tx } from './client.ts';
+import type { Db, Tx } from './client.ts';
 
 /**
  * The postgres.js handle beneath a drizzle transaction, for the few statements that must travel
@@ -19,4 +20,52 @@ const HEX64 = /^[0-9a-f]{64}$/;
 export function safeLiteral(value: string, kind: 'uuid' | 'hex64'): string {
   if (!(kind === 'uuid' ? UUID : HEX64).test(value)) throw new TypeError(`not a ${kind}: ${value}`);
   return `'${value}'`;
+}
+
+interface DrizzleInternals {
+  dialect: ConstructorParameters<typeof PostgresJsSession>[1];
+  session: {
+    client: postgres.Sql;
+    schema: ConstructorParameters<typeof PostgresJsSession>[2];
+    options: ConstructorParameters<typeof PostgresJsSession>[3];
+  };
+}
+
+/**
+ * A transaction on a reserved connection whose `begin` travels in one simple-protocol round trip
+ * with `first` (statements without parameters); `fn` gets a drizzle transaction over the same
+ * connection, the result sets of `first`, and a way to run more parameterless statements. Commits
+ * when `fn` resolves, rolls back when anything throws. (drizzle's own `transaction()` spends a
+ * round trip on `begin` alone.) Nested transactions (savepoints) are not offered here.
+ */
+export async function reservedTransaction<T>(
+  db: Db,
+  first: string,
+  fn: (tx: Tx, results: unknown[][], run: (statement: string) => Promise<unknown>) => Promise<T>,
+): Promise<T> {
+  const d = db as unknown as DrizzleInternals;
+  const conn = await d.session.client.reserve();
+  try {
+    const [, ...results] = (await conn.unsafe(`begin; ${first}`).simple()) as unknown as unknown[][];
+    const session = new PostgresJsSession<postgres.Sql, Record<string, unknown>, never>(
+      conn as unknown as postgres.Sql,
+      d.dialect,
+      d.session.schema as never,
+      d.session.options,
+    );
+    const tx = new PostgresJsTransaction(
+      d.dialect,
+      session as never,
+      d.session.schema as never,
+    ) as unknown as Tx;
+    const value = await fn(tx, results, (statement) => conn.unsafe(statement));
+    await conn.unsafe('commit');
+    return value;
+  } catch (e) {
+    // also after a failed first round trip: `begin` may have opened an (aborted) transaction
+    await conn.unsafe('rollback').catch(() => {});
+    throw e;
+  } finally {
+    conn.release();
+  }
 }

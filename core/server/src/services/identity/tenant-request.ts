@@ -1,6 +1,6 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Db, Tx } from '../../db/client.ts';
-import { rawClient, safeLiteral } from '../../db/raw-tx.ts';
+import { reservedTransaction, safeLiteral } from '../../db/raw-tx.ts';
 import type { Actor } from './actor.ts';
 import { loadOperatorActor } from './load-actor.ts';
 import { permissionKeys } from './permissions.ts';
@@ -107,10 +107,10 @@ function userActor(who: Who, row: ActorRow, csrfToken: string | undefined): Acto
 }
 
 /**
- * Opens the request's one transaction and, in its first round trip, resolves the credential,
- * sets the tenant, switches to the row-level-security role and loads the actor (user, roles and
- * areas; or token and owner). `fn` runs in that transaction with `tx` bound to the tenant, or
- * with `tx` undefined for an operator who has not picked a tenant.
+ * Opens the request's one transaction and, in its first round trip (`begin` included), resolves the
+ * credential, sets the tenant, switches to the row-level-security role and loads the actor (user,
+ * roles and areas; or token and owner). `fn` runs in that transaction with `tx` bound to the tenant,
+ * or with `tx` undefined for an operator who has not picked a tenant.
  */
 export async function withRequestActor<T>(
   db: Db,
@@ -118,11 +118,8 @@ export async function withRequestActor<T>(
   fn: (tx: Tx | undefined, actor: Actor, seen: Seen) => Promise<T>,
 ): Promise<T> {
   const { sql, invalid } = statements(credential);
-  return await db.transaction(async (tx) => {
-    const [[who], [row]] = (await rawClient(tx).unsafe(sql).simple()) as unknown as [
-      Who[],
-      (ActorRow & { stale?: boolean })[],
-    ];
+  return await reservedTransaction(db, sql, async (tx, results, run) => {
+    const [[who], [row]] = results as [Who[], (ActorRow & { stale?: boolean })[]];
     if (!who || who.revoked) throw new AppError(invalid);
     if (who.expired) throw new AppError('AUTH_SESSION_EXPIRED');
     const seen: Seen = {
@@ -138,7 +135,7 @@ export async function withRequestActor<T>(
         sessionId: who.id ?? undefined,
         csrfToken,
       };
-      if (who.tenant_id) await rawClient(tx).unsafe(`select set_config('role', 'quadmeter_app', true)`);
+      if (who.tenant_id) await run(`select set_config('role', 'quadmeter_app', true)`);
       return await fn(who.tenant_id ? tx : undefined, operator, seen);
     }
     if (!who.tenant_status) throw new AppError(invalid);
