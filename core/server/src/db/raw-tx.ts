@@ -1,6 +1,7 @@
 import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js/session';
 import type postgres from 'postgres';
 import type { Db, Tx } from './client.ts';
+import { connectionLost } from './connection-errors.ts';
 
 /**
  * The postgres.js handle beneath a drizzle transaction, for the few statements that must travel
@@ -45,6 +46,7 @@ export async function reservedTransaction<T>(
 ): Promise<T> {
   const d = db as unknown as DrizzleInternals;
   const conn = await d.session.client.reserve();
+  let lost = false;
   try {
     const [, ...results] = (await conn.unsafe(`begin; ${first}`).simple()) as unknown as unknown[][];
     const session = new PostgresJsSession<postgres.Sql, Record<string, unknown>, never>(
@@ -62,10 +64,14 @@ export async function reservedTransaction<T>(
     await conn.unsafe('commit');
     return value;
   } catch (e) {
-    // also after a failed first round trip: `begin` may have opened an (aborted) transaction
-    await conn.unsafe('rollback').catch(() => {});
+    // a lost connection takes its transaction with it, and postgres.js has already put it back
+    // among the closed ones: sending a rollback would hang, releasing it would hand the pool a
+    // dead socket. Otherwise roll back, also after a failed first round trip (`begin` may have
+    // opened an aborted transaction).
+    lost = connectionLost(e);
+    if (!lost) await conn.unsafe('rollback').catch(() => {});
     throw e;
   } finally {
-    conn.release();
+    if (!lost) conn.release();
   }
 }

@@ -11,7 +11,8 @@ import type { AppEnv } from '../env.ts';
 export const SESSION_COOKIE = 'qm_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Thrown out of the request transaction when the route failed, so its writes roll back. */
+/** Thrown out of the request transaction when the route failed, so its writes roll back (the
+ * route's error rides along as the cause: a lost connection must not be sent a rollback). */
 class RouteFailed extends Error {}
 
 function checkCsrf(c: Context<AppEnv>, csrfToken: string | undefined) {
@@ -50,7 +51,7 @@ export function authenticate(p: Platform): MiddlewareHandler<AppEnv> {
         c.set('tx', tx);
         await next();
         c.set('tx', undefined);
-        if (c.error) throw new RouteFailed();
+        if (c.error) throw new RouteFailed(c.error.message, { cause: c.error });
       });
     } catch (e) {
       if (!(e instanceof RouteFailed)) throw e;

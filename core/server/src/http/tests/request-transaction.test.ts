@@ -112,4 +112,39 @@ describe('one tenant transaction per request', () => {
     );
     expect(session.slid).toBe(true);
   });
+
+  it('survives the server ending a connection in the middle of a request: 503, then served again', async () => {
+    const platform = p.running.platform;
+    const app = router();
+    app.onError(onError);
+    app.use('*', requestContext(platform.logger));
+    app.use('/x/*', authenticate(platform));
+    app.get('/x/slow', async (c) => {
+      await inTenant(platform, c, 'areas.read', (tx) => tx.execute(sql`select pg_sleep(30)`));
+      return c.json({ ok: true });
+    });
+    app.get('/x/fast', async (c) =>
+      c.json(await inTenant(platform, c, 'areas.read', (tx) => tx.execute(sql`select 1 as one`))),
+    );
+    const headers = { cookie: admin.cookie };
+    for (let round = 0; round < 3; round++) {
+      const slow = app.request('/x/slow', { headers });
+      await expect
+        .poll(
+          async () =>
+            (
+              await withSystem(platform.db, (tx) =>
+                tx.execute(sql`select pg_terminate_backend(pid) as t from pg_stat_activity
+                where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`),
+              )
+            ).length,
+        )
+        .toBe(1);
+      const res = await slow;
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DB_UNAVAILABLE');
+      const after = await app.request('/x/fast', { headers });
+      expect(after.status).toBe(200);
+    }
+  });
 });

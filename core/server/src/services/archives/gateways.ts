@@ -1,8 +1,8 @@
 import { AppError } from '@quadmeter/sdk';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { codedCause } from '../../db/connection-errors.ts';
 import { areas, type collectorInterfaces, collectors, concentrators } from '../../db/schema/index.ts';
-import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
 import { type CustomValues, validateCustom } from './custom-fields.ts';

@@ -1,8 +1,8 @@
 import { AppError } from '@quadmeter/sdk';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { codedCause } from '../../db/connection-errors.ts';
 import { areas, meterGroupMembers, meterGroups, meters } from '../../db/schema/index.ts';
-import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
 import { findMeter, listMeters, type MeterFilter, type Page } from './meters.ts';

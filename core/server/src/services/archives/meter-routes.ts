@@ -1,8 +1,8 @@
 import { AppError } from '@quadmeter/sdk';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { codedCause } from '../../db/connection-errors.ts';
 import { meterRoutes, type routeVias } from '../../db/schema/index.ts';
-import { codedCause } from '../../http/db-errors.ts';
 import type { Actor } from '../identity/actor.ts';
 import { findCollector, findConcentrator } from './gateways.ts';
 

@@ -1,6 +1,7 @@
 import { AppError } from '@quadmeter/sdk';
 import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { codedCause } from '../../db/connection-errors.ts';
 import {
   accounts,
   areas,
@@ -10,7 +11,6 @@ import {
   type meterStatuses,
   meters,
 } from '../../db/schema/index.ts';
-import { codedCause } from '../../http/db-errors.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
 import { type CustomValues, validateCustom } from './custom-fields.ts';
