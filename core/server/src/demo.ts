@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { areas, users } from './db/schema/index.ts';
 import { withTenant } from './db/tenant.ts';
+import { seedDemoEstate } from './demo-estate.ts';
 import type { AreaKind } from './services/areas/areas.ts';
 import { hashPassword } from './services/identity/passwords.ts';
 import { createTenant, ensureOperator, findTenantByCode } from './services/tenants/tenants.ts';
@@ -71,7 +72,8 @@ async function storedCredentials(file: string): Promise<DemoCredentials | undefi
 }
 
 /**
- * Creates the demo tenant (`demo` / `admin`), its area tree and a platform operator on first use.
+ * Creates the demo tenant (`demo` / `admin`), its area tree, its archive (demo-estate.ts) and a
+ * platform operator on first use.
  * The password comes from QUADMETER_DEMO_PASSWORD or is generated once and kept in the data folder,
  * so every start can print working credentials.
  */
@@ -96,6 +98,7 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoCredentials>
       adminDisplayName: '演示管理员',
     });
     await seedAreas(db, tenant.id);
+    await seedDemoEstate(db, tenant.id);
   } else if (stored?.password !== password) {
     const passwordHash = await hashPassword(password);
     await withTenant(db, existing.id, (tx) =>
