@@ -227,6 +227,19 @@ const listPage = (area: string, kind: string, after: string) => sql`
   where m.area_id in (select a.id from areas a where a.path @> array[${area}::uuid])
     and m.kind = ${kind} and m.status = 'installed' and m.asset_no > ${after}
   order by m.asset_no limit 50`;
+/**
+ * (a') the same page written per area: the first 50 of every area of the subtree by
+ * (area_id, asset_no), then the first 50 of those — bounded work wherever the subtree's meters lie
+ * in asset-number order, which a walk of meters_status_kind_idx is not.
+ */
+const listPageLateral = (area: string, kind: string, after: string) => sql`
+  select m.* from areas a cross join lateral (
+    select m.id, m.asset_no, m.comm_address, m.kind, m.protocol, m.status, m.area_id, m.account_id
+    from meters m
+    where m.area_id = a.id and m.kind = ${kind} and m.status = 'installed' and m.asset_no > ${after}
+    order by m.asset_no limit 50) m
+  where a.path @> array[${area}::uuid]
+  order by m.asset_no limit 50`;
 /** (b) the meter search box: a fragment of the asset number or communication address. */
 const meterSearch = (q: string) => sql`
   select m.id, m.asset_no, m.comm_address, m.kind, m.status from meters m
@@ -282,6 +295,7 @@ async function measure(inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, 
   const samples = {
     select1: [] as number[],
     list: [] as number[],
+    listLateral: [] as number[],
     meterSearch: [] as number[],
     customerSearch: [] as number[],
   };
@@ -293,16 +307,21 @@ async function measure(inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, 
     // first page, then the next page by its cursor: two list requests per round
     const area = areasFor(i);
     const kind = KINDS[rnd(4)];
-    let after = '';
-    for (let page = 0; page < 2; page++) {
-      put(
-        'list',
-        await timed(async (tx) => {
-          const got = await rows<{ asset_no: string }>(tx, listPage(area, kind, after));
-          listRows += got.length;
-          after = got.at(-1)?.asset_no ?? after;
-        }),
-      );
+    for (const [key, page] of [
+      ['list', listPage],
+      ['listLateral', listPageLateral],
+    ] as const) {
+      let after = '';
+      for (let n = 0; n < 2; n++) {
+        put(
+          key,
+          await timed(async (tx) => {
+            const got = await rows<{ asset_no: string }>(tx, page(area, kind, after));
+            listRows += got.length;
+            after = got.at(-1)?.asset_no ?? after;
+          }),
+        );
+      }
     }
     put(
       'meterSearch',
@@ -325,16 +344,17 @@ async function measure(inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, 
 
   console.log(`\n${title}`);
   console.log(
-    `latency at the SQL level through withTenant (one tenant transaction per request, as the routes run; the HTTP routes are not measured): ${done} requests each (list: ${done * 2} pages), interleaved${done < REQUESTS ? `, stopped by the ${BUDGET_MS / 1000} s budget` : ''}`,
+    `latency at the SQL level through withTenant (one tenant transaction per request, as the routes run; the HTTP routes are not measured): ${done} requests each (each list form: ${done * 2} pages), interleaved${done < REQUESTS ? `, stopped by the ${BUDGET_MS / 1000} s budget` : ''}`,
   );
   console.log(
-    'query                                          p50 ms   p99 ms   p50 ÷ select 1   p99 ÷ select 1',
+    'query                                          p50 ms   p99 ms   p50 ÷ select 1   p99 ÷ select 1   p99 < 50 ms',
   );
   const b50 = pct(samples.select1, 0.5);
   const b99 = pct(samples.select1, 0.99);
   const lines: [string, number[]][] = [
     ['select 1 (tenant transaction)', samples.select1],
     ['meter list: subtree+kind+status, keyset 50', samples.list],
+    ['  same page, per-area LATERAL form', samples.listLateral],
     ['meter search: asset_no/comm_address ilike', samples.meterSearch],
     ['customer search: number/name/address/phone', samples.customerSearch],
   ];
@@ -342,13 +362,13 @@ async function measure(inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, 
     const p50 = pct(xs, 0.5);
     const p99 = pct(xs, 0.99);
     console.log(
-      `${name.padEnd(45)} ${p50.toFixed(2).padStart(7)}  ${p99.toFixed(2).padStart(7)}  ${(p50 / b50).toFixed(1).padStart(15)}  ${(p99 / b99).toFixed(1).padStart(15)}`,
+      `${name.padEnd(45)} ${p50.toFixed(2).padStart(7)}  ${p99.toFixed(2).padStart(7)}  ${(p50 / b50).toFixed(1).padStart(15)}  ${(p99 / b99).toFixed(1).padStart(15)}   ${xs === samples.select1 ? '' : p99 < 50 ? 'met' : 'missed'}`,
     );
   }
   console.log(`(list pages returned ${fmt(listRows)} rows; searches ${fmt(searchHits)} rows)`);
   const worst = Math.max(...lines.slice(1).map(([, xs]) => pct(xs, 0.99)));
   console.log(
-    `goal: p99 < 50 ms for the list and the searches: ${worst < 50 ? 'met' : 'missed'} (worst p99 ${worst.toFixed(1)} ms)`,
+    `goal: p99 < 50 ms for every list and search line: ${worst < 50 ? 'met' : 'missed'} (worst p99 ${worst.toFixed(1)} ms)`,
   );
 }
 
@@ -361,6 +381,12 @@ async function explainAll(
   const plans: [string, ReturnType<typeof sql>][] = [
     ['meter list, a community, first page', listPage(tree.communities[0].id, 'meter-power', '')],
     ['meter list, a building, first page', listPage(tree.buildings[3].id, 'meter-gas', '')],
+    ['meter list, the last building, first page', listPage(tree.buildings.at(-1)!.id, 'meter-gas', '')],
+    ['meter list, per-area LATERAL, a community', listPageLateral(tree.communities[0].id, 'meter-power', '')],
+    [
+      'meter list, per-area LATERAL, the last building',
+      listPageLateral(tree.buildings.at(-1)!.id, 'meter-gas', ''),
+    ],
     ['meter search (asset_no fragment)', meterSearch(meterFragment(1))],
     ['meter search (comm_address fragment)', meterSearch(meterFragment(0))],
     ['customer search (name)', customerSearch(customerFragment(0))],
