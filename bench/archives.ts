@@ -4,6 +4,8 @@
 // then measures p50/p99 of a filtered, sorted, keyset-paginated meter list and of trigram searches
 // beside `select 1` in the same tenant transaction path, in the same run.
 //   npm run bench -- archives [meters] [--explain]      (DATABASE_URL unset: embedded PostgreSQL)
+// --explain prints EXPLAIN (ANALYZE, BUFFERS) of each query once per phase; BENCH_BUDGET_S (default
+// 120) caps each measuring phase. The LEAKPROOF what-if runs only in the bench's own embedded cluster.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../core/server/src/db/client.ts';
