@@ -41,11 +41,21 @@ export const errorCatalogue = {
   PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
   PLUGIN_UNAVAILABLE: { status: 503, message: 'The plugin is not running' },
   PLUGIN_ROUTE_INVALID: { status: 500, message: 'A plugin declared an invalid route' },
+  LIST_CURSOR_INVALID: { status: 400, message: 'The list cursor is malformed or was made for another sort' },
+  CUSTOM_FIELD_INVALID: {
+    status: 400,
+    message: 'A custom field is unknown, missing though required, or has a value of the wrong type',
+  },
+  CUSTOMER_HAS_ACCOUNTS: { status: 409, message: 'The customer still has accounts; close it instead' },
   READING_BACKWARDS: { status: 422, message: 'A meter counter went backwards' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },
+  DB_CLUSTER_IN_USE: { status: 503, message: 'The database folder is in use by another process' },
+  ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
+  CLI_USAGE: { status: 400, message: 'Wrong command line usage' },
+  PACKAGE_MISSING: { status: 500, message: 'An optional package is not installed' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { loadConfig } from './config.ts';
 import type { Tx } from './db/client.ts';
 import { withTenant } from './db/tenant.ts';
-import { seedDemo } from './demo.ts';
+import { seedOnStart } from './demo.ts';
 import { DEMO_BUS_LINE, DEMO_CONCENTRATOR, seedDemoEstate } from './demo-estate.ts';
 import { startDemoSimulators } from './demo-simulators.ts';
 import { createLogger } from './logger.ts';
@@ -45,7 +45,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   const t0 = performance.now();
-  await seedDemo(t.database.db, config);
+  const seeded = await seedOnStart(t.database.db, config, 'on');
+  expect(seeded.demo?.tenant).toBe('demo');
   console.log(`demo tenant with its estate seeded in ${Math.round(performance.now() - t0)} ms`);
   tenantId = (await findTenantByCode(t.database.db, 'demo'))!.id;
 }, 120_000);
