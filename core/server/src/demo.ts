@@ -50,7 +50,8 @@ export function demoMode(config: Config): DemoMode {
  * The start's seeding: the first platform operator when there is none, and the demo tenant
  * (`demo` / `admin`, its area tree and archive (demo-estate.ts), the four meter types enabled) per
  * `mode`. Nothing that exists is changed; passwords come from QUADMETER_DEMO_PASSWORD /
- * QUADMETER_OPERATOR_PASSWORD or are generated, and what was created is appended to `<dataDir>/credentials.json` (mode 600).
+ * QUADMETER_OPERATOR_PASSWORD or are generated, and what was created is appended to
+ * `<dataDir>/credentials.json` (mode 600).
  */
 export async function seedOnStart(
   db: Db,
