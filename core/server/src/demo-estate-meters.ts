@@ -6,7 +6,7 @@ import type { MeterSegment } from './estate-bulk.ts';
  * reading engine maps `demo-bus` to the `serialUrl` that startDemoSimulators reports.
  */
 export const DEMO_BUS_LINE = 'demo-bus';
-/** The demo's Q/GDW 1376.1 concentrator: `quadmeter sim concentrator --a1 3501 --a2 1 --meters 1086`. */
+/** The demo's Q/GDW 1376.1 concentrator: `quadmeter sim concentrator --a1 3501 --a2 1 --meters 1182`. */
 export const DEMO_CONCENTRATOR = { number: 'JZQ-3501-00001', a1: '3501', a2: 1 } as const;
 
 const CJT188_INITIAL = (n: number) => 100 + n * 3.25;

@@ -59,7 +59,7 @@ describe('demo estate', () => {
   it('has the area tree, customers with accounts and meters of every kind and protocol', async () => {
     const c = await tableCounts();
     expect(c).toMatchObject({
-      areas: 37,
+      areas: 42,
       customers: 1981,
       accounts: 1981,
       modes: 1981,
@@ -80,10 +80,10 @@ describe('demo estate', () => {
       'meter-heat mbus': 2,
       'meter-power dlt645-1997': 2,
       'meter-power dlt645-2007': 6,
-      'meter-power gdw1376': 1086,
+      'meter-power gdw1376': 1182,
       'meter-water cjt188': 2,
       'meter-water mbus': 2,
-      'meter-water nbiot': 894,
+      'meter-water nbiot': 798,
     });
     const types = await inDemo((tx) =>
       rows<{ type: string; n: number }>(
@@ -99,11 +99,11 @@ describe('demo estate', () => {
     const sample = await inDemo((tx) =>
       rows<{ name: string; address: string; id_number: string; phone: string }>(
         tx,
-        sql`select name, address, id_number, phone from customers where number = 'C00000597'`,
+        sql`select name, address, id_number, phone from customers where number = 'YH100597'`,
       ),
     );
-    // household 597 of 阳光花园: 5号楼 2单元 (households 577–672), the 21st: floor 6, room 1
-    expect(sample[0].address).toBe('阳光花园小区 5号楼 2单元 601');
+    // household 597 of 阳光花园: 10号楼 1单元 (households 577–672), the 21st: floor 6, room 1
+    expect(sample[0].address).toBe('阳光花园小区 10号楼 1单元 601');
     expect(sample[0].name).toMatch(/^[\u4e00-\u9fa5]{2,3}$/);
     expect(sample[0].phone).toMatch(/^1[3-8]\d{9}$/);
     expect(sample[0].id_number).toMatch(/^350102\d{11}[\dX]$/);
@@ -129,8 +129,8 @@ describe('demo estate', () => {
       unrouted: 0,
       routes: 2498,
       keys: 2498,
-      points: 1086,
-      on_concentrator: 1086,
+      points: 1182,
+      on_concentrator: 1182,
       no_account: 0,
       area_mismatch: 0,
     });

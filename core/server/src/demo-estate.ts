@@ -19,10 +19,12 @@ const units = (n: number): Tree[] => Array.from({ length: n }, (_, i) => [`${i +
 const building = (name: string, n: number): Tree => [name, 'building', units(n)];
 
 /**
- * The demo area tree. It extends the tree demo.ts seeds (same names, found not duplicated):
- * building names stay unique across the tree and 1号楼 keeps its single unit, which the HTTP tests
- * rely on.
+ * The demo area tree. It extends the tree demo-areas.ts seeds (same names, found not duplicated).
+ * Building names stay unique across the tree, and the seeded buildings (FIXTURES) keep their single
+ * unit and stay empty: the HTTP tests use them as their own fixtures (a user scoped to 1号楼 sees
+ * exactly what the test put there).
  */
+const FIXTURES = new Set(['1号楼', '2号楼', '3号楼']);
 const TREE: Tree = [
   '演示水务集团',
   'company',
@@ -36,10 +38,11 @@ const TREE: Tree = [
           'community',
           [
             building('1号楼', 1),
-            building('2号楼', 2),
+            building('2号楼', 1),
             building('4号楼', 2),
             building('5号楼', 2),
             building('6号楼', 2),
+            building('10号楼', 2),
           ],
         ],
         ['理工大学东校区', 'campus', [building('学生公寓A栋', 1)]],
@@ -52,7 +55,13 @@ const TREE: Tree = [
         [
           '幸福里小区',
           'community',
-          [building('3号楼', 2), building('7号楼', 3), building('8号楼', 3), building('9号楼', 3)],
+          [
+            building('3号楼', 1),
+            building('7号楼', 3),
+            building('8号楼', 3),
+            building('9号楼', 3),
+            building('11号楼', 3),
+          ],
         ],
       ],
     ],
@@ -94,6 +103,7 @@ function communityBlocks(tree: Map<string, AreaNode>, which: keyof typeof HOUSEH
   for (const [path, node] of tree) {
     if (!path.startsWith(`${community}/`) || node.kind !== 'unit') continue;
     const [b, u] = path.slice(community.length + 1).split('/');
+    if (FIXTURES.has(b)) continue;
     blocks.push({
       areaId: node.id,
       label: `${name} ${b} ${u}`,
@@ -138,7 +148,7 @@ export interface EstateResult {
 
 /**
  * Seeds the demo archive into one tenant in one transaction: the area tree (2 communities and a
- * campus, 10 buildings, 21 units), 1,981 customers with accounts and 2,498 meters of the four
+ * campus, 12 buildings, 24 units), 1,981 customers with accounts and 2,498 meters of the four
  * kinds, each routed — the 18 of the simulated RS-485 line by (`demo-bus`, address), the rest by
  * concentrator measuring point, NB-IoT IMEI or LoRa DevEUI. Idempotent: a second run writes nothing.
  */

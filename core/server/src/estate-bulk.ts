@@ -34,7 +34,7 @@ export interface CustomerBlock {
   label: string;
   floors: number;
   rooms: number;
-  /** sequence number of the block's first customer (numbers are `<prefix>C<8 digits>`) */
+  /** sequence number h of the block's first customer (numbers `<prefix>YH<100000 + h>`) */
   firstNo: number;
   type: (typeof customerTypes)[number];
   /** a fixed name (organisations); otherwise names are generated */
@@ -127,7 +127,7 @@ export function childArea(
 }
 
 /**
- * Customers of the blocks, each with one account (`<prefix>A<8 digits>`, postpaid from 2020-01-01),
+ * Customers of the blocks, each with one account (`<prefix>ZH<100000 + h>`, postpaid from 2020-01-01),
  * residents with household size and heated area in force from 2020-01-01. Returns customers inserted.
  */
 export async function insertCustomers(tx: Tx, prefix: string, blocks: CustomerBlock[]): Promise<number> {
@@ -140,7 +140,7 @@ export async function insertCustomers(tx: Tx, prefix: string, blocks: CustomerBl
       from b cross join lateral generate_series(1, b.floors * b.rooms) k
     ), c as (
       insert into customers (tenant_id, number, name, type, phone, id_number, address, area_id, low_income, tags)
-      select app_tenant_id(), ${prefix} || 'C' || lpad(h::text, 8, '0'),
+      select app_tenant_id(), ${prefix} || 'YH' || (100000 + h)::text,
         coalesce(src.name, case when src.type = 'commercial'
           then (${list(SURNAMES)})[1 + (h * 7) % 90] || '记' || (${list(SHOPS)})[1 + h % 10]
           else (${list(SURNAMES)})[1 + (h * 7) % 90] || (${list(GIVEN)})[1 + (h * 31) % 80] end),
@@ -163,15 +163,15 @@ export async function insertCustomers(tx: Tx, prefix: string, blocks: CustomerBl
       returning id, number, type
     ), a as (
       insert into accounts (tenant_id, customer_id, number, reading_day, tariff_plans)
-      select app_tenant_id(), c.id, ${prefix} || 'A' || right(c.number, 8), case when c.type = 'resident' then 15 else 1 end, '{}'
+      select app_tenant_id(), c.id, ${prefix} || 'ZH' || substr(c.number, ${prefix.length + 3}::int), case when c.type = 'resident' then 15 else 1 end, '{}'
       from c
       on conflict (tenant_id, number) do nothing
       returning id
     ), f as (
       insert into customer_facts (tenant_id, customer_id, kind, effective_from, value)
       select app_tenant_id(), c.id, fk.kind, date '2020-01-01',
-        case fk.kind when 'household_size' then 1 + right(c.number, 8)::int % 5
-          else 60 + right(c.number, 8)::int % 90 end
+        case fk.kind when 'household_size' then 1 + substr(c.number, ${prefix.length + 3}::int)::int % 5
+          else 60 + substr(c.number, ${prefix.length + 3}::int)::int % 90 end
       from c cross join (values ('household_size'), ('heated_area_m2')) fk(kind)
       where c.type = 'resident'
     ), m as (
@@ -201,7 +201,7 @@ export async function insertMeterSegment(tx: Tx, prefix: string, s: MeterSegment
   const res = await tx.execute(sql`
     with src as materialized (
       select i, gen_random_uuid() as id, ${s.commBase}::bigint + ${step}::bigint * (i - 1) as seq,
-        ${prefix} || 'C' || lpad((${s.custFrom}::bigint + ${custStep}::bigint * (i - 1))::text, 8, '0') as cust
+        (100000 + ${s.custFrom}::bigint + ${custStep}::bigint * (i - 1))::text as hno
       from generate_series(1, ${s.count}::int) i
     ), j as materialized (
       select src.*, ${s.commPrefix ?? ''} || lpad(src.seq::text, ${s.commWidth}::int, '0') as comm,
@@ -211,8 +211,8 @@ export async function insertMeterSegment(tx: Tx, prefix: string, s: MeterSegment
         date '2019-01-01' + ((src.i * 37) % 1800)::int as install_date,
         ${s.initialBase}::numeric + ${s.initialStep}::numeric * src.seq as initial
       from src
-      join customers c on c.number = src.cust
-      left join accounts a on a.number = ${prefix} || 'A' || right(src.cust, 8)
+      join customers c on c.number = ${prefix} || 'YH' || src.hno
+      left join accounts a on a.number = ${prefix} || 'ZH' || src.hno
     ), m as (
       insert into meters (tenant_id, id, kind, asset_no, comm_address, protocol, vendor_profile, model, vendor,
         digits, initial_reading, install_date, location, area_id, account_id, control, status)
