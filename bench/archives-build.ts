@@ -12,7 +12,15 @@ import { createLogger } from '../core/server/src/logger.ts';
 export const POINTS_PER_CONCENTRATOR = 2000;
 export const rows = async <T>(tx: Tx, q: ReturnType<typeof sql>) => (await tx.execute(q)) as unknown as T[];
 
-export async function openBenchDatabase(): Promise<{ db: Database; stop(): Promise<void>; label: string }> {
+export interface BenchDatabase {
+  db: Database;
+  label: string;
+  /** the superuser on the bench's own embedded cluster and database (none on DATABASE_URL) */
+  superuserUrl?: string;
+  stop(): Promise<void>;
+}
+
+export async function openBenchDatabase(): Promise<BenchDatabase> {
   if (process.env.DATABASE_URL) {
     await runMigrations(process.env.DATABASE_URL);
     const db = openDatabase(process.env.DATABASE_URL);
@@ -23,9 +31,12 @@ export async function openBenchDatabase(): Promise<{ db: Database; stop(): Promi
   const pg = await startEmbeddedPostgres(dir, createLogger('silent'));
   await runMigrations(pg.url);
   const db = openDatabase(pg.url);
+  const superuserUrl = new URL(pg.adminUrl);
+  superuserUrl.pathname = new URL(pg.url).pathname;
   return {
     db,
     label: 'embedded PostgreSQL',
+    superuserUrl: superuserUrl.toString(),
     async stop() {
       await db.close();
       await pg.stop();
