@@ -8,6 +8,7 @@ import type { Db } from './db/client.ts';
 import { operators, pluginSettings, tenants } from './db/schema/index.ts';
 import { readSystem, withSystem, withTenant } from './db/tenant.ts';
 import { seedDemoAreas } from './demo-areas.ts';
+import { seedDemoEstate } from './demo-estate.ts';
 import { assertStrongPassword } from './services/identity/password-policy.ts';
 import { hashPassword } from './services/identity/passwords.ts';
 import { createTenant, findTenantByCode } from './services/tenants/tenants.ts';
@@ -47,9 +48,10 @@ export function demoMode(config: Config): DemoMode {
 
 /**
  * The start's seeding: the first platform operator when there is none, and the demo tenant
- * (`demo` / `admin`, its area tree, the four meter types enabled) per `mode`. Nothing that exists is
- * changed; passwords come from QUADMETER_DEMO_PASSWORD / QUADMETER_OPERATOR_PASSWORD or are
- * generated, and what was created is appended to `<dataDir>/credentials.json` (mode 600).
+ * (`demo` / `admin`, its area tree and archive (demo-estate.ts), the four meter types enabled) per
+ * `mode`. Nothing that exists is changed; passwords come from QUADMETER_DEMO_PASSWORD /
+ * QUADMETER_OPERATOR_PASSWORD or are generated, and what was created is appended to
+ * `<dataDir>/credentials.json` (mode 600).
  */
 export async function seedOnStart(
   db: Db,
@@ -102,6 +104,7 @@ async function createDemoTenant(db: Db, password: string): Promise<void> {
     adminDisplayName: '演示管理员',
   });
   await seedDemoAreas(db, tenant.id);
+  await seedDemoEstate(db, tenant.id);
   await withTenant(db, tenant.id, (tx) =>
     tx
       .insert(pluginSettings)
