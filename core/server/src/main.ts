@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
 import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
+import { startImportWorkers } from './services/imports/worker.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 
@@ -86,6 +87,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       pluginHost: plugins,
       secrets,
     };
+    await startImportWorkers(platform);
     const demo = options.demo === false ? undefined : await seedDemo(database.db, config);
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer) => {

@@ -12,7 +12,9 @@ import { router } from './route-kit.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { customerExportRoutes } from './routes/customer-export.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
 import { pluginRoutes } from './routes/plugins.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -31,6 +33,8 @@ const protectedResources = {
   '/audit': auditRoutes,
   '/plugins': pluginRoutes,
   '/tokens': tokenRoutes,
+  '/imports': importRoutes,
+  '/customers': customerExportRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

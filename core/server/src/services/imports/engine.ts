@@ -1,0 +1,138 @@
+import { AppError } from '@quadmeter/sdk';
+import type { Tx } from '../../db/client.ts';
+import { storable } from './cells.ts';
+import { type CustomField, customLabel, parseCustom } from './custom-fields.ts';
+import type { CheckContext, ColumnDef, EntityDef, ParsedRow, RowError } from './entity.ts';
+import { type FileKind, readRows } from './read-file.ts';
+import { emptyReport, type ErrorRow, type ImportReport, MAX_ERROR_ROWS } from './report.ts';
+
+export const MAX_IMPORT_ROWS = 200_000;
+
+type Slot = { kind: 'column'; def: ColumnDef } | { kind: 'custom'; field: CustomField };
+
+const norm = (s: string) => s.replace(/[*＊\s]/g, '').toLowerCase();
+
+/** Maps the header row onto the entity's columns and custom fields; file-level problems are fatal. */
+function mapHeader(cells: string[], entity: EntityDef, fields: CustomField[]) {
+  const names = new Map<string, Slot>();
+  for (const def of entity.columns)
+    for (const n of [def.key, def.header['zh-CN'], def.header.en])
+      names.set(norm(n), { kind: 'column', def });
+  for (const field of fields)
+    for (const n of [field.key, customLabel(field, 'zh-CN'), customLabel(field, 'en')])
+      if (!names.has(norm(n))) names.set(norm(n), { kind: 'custom', field });
+  const slots: (Slot | undefined)[] = [];
+  const taken = new Set<string>();
+  const ignored: string[] = [];
+  for (const cell of cells) {
+    const slot = cell ? names.get(norm(cell)) : undefined;
+    const id = slot && (slot.kind === 'column' ? slot.def.key : `cf:${slot.field.key}`);
+    if (id && taken.has(id)) throw new AppError('IMPORT_HEADER_INVALID', `The column ${cell} appears twice`);
+    if (id) taken.add(id);
+    else if (cell) ignored.push(cell);
+    slots.push(slot);
+  }
+  const missing = [
+    ...entity.columns.filter((d) => d.required && !taken.has(d.key)).map((d) => d.header['zh-CN']),
+    ...fields.filter((f) => f.required && !taken.has(`cf:${f.key}`)).map((f) => customLabel(f, 'zh-CN')),
+  ];
+  if (missing.length)
+    throw new AppError('IMPORT_HEADER_INVALID', `Required columns are missing: ${missing.join(', ')}`, {
+      missing,
+    });
+  return { slots, ignored };
+}
+
+function parseCells(row: number, cells: string[], slots: (Slot | undefined)[], headers: string[]) {
+  const parsed: ParsedRow = { row, raw: {}, values: new Map(), custom: new Map() };
+  const errors: RowError[] = [];
+  slots.forEach((slot, i) => {
+    const text = cells[i] ?? '';
+    if (headers[i]) parsed.raw[headers[i]] = storable(text);
+    if (!slot) return;
+    const column = slot.kind === 'column' ? slot.def.key : `cf:${slot.field.key}`;
+    const target = slot.kind === 'column' ? parsed.values : parsed.custom;
+    const key = slot.kind === 'column' ? slot.def.key : slot.field.key;
+    const required = slot.kind === 'column' ? slot.def.required : slot.field.required;
+    target.set(key, null);
+    if (text === '') {
+      if (required) errors.push({ column, code: 'required', message: 'is required' });
+      return;
+    }
+    if (text.includes('\u0000'))
+      return errors.push({ column, code: 'nul', message: 'contains a NUL character' });
+    const max = slot.kind === 'column' ? slot.def.max : 1000;
+    if (text.length > max)
+      return errors.push({ column, code: 'too_long', message: `longer than ${max} characters` });
+    const r = slot.kind === 'column' ? slot.def.parse(text) : parseCustom(slot.field, text);
+    if (r.ok) target.set(key, r.value);
+    else errors.push({ column, code: r.code, message: r.message });
+  });
+  return { parsed, errors };
+}
+
+export interface RunOptions {
+  tx: Tx;
+  entity: EntityDef;
+  path: string;
+  kind: FileKind;
+  ctx: CheckContext;
+  onProgress?: (rowsRead: number) => Promise<void>;
+}
+
+/**
+ * Reads every row, checks it (cells, duplicates within the file, then against what the database
+ * holds as seen by `tx`) and returns the dry-run report with the records an apply would write.
+ */
+export async function runImport(o: RunOptions): Promise<{ report: ImportReport; changes: unknown[] }> {
+  const report = emptyReport();
+  const addError = (e: ErrorRow) => {
+    report.errors++;
+    if (report.errorRows.length < MAX_ERROR_ROWS) report.errorRows.push(e);
+    else report.errorRowsTruncated = true;
+  };
+  let header: ReturnType<typeof mapHeader> | undefined;
+  const good: ParsedRow[] = [];
+  const keys = new Map<string, number>();
+  for await (const { row, cells } of readRows(o.path, o.kind)) {
+    if (cells.every((c) => c === '')) continue;
+    if (!header) {
+      header = mapHeader(cells, o.entity, o.ctx.customFields);
+      report.headers = cells.map((c) => storable(c));
+      report.ignoredColumns = header.ignored;
+      continue;
+    }
+    if (++report.total > MAX_IMPORT_ROWS)
+      throw new AppError('IMPORT_TOO_MANY_ROWS', `At most ${MAX_IMPORT_ROWS} rows per file`);
+    const { parsed, errors } = parseCells(row, cells, header.slots, report.headers);
+    const key = parsed.values.get(o.entity.keyColumn);
+    if (typeof key === 'string') {
+      const first = keys.get(key);
+      if (first !== undefined)
+        errors.push({
+          column: o.entity.keyColumn,
+          code: 'duplicate_in_file',
+          message: `duplicates row ${first}`,
+        });
+      else keys.set(key, row);
+    }
+    if (errors.length) addError({ row, values: parsed.raw, reasons: errors });
+    else good.push(parsed);
+    if (report.total % 2000 === 0) await o.onProgress?.(report.total);
+  }
+  if (!header) throw new AppError('IMPORT_FILE_EMPTY', 'The file has no header row');
+  const loaded = await o.entity.load(o.tx, good, o.ctx);
+  const seen = new Map<string, number>();
+  const changes: unknown[] = [];
+  for (const row of good) {
+    const r = o.entity.check(row, loaded, o.ctx, seen);
+    if ('errors' in r) {
+      addError({ row: row.row, values: row.raw, reasons: r.errors });
+      continue;
+    }
+    report[r.outcome]++;
+    if (r.outcome !== 'unchanged') changes.push(r.record);
+  }
+  report.errorRows.sort((a, b) => a.row - b.row);
+  return { report, changes };
+}
