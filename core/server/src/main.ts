@@ -10,9 +10,9 @@ import { createLogger, type Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
 import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
-import { startImportWorkers } from './services/imports/worker.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
+import { startImportWorkers } from './services/imports/worker.ts';
 
 export interface RunningPlatform {
   platform: Platform;

@@ -19,12 +19,31 @@ export const HEADERS = [
   '入住日期',
 ];
 
+export interface ErrorRow {
+  row: number;
+  values: Record<string, string>;
+  reasons: { column?: string; code: string; message: string }[];
+}
+
 export type Cells = (string | number | null)[];
 
 /** One good row: customer i in the given area. */
 export function goodRow(i: number, area: string): Cells {
   const n = String(i).padStart(5, '0');
-  return [`C${n}`, `住户${n}`, '居民', `138${String(i).padStart(8, '0')}`, area, 3, '2024-01-01', `A${n}`, '预付费', '100.50', '集中供暖', '2023-06-01'];
+  return [
+    `C${n}`,
+    `住户${n}`,
+    '居民',
+    `138${String(i).padStart(8, '0')}`,
+    area,
+    3,
+    '2024-01-01',
+    `A${n}`,
+    '预付费',
+    '100.50',
+    '集中供暖',
+    '2023-06-01',
+  ];
 }
 
 export async function xlsxOf(rows: Cells[], headers = HEADERS): Promise<Buffer> {
@@ -43,6 +62,7 @@ export async function upload(
 ) {
   const headers: Record<string, string> = { 'content-type': type, cookie: c.cookie, 'x-csrf-token': c.csrf };
   const res = await fetch(`${c.baseUrl}/api/v1/imports?${query}`, { method: 'POST', headers, body });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -60,7 +80,11 @@ export async function settle(c: Client, id: string, timeoutMs = 120_000) {
 
 export async function download(c: Client, path: string) {
   const res = await fetch(c.baseUrl + path, { headers: { cookie: c.cookie } });
-  return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    bytes: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 export async function sheetRows(bytes: Buffer): Promise<string[][]> {
@@ -68,7 +92,9 @@ export async function sheetRows(bytes: Buffer): Promise<string[][]> {
   await wb.xlsx.load(bytes as never);
   const out: string[][] = [];
   wb.worksheets[0].eachRow((row) => {
-    out.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    out.push(
+      Array.from((row.values as unknown[]).slice(1), (v) => (v === null || v === undefined ? '' : String(v))),
+    );
   });
   return out;
 }

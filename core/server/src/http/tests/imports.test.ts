@@ -4,7 +4,16 @@ import { type Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { customers, customFields, tenants } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
-import { type Cells, download, goodRow, settle, sheetRows, upload, xlsxOf } from './import-fixtures.ts';
+import {
+  type Cells,
+  download,
+  type ErrorRow,
+  goodRow,
+  settle,
+  sheetRows,
+  upload,
+  xlsxOf,
+} from './import-fixtures.ts';
 
 let p: TestPlatform;
 let admin: Client;
@@ -16,11 +25,14 @@ const areaOf = (i: number) => (i % 2 ? `${SUN}/1号楼/1单元` : `${SUN}/2号�
 
 async function fingerprint() {
   const sql = p.running.platform.database.sql;
-  const [c] = await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text || ':' || number, ',' order by number), '')) as h
+  const [c] =
+    await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text || ':' || number, ',' order by number), '')) as h
     from customers where tenant_id = ${tenantId}`;
-  const [a] = await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text || ':' || number, ',' order by number), '')) as h
+  const [a] =
+    await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text || ':' || number, ',' order by number), '')) as h
     from accounts where tenant_id = ${tenantId}`;
-  const [f] = await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text, ',' order by customer_id, kind), '')) as h
+  const [f] =
+    await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text, ',' order by customer_id, kind), '')) as h
     from customer_facts where tenant_id = ${tenantId}`;
   const [m] = await sql`select count(*)::int as n from account_billing_modes where tenant_id = ${tenantId}`;
   return { c, a, f, m: m.n };
@@ -58,7 +70,10 @@ beforeAll(async () => {
   [{ id: tenantId }] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.code, 'demo'));
   const areas: { id: string; name: string }[] = (await admin.get('/api/v1/areas')).body.items;
   const sun = areas.find((a) => a.name === SUN)!;
-  const role = await admin.post('/api/v1/roles', { name: '导入员', permissions: ['archives.import', 'customers.read'] });
+  const role = await admin.post('/api/v1/roles', {
+    name: '导入员',
+    permissions: ['archives.import', 'customers.read'],
+  });
   const made = await admin.post('/api/v1/users', {
     username: 'keeper',
     displayName: '小区管理员',
@@ -70,10 +85,26 @@ beforeAll(async () => {
   keeper = await loggedIn(p.baseUrl, 'demo', 'keeper', 'keeper-password');
   await withTenant(db, tenantId, async (tx) => {
     await tx.insert(customFields).values([
-      { tenantId, entity: 'customer', key: 'heating', label: { 'zh-CN': '供暖方式', en: 'Heating' }, type: 'select', required: true, options: ['集中供暖', '自采暖'] },
-      { tenantId, entity: 'customer', key: 'moveIn', label: { 'zh-CN': '入住日期', en: 'Move-in date' }, type: 'date' },
+      {
+        tenantId,
+        entity: 'customer',
+        key: 'heating',
+        label: { 'zh-CN': '供暖方式', en: 'Heating' },
+        type: 'select',
+        required: true,
+        options: ['集中供暖', '自采暖'],
+      },
+      {
+        tenantId,
+        entity: 'customer',
+        key: 'moveIn',
+        label: { 'zh-CN': '入住日期', en: 'Move-in date' },
+        type: 'date',
+      },
     ]);
-    await tx.insert(customers).values({ tenantId, number: 'CLOSED1', name: '已销户', areaId: sun.id, status: 'closed' });
+    await tx
+      .insert(customers)
+      .values({ tenantId, number: 'CLOSED1', name: '已销户', areaId: sun.id, status: 'closed' });
   });
 });
 afterAll(async () => p?.stop());
@@ -87,15 +118,21 @@ describe('customer import', () => {
     expect(up.body.status).toBe('queued');
     const done = await settle(keeper, up.body.id);
     expect(done.status).toBe('validated');
-    expect(done.report).toMatchObject({ total: ROWS, errors: 10, created: ROWS - 10, updated: 0, unchanged: 0 });
+    expect(done.report).toMatchObject({
+      total: ROWS,
+      errors: 10,
+      created: ROWS - 10,
+      updated: 0,
+      unchanged: 0,
+    });
     const reported = new Map<number, [string, string]>(
-      done.report.errorRows.map((e: any) => [e.row, [e.reasons[0].column, e.reasons[0].code]]),
+      done.report.errorRows.map((e: ErrorRow) => [e.row, [e.reasons[0].column, e.reasons[0].code]]),
     );
     expect(reported).toEqual(bad);
     for (const e of done.report.errorRows) expect(e.reasons).toHaveLength(1);
-    const nul = done.report.errorRows.find((e: any) => e.row === 7102);
-    expect(nul.values['用户名称']).toBe('bad\\0name');
-    expect(nul.values['用户编号']).toBe('C07101');
+    const nul = done.report.errorRows.find((e: ErrorRow) => e.row === 7102);
+    expect(nul.values.用户名称).toBe('bad\\0name');
+    expect(nul.values.用户编号).toBe('C07101');
 
     const apply = await keeper.post(`/api/v1/imports/${up.body.id}/apply`);
     expect(apply.status).toBe(409);
@@ -111,7 +148,9 @@ describe('customer import', () => {
     const typeRow = sheet.find((r) => r[0] === '102')!;
     expect(typeRow.slice(1, 4)).toEqual(['C00101', '住户00101', 'villa']);
     expect(typeRow.at(-1)).toBe('用户类型: must be one of resident, commercial, industrial, institution');
-    expect(sheet.find((r) => r[0] === '6102')!.at(-1)).toBe('所属区域: 幸福里小区/3号楼 is outside your areas');
+    expect(sheet.find((r) => r[0] === '6102')!.at(-1)).toBe(
+      '所属区域: 幸福里小区/3号楼 is outside your areas',
+    );
   });
 
   it('imports the fixed file fully, in one pass, at a measurable rate', async () => {
@@ -138,7 +177,8 @@ describe('customer import', () => {
     expect(after.f.n).toBe(ROWS);
     expect(after.m).toBe(ROWS);
     const sql = p.running.platform.database.sql;
-    const [row] = await sql`select c.name, c.type, c.phone, c.custom, a.path[array_length(a.path,1)] = ar.id as leaf,
+    const [row] =
+      await sql`select c.name, c.type, c.phone, c.custom, a.path[array_length(a.path,1)] = ar.id as leaf,
         ar.name as area, acc.deposit_fen::text as deposit, acc.reading_day, m.mode, f.value::text as household, f.effective_from::text as since
       from customers c join areas ar on ar.id = c.area_id join areas a on a.id = c.area_id
       join accounts acc on acc.customer_id = c.id join account_billing_modes m on m.account_id = acc.id
@@ -184,17 +224,23 @@ describe('customer import', () => {
     const before = await fingerprint();
     await sql.unsafe(`create function qm_test_fail() returns trigger language plpgsql as $$
       begin if new.number = 'C05000' then raise exception 'injected failure'; end if; return new; end $$`);
-    await sql.unsafe(`create trigger qm_test_fail before update on customers for each row execute function qm_test_fail()`);
+    await sql.unsafe(
+      `create trigger qm_test_fail before update on customers for each row execute function qm_test_fail()`,
+    );
     try {
       await keeper.post(`/api/v1/imports/${up.body.id}/apply`);
       const done = await settle(keeper, up.body.id);
       expect(done.status).toBe('failed');
-      expect(done.progress.error).toEqual({ code: 'IMPORT_APPLY_FAILED', message: 'The import failed; nothing was changed' });
+      expect(done.progress.error).toEqual({
+        code: 'IMPORT_APPLY_FAILED',
+        message: 'The import failed; nothing was changed',
+      });
     } finally {
       await sql.unsafe('drop trigger qm_test_fail on customers; drop function qm_test_fail()');
     }
     expect(await fingerprint()).toEqual(before);
-    const [{ n }] = await sql`select count(*)::int as n from customers where tenant_id = ${tenantId} and name like '%-改'`;
+    const [{ n }] =
+      await sql`select count(*)::int as n from customers where tenant_id = ${tenantId} and name like '%-改'`;
     expect(n).toBe(0);
   });
 });

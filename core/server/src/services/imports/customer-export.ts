@@ -8,8 +8,8 @@ import { withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
 import type { Actor } from '../identity/actor.ts';
 import { AreaLookup } from './area-lookup.ts';
-import { customerColumns } from './customer-columns.ts';
 import { loadCustomFields } from './custom-fields.ts';
+import { customerColumns } from './customer-columns.ts';
 import type { Lang } from './entity.ts';
 import { headersFor } from './sheets.ts';
 

@@ -68,4 +68,3 @@ export async function applyCustomers(tx: Tx, records: CustomerRecord[]): Promise
       on conflict (tenant_id, customer_id, kind, effective_from) do update set value = excluded.value
       where f.value is distinct from excluded.value`);
 }
-

@@ -4,7 +4,7 @@ import { storable } from './cells.ts';
 import { type CustomField, customLabel, parseCustom } from './custom-fields.ts';
 import type { CheckContext, ColumnDef, EntityDef, ParsedRow, RowError } from './entity.ts';
 import { type FileKind, readRows } from './read-file.ts';
-import { emptyReport, type ErrorRow, type ImportReport, MAX_ERROR_ROWS } from './report.ts';
+import { type ErrorRow, emptyReport, type ImportReport, MAX_ERROR_ROWS } from './report.ts';
 
 export const MAX_IMPORT_ROWS = 200_000;
 
@@ -43,13 +43,23 @@ function mapHeader(cells: string[], entity: EntityDef, fields: CustomField[]) {
   return { slots, ignored };
 }
 
+/** Checks and parses one non-empty cell; the reason when it is bad. */
+function parseCell(slot: Slot, text: string): { value: unknown } | { code: string; message: string } {
+  if (text.includes('\u0000')) return { code: 'nul', message: 'contains a NUL character' };
+  const max = slot.kind === 'column' ? slot.def.max : 1000;
+  if (text.length > max) return { code: 'too_long', message: `longer than ${max} characters` };
+  const r = slot.kind === 'column' ? slot.def.parse(text) : parseCustom(slot.field, text);
+  return r.ok ? { value: r.value } : { code: r.code, message: r.message };
+}
+
 function parseCells(row: number, cells: string[], slots: (Slot | undefined)[], headers: string[]) {
   const parsed: ParsedRow = { row, raw: {}, values: new Map(), custom: new Map() };
   const errors: RowError[] = [];
-  slots.forEach((slot, i) => {
+  for (let i = 0; i < Math.max(slots.length, cells.length); i++) {
     const text = cells[i] ?? '';
     if (headers[i]) parsed.raw[headers[i]] = storable(text);
-    if (!slot) return;
+    const slot = slots[i];
+    if (!slot) continue;
     const column = slot.kind === 'column' ? slot.def.key : `cf:${slot.field.key}`;
     const target = slot.kind === 'column' ? parsed.values : parsed.custom;
     const key = slot.kind === 'column' ? slot.def.key : slot.field.key;
@@ -57,17 +67,12 @@ function parseCells(row: number, cells: string[], slots: (Slot | undefined)[], h
     target.set(key, null);
     if (text === '') {
       if (required) errors.push({ column, code: 'required', message: 'is required' });
-      return;
+      continue;
     }
-    if (text.includes('\u0000'))
-      return errors.push({ column, code: 'nul', message: 'contains a NUL character' });
-    const max = slot.kind === 'column' ? slot.def.max : 1000;
-    if (text.length > max)
-      return errors.push({ column, code: 'too_long', message: `longer than ${max} characters` });
-    const r = slot.kind === 'column' ? slot.def.parse(text) : parseCustom(slot.field, text);
-    if (r.ok) target.set(key, r.value);
-    else errors.push({ column, code: r.code, message: r.message });
-  });
+    const r = parseCell(slot, text);
+    if ('value' in r) target.set(key, r.value);
+    else errors.push({ column, ...r });
+  }
   return { parsed, errors };
 }
 

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Tx } from '../../db/client.ts';
 import { type CustomField, customLabel, loadCustomFields } from './custom-fields.ts';
 import type { EntityDef, Lang } from './entity.ts';
-import { reasonText, type ImportReport } from './report.ts';
+import { type ImportReport, reasonText } from './report.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

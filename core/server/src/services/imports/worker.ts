@@ -121,7 +121,10 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
       if (run.report.errors > 0) return false;
       const t1 = performance.now();
       await w.entity.apply(tx, run.changes, ctx);
-      p.logger.info({ importId, checkMs: Math.round(t1 - t0), writeMs: Math.round(performance.now() - t1) }, 'import applied');
+      p.logger.info(
+        { importId, checkMs: Math.round(t1 - t0), writeMs: Math.round(performance.now() - t1) },
+        'import applied',
+      );
       const [current] = await tx.select().from(imports).where(eq(imports.id, importId));
       await tx
         .update(imports)
