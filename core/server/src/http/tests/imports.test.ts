@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { customers, customFields, tenants } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
+import { applyImport } from '../../services/imports/worker.ts';
 import {
   type Cells,
   download,
@@ -242,5 +245,73 @@ describe('customer import', () => {
     const [{ n }] =
       await sql`select count(*)::int as n from customers where tenant_id = ${tenantId} and name like '%-改'`;
     expect(n).toBe(0);
+  });
+});
+
+describe('customer import, killed mid-apply', () => {
+  it('kill -9 of the process applying leaves nothing applied; the import can be applied afterwards', async () => {
+    const sql = p.running.platform.database.sql;
+    const rows = fixedRows().map((r) => {
+      r[3] = '13999999999';
+      return r;
+    });
+    const up = await upload(keeper, await xlsxOf(rows));
+    expect((await settle(keeper, up.body.id)).report).toMatchObject({ updated: ROWS, errors: 0 });
+    const before = await fingerprint();
+    // claimed as the apply route does, but run by a separate process instead of this server's worker
+    await sql`update imports set status = 'applying' where id = ${up.body.id}`;
+    await sql.unsafe(`create function qm_test_stall() returns trigger language plpgsql as $$
+      begin if new.number = 'C05000' then perform pg_sleep(2); end if; return new; end $$`);
+    await sql.unsafe(
+      'create trigger qm_test_stall before update on customers for each row execute function qm_test_stall()',
+    );
+    const { config, database } = p.running.platform;
+    const child = spawn(process.execPath, [
+      fileURLToPath(new URL('../../../test/apply-import-child.ts', import.meta.url)),
+      database.url,
+      config.QUADMETER_DATA_DIR,
+      tenantId,
+      up.body.id,
+    ]);
+    const exited = new Promise((ok) => child.on('exit', ok));
+    try {
+      let stalled = false;
+      for (let i = 0; i < 600 && !stalled; i++) {
+        const [hit] = await sql`select count(*)::int as n from pg_stat_activity
+          where wait_event = 'PgSleep' and query like '%insert into customers%'`;
+        stalled = hit.n > 0;
+        if (!stalled) await new Promise((ok) => setTimeout(ok, 50));
+      }
+      expect(stalled).toBe(true);
+      child.kill('SIGKILL');
+      await exited;
+      // the orphaned backend finishes its statement, finds its client gone and rolls back
+      for (let i = 0; i < 200; i++) {
+        const [left] = await sql`select count(*)::int as n from pg_stat_activity
+          where query like '%insert into customers%' and state <> 'idle' and pid <> pg_backend_pid()`;
+        if (left.n === 0) break;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+    } finally {
+      await sql.unsafe('drop trigger qm_test_stall on customers; drop function qm_test_stall()');
+    }
+    expect(await fingerprint()).toEqual(before);
+    expect((await keeper.get(`/api/v1/imports/${up.body.id}`)).body.status).toBe('applying');
+    // what a retried job does: apply again, now to completion
+    await applyImport(p.running.platform, tenantId, up.body.id);
+    expect((await settle(keeper, up.body.id)).status).toBe('applied');
+    const [{ n }] =
+      await sql`select count(*)::int as n from customers where tenant_id = ${tenantId} and phone = '13999999999'`;
+    expect(n).toBe(ROWS);
+  });
+
+  it('records who uploaded and applied in the audit log', async () => {
+    const r = await admin.get('/api/v1/audit?action=import.apply&pageSize=50');
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe(3);
+    expect(r.body.items[0]).toMatchObject({ actorName: '小区管理员', targetType: 'import' });
+    expect(
+      r.body.items.map((e: { summary: { after: { created: number } } }) => e.summary.after.created).sort(),
+    ).toEqual([0, 0, ROWS]);
   });
 });

@@ -21,12 +21,18 @@ async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
   });
   let first = true;
   for await (const sheet of reader) {
-    for await (const row of sheet) {
+    // parse() hands over rows in batches, far fewer awaits than iterating row by row
+    for await (const events of sheet.parse() as unknown as AsyncIterable<
+      { eventType: string; value: ExcelJS.Row }[]
+    >) {
       if (!first) continue;
-      const values = row.values as unknown[];
-      const cells: string[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-      yield { row: row.number, cells };
+      for (const { eventType, value: row } of events) {
+        if (eventType !== 'row') continue;
+        const values = row.values as unknown[];
+        const cells: string[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+        yield { row: row.number, cells };
+      }
     }
     first = false;
   }
