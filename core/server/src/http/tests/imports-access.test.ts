@@ -102,6 +102,26 @@ describe('import templates', () => {
   });
 });
 
+describe('import API documentation', () => {
+  it('documents the import and export routes with their file media types', async () => {
+    const doc = (await admin.get('/api/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/imports',
+        '/api/v1/imports/{id}',
+        '/api/v1/imports/{id}/apply',
+        '/api/v1/imports/{id}/errors.xlsx',
+        '/api/v1/imports/templates/{entity}',
+        '/api/v1/customers/export.xlsx',
+      ]),
+    );
+    expect(Object.keys(doc.paths['/api/v1/imports'].post.requestBody.content).sort()).toEqual([
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'text/csv',
+    ]);
+  });
+});
+
 describe('import access', () => {
   it('another tenant’s import answers 404 on every route and stays as it was', async () => {
     const up = await upload(other, await xlsxOf([['X1', 'x', '居民', '', 'nowhere']]));
