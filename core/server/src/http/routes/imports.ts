@@ -137,10 +137,10 @@ export function importRoutes(p: Platform) {
     async (c) => {
       const { entity, fileName } = c.req.valid('query');
       const media = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-      const kind = MEDIA[media];
-      if (!kind)
-        throw new AppError('REQ_UNSUPPORTED_MEDIA', `The file must be sent as ${XLSX_TYPE} or text/csv`);
       const row = await inTenant(p, c, PERMISSION, async (tx, { tenantId, meta }) => {
+        const kind = MEDIA[media];
+        if (!kind)
+          throw new AppError('REQ_UNSUPPORTED_MEDIA', `The file must be sent as ${XLSX_TYPE} or text/csv`);
         const bytes = await readBody(c, maxBytes);
         const name = fileName ?? `${entity}.${kind}`;
         return await createImport(p, tx, tenantId, meta, { entity, fileName: name, kind, bytes });

@@ -167,6 +167,7 @@ describe('import access', () => {
     const before = await count('imports');
     const some = (await admin.get('/api/v1/imports')).body.items[0].id;
     expect((await upload(clerk, await xlsxOf([]))).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await upload(clerk, '{}', 'entity=customers', 'application/json')).body.error.code).toBe('AUTH_FORBIDDEN');
     for (const path of ['/api/v1/imports', `/api/v1/imports/${some}`, '/api/v1/imports/templates/customers'])
       expect((await clerk.get(path)).body.error.code, path).toBe('AUTH_FORBIDDEN');
     expect((await clerk.post(`/api/v1/imports/${some}/apply`)).body.error.code).toBe('AUTH_FORBIDDEN');
@@ -257,5 +258,31 @@ describe('customer export', () => {
     expect([r.status, r.body.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
     const bad = await admin.get('/api/v1/customers/export.xlsx?status=gone');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'REQ_VALIDATION']);
+  });
+});
+
+describe('apply re-checks', () => {
+  it('a required custom field added after the dry run fails the apply and writes nothing', async () => {
+    const up = await upload(
+      admin,
+      await xlsxOf([['L1', '新户', '居民', '', '1号楼', '', '', '', '', '', '集中供暖']]),
+    );
+    expect((await settle(admin, up.body.id)).report).toMatchObject({ created: 1, errors: 0 });
+    await withTenant(p.running.platform.db, tenantId, (tx) =>
+      tx.insert(customFields).values({
+        tenantId,
+        entity: 'customer',
+        key: 'meterBox',
+        label: { 'zh-CN': '表箱号', en: 'Meter box' },
+        type: 'text',
+        required: true,
+      }),
+    );
+    const before = await count('customers');
+    expect((await admin.post(`/api/v1/imports/${up.body.id}/apply`)).status).toBe(200);
+    const done = await settle(admin, up.body.id);
+    expect(done.status).toBe('failed');
+    expect(done.progress.error.code).toBe('IMPORT_HEADER_INVALID');
+    expect(await count('customers')).toBe(before);
   });
 });

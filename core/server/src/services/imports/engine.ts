@@ -52,12 +52,20 @@ function parseCell(slot: Slot, text: string): { value: unknown } | { code: strin
   return r.ok ? { value: r.value } : { code: r.code, message: r.message };
 }
 
-function parseCells(row: number, cells: string[], slots: (Slot | undefined)[], headers: string[]) {
-  const parsed: ParsedRow = { row, raw: {}, values: new Map(), custom: new Map() };
+/** The original cells by header, as stored with an error row. */
+function rawOf(cells: string[], headers: string[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  headers.forEach((h, i) => {
+    if (h) raw[h] = storable(cells[i] ?? '');
+  });
+  return raw;
+}
+
+function parseCells(row: number, cells: string[], slots: (Slot | undefined)[]) {
+  const parsed: ParsedRow = { row, cells, values: new Map(), custom: new Map() };
   const errors: RowError[] = [];
-  for (let i = 0; i < Math.max(slots.length, cells.length); i++) {
+  for (let i = 0; i < slots.length; i++) {
     const text = cells[i] ?? '';
-    if (headers[i]) parsed.raw[headers[i]] = storable(text);
     const slot = slots[i];
     if (!slot) continue;
     const column = slot.kind === 'column' ? slot.def.key : `cf:${slot.field.key}`;
@@ -85,17 +93,21 @@ export interface RunOptions {
   onProgress?: (rowsRead: number) => Promise<void>;
 }
 
-/**
- * Reads every row, checks it (cells, duplicates within the file, then against what the database
- * holds as seen by `tx`) and returns the dry-run report with the records an apply would write.
- */
-export async function runImport(o: RunOptions): Promise<{ report: ImportReport; changes: unknown[] }> {
+/** A file read and its cells parsed: the report so far and the rows that passed. */
+export interface ParsedFile {
+  report: ImportReport;
+  good: ParsedRow[];
+}
+
+function addError(report: ImportReport, e: ErrorRow) {
+  report.errors++;
+  if (report.errorRows.length < MAX_ERROR_ROWS) report.errorRows.push(e);
+  else report.errorRowsTruncated = true;
+}
+
+/** Reads every row and checks its cells and the key's uniqueness within the file. */
+export async function parseFile(o: Omit<RunOptions, 'tx'>): Promise<ParsedFile> {
   const report = emptyReport();
-  const addError = (e: ErrorRow) => {
-    report.errors++;
-    if (report.errorRows.length < MAX_ERROR_ROWS) report.errorRows.push(e);
-    else report.errorRowsTruncated = true;
-  };
   let header: ReturnType<typeof mapHeader> | undefined;
   const good: ParsedRow[] = [];
   const keys = new Map<string, number>();
@@ -109,7 +121,7 @@ export async function runImport(o: RunOptions): Promise<{ report: ImportReport; 
     }
     if (++report.total > MAX_IMPORT_ROWS)
       throw new AppError('IMPORT_TOO_MANY_ROWS', `At most ${MAX_IMPORT_ROWS} rows per file`);
-    const { parsed, errors } = parseCells(row, cells, header.slots, report.headers);
+    const { parsed, errors } = parseCells(row, cells, header.slots);
     const key = parsed.values.get(o.entity.keyColumn);
     if (typeof key === 'string') {
       const first = keys.get(key);
@@ -121,18 +133,24 @@ export async function runImport(o: RunOptions): Promise<{ report: ImportReport; 
         });
       else keys.set(key, row);
     }
-    if (errors.length) addError({ row, values: parsed.raw, reasons: errors });
+    if (errors.length) addError(report, { row, values: rawOf(cells, report.headers), reasons: errors });
     else good.push(parsed);
     if (report.total % 2000 === 0) await o.onProgress?.(report.total);
   }
   if (!header) throw new AppError('IMPORT_FILE_EMPTY', 'The file has no header row');
-  const loaded = await o.entity.load(o.tx, good, o.ctx);
+  return { report, good };
+}
+
+/** Checks the parsed rows against what the database holds as seen by `tx`; completes the report. */
+export async function checkRows(tx: Tx, entity: EntityDef, ctx: CheckContext, file: ParsedFile) {
+  const { report, good } = file;
+  const loaded = await entity.load(tx, good, ctx);
   const seen = new Map<string, number>();
   const changes: unknown[] = [];
   for (const row of good) {
-    const r = o.entity.check(row, loaded, o.ctx, seen);
+    const r = entity.check(row, loaded, ctx, seen);
     if ('errors' in r) {
-      addError({ row: row.row, values: row.raw, reasons: r.errors });
+      addError(report, { row: row.row, values: rawOf(row.cells, report.headers), reasons: r.errors });
       continue;
     }
     report[r.outcome]++;
@@ -140,4 +158,12 @@ export async function runImport(o: RunOptions): Promise<{ report: ImportReport; 
   }
   report.errorRows.sort((a, b) => a.row - b.row);
   return { report, changes };
+}
+
+/**
+ * Reads every row, checks it (cells, duplicates within the file, then against what the database
+ * holds as seen by `tx`) and returns the dry-run report with the records an apply would write.
+ */
+export async function runImport(o: RunOptions): Promise<{ report: ImportReport; changes: unknown[] }> {
+  return await checkRows(o.tx, o.entity, o.ctx, await parseFile(o));
 }

@@ -29,8 +29,8 @@ export interface ColumnDef {
 /** One data row after the cells were parsed: only the columns the file has are present. */
 export interface ParsedRow {
   row: number;
-  /** original cell texts by column key */
-  raw: Record<string, string>;
+  /** the original cells, in file order */
+  cells: string[];
   /** parsed values of non-empty cells (empty cells are present with `null`) */
   values: Map<string, unknown>;
   /** custom field values, same convention */

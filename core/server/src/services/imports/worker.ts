@@ -8,12 +8,13 @@ import { recordAudit } from '../audit/record.ts';
 import { type Actor, requirePermission } from '../identity/actor.ts';
 import { loadOperatorActor, loadUserActor } from '../identity/load-actor.ts';
 import { loadCustomFields } from './custom-fields.ts';
-import { runImport } from './engine.ts';
+import { checkRows, parseFile, runImport } from './engine.ts';
 import { type ImportEntity, importEntities } from './entities.ts';
 import type { CheckContext } from './entity.ts';
 import { importFilePath, removeImportFile } from './file-store.ts';
 import { emptyReport, type ImportReport } from './report.ts';
 import { APPLY_QUEUE, type ImportJob, VALIDATE_QUEUE } from './service.ts';
+import { readStaged, removeStaged, writeStaged } from './stage.ts';
 import { findImport, type ImportRow, progressOf, setState, statePatch } from './store.ts';
 
 /** The uploader as they are now: a user who lost the permission or part of their scope loses it here too. */
@@ -66,14 +67,16 @@ export async function validateImport(p: Platform, tenantId: string, importId: st
         today: w.day,
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
       };
-      return await runImport({
-        tx,
+      const file = await parseFile({
         entity: w.entity,
         path: w.path,
         kind: w.kind,
         ctx,
         onProgress: w.progress,
       });
+      const checked = await checkRows(tx, w.entity, ctx, file);
+      if (checked.report.errors === 0) await writeStaged(w.path, ctx.customFields, file);
+      return checked;
     });
     await setState(db, tenantId, importId, { status: 'validated', report, progress: { rows: report.total } });
   } catch (e) {
@@ -109,14 +112,10 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
       };
       const t0 = performance.now();
-      const run = await runImport({
-        tx,
-        entity: w.entity,
-        path: w.path,
-        kind: w.kind,
-        ctx,
-        onProgress: w.progress,
-      });
+      const staged = await readStaged(w.path, ctx.customFields);
+      const run = staged
+        ? await checkRows(tx, w.entity, ctx, staged)
+        : await runImport({ tx, entity: w.entity, path: w.path, kind: w.kind, ctx, onProgress: w.progress });
       report = run.report;
       if (run.report.errors > 0) return false;
       const t1 = performance.now();
@@ -156,7 +155,8 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
       );
       return true;
     });
-    if (applied) return await removeImportFile(w.path);
+    if (applied)
+      return await Promise.all([removeImportFile(w.path), removeStaged(w.path)]).then(() => undefined);
     const error = {
       code: 'IMPORT_HAS_ERRORS',
       message: 'Rows no longer pass the checks; nothing was changed',
