@@ -202,6 +202,18 @@ describe('customer import', () => {
     });
   });
 
+  it('exports the imported rows streamed, masked for a user without customers.pii', async () => {
+    const started = performance.now();
+    const file = await download(keeper, '/api/v1/customers/export.xlsx?status=active');
+    const secs = (performance.now() - started) / 1000;
+    console.log(`export of ${ROWS} rows: ${secs.toFixed(2)} s, ${Math.round(ROWS / secs)} rows/s`);
+    expect(file.status).toBe(200);
+    const rows = await sheetRows(file.bytes);
+    expect(rows).toHaveLength(ROWS + 1);
+    expect(rows[7].slice(0, 5)).toEqual(['C00007', '住户00007', 'resident', '138****0007', '']);
+    expect(rows[7].slice(-2)).toEqual(['集中供暖', '2023-06-01']);
+  });
+
   it('importing the same file again reports every row unchanged and writes nothing', async () => {
     const before = await fingerprint();
     const up = await upload(keeper, await xlsxOf(fixedRows()));
