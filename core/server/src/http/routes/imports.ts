@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '@quadmeter/sdk';
-import { desc } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { imports } from '../../db/schema/index.ts';
 import type { Platform } from '../../platform.ts';
@@ -159,8 +159,8 @@ export function importRoutes(p: Platform) {
     }),
     async (c) => {
       const rows = await inTenant(p, c, PERMISSION, async (tx, { actor }) => {
-        const all = await tx.select().from(imports).orderBy(desc(imports.createdAt)).limit(50);
-        return all.filter((row) => !actor.areaScope || row.createdBy === actor.id);
+        const own = actor.areaScope ? eq(imports.createdBy, actor.id) : undefined;
+        return await tx.select().from(imports).where(own).orderBy(desc(imports.createdAt)).limit(50);
       });
       return c.json({ items: rows.map(importDto) }, 200);
     },

@@ -167,7 +167,9 @@ describe('import access', () => {
     const before = await count('imports');
     const some = (await admin.get('/api/v1/imports')).body.items[0].id;
     expect((await upload(clerk, await xlsxOf([]))).body.error.code).toBe('AUTH_FORBIDDEN');
-    expect((await upload(clerk, '{}', 'entity=customers', 'application/json')).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await upload(clerk, '{}', 'entity=customers', 'application/json')).body.error.code).toBe(
+      'AUTH_FORBIDDEN',
+    );
     for (const path of ['/api/v1/imports', `/api/v1/imports/${some}`, '/api/v1/imports/templates/customers'])
       expect((await clerk.get(path)).body.error.code, path).toBe('AUTH_FORBIDDEN');
     expect((await clerk.post(`/api/v1/imports/${some}/apply`)).body.error.code).toBe('AUTH_FORBIDDEN');

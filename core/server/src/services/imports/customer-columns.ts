@@ -52,7 +52,7 @@ export const customerColumns: ColumnDef[] = [
   }),
   textCol('idNumber', '证件号码', 'ID number', 32),
   textCol('address', '地址', 'Address', 500),
-  textCol('area', '所属区域', 'Area', 500, { required: true, example: '阳光花园小区/1号楼/1单元' }),
+  textCol('area', '所属区域', 'Area', 500, { required: true }),
   {
     key: 'lowIncome',
     header: { 'zh-CN': '低保户', en: 'Low income' },
