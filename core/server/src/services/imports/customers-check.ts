@@ -50,6 +50,15 @@ function sortKeys(v: unknown): unknown {
   );
 }
 
+/** The file's tags (a set); the stored array itself when it holds the same set, so nothing is rewritten. */
+function tagsOf(row: ParsedRow, stored: string[] | undefined): string[] {
+  if (!row.values.has('tags')) return stored ?? [];
+  const wanted = given<string[]>(row, 'tags') ?? [];
+  const same =
+    stored && stored.length === wanted.length && [...stored].sort().join('\u0001') === wanted.join('\u0001');
+  return same ? stored : wanted;
+}
+
 function mergeCustom(row: ParsedRow, stored: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = { ...((stored as Record<string, unknown>) ?? {}) };
   for (const [k, v] of row.custom) {
@@ -103,7 +112,7 @@ export function checkCustomer(
     address: textField(row, 'address', existing?.address),
     area_id: areaId ?? '',
     low_income: given<boolean>(row, 'lowIncome') ?? existing?.lowIncome ?? false,
-    tags: row.values.has('tags') ? (given<string[]>(row, 'tags') ?? []) : (existing?.tags ?? []),
+    tags: tagsOf(row, existing?.tags),
     notes: row.values.has('notes') ? (given<string>(row, 'notes') ?? '') : (existing?.notes ?? ''),
     status: given<string>(row, 'status') ?? existing?.status ?? 'active',
     custom: mergeCustom(row, existing?.custom),
@@ -117,7 +126,7 @@ export function checkCustomer(
     customer.address !== existing.address ||
     customer.area_id !== existing.areaId ||
     customer.low_income !== existing.lowIncome ||
-    customer.tags.join('\u0001') !== [...existing.tags].sort().join('\u0001') ||
+    customer.tags !== existing.tags ||
     customer.notes !== existing.notes ||
     customer.status !== existing.status ||
     !sameJson(customer.custom, existing.custom);
