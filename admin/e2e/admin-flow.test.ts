@@ -8,11 +8,13 @@ import {
   createRole,
   createUser,
   dragArea,
+  effectiveOpacity,
   login,
   logout,
   openMenu,
   parentAreaName,
   sel,
+  switchLanguage,
   visibleUsernames,
 } from './support/admin-ui.ts';
 import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
@@ -57,7 +59,7 @@ describe('admin shell in Chromium', () => {
     }
   };
 
-  it('shows the API error code when sign-in fails', async () => {
+  it('says in Chinese that the password is wrong, with the code apart', async () => {
     await step('login-failure', async () => {
       const { page } = b;
       await page.goto('/');
@@ -66,9 +68,13 @@ describe('admin shell in Chromium', () => {
       await page.fill(sel('login-username'), platform.demo.username);
       await page.fill(sel('login-password'), 'not-the-password');
       await page.click(sel('login-submit'));
-      const error = page.locator(sel('login-error'));
-      await error.waitFor();
-      expect(await error.textContent()).toContain('AUTH_INVALID_CREDENTIALS');
+      const message = page.locator(sel('login-error-message'));
+      await message.waitFor();
+      expect(await message.textContent()).toBe('租户、用户名或密码错误');
+      expect(await page.locator(sel('login-error-code')).textContent()).toBe('AUTH_INVALID_CREDENTIALS');
+      // nothing English besides the code: the server's message stays out
+      const alert = (await page.locator(sel('login-error')).innerText()).replace('AUTH_INVALID_CREDENTIALS', '');
+      expect(alert).not.toMatch(/[A-Za-z]/);
     });
   });
 
@@ -76,6 +82,13 @@ describe('admin shell in Chromium', () => {
     const { page } = b;
     await step('admin-setup', async () => {
       await login(page, platform.demo.tenant, platform.demo.username, platform.demo.password);
+      const chip = page.locator(`${sel('perm-chip')}[data-key="users.read"]`);
+      expect(await chip.textContent()).toBe('查看用户');
+      await chip.hover();
+      await page.locator('.el-popper:visible', { hasText: /^users\.read$/ }).waitFor();
+      const chipTexts = await page.locator(sel('perm-chip')).allTextContents();
+      expect(chipTexts.filter((text) => /^[a-z-]+\.[a-z-]+$/.test(text.trim()))).toEqual([]);
+
       await openMenu(page, 'areas', 'areas-page');
       await areaNode(page, '演示水务集团').waitFor();
       await addArea(page, null, names.community, 'community');
@@ -164,6 +177,82 @@ describe('admin shell in Chromium', () => {
       await page.click(sel(`plugin-settings-${id}`));
       const again = page.locator(`${sel('plugin-dialog')}:visible .el-input-number input`).first();
       await expect.poll(async () => Number(await again.inputValue())).toBe(before + 1);
+    });
+  });
+
+  it('labels plugin settings in the current language', async () => {
+    const { page } = b;
+    await step('plugin-labels', async () => {
+      await page.goto('/plugins');
+      await page.click(sel('plugin-settings-meter-water'));
+      const dlg = page.locator(`${sel('plugin-dialog')}:visible`);
+      expect(await dlg.locator(sel('setting-label-meterDigits')).textContent()).toBe('计数器整数位数');
+      expect(await dlg.locator(sel('setting-label-displayUnit')).textContent()).toBe('显示单位');
+      await dlg.locator('.el-dialog__headerbtn').click();
+      await switchLanguage(page, 'en');
+      await page.click(sel('plugin-settings-meter-water'));
+      const en = page.locator(`${sel('plugin-dialog')}:visible`);
+      expect(await en.locator(sel('setting-label-meterDigits')).textContent()).toBe('Counter digits');
+      expect(await en.locator('.el-dialog__title').textContent()).toBe('Plugin settings: Water meter');
+      await en.locator('.el-dialog__headerbtn').click();
+      await switchLanguage(page, 'zh-CN');
+    });
+  });
+
+  it('shows built-in roles in the current language and custom roles as entered', async () => {
+    const { page } = b;
+    await step('role-language', async () => {
+      await page.goto('/roles');
+      const admin = page.locator(`${sel('role-row')}[data-builtin-key="admin"]`);
+      expect(await admin.textContent()).toBe('系统管理员');
+      await switchLanguage(page, 'en');
+      expect(await admin.textContent()).toBe('Administrator');
+      const row = page.locator('tr', { has: admin });
+      expect(await row.locator(sel('role-description')).textContent()).toBe('All permissions');
+      expect(await page.locator(`${sel('role-row')}[data-role-name="${names.role}"]`).textContent()).toBe(names.role);
+      const descriptions = await page.locator(sel('role-description')).allTextContents();
+      expect(descriptions.filter((text) => /[\u4e00-\u9fff]/.test(text))).toEqual([]);
+
+      // editing shows the English name; saving it unchanged keeps the stored one
+      await page.click(sel('role-edit-系统管理员'));
+      const dlg = page.locator(`${sel('role-dialog')}:visible`);
+      expect(await dlg.locator(sel('role-form-name')).inputValue()).toBe('Administrator');
+      const saved = page.waitForResponse((r) => r.url().includes('/api/v1/roles/') && r.request().method() === 'PATCH');
+      await dlg.locator(sel('role-form-submit')).click();
+      const body = await (await saved).json();
+      expect([body.name, body.description, body.builtinKey]).toEqual(['系统管理员', '全部权限', 'admin']);
+      await expect.poll(() => admin.textContent()).toBe('Administrator');
+      await switchLanguage(page, 'zh-CN');
+    });
+  });
+
+  it('names audit actions and targets instead of codes and ids', async () => {
+    const { page } = b;
+    await step('audit-names', async () => {
+      await page.goto('/audit');
+      const created = page.locator('tr', { has: page.locator(`${sel('audit-row')}[data-action="users.create"]`) });
+      await created.first().waitFor();
+      expect(await created.first().locator(sel('audit-action-label')).textContent()).toBe('新建用户');
+      const targets = await created.locator(sel('audit-target')).allTextContents();
+      expect(targets.sort()).toEqual([names.inside, names.outside, names.scoped].map((n) => `用户：${n}`).sort());
+      const all = await page.locator(sel('audit-target')).allTextContents();
+      expect(all.filter((text) => /[0-9a-f]{8}-[0-9a-f]{4}-/.test(text))).toEqual([]);
+      const actions = await page.locator(sel('audit-action-label')).allTextContents();
+      expect(actions.filter((text) => /^[a-z-]+\.[a-z-]+$/.test(text.trim()))).toEqual([]);
+    });
+  });
+
+  it('shows area row actions at rest, not faded out', async () => {
+    const { page } = b;
+    await step('area-actions', async () => {
+      await page.goto('/areas');
+      await areaNode(page, '演示水务集团').waitFor();
+      await page.mouse.move(1, 1);
+      const add = areaNode(page, '演示水务集团').locator(sel('area-add-child'));
+      await expect.poll(() => effectiveOpacity(add)).toBeGreaterThanOrEqual(0.6);
+      expect(await effectiveOpacity(areaNode(page, '演示水务集团').locator(sel('area-delete')))).toBeGreaterThanOrEqual(
+        0.6,
+      );
     });
   });
 });

@@ -145,3 +145,19 @@ export async function dragArea(page: Page, name: string, onto: string): Promise<
   const target = page.locator('.el-tree-node__content', { has: areaNode(page, onto) }).first();
   await source.dragTo(target);
 }
+
+/** Picks a language in the header (or on the login page) and waits for the page to follow. */
+export async function switchLanguage(page: Page, locale: 'zh-CN' | 'en'): Promise<void> {
+  await page.click(sel('lang-switch'));
+  await page.locator(`${sel(`lang-${locale}`)}:visible`).click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(locale);
+}
+
+/** The opacity a person sees: the element's own times that of every ancestor. */
+export async function effectiveOpacity(locator: Locator): Promise<number> {
+  return await locator.evaluate((el) => {
+    let opacity = 1;
+    for (let e: Element | null = el; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+    return opacity;
+  });
+}

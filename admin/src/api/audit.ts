@@ -8,6 +8,10 @@ export interface AuditEntry {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** What a person calls the target (user name, role or area name …), when known. */
+  targetName: string | null;
+  /** The target's title by language (plugins). */
+  targetTitle: Record<string, string> | null;
   summary: { before?: unknown; after?: unknown } | null;
   ip: string | null;
   requestId: string | null;

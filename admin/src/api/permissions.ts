@@ -8,5 +8,6 @@ export interface Permission {
 }
 
 export const permissionsApi = {
-  list: () => http.get<{ items: Permission[] }>('/permissions'),
+  /** `items` can be granted to roles; `operator` are held by platform operators only. */
+  list: () => http.get<{ items: Permission[]; operator?: Permission[] }>('/permissions'),
 };

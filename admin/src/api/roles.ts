@@ -6,6 +6,8 @@ export interface Role {
   description: string;
   permissions: string[];
   builtin: boolean;
+  /** Which built-in role this is (`admin`, `reader`, `cashier`); null for a custom role. */
+  builtinKey: string | null;
 }
 
 export interface RoleInput {

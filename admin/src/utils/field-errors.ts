@@ -1,4 +1,5 @@
 import { ApiError } from '../api/api-error.ts';
+import { fieldIssueText } from './error-text.ts';
 
 /**
  * Copies the field issues of a validation error into a form's error map (keyed by field path),
@@ -8,6 +9,6 @@ export function applyFieldErrors(target: Record<string, string>, err: unknown): 
   for (const k of Object.keys(target)) delete target[k];
   if (!(err instanceof ApiError)) return;
   for (const issue of err.fieldIssues) {
-    if (issue.path && !target[issue.path]) target[issue.path] = issue.message;
+    if (issue.path && !target[issue.path]) target[issue.path] = fieldIssueText(issue.message);
   }
 }

@@ -26,6 +26,12 @@ export interface JsonSchema {
   writeOnly?: boolean;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
+  /** The label by language (`{ 'zh-CN': …, en: … }`), as plugins declare with `settingMeta`. */
+  'x-title'?: Record<string, string>;
+  /** The hint under the field by language. */
+  'x-description'?: Record<string, string>;
+  /** Names of enum values by language: `{ m3: { 'zh-CN': …, en: … } }`. */
+  'x-enum-titles'?: Record<string, Record<string, string>>;
 }
 
 export type FieldKind =
@@ -44,6 +50,26 @@ export interface FieldIssue {
   /** A message key under `schemaForm.errors` with its parameters. */
   key: string;
   params?: Record<string, unknown>;
+}
+
+const inLocale = (titles: Record<string, string> | undefined, locale: string): string | undefined =>
+  titles && typeof titles[locale] === 'string' && titles[locale] ? titles[locale] : undefined;
+
+/** A field's label: its title in the current language, else its plain title, else its key. */
+export function fieldLabel(raw: JsonSchema, key: string, locale: string): string {
+  const s = unwrap(raw);
+  return inLocale(s['x-title'], locale) ?? s.title ?? key;
+}
+
+/** The hint under a field, in the current language when the schema has one. */
+export function fieldDescription(raw: JsonSchema, locale: string): string | undefined {
+  const s = unwrap(raw);
+  return inLocale(s['x-description'], locale) ?? s.description;
+}
+
+/** The name of one enum value, in the current language when the schema has one. */
+export function optionLabel(raw: JsonSchema, value: unknown, locale: string): string {
+  return inLocale(unwrap(raw)['x-enum-titles']?.[String(value)], locale) ?? String(value);
 }
 
 /** `anyOf: [X, {type:'null'}]` (a nullable X) reads as X. */

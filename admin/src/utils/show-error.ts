@@ -1,19 +1,21 @@
 import { ElMessage } from 'element-plus';
+import { h } from 'vue';
 import { ApiError } from '../api/api-error.ts';
 import { i18n } from '../i18n/index.ts';
+import { errorCode, errorText } from './error-text.ts';
 
-/** The text shown for a failed call: a translated hint for known codes, the server message, the code. */
-export function errorText(err: unknown): string {
-  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
-  const { t, te, locale } = i18n.global;
-  const key = `errors.${err.code}`;
-  const hint = te(key) ? t(key) : '';
-  const parts = locale.value === 'en' || !hint ? [err.message] : [hint, err.message];
-  return `${parts.join('：')} (${err.code})`;
-}
+export { errorCode, errorText } from './error-text.ts';
 
-/** Shows any error from an API call as a message toast. */
+/** Shows any error from an API call as a toast: the localized message, the code in small print. */
 export function showError(err: unknown): void {
-  if (err instanceof ApiError && err.requestId) console.warn(`request ${err.requestId}: ${err.code}`);
-  ElMessage({ type: 'error', message: errorText(err), showClose: true, duration: 5000 });
+  if (err instanceof ApiError) console.warn(`request ${err.requestId ?? '-'}: ${err.code} ${err.message}`);
+  else console.error(err);
+  const code = errorCode(err);
+  const message = h('span', { 'data-test': 'error-toast' }, [
+    errorText(err),
+    code
+      ? h('small', { class: 'error-code', title: i18n.global.t('common.errorCode', { code }) }, code)
+      : null,
+  ]);
+  ElMessage({ type: 'error', message, showClose: true, duration: 5000 });
 }

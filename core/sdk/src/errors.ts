@@ -41,6 +41,12 @@ export const errorCatalogue = {
   PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
   PLUGIN_UNAVAILABLE: { status: 503, message: 'The plugin is not running' },
   PLUGIN_ROUTE_INVALID: { status: 500, message: 'A plugin declared an invalid route' },
+  LIST_CURSOR_INVALID: { status: 400, message: 'The list cursor is malformed or was made for another sort' },
+  CUSTOM_FIELD_INVALID: {
+    status: 400,
+    message: 'A custom field is unknown, missing though required, or has a value of the wrong type',
+  },
+  CUSTOMER_HAS_ACCOUNTS: { status: 409, message: 'The customer still has accounts; close it instead' },
   IMPORT_FILE_INVALID: { status: 400, message: 'The file is not a readable xlsx workbook or UTF-8 CSV file' },
   IMPORT_FILE_EMPTY: { status: 400, message: 'The uploaded file is empty' },
   IMPORT_HEADER_INVALID: { status: 400, message: 'The header row does not match the import template' },
@@ -53,6 +59,10 @@ export const errorCatalogue = {
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },
+  DB_CLUSTER_IN_USE: { status: 503, message: 'The database folder is in use by another process' },
+  ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
+  CLI_USAGE: { status: 400, message: 'Wrong command line usage' },
+  PACKAGE_MISSING: { status: 500, message: 'An optional package is not installed' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -134,3 +134,4 @@ export {
   secret,
   secretPaths,
 } from './plugin/secret.ts';
+export { type SettingMeta, settingMeta } from './plugin/setting-meta.ts';

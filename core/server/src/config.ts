@@ -32,6 +32,10 @@ const schema = z.object({
   QUADMETER_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   QUADMETER_OPERATOR_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   QUADMETER_SIMULATORS: z.enum(['on', 'off']).default('on'),
+  /** unset: create the demo tenant only when no tenant exists yet; on: create it if missing; off: never */
+  QUADMETER_DEMO: z.enum(['on', 'off']).optional(),
+  /** how long a start waits for an unreachable database before giving up */
+  QUADMETER_DB_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUADMETER_SESSION_HOURS: z.coerce
     .number()

@@ -1,5 +1,5 @@
-import { populateBus, Rs485Bus, startTcpSerialServer, systemClock } from '@quadmeter/simulators';
 import type { Logger } from './logger.ts';
+import { importOptional } from './optional-import.ts';
 
 export interface DemoSimulators {
   /** where the simulated RS-485 line answers, e.g. tcp://127.0.0.1:40123 */
@@ -8,14 +8,21 @@ export interface DemoSimulators {
   stop(): Promise<void>;
 }
 
+type Simulators = typeof import('@quadmeter/simulators');
+
 /**
  * The demo's field side: one RS-485 line with DL/T 645, CJ/T 188 and M-Bus meters behind a TCP
- * serial server, as a serial-device server would expose it. Meters advance in real time.
+ * serial server, as a serial-device server would expose it. Meters advance in real time. The
+ * simulators are a development dependency: without them this fails with PACKAGE_MISSING.
  */
 export async function startDemoSimulators(
   logger: Logger,
   port = Number(process.env.QUADMETER_SIM_PORT ?? 0),
 ): Promise<DemoSimulators> {
+  const { populateBus, Rs485Bus, startTcpSerialServer, systemClock } = await importOptional<Simulators>(
+    '@quadmeter/simulators',
+    'the demo meters',
+  );
   const bus = new Rs485Bus({ baud: 2400, loss: 0, corruption: 0, seed: 1 });
   const pop = populateBus(bus, { clock: systemClock, dlt645: 8, dlt645Of1997: 2, cjt188: 6, mbus: 4 });
   const server = await startTcpSerialServer(bus, { host: '127.0.0.1', port });

@@ -1,110 +1,122 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { count } from 'drizzle-orm';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import { areas, users } from './db/schema/index.ts';
-import { withTenant } from './db/tenant.ts';
-import type { AreaKind } from './services/areas/areas.ts';
+import { operators, pluginSettings, tenants } from './db/schema/index.ts';
+import { readSystem, withSystem, withTenant } from './db/tenant.ts';
+import { seedDemoAreas } from './demo-areas.ts';
+import { assertStrongPassword } from './services/identity/password-policy.ts';
 import { hashPassword } from './services/identity/passwords.ts';
-import { createTenant, ensureOperator, findTenantByCode } from './services/tenants/tenants.ts';
+import { createTenant, findTenantByCode } from './services/tenants/tenants.ts';
 
-export interface DemoCredentials {
-  tenant: string;
-  username: string;
+export interface DemoLogin {
+  tenant: 'demo';
+  username: 'admin';
   password: string;
-  operator: { tenant: 'platform'; username: string; password: string };
 }
+
+export interface OperatorLogin {
+  tenant: 'platform';
+  username: 'operator';
+  password: string;
+}
+
+/** What a start created just now; an absent part already existed (or was not wanted). */
+export interface SeedResult {
+  demo?: DemoLogin;
+  operator?: OperatorLogin;
+}
+
+/** auto: only into an empty platform (no tenant yet); on: create it if missing; off: never. */
+export type DemoMode = 'auto' | 'on' | 'off';
 
 const DEMO_TENANT = 'demo';
+/** the meter types the demo's 18 simulated meters need */
+export const demoPlugins = ['meter-water', 'meter-power', 'meter-gas', 'meter-heat'] as const;
 
-/** The demo area tree: a company with two branches, communities, buildings and units. */
-const demoTree: [string, AreaKind, [string, AreaKind, [string, AreaKind, string[]][]][]][] = [
-  [
-    '演示水务集团',
-    'company',
-    [
-      [
-        '城东分公司',
-        'branch',
-        [
-          ['阳光花园小区', 'community', ['1号楼', '2号楼']],
-          ['理工大学东校区', 'campus', ['学生公寓A栋']],
-        ],
-      ],
-      ['城西分公司', 'branch', [['幸福里小区', 'community', ['3号楼']]]],
-    ],
-  ],
-];
+export const credentialsFile = (dataDir: string) => join(dataDir, 'credentials.json');
 
-async function seedAreas(db: Db, tenantId: string) {
-  await withTenant(db, tenantId, async (tx) => {
-    const insert = async (parentPath: string[], name: string, kind: AreaKind, sort: number) => {
-      const id = crypto.randomUUID();
-      const path = [...parentPath, id];
-      await tx
-        .insert(areas)
-        .values({ tenantId, id, parentId: parentPath.at(-1) ?? null, name, kind, sort, path });
-      return path;
-    };
-    for (const [company, kind, branches] of demoTree) {
-      const c = await insert([], company, kind, 0);
-      for (const [bi, [branch, bk, sites]] of branches.entries()) {
-        const b = await insert(c, branch, bk, bi);
-        for (const [si, [site, sk, buildings]] of sites.entries()) {
-          const s = await insert(b, site, sk, si);
-          for (const [i, building] of buildings.entries()) {
-            const bu = await insert(s, building, 'building', i);
-            await insert(bu, '1单元', 'unit', 0);
-          }
-        }
-      }
-    }
-  });
-}
+const generated = () => randomBytes(12).toString('base64url');
 
-async function storedCredentials(file: string): Promise<DemoCredentials | undefined> {
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
+export function demoMode(config: Config): DemoMode {
+  return config.QUADMETER_DEMO ?? 'auto';
 }
 
 /**
- * Creates the demo tenant (`demo` / `admin`), its area tree and a platform operator on first use.
- * The password comes from QUADMETER_DEMO_PASSWORD or is generated once and kept in the data folder,
- * so every start can print working credentials.
+ * The start's seeding: the first platform operator when there is none, and the demo tenant
+ * (`demo` / `admin`, its area tree, the four meter types enabled) per `mode`. Nothing that exists is
+ * changed; passwords come from QUADMETER_DEMO_PASSWORD / QUADMETER_OPERATOR_PASSWORD or are
+ * generated, and what was created is appended to `<dataDir>/credentials.json` (mode 600).
  */
-export async function seedDemo(db: Db, config: Config): Promise<DemoCredentials> {
-  const file = join(config.QUADMETER_DATA_DIR, 'demo-credentials.json');
-  const stored = await storedCredentials(file);
-  const password = config.QUADMETER_DEMO_PASSWORD ?? stored?.password ?? randomBytes(9).toString('base64url');
-  const operatorPassword = config.QUADMETER_OPERATOR_PASSWORD ?? stored?.operator.password ?? password;
-  const creds: DemoCredentials = {
-    tenant: DEMO_TENANT,
-    username: 'admin',
-    password,
-    operator: { tenant: 'platform', username: 'operator', password: operatorPassword },
-  };
-  const existing = await findTenantByCode(db, DEMO_TENANT);
-  if (!existing) {
-    const tenant = await createTenant(db, {
-      code: DEMO_TENANT,
-      name: '演示水电公司',
-      adminUsername: 'admin',
-      adminPassword: password,
-      adminDisplayName: '演示管理员',
-    });
-    await seedAreas(db, tenant.id);
-  } else if (stored?.password !== password) {
-    const passwordHash = await hashPassword(password);
-    await withTenant(db, existing.id, (tx) =>
-      tx.update(users).set({ passwordHash }).where(eq(users.username, 'admin')),
-    );
+export async function seedOnStart(
+  db: Db,
+  config: Config,
+  mode: DemoMode = demoMode(config),
+): Promise<SeedResult> {
+  const result: SeedResult = {};
+  const operatorPassword = config.QUADMETER_OPERATOR_PASSWORD ?? generated();
+  if (await createFirstOperator(db, operatorPassword)) {
+    result.operator = { tenant: 'platform', username: 'operator', password: operatorPassword };
   }
-  if (stored?.operator.password !== operatorPassword || !existing)
-    await ensureOperator(db, 'operator', operatorPassword, '平台运维');
-  await mkdir(config.QUADMETER_DATA_DIR, { recursive: true });
-  await writeFile(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
-  return creds;
+  if (await wantsDemo(db, mode)) {
+    const password = config.QUADMETER_DEMO_PASSWORD ?? generated();
+    await createDemoTenant(db, password);
+    result.demo = { tenant: 'demo', username: 'admin', password };
+  }
+  if (result.demo || result.operator) await remember(config.QUADMETER_DATA_DIR, result);
+  return result;
+}
+
+async function wantsDemo(db: Db, mode: DemoMode): Promise<boolean> {
+  if (mode === 'off') return false;
+  if (mode === 'on') return !(await findTenantByCode(db, DEMO_TENANT));
+  const [row] = await readSystem(db, (q) => q.select({ n: count() }).from(tenants));
+  return row.n === 0;
+}
+
+/** Creates `operator` when the platform has no operator at all; true when it did. */
+async function createFirstOperator(db: Db, password: string): Promise<boolean> {
+  const [row] = await readSystem(db, (q) => q.select({ n: count() }).from(operators));
+  if (row.n > 0) return false;
+  assertStrongPassword(password, 'QUADMETER_OPERATOR_PASSWORD');
+  const passwordHash = await hashPassword(password);
+  const inserted = await withSystem(db, (tx) =>
+    tx
+      .insert(operators)
+      .values({ username: 'operator', displayName: '平台运维', passwordHash })
+      .onConflictDoNothing()
+      .returning({ id: operators.id }),
+  );
+  return inserted.length > 0;
+}
+
+async function createDemoTenant(db: Db, password: string): Promise<void> {
+  const tenant = await createTenant(db, {
+    code: DEMO_TENANT,
+    name: '演示水电公司',
+    adminUsername: 'admin',
+    adminPassword: password,
+    adminDisplayName: '演示管理员',
+  });
+  await seedDemoAreas(db, tenant.id);
+  await withTenant(db, tenant.id, (tx) =>
+    tx
+      .insert(pluginSettings)
+      .values(demoPlugins.map((pluginId) => ({ tenantId: tenant.id, pluginId, enabled: true })))
+      .onConflictDoNothing(),
+  );
+}
+
+/** Keeps what was created (merged with earlier entries) so the first logins can be looked up. */
+async function remember(dataDir: string, created: SeedResult): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const file = credentialsFile(dataDir);
+  const before = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as SeedResult) : {};
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, `${JSON.stringify({ ...before, ...created }, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, file);
 }

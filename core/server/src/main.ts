@@ -1,9 +1,11 @@
 import { type ServerType, serve } from '@hono/node-server';
-import type { AnyPlugin } from '@quadmeter/sdk';
+import { type AnyPlugin, AppError } from '@quadmeter/sdk';
 import { type Config, loadConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
-import { type DemoCredentials, seedDemo } from './demo.ts';
+import { prepareDataDir } from './db/embedded-files.ts';
+import { waitForDatabase } from './db/wait.ts';
+import { demoMode, type SeedResult, seedOnStart } from './demo.ts';
 import { createApp } from './http/app.ts';
 import { startJobs } from './jobs/jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -18,14 +20,15 @@ export interface RunningPlatform {
   platform: Platform;
   url: string;
   port: number;
-  demo?: DemoCredentials;
+  /** logins created by this start (printed once; absent when everything already existed) */
+  seeded: SeedResult;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   config?: Config;
   logger?: Logger;
-  /** create or refresh the demo tenant (default true) */
+  /** false: never create the demo tenant (default: per QUADMETER_DEMO, only into an empty platform) */
   demo?: boolean;
   /** plugins to run instead of the installed list (tests, embedding) */
   plugins?: readonly AnyPlugin[];
@@ -46,6 +49,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     }
   };
   try {
+    await prepareDataDir(config.QUADMETER_DATA_DIR);
     const configFor = pluginConfigSource(config);
     const secrets = createSecretBox(await loadSecretKey(config));
     let embedded: EmbeddedDatabase | undefined;
@@ -54,6 +58,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       stack.push({ name: 'embedded postgres', stop: () => embedded!.stop() });
     }
     const url = config.DATABASE_URL ?? embedded!.url;
+    await waitForDatabase(url, logger, config.QUADMETER_DB_WAIT_SECONDS);
     await runMigrations(url);
     const database = openDatabase(url, {
       http: config.QUADMETER_POOL_HTTP,
@@ -88,10 +93,18 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       secrets,
     };
     await startImportWorkers(platform);
-    const demo = options.demo === false ? undefined : await seedDemo(database.db, config);
+    const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
-    const server = await new Promise<ServerType>((resolveServer) => {
+    const server = await new Promise<ServerType>((resolveServer, reject) => {
       const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s));
+      s.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new AppError(
+            'CONFIG_INVALID',
+            `cannot listen on ${config.HOST}:${config.PORT} (${e.code ?? e.message}); set PORT or HOST`,
+          ),
+        ),
+      );
     });
     stack.push({
       name: 'http',
@@ -104,7 +117,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
-    return { platform, url: `http://${host}:${port}`, port, demo, stop: stopAll };
+    return { platform, url: `http://${host}:${port}`, port, seeded, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

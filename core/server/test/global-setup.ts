@@ -23,8 +23,9 @@ export default async function setup(project: TestProject) {
   }
   const dir = await mkdtemp(join(tmpdir(), 'qm-pg-'));
   await chmod(dir, 0o755);
-  const pg = await startEmbeddedPostgres(dir, createLogger('silent'), 'postgres');
-  project.provide('adminDatabaseUrl', pg.url);
+  const pg = await startEmbeddedPostgres(dir, createLogger('silent'));
+  // tests create a database per file, so they connect as the cluster's superuser
+  project.provide('adminDatabaseUrl', pg.adminUrl);
   return async () => {
     await pg.stop();
     await rm(dir, { recursive: true, force: true });

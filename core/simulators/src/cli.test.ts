@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as dlt645 from '../../protocols/src/dlt645/index.ts';
 import * as gdw from '../../protocols/src/gdw1376/index.ts';
 import { connectTcp, exchange } from './bus/master-link.ts';
+import { parseArgs } from './cli/args.ts';
+import { BUS_OPTIONS } from './cli/bus-command.ts';
 import { simCommand } from './cli.ts';
 import { TestMaster } from './concentrator/test-master.ts';
 
@@ -90,5 +92,32 @@ describe('simCommand', () => {
     expect(bad.errors[0]).toMatch(/--master must be host:port/);
     expect(await run(['teleport']).done).toBe(2);
     expect(await run(['nbiot', '--url', 'http://x', '--platform', 'onenet']).done).toBe(2);
+  });
+
+  it('rejects an unknown option with exit 2 and one line naming it (it used to start anyway)', async () => {
+    const r = run(['bus', '--tcp', '127.0.0.1:0', '--dlt645', '1', '--bogus', '3']);
+    const timer = setTimeout(() => r.stop(), 3000);
+    expect(await r.done).toBe(2);
+    clearTimeout(timer);
+    expect(r.lines).toEqual([]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).not.toContain('\n');
+    expect(r.errors[0]).toMatch(/^error CLI_USAGE: unknown option --bogus \(usage: quadmeter sim bus /);
+    const stray = run(['concentrator', 'extra', '--master', '127.0.0.1:1', '--a1', '3501']);
+    expect(await stray.done).toBe(2);
+    expect(stray.errors).toEqual([expect.stringMatching(/^error CLI_USAGE: unexpected argument "extra"/)]);
+  });
+
+  it('parses --name value and --name=value with node:util parseArgs', () => {
+    expect(parseArgs(['--dlt645', '4', '--loss=0.5', '--dlt645-1997', '2'], BUS_OPTIONS)).toEqual({
+      positional: [],
+      options: new Map([
+        ['dlt645', '4'],
+        ['loss', '0.5'],
+        ['dlt645-1997', '2'],
+      ]),
+    });
+    expect(() => parseArgs(['--dlt645'], BUS_OPTIONS)).toThrow('--dlt645 needs a value');
+    expect(() => parseArgs(['--dlt646', '1'], BUS_OPTIONS)).toThrow('unknown option --dlt646');
   });
 });

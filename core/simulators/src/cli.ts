@@ -1,9 +1,9 @@
 import { CliError, parseArgs } from './cli/args.ts';
-import { BUS_USAGE, busCommand } from './cli/bus-command.ts';
-import { CONCENTRATOR_USAGE, concentratorCommand } from './cli/concentrator-command.ts';
+import { BUS_OPTIONS, BUS_USAGE, busCommand } from './cli/bus-command.ts';
+import { CONCENTRATOR_OPTIONS, CONCENTRATOR_USAGE, concentratorCommand } from './cli/concentrator-command.ts';
 import { type SimContext, signalOnTermination } from './cli/context.ts';
-import { LORA_USAGE, loraCommand } from './cli/lora-command.ts';
-import { NBIOT_USAGE, nbiotCommand } from './cli/nbiot-command.ts';
+import { LORA_OPTIONS, LORA_USAGE, loraCommand } from './cli/lora-command.ts';
+import { NBIOT_OPTIONS, NBIOT_USAGE, nbiotCommand } from './cli/nbiot-command.ts';
 
 const USAGE = [
   'usage:',
@@ -14,10 +14,10 @@ const USAGE = [
 ].join('\n');
 
 const COMMANDS = {
-  bus: busCommand,
-  concentrator: concentratorCommand,
-  nbiot: nbiotCommand,
-  lora: loraCommand,
+  bus: { run: busCommand, options: BUS_OPTIONS, usage: BUS_USAGE },
+  concentrator: { run: concentratorCommand, options: CONCENTRATOR_OPTIONS, usage: CONCENTRATOR_USAGE },
+  nbiot: { run: nbiotCommand, options: NBIOT_OPTIONS, usage: NBIOT_USAGE },
+  lora: { run: loraCommand, options: LORA_OPTIONS, usage: LORA_USAGE },
 } as const;
 
 /**
@@ -33,21 +33,21 @@ export async function simCommand(args: string[], opts: Partial<SimContext> = {})
     log(USAGE);
     return name ? 0 : 2;
   }
-  const run = COMMANDS[name as keyof typeof COMMANDS];
-  if (!run) {
-    error(`unknown simulator "${name}"\n${USAGE}`);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+  if (!command) {
+    error(`error CLI_USAGE: unknown simulator "${name}" (one of ${Object.keys(COMMANDS).join(', ')})`);
     return 2;
   }
   const term = opts.signal ? undefined : signalOnTermination();
   const signal = opts.signal ?? (term as { signal: AbortSignal }).signal;
   try {
-    return await run(parseArgs(rest), { log, error, signal });
+    return await command.run(parseArgs(rest, command.options), { log, error, signal });
   } catch (e) {
     if (e instanceof CliError) {
-      error(`${e.message}\n${USAGE}`);
+      error(`error CLI_USAGE: ${e.message} (usage: quadmeter ${command.usage})`);
       return 2;
     }
-    error(`sim ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    error(`error SIM_FAILED: sim ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
     term?.dispose();

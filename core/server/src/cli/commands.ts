@@ -1,28 +1,38 @@
+import { existsSync } from 'node:fs';
+import { AppError, isAppError } from '@quadmeter/sdk';
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '../config.ts';
-import { openDatabase, runMigrations } from '../db/client.ts';
+import { pino } from 'pino';
+import { type Config, loadConfig } from '../config.ts';
+import { type Database, openDatabase, runMigrations } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { roles } from '../db/schema/index.ts';
 import { withTenant } from '../db/tenant.ts';
-import { seedDemo } from '../demo.ts';
+import { waitForDatabase } from '../db/wait.ts';
+import { credentialsFile, type SeedResult, seedOnStart } from '../demo.ts';
 import { createLogger } from '../logger.ts';
+import { importOptional } from '../optional-import.ts';
 import type { Actor } from '../services/identity/actor.ts';
 import { permissionKeys } from '../services/identity/permissions.ts';
 import { createUser } from '../services/identity/users.ts';
 import { createTenant, findTenantByCode } from '../services/tenants/tenants.ts';
-import { parseFlags } from './flags.ts';
+import { parseCommand, text, usage } from './args.ts';
 
-/** Opens the configured database (embedded when DATABASE_URL is unset), migrated, for one command. */
-async function withDatabase<T>(
-  fn: (db: ReturnType<typeof openDatabase>, config: ReturnType<typeof loadConfig>) => Promise<T>,
-): Promise<T> {
+/**
+ * Opens the configured database, migrated, for one command. Embedded: uses the running server's
+ * cluster when there is one, else starts (and afterwards stops) it. Logs go to stderr.
+ */
+async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const logger = createLogger(
+    config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    pino.destination({ fd: 2, sync: true }),
+  );
   const embedded = config.DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres(config.QUADMETER_DATA_DIR, logger);
   const url = config.DATABASE_URL ?? embedded!.url;
   try {
+    await waitForDatabase(url, logger, config.QUADMETER_DB_WAIT_SECONDS);
     await runMigrations(url);
     const database = openDatabase(url);
     try {
@@ -35,23 +45,22 @@ async function withDatabase<T>(
   }
 }
 
-function printDemo(
-  creds: {
-    tenant: string;
-    username: string;
-    password: string;
-    operator: { username: string; password: string };
-  },
-  url?: string,
-) {
-  const lines = [
-    '',
-    url ? `  Quadmeter is running at ${url}` : '  Demo tenant ready',
-    `  Demo login:      tenant "${creds.tenant}", user "${creds.username}", password "${creds.password}"`,
-    `  Platform login:  tenant "platform", user "${creds.operator.username}", password "${creds.operator.password}"`,
-    ...(url ? [`  API docs:        ${url}/api/docs`] : []),
-    '',
-  ];
+/** Prints the logins created just now; nothing about logins that already existed. */
+function printStart(seeded: SeedResult, dataDir: string, url?: string) {
+  const lines = [''];
+  if (url) lines.push(`  Quadmeter is running at ${url}`);
+  const { demo, operator } = seeded;
+  if (demo)
+    lines.push(`  Demo login:      tenant "demo", user "${demo.username}", password "${demo.password}"`);
+  if (operator)
+    lines.push(
+      `  Platform login:  tenant "platform", user "${operator.username}", password "${operator.password}"`,
+    );
+  if (demo || operator) lines.push(`  (saved in ${credentialsFile(dataDir)})`);
+  else if (url && existsSync(credentialsFile(dataDir)))
+    lines.push(`  Logins created on the first start are in ${credentialsFile(dataDir)}`);
+  if (url) lines.push(`  API docs:        ${url}/api/docs`);
+  lines.push('');
   console.log(lines.join('\n'));
 }
 
@@ -66,21 +75,33 @@ const systemActor = (tenantId: string): Actor => ({
   areaScope: null,
 });
 
+function noArguments(command: string, args: string[]) {
+  const { positionals } = parseCommand(command, args);
+  if (positionals.length > 0) throw usage(`quadmeter ${command} (takes no arguments)`);
+}
+
 export const commands = {
-  async start(): Promise<number> {
+  async start(args: string[]): Promise<number> {
+    noArguments('start', args);
     const { startPlatform } = await import('../main.ts');
     const running = await startPlatform();
-    if (running.demo) printDemo(running.demo, running.url);
-    const { startDemoSimulators } = await import('../demo-simulators.ts');
-    const sims =
-      running.platform.config.QUADMETER_SIMULATORS === 'on'
-        ? await startDemoSimulators(running.platform.logger)
-        : undefined;
+    const { config, logger } = running.platform;
+    printStart(running.seeded, config.QUADMETER_DATA_DIR, running.url);
+    let sims: { stop(): Promise<void> } | undefined;
+    if (config.QUADMETER_SIMULATORS === 'on') {
+      try {
+        const { startDemoSimulators } = await import('../demo-simulators.ts');
+        sims = await startDemoSimulators(logger);
+      } catch (e) {
+        if (!isAppError(e) || e.code !== 'PACKAGE_MISSING') throw e;
+        console.log(`  Simulated meters: not started (${e.message}; QUADMETER_SIMULATORS=off hides this)`);
+      }
+    }
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      running.platform.logger.info({ signal }, 'shutting down');
+      logger.info({ signal }, 'shutting down');
       await sims?.stop();
       await running.stop();
       process.exit(0);
@@ -91,65 +112,79 @@ export const commands = {
     return 0;
   },
 
-  async migrate(): Promise<number> {
+  async migrate(args: string[]): Promise<number> {
+    noArguments('migrate', args);
     await withDatabase(async () => {});
     console.log('migrations applied');
     return 0;
   },
 
-  async 'seed-demo'(): Promise<number> {
-    const creds = await withDatabase((db, config) => seedDemo(db.db, config));
-    printDemo(creds);
+  /** Creates the demo tenant if it is missing (asking for it explicitly, unless QUADMETER_DEMO=off). */
+  async 'seed-demo'(args: string[]): Promise<number> {
+    noArguments('seed-demo', args);
+    const seeded = await withDatabase((db, config) =>
+      seedOnStart(db.db, config, config.QUADMETER_DEMO === 'off' ? 'off' : 'on'),
+    );
+    const config = loadConfig();
+    if (seeded.demo || seeded.operator) {
+      console.log(seeded.demo ? '  Demo tenant created' : '  The demo tenant was not created');
+      printStart(seeded, config.QUADMETER_DATA_DIR);
+    } else {
+      console.log(
+        config.QUADMETER_DEMO === 'off'
+          ? 'QUADMETER_DEMO=off: the demo tenant was not created'
+          : 'the demo tenant exists already; nothing changed',
+      );
+    }
     return 0;
   },
 
   async tenant(args: string[]): Promise<number> {
-    const [verb, code, ...name] = args;
-    const { flags } = parseFlags(args.slice(3));
+    const p = parseCommand('tenant create', args, {
+      admin: { type: 'string' },
+      password: { type: 'string' },
+    });
+    const [verb, code, ...name] = p.positionals;
     if (verb !== 'create' || !code || name.length === 0) {
-      console.error('usage: quadmeter tenant create <code> <name> [--admin <user>] [--password <pw>]');
-      return 2;
+      throw usage('quadmeter tenant create <code> <name> [--admin <user>] [--password <pw>]');
     }
-    const admin = String(flags.admin ?? 'admin');
-    const password = String(flags.password ?? crypto.randomUUID().slice(0, 12));
+    const admin = text(p, 'admin') ?? 'admin';
+    const password = text(p, 'password') ?? crypto.randomUUID().slice(0, 12);
     const tenant = await withDatabase((db) =>
-      createTenant(db.db, {
-        code,
-        name: name.filter((n) => !n.startsWith('--')).join(' '),
-        adminUsername: admin,
-        adminPassword: password,
-      }),
+      createTenant(db.db, { code, name: name.join(' '), adminUsername: admin, adminPassword: password }),
     );
     console.log(JSON.stringify({ id: tenant.id, code: tenant.code, admin, password }));
     return 0;
   },
 
   async user(args: string[]): Promise<number> {
-    const [verb, ...rest] = args;
-    const { flags } = parseFlags(rest);
-    if (verb !== 'create' || !flags.tenant || !flags.username || !flags.password) {
-      console.error(
-        'usage: quadmeter user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]',
+    const p = parseCommand('user create', args, {
+      tenant: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+    });
+    const [tenantCode, username, password] = [text(p, 'tenant'), text(p, 'username'), text(p, 'password')];
+    if (p.positionals[0] !== 'create' || p.positionals.length > 1 || !tenantCode || !username || !password) {
+      throw usage(
+        'quadmeter user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]',
       );
-      return 2;
     }
+    const role = text(p, 'role');
     const user = await withDatabase(async (db) => {
-      const tenant = await findTenantByCode(db.db, String(flags.tenant));
-      if (!tenant) throw new Error(`no tenant ${flags.tenant}`);
+      const tenant = await findTenantByCode(db.db, tenantCode);
+      if (!tenant) throw new AppError('TENANT_NOT_FOUND', `no tenant "${tenantCode}"`);
       return await withTenant(db.db, tenant.id, async (tx) => {
-        const roleIds = flags.role
-          ? (
-              await tx
-                .select()
-                .from(roles)
-                .where(eq(roles.name, String(flags.role)))
-            ).map((r) => r.id)
+        const roleIds = role
+          ? (await tx.select({ id: roles.id }).from(roles).where(eq(roles.name, role))).map((r) => r.id)
           : [];
-        if (flags.role && roleIds.length === 0) throw new Error(`no role ${flags.role}`);
+        if (role && roleIds.length === 0)
+          throw new AppError('ROLE_NOT_FOUND', `no role "${role}" in tenant "${tenantCode}"`);
         return await createUser(tx, systemActor(tenant.id), tenant.id, {
-          username: String(flags.username),
-          displayName: String(flags.name ?? flags.username),
-          password: String(flags.password),
+          username,
+          displayName: text(p, 'name') ?? username,
+          password,
           roleIds,
           areaIds: [],
         });
@@ -160,7 +195,10 @@ export const commands = {
   },
 
   async sim(args: string[]): Promise<number> {
-    const { simCommand } = await import('@quadmeter/simulators/cli.ts');
+    const { simCommand } = await importOptional<typeof import('@quadmeter/simulators/cli.ts')>(
+      '@quadmeter/simulators/cli.ts',
+      'quadmeter sim',
+    );
     return await simCommand(args);
   },
 };

@@ -8,7 +8,7 @@ import {
   loadCodec,
   ProtocolError,
 } from '@quadmeter/protocols';
-import { parseFlags } from './flags.ts';
+import { parseCommand, text } from './args.ts';
 
 const usage = `usage:
   quadmeter frame decode --protocol <${frameProtocols.join('|')}> <hex>   print the decoded frame as JSON
@@ -43,15 +43,19 @@ function encodeOne(codec: { encode(i: unknown): Uint8Array }, json: string): Out
 
 export async function frameCommand(args: string[]): Promise<number> {
   const [verb, ...rest] = args;
-  const { flags, positional } = parseFlags(rest, ['jsonl']);
-  const protocol = String(flags.protocol ?? '');
+  const parsed = parseCommand(`frame ${verb ?? ''}`.trim(), rest, {
+    protocol: { type: 'string' },
+    jsonl: { type: 'boolean' },
+  });
+  const positional = parsed.positionals;
+  const protocol = text(parsed, 'protocol') ?? '';
   if ((verb !== 'decode' && verb !== 'encode') || !isFrameProtocol(protocol)) {
     console.error(usage);
     return 2;
   }
   const codec = await loadCodec(protocol as FrameProtocol);
   const run = verb === 'decode' ? (s: string) => decodeOne(codec, s) : (s: string) => encodeOne(codec, s);
-  if (flags.jsonl) {
+  if (parsed.values.jsonl) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     const out: string[] = [];
     for await (const line of rl) {

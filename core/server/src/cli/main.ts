@@ -1,29 +1,39 @@
+import { describeFailure } from './report.ts';
+
 const help = `quadmeter <command>
 
-  start                 run the platform (embedded PostgreSQL unless DATABASE_URL is set)
+  start                 run the platform (embedded PostgreSQL unless DATABASE_URL is set); creates the
+                        first platform operator, and the demo tenant when no tenant exists yet
   migrate               apply database migrations and exit
-  seed-demo             create the demo tenant, its admin user and demo archives
-  tenant create <code> <name>
-  user create --tenant <code> --username <u> --password <p> [--role <name>]
+  seed-demo             create the demo tenant (admin user, area tree, meter types enabled) if it is missing
+  tenant create <code> <name> [--admin <user>] [--password <pw>]
+  user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]
   frame decode|encode   decode or build meter protocol frames (see 'quadmeter frame')
-  sim <kind>            run a device simulator (see 'quadmeter sim')`;
+  sim <kind>            run a device simulator (see 'quadmeter sim'; needs @quadmeter/simulators)
+
+Errors print one line, "error CODE: message", and exit 1 (2 for wrong usage).`;
 
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   let code = 0;
-  switch (cmd) {
-    case 'frame':
+  try {
+    if (cmd === 'frame') {
       code = await (await import('./frame.ts')).frameCommand(rest);
-      break;
-    default: {
-      const more = await import('./commands.ts').catch(() => null);
-      if (more && cmd && cmd in more.commands) {
-        code = await more.commands[cmd as keyof typeof more.commands](rest);
-      } else {
+    } else {
+      const { commands } = await import('./commands.ts');
+      if (cmd && Object.hasOwn(commands, cmd)) {
+        code = await commands[cmd as keyof typeof commands](rest);
+      } else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
         console.log(help);
-        code = cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 2;
+      } else {
+        console.error(`error CLI_USAGE: unknown command '${cmd}'; see quadmeter --help`);
+        code = 2;
       }
     }
+  } catch (e) {
+    const failure = describeFailure(e);
+    console.error(failure.line);
+    code = failure.exitCode;
   }
   if (code !== 0) process.exitCode = code;
 }

@@ -9,10 +9,12 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { onError } from './on-error.ts';
 import { pluginMountRoutes } from './plugin-mounts.ts';
 import { router } from './route-kit.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
-import { customerExportRoutes } from './routes/customer-export.ts';
+import { customFieldRoutes } from './routes/custom-fields.ts';
+import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { pluginRoutes } from './routes/plugins.ts';
@@ -33,8 +35,10 @@ const protectedResources = {
   '/audit': auditRoutes,
   '/plugins': pluginRoutes,
   '/tokens': tokenRoutes,
+  '/customers': customerRoutes,
+  '/accounts': accountRoutes,
+  '/custom-fields': customFieldRoutes,
   '/imports': importRoutes,
-  '/customers': customerExportRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

@@ -1,4 +1,6 @@
-/** `--name value` and `--flag` parsing for the sim sub-commands. */
+import { parseArgs as parseArgsStrict } from 'node:util';
+
+/** `--name value` parsing for the sim sub-commands. */
 export interface ParsedArgs {
   positional: string[];
   options: Map<string, string>;
@@ -13,27 +15,26 @@ export class CliError extends Error {
   }
 }
 
-export function parseArgs(args: readonly string[], flags: readonly string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (eq > 0) options.set(name, a.slice(eq + 1));
-    else if (flags.includes(name)) options.set(name, 'true');
-    else {
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new CliError(`--${name} needs a value`);
-      options.set(name, v);
-      i++;
-    }
+/**
+ * Strict `node:util` parseArgs over the command's option names (all take a value): an unknown
+ * option, a missing value or a stray argument is a CliError naming it.
+ */
+export function parseArgs(args: readonly string[], names: readonly string[]): ParsedArgs {
+  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgsStrict({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    const flag = /'(-[^' ]+)/.exec(err.message ?? '')?.[1] ?? '';
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new CliError(`unknown option ${flag}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new CliError(`${flag} needs a value`);
+    throw new CliError((err.message ?? String(e)).split('\n')[0]);
   }
-  return { positional, options };
+  if (parsed.positionals.length > 0) throw new CliError(`unexpected argument "${parsed.positionals[0]}"`);
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(parsed.values)) if (typeof v === 'string') out.set(k, v);
+  return { positional: parsed.positionals, options: out };
 }
 
 export function intOption(

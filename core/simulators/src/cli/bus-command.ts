@@ -7,6 +7,19 @@ import { systemClock } from '../time/clock.ts';
 import { CliError, hostPort, intOption, numberOption, type ParsedArgs } from './args.ts';
 import { type SimContext, untilStopped } from './context.ts';
 
+export const BUS_OPTIONS = [
+  'tcp',
+  'pty',
+  'dlt645',
+  'dlt645-1997',
+  'cjt188',
+  'mbus',
+  'baud',
+  'loss',
+  'corrupt',
+  'seed',
+] as const;
+
 export const BUS_USAGE =
   'sim bus [--tcp host:port] [--pty /path] --dlt645 N --cjt188 N --mbus N [--dlt645-1997 N] [--baud 2400] [--loss 0..1] [--corrupt 0..1] [--seed N]';
 

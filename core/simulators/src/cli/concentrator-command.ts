@@ -4,6 +4,18 @@ import { systemClock } from '../time/clock.ts';
 import { CliError, hostPort, intOption, numberOption, type ParsedArgs, requireOption } from './args.ts';
 import { type SimContext, untilStopped } from './context.ts';
 
+export const CONCENTRATOR_OPTIONS = [
+  'master',
+  'a1',
+  'a2',
+  'meters',
+  'heartbeat',
+  'miss-rate',
+  'missing',
+  'seed',
+  'max-user-data',
+] as const;
+
 export const CONCENTRATOR_USAGE =
   'sim concentrator --master host:port --a1 3501 --a2 1 [--meters 50] [--heartbeat 60] [--miss-rate 0..1] [--missing 3,7] [--seed 1] [--max-user-data N]';
 

@@ -4,6 +4,8 @@ import { systemClock } from '../time/clock.ts';
 import { intOption, type ParsedArgs } from './args.ts';
 import { type SimContext, untilStopped } from './context.ts';
 
+export const LORA_OPTIONS = ['mqtt', 'app', 'devices', 'interval', 'topic-prefix'] as const;
+
 export const LORA_USAGE =
   'sim lora [--mqtt mqtt://127.0.0.1:1883] [--app ID] [--devices 5] [--interval 10] [--topic-prefix P]';
 

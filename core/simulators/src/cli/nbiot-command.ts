@@ -4,6 +4,8 @@ import { systemClock } from '../time/clock.ts';
 import { CliError, intOption, type ParsedArgs, requireOption } from './args.ts';
 import { type SimContext, untilStopped } from './context.ts';
 
+export const NBIOT_OPTIONS = ['url', 'platform', 'token', 'meters', 'interval'] as const;
+
 export const NBIOT_USAGE =
   'sim nbiot --url URL --platform onenet|ctwing|iotda [--token T] [--meters 5] [--interval 10]';
 

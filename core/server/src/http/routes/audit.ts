@@ -15,6 +15,14 @@ const Entry = z
     action: z.string(),
     targetType: z.string(),
     targetId: z.string().nullable(),
+    targetName: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What a person calls the target (user name, role or area name …)' }),
+    targetTitle: z
+      .object({ 'zh-CN': z.string(), en: z.string() })
+      .nullable()
+      .openapi({ description: 'The target title by language, for targets that have one (plugins)' }),
     summary: z.object({ before: z.unknown(), after: z.unknown() }),
     ip: z.string().nullable(),
     requestId: z.string().nullable(),
@@ -48,7 +56,14 @@ export function auditRoutes(p: Platform) {
       const tenantId = actor.tenantId ?? (actor.kind === 'operator' ? PLATFORM_TENANT_ID : null);
       if (!tenantId) return c.json({ items: [], total: 0, page: 1, pageSize: 20 }, 200);
       return c.json(
-        await withTenant(p.db, tenantId, (tx) => listAudit(tx, actor, c.req.valid('query'))),
+        await withTenant(p.db, tenantId, (tx) =>
+          listAudit(
+            tx,
+            actor,
+            c.req.valid('query'),
+            (id) => p.registry.list().find((x) => x.id === id)?.title,
+          ),
+        ),
         200,
       );
     },

@@ -1,10 +1,12 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Platform } from '../../platform.ts';
+import { todayIn } from '../../services/archives/scope.ts';
 import { requirePermission, requireTenant } from '../../services/identity/actor.ts';
 import { customerExportStream } from '../../services/imports/customer-export.ts';
 import { XLSX_TYPE } from '../../services/imports/sheets.ts';
 import type { AppEnv } from '../env.ts';
-import { ErrorSchema, router, text, z } from '../route-kit.ts';
+import { ErrorSchema, z } from '../route-kit.ts';
+import { CustomerListQuery } from './archive-schemas.ts';
 
 const errors = Object.fromEntries(
   [400, 401, 403].map((s) => [
@@ -12,15 +14,6 @@ const errors = Object.fromEntries(
     { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } },
   ]),
 );
-
-function today(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-}
 
 /**
  * GET /customers/export.xlsx on a customers router. Register it before any `/{id}` route of the
@@ -34,11 +27,7 @@ export function registerCustomerExport(r: OpenAPIHono<AppEnv>, p: Platform) {
       tags: ['customers'],
       summary: 'The filtered customers as xlsx, streamed (phone and ID masked without customers.pii)',
       request: {
-        query: z.object({
-          area: z.uuid().optional(),
-          status: z.enum(['active', 'closed']).optional(),
-          type: z.enum(['resident', 'commercial', 'industrial', 'institution']).optional(),
-          q: text(1, 100).optional(),
+        query: CustomerListQuery.omit({ sort: true, after: true, limit: true }).extend({
           lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
         }),
       },
@@ -61,7 +50,7 @@ export function registerCustomerExport(r: OpenAPIHono<AppEnv>, p: Platform) {
         tenantId,
         filter,
         lang,
-        today(p.config.QUADMETER_TIMEZONE),
+        todayIn(p.config.QUADMETER_TIMEZONE),
       );
       return c.body(stream, 200, {
         'content-type': XLSX_TYPE,
@@ -69,10 +58,4 @@ export function registerCustomerExport(r: OpenAPIHono<AppEnv>, p: Platform) {
       }) as never;
     },
   );
-}
-
-export function customerExportRoutes(p: Platform) {
-  const r = router();
-  registerCustomerExport(r, p);
-  return r;
 }

@@ -1,6 +1,6 @@
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
-import { permissionCatalogue } from '../../services/identity/permissions.ts';
+import { operatorPermissionCatalogue, permissionCatalogue } from '../../services/identity/permissions.ts';
 import { createRole, deleteRole, listRoles, roleDto, updateRole } from '../../services/identity/roles.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 
@@ -11,6 +11,10 @@ const Role = z
     description: z.string(),
     permissions: z.array(z.string()),
     builtin: z.boolean(),
+    builtinKey: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The built-in role this is (admin, reader, cashier); null for a custom role' }),
   })
   .openapi('Role');
 const permissions = z.array(text(0, 64)).max(200);
@@ -124,9 +128,14 @@ export function permissionRoutes() {
       path: '/',
       tag: 'roles',
       summary: 'The permission catalogue',
-      response: z.object({ items: z.array(Permission) }),
+      response: z.object({
+        items: z.array(Permission),
+        operator: z.array(Permission).openapi({
+          description: 'Permissions held by platform operators only; never assignable to a role',
+        }),
+      }),
     }),
-    (c) => c.json({ items: [...permissionCatalogue] }, 200),
+    (c) => c.json({ items: [...permissionCatalogue], operator: [...operatorPermissionCatalogue] }, 200),
   );
   return r;
 }

@@ -21,7 +21,7 @@ describe('plugins', () => {
       kind: 'meter-type',
       status: 'running',
       health: { ok: true },
-      enabled: false,
+      enabled: true, // the demo tenant has the four meter types enabled
     });
     expect(water.title['zh-CN']).toBeTruthy();
     expect(water.settingsSchema.type).toBe('object');

@@ -2,7 +2,9 @@ import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
+import { maskPii } from '../archives/masking.ts';
 import type { Actor } from '../identity/actor.ts';
+import { resolveTargetNames, type Titles } from './target-names.ts';
 
 export interface RequestMeta {
   actor: Actor;
@@ -68,8 +70,16 @@ export interface AuditQuery {
   to?: string;
 }
 
-/** Lists audit entries; an area-scoped actor sees only entries inside their subtrees. */
-export async function listAudit(tx: Tx, actor: Actor, q: AuditQuery) {
+/**
+ * Lists audit entries; an area-scoped actor sees only entries inside their subtrees. Each entry names
+ * its target (`targetName`, and `targetTitle` for plugins, resolved through `pluginTitle`).
+ */
+export async function listAudit(
+  tx: Tx,
+  actor: Actor,
+  q: AuditQuery,
+  pluginTitle: (id: string) => Titles | undefined = () => undefined,
+) {
   const where: SQL[] = [];
   if (q.action) where.push(eq(auditLog.action, q.action));
   if (q.actor) where.push(eq(auditLog.actorName, q.actor));
@@ -87,8 +97,9 @@ export async function listAudit(tx: Tx, actor: Actor, q: AuditQuery) {
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
+  const labels = await resolveTargetNames(tx, rows, pluginTitle);
   return {
-    items: rows.map((r) => ({
+    items: rows.map((r, i) => ({
       id: String(r.id),
       at: r.at.toISOString(),
       actorType: r.actorType,
@@ -97,7 +108,10 @@ export async function listAudit(tx: Tx, actor: Actor, q: AuditQuery) {
       action: r.action,
       targetType: r.targetType,
       targetId: r.targetId,
-      summary: { before: r.before, after: r.after },
+      targetName: labels[i].targetName,
+      targetTitle: labels[i].targetTitle,
+      // customer snapshots keep phone and ID numbers; only customers.pii holders see them whole
+      summary: { before: maskPii(actor, r.before), after: maskPii(actor, r.after) },
       ip: r.ip,
       requestId: r.requestId,
     })),

@@ -60,26 +60,34 @@ export const permissionCatalogue: readonly PermissionDef[] = [
 /** Held by platform operators only; never assignable to a tenant role. */
 export const OPERATOR_PERMISSION = 'tenants.manage';
 
+/** Titles of the permissions only platform operators hold, so clients can name every key a session has. */
+export const operatorPermissionCatalogue: readonly PermissionDef[] = [
+  p(OPERATOR_PERMISSION, 'platform', 'menu', '管理租户', 'Manage tenants'),
+];
+
 export const permissionKeys: ReadonlySet<string> = new Set(permissionCatalogue.map((d) => d.key));
 
-/** Built-in roles created with every tenant. */
+/**
+ * Built-in roles created with every tenant. Name and description are stored in the default language
+ * (zh-CN); clients show built-in roles in their own language by `key` (the role DTO's `builtinKey`).
+ */
 export const builtinRoles = [
   {
     key: 'admin',
     name: '系统管理员',
-    description: 'All permissions / 全部权限',
+    description: '全部权限',
     permissions: [...permissionKeys],
   },
   {
     key: 'reader',
     name: '抄表员',
-    description: 'Reads meters in their areas / 负责所辖区域抄表',
+    description: '负责所辖区域抄表',
     permissions: ['areas.read', 'customers.read', 'meters.read', 'meters.read-now'],
   },
   {
     key: 'cashier',
     name: '收费员',
-    description: 'Collects payments / 收费',
+    description: '负责收费',
     permissions: ['areas.read', 'customers.read', 'billing.read', 'payments.read', 'payments.collect'],
   },
 ] as const;

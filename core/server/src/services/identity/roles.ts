@@ -14,6 +14,8 @@ export function roleDto(r: RoleRow) {
     description: r.description,
     permissions: r.permissions,
     builtin: r.builtin !== null,
+    /** which built-in role this is (`admin`, `reader`, `cashier`), null for a role made by a user */
+    builtinKey: r.builtin,
   };
 }
 

@@ -1,11 +1,13 @@
 import { PassThrough, Readable } from 'node:stream';
-import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, gt, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { Tx } from '../../db/client.ts';
 import { areas, customers } from '../../db/schema/index.ts';
-import { uuidArray } from '../../db/sql-helpers.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
+import { type CustomerQuery, filters } from '../archives/customer-list.ts';
+import { canSeePii, maskIdNumber, maskPhone } from '../archives/masking.ts';
+import { customerArea } from '../archives/scope.ts';
 import type { Actor } from '../identity/actor.ts';
 import { AreaLookup } from './area-lookup.ts';
 import { loadCustomFields } from './custom-fields.ts';
@@ -13,12 +15,7 @@ import { customerColumns } from './customer-columns.ts';
 import type { Lang } from './entity.ts';
 import { headersFor } from './sheets.ts';
 
-export interface CustomerFilter {
-  area?: string;
-  status?: 'active' | 'closed';
-  type?: string;
-  q?: string;
-}
+export type CustomerFilter = Omit<CustomerQuery, 'limit' | 'sort' | 'after'>;
 
 const BATCH = 1000;
 /** Export carries the customer's own columns and facts; accounts are exported with their own list. */
@@ -28,28 +25,6 @@ const EXPORTED = customerColumns.filter(
       c.key,
     ),
 );
-
-/** 138****5678; ID numbers keep the first 4 and last 4. */
-export function mask(value: string | null, keepStart: number, keepEnd: number): string {
-  if (!value) return '';
-  if (value.length <= keepStart + keepEnd) return '*'.repeat(value.length);
-  return value.slice(0, keepStart) + '*'.repeat(value.length - keepStart - keepEnd) + value.slice(-keepEnd);
-}
-
-function conditions(actor: Actor, f: CustomerFilter): SQL {
-  const where: SQL[] = [];
-  if (actor.areaScope) where.push(sql`${areas.path} && ${uuidArray(actor.areaScope)}`);
-  if (f.area) where.push(sql`${areas.path} @> ${uuidArray([f.area])}`);
-  if (f.status) where.push(eq(customers.status, f.status));
-  if (f.type) where.push(sql`${customers.type} = ${f.type}`);
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(
-      sql`(${customers.number} ilike ${like} or ${customers.name} ilike ${like} or ${customers.address} ilike ${like} or ${customers.phone} ilike ${like})`,
-    );
-  }
-  return and(...where) ?? sql`true`;
-}
 
 const fact = (kind: string, today: string) =>
   sql<string | null>`(select f.value::text from customer_facts f where f.tenant_id = ${customers.tenantId}
@@ -69,7 +44,7 @@ async function writeRows(
   ws.addRow(
     headersFor({ columns: EXPORTED } as never, fields, lang).map((h) => h.replace(/\*$/, '')),
   ).commit();
-  const pii = actor.permissions.has('customers.pii');
+  const pii = canSeePii(actor);
   const yes = lang === 'en' ? 'yes' : '是';
   const no = lang === 'en' ? 'no' : '否';
   let after = '';
@@ -81,8 +56,8 @@ async function writeRows(
         heated: fact('heated_area_m2', today),
       })
       .from(customers)
-      .innerJoin(areas, and(eq(areas.tenantId, customers.tenantId), eq(areas.id, customers.areaId)))
-      .where(and(conditions(actor, f), gt(customers.number, after)))
+      .innerJoin(areas, customerArea)
+      .where(and(...filters(actor, f), gt(customers.number, after)))
       .orderBy(asc(customers.number))
       .limit(BATCH);
     for (const { c, household, heated } of rows) {
@@ -91,8 +66,8 @@ async function writeRows(
         number: c.number,
         name: c.name,
         type: c.type,
-        phone: pii ? (c.phone ?? '') : mask(c.phone, 3, 4),
-        idNumber: pii ? (c.idNumber ?? '') : mask(c.idNumber, 4, 4),
+        phone: (pii ? c.phone : maskPhone(c.phone)) ?? '',
+        idNumber: (pii ? c.idNumber : maskIdNumber(c.idNumber)) ?? '',
         address: c.address ?? '',
         area: lookup.byId.get(c.areaId)?.namePath ?? '',
         lowIncome: c.lowIncome ? yes : no,

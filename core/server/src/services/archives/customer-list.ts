@@ -1,0 +1,97 @@
+import { and, asc, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { areas, customers } from '../../db/schema/index.ts';
+import type { Actor } from '../identity/actor.ts';
+import { type CustomerType, shownCustomer } from './customers.ts';
+import { afterCondition, cappedCount, decodeCursor, likeFragment, pageOf } from './list-kit.ts';
+import { canSeePii } from './masking.ts';
+import { areaScopeCondition, customerArea, subtreeCondition } from './scope.ts';
+
+export const customerSorts = ['number', '-number', 'name', '-name', 'createdAt', '-createdAt'] as const;
+export type CustomerSort = (typeof customerSorts)[number];
+
+export interface CustomerQuery {
+  q?: string;
+  number?: string;
+  name?: string;
+  address?: string;
+  phone?: string;
+  areaId?: string;
+  status?: 'active' | 'closed';
+  type?: CustomerType;
+  tag?: string;
+  sort?: CustomerSort;
+  after?: string;
+  limit: number;
+}
+
+/**
+ * Phone fragments are searched only for actors who may see phones; for others a phone matches
+ * only when given in full, so masked digits cannot be recovered by probing with fragments.
+ */
+function phoneMatch(actor: Actor, value: string): SQL {
+  return canSeePii(actor) ? ilike(customers.phone, likeFragment(value)) : eq(customers.phone, value);
+}
+
+/** The list's filter conditions (also used by the xlsx export, so it exports what the list shows). */
+export function filters(actor: Actor, q: Omit<CustomerQuery, 'limit'>): SQL[] {
+  const where: (SQL | undefined)[] = [areaScopeCondition(actor)];
+  if (q.q) {
+    const frag = likeFragment(q.q);
+    where.push(
+      or(
+        ilike(customers.number, frag),
+        ilike(customers.name, frag),
+        ilike(customers.address, frag),
+        phoneMatch(actor, q.q),
+      ),
+    );
+  }
+  if (q.number) where.push(ilike(customers.number, likeFragment(q.number)));
+  if (q.name) where.push(ilike(customers.name, likeFragment(q.name)));
+  if (q.address) where.push(ilike(customers.address, likeFragment(q.address)));
+  if (q.phone) where.push(phoneMatch(actor, q.phone));
+  if (q.areaId) where.push(subtreeCondition(q.areaId));
+  if (q.status) where.push(eq(customers.status, q.status));
+  if (q.type) where.push(eq(customers.type, q.type));
+  if (q.tag) where.push(sql`${customers.tags} @> array[${q.tag}]::text[]`);
+  return where.filter((w): w is SQL => w !== undefined);
+}
+
+const sortColumns = {
+  number: { col: customers.number, cast: 'text' },
+  name: { col: customers.name, cast: 'text' },
+  createdAt: { col: customers.createdAt, cast: 'timestamptz' },
+} as const;
+
+/**
+ * A page of customers inside the actor's scope, filtered and sorted, with keyset pagination over
+ * (sort key, id) and a total capped at COUNT_CAP. PII is masked for actors without customers.pii.
+ */
+export async function listCustomers(tx: Tx, actor: Actor, q: CustomerQuery) {
+  const sort = q.sort ?? 'number';
+  const dir = sort.startsWith('-') ? 'desc' : 'asc';
+  const { col, cast } = sortColumns[sort.replace('-', '') as keyof typeof sortColumns];
+  const where = filters(actor, q);
+  // the join to areas is needed only to test area paths (scope or subtree filter)
+  const join = actor.areaScope || q.areaId ? sql`inner join ${areas} on ${customerArea}` : sql``;
+  const count = await cappedCount(tx, sql`from ${customers} ${join} where ${and(sql`true`, ...where)}`);
+  const page = [...where];
+  if (q.after) page.push(afterCondition(col, customers.id, dir, decodeCursor(q.after, sort), cast));
+  const order = dir === 'asc' ? [asc(col), asc(customers.id)] : [desc(col), desc(customers.id)];
+  const rows = await tx
+    .select({ c: customers, areaPath: areas.path, key: sql<string>`${col}::text` })
+    .from(customers)
+    .innerJoin(areas, customerArea)
+    .where(and(...page))
+    .orderBy(...order)
+    .limit(q.limit + 1);
+  return pageOf(
+    rows,
+    q.limit,
+    sort,
+    (r) => ({ key: r.key, id: r.c.id }),
+    (r) => shownCustomer(actor, { ...r.c, areaPath: r.areaPath }),
+    count,
+  );
+}
