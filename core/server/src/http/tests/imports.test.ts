@@ -38,7 +38,9 @@ async function fingerprint() {
     await sql`select count(*)::int as n, md5(coalesce(string_agg(xmin::text, ',' order by customer_id, kind), '')) as h
     from customer_facts where tenant_id = ${tenantId}`;
   const [m] = await sql`select count(*)::int as n from account_billing_modes where tenant_id = ${tenantId}`;
-  return { c, a, f, m: m.n };
+  const [h] =
+    await sql`select count(*)::int as n from audit_log where tenant_id = ${tenantId} and target_type = 'customer'`;
+  return { c, a, f, m: m.n, history: h.n };
 }
 
 function fixedRows(): Cells[] {
@@ -112,7 +114,7 @@ beforeAll(async () => {
 });
 afterAll(async () => p?.stop());
 
-describe('customer import', () => {
+describe('customer import', { timeout: 180_000 }, () => {
   it('a 10k-row file with 10 bad rows changes nothing and reports exactly those rows', async () => {
     const before = await fingerprint();
     const { rows, bad } = brokenRows();
@@ -179,6 +181,7 @@ describe('customer import', () => {
     expect(after.a.n).toBe(ROWS);
     expect(after.f.n).toBe(ROWS);
     expect(after.m).toBe(ROWS);
+    expect(after.history).toBe(ROWS);
     const sql = p.running.platform.database.sql;
     const [row] =
       await sql`select c.name, c.type, c.phone, c.custom, a.path[array_length(a.path,1)] = ar.id as leaf,
@@ -200,6 +203,17 @@ describe('customer import', () => {
       household: '3.00',
       since: '2024-01-01',
     });
+  });
+
+  it('each imported customer’s history shows the import as a create by the uploader', async () => {
+    const [{ id }] = await p.running.platform.database
+      .sql`select id from customers where tenant_id = ${tenantId} and number = 'C00042'`;
+    const h = await admin.get(`/api/v1/customers/${id}/history`);
+    expect(h.status).toBe(200);
+    const items = h.body.items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ action: 'customers.create', actorName: '小区管理员', before: null });
+    expect(items[0].after).toMatchObject({ number: 'C00042', name: '住户00042', phone: '13800000042' });
   });
 
   it('exports the imported rows streamed, masked for a user without customers.pii', async () => {
@@ -260,7 +274,7 @@ describe('customer import', () => {
   });
 });
 
-describe('customer import, killed mid-apply', () => {
+describe('customer import, killed mid-apply', { timeout: 180_000 }, () => {
   it('kill -9 of the process applying leaves nothing applied; the import can be applied afterwards', async () => {
     const sql = p.running.platform.database.sql;
     const rows = fixedRows().map((r) => {

@@ -11,5 +11,5 @@ export const customersEntity: EntityDef<CustomerRecord, LoadedCustomers> = {
   columns: customerColumns,
   load: (tx, rows, ctx) => loadCustomers(tx, rows, ctx.today),
   check: checkCustomer,
-  apply: (tx, records) => applyCustomers(tx, records),
+  apply: applyCustomers,
 };

@@ -41,6 +41,8 @@ export interface CheckContext {
   actor: Actor;
   today: string;
   customFields: CustomField[];
+  /** the request that asked for the apply, for the per-row audit entries */
+  origin?: { ip: string; requestId: string };
 }
 
 export type Checked<R> = { outcome: Outcome; record: R } | { errors: RowError[] };

@@ -110,6 +110,7 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
         actor: w.actor,
         today: w.day,
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
+        origin: progressOf(row).origin,
       };
       const t0 = performance.now();
       const staged = await readStaged(w.path, ctx.customFields);
