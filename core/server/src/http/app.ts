@@ -13,14 +13,19 @@ import { accountRoutes } from './routes/accounts.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { collectorRoutes } from './routes/collectors.ts';
+import { concentratorRoutes } from './routes/concentrators.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
+import { meterGroupRoutes } from './routes/meter-groups.ts';
+import { meterRoutes } from './routes/meters.ts';
 import { pluginRoutes } from './routes/plugins.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { topologyRoutes } from './routes/topology.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
@@ -35,6 +40,11 @@ const protectedResources = {
   '/audit': auditRoutes,
   '/plugins': pluginRoutes,
   '/tokens': tokenRoutes,
+  '/meters': meterRoutes,
+  '/concentrators': concentratorRoutes,
+  '/collectors': collectorRoutes,
+  '/topology': topologyRoutes,
+  '/meter-groups': meterGroupRoutes,
   '/customers': customerRoutes,
   '/accounts': accountRoutes,
   '/custom-fields': customFieldRoutes,

@@ -25,6 +25,7 @@ import {
   HistoryEntry,
   pageSchema,
 } from './archive-schemas.ts';
+import { addAccountMeterHistory } from './meter-lifecycle.ts';
 
 const tag = 'accounts';
 
@@ -206,5 +207,6 @@ export function accountRoutes(p: Platform) {
       return c.json({ items }, 200);
     },
   );
+  addAccountMeterHistory(p, r);
   return r;
 }

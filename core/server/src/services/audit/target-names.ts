@@ -1,7 +1,7 @@
 import type { LocalizedText } from '@quadmeter/sdk';
 import { inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { apiTokens, areas, roles, users } from '../../db/schema/index.ts';
+import { apiTokens, areas, collectors, concentrators, meters, roles, users } from '../../db/schema/index.ts';
 
 /** A title in each language, as plugins declare theirs. */
 export type Titles = LocalizedText;
@@ -33,6 +33,18 @@ const lookups: Record<string, (tx: Tx, ids: string[]) => Promise<{ id: string; n
   area: (tx, ids) => tx.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.id, ids)),
   'api-token': (tx, ids) =>
     tx.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(inArray(apiTokens.id, ids)),
+  meter: (tx, ids) =>
+    tx.select({ id: meters.id, name: meters.assetNo }).from(meters).where(inArray(meters.id, ids)),
+  concentrator: (tx, ids) =>
+    tx
+      .select({ id: concentrators.id, name: concentrators.number })
+      .from(concentrators)
+      .where(inArray(concentrators.id, ids)),
+  collector: (tx, ids) =>
+    tx
+      .select({ id: collectors.id, name: collectors.number })
+      .from(collectors)
+      .where(inArray(collectors.id, ids)),
 };
 
 /** The name a deleted (or platform-level) target had, from the change the entry recorded. */
