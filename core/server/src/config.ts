@@ -62,6 +62,8 @@ const schema = z.object({
     .positive()
     .max(100 * 1024)
     .default(1024),
+  /** largest import file (xlsx or CSV) accepted by POST /api/v1/imports, in MiB */
+  QUADMETER_IMPORT_LIMIT_MB: z.coerce.number().int().positive().max(1024).default(50),
   /** the zone schedules run in (a freeze at 00:00 is local midnight), an IANA name */
   QUADMETER_TIMEZONE: z
     .string()

@@ -14,6 +14,7 @@ import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
+import { startImportWorkers } from './services/imports/worker.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -91,6 +92,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       pluginHost: plugins,
       secrets,
     };
+    await startImportWorkers(platform);
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

@@ -18,6 +18,7 @@ import { concentratorRoutes } from './routes/concentrators.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { pluginRoutes } from './routes/plugins.ts';
@@ -47,6 +48,7 @@ const protectedResources = {
   '/customers': customerRoutes,
   '/accounts': accountRoutes,
   '/custom-fields': customFieldRoutes,
+  '/imports': importRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

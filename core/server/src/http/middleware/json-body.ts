@@ -5,6 +5,11 @@ import type { AppEnv } from '../env.ts';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The one route whose body is a file (xlsx or CSV); it applies its own media types and size limit. */
+export function isFileUpload(method: string, path: string): boolean {
+  return method === 'POST' && /^\/api\/v1\/imports\/?$/.test(path);
+}
+
 /** Size limit, media type and JSON syntax for API bodies, each with its own error code. */
 export function jsonBody(limitKb: number): MiddlewareHandler<AppEnv>[] {
   const limit = bodyLimit({
@@ -13,8 +18,10 @@ export function jsonBody(limitKb: number): MiddlewareHandler<AppEnv>[] {
       throw new AppError('REQ_BODY_TOO_LARGE', `The request body exceeds ${limitKb} KiB`);
     },
   });
+  const limitUnlessUpload: MiddlewareHandler<AppEnv> = async (c, next) =>
+    isFileUpload(c.req.method, c.req.path) ? await next() : await limit(c, next);
   const parse: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (!WITH_BODY.has(c.req.method)) return await next();
+    if (!WITH_BODY.has(c.req.method) || isFileUpload(c.req.method, c.req.path)) return await next();
     const length = c.req.header('content-length');
     const hasBody =
       (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
@@ -29,5 +36,5 @@ export function jsonBody(limitKb: number): MiddlewareHandler<AppEnv>[] {
     }
     await next();
   };
-  return [limit, parse];
+  return [limitUnlessUpload, parse];
 }

@@ -28,12 +28,14 @@ import {
   HistoryEntry,
   pageSchema,
 } from './archive-schemas.ts';
+import { registerCustomerExport } from './customer-export.ts';
 
 const tag = 'customers';
 
 export function customerRoutes(p: Platform) {
   const r = router();
   const today = () => todayIn(p.config.QUADMETER_TIMEZONE);
+  registerCustomerExport(r, p); // before '/{id}', so export.xlsx is not taken for an id
 
   r.openapi(
     jsonRoute({

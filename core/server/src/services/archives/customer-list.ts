@@ -33,7 +33,8 @@ function phoneMatch(actor: Actor, value: string): SQL {
   return canSeePii(actor) ? ilike(customers.phone, likeFragment(value)) : eq(customers.phone, value);
 }
 
-function filters(actor: Actor, q: CustomerQuery): SQL[] {
+/** The list's filter conditions (also used by the xlsx export, so it exports what the list shows). */
+export function filters(actor: Actor, q: Omit<CustomerQuery, 'limit'>): SQL[] {
   const where: (SQL | undefined)[] = [areaScopeCondition(actor)];
   if (q.q) {
     const frag = likeFragment(q.q);

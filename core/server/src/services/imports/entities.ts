@@ -1,0 +1,10 @@
+import { customersEntity } from './customers-entity.ts';
+import type { EntityDef } from './entity.ts';
+
+/** Importable entities; meters, collectors and concentrators add their definitions here. */
+export const importEntities = {
+  customers: customersEntity as EntityDef,
+} as const;
+
+export type ImportEntity = keyof typeof importEntities;
+export const importEntityNames = Object.keys(importEntities) as [ImportEntity, ...ImportEntity[]];

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../identity/actor.ts';
+import { AreaLookup } from './area-lookup.ts';
+import { cellText } from './cells.ts';
+import { checkCustomer } from './customers-check.ts';
+import type { LoadedCustomers } from './customers-load.ts';
+import type { ParsedRow } from './entity.ts';
+import { parseDate, parseDecimal, parseYuanToFen } from './parse.ts';
+import { parseCsv } from './read-file.ts';
+
+const ids = { root: '00000000-0000-4000-8000-000000000001', a: '00000000-0000-4000-8000-000000000002' };
+const lookup = new AreaLookup([
+  { id: ids.root, name: '小区', path: [ids.root] },
+  { id: ids.a, name: '1号楼', path: [ids.root, ids.a] },
+]);
+
+describe('import cell parsing', () => {
+  it('decodes Excel’s _xHHHH_ escapes, dates and rich text', () => {
+    expect(cellText('a_x0000_b')).toBe('a\u0000b');
+    expect(cellText(new Date(Date.UTC(2024, 1, 29)))).toBe('2024-02-29');
+    expect(cellText({ richText: [{ text: '张' }, { text: '三 ' }] })).toBe('张三');
+    expect(cellText({ formula: 'A1', result: 12 })).toBe('12');
+  });
+
+  it('rejects impossible dates and keeps decimals exact', () => {
+    expect(parseDate('2024/2/29')).toEqual({ ok: true, value: '2024-02-29' });
+    expect(parseDate('2023-02-29').ok).toBe(false);
+    expect(parseDate('2024-13-45').ok).toBe(false);
+    expect(parseDecimal('0012.50', 2, 100)).toEqual({ ok: true, value: '12.5' });
+    expect(parseDecimal('1.234', 2, 100).ok).toBe(false);
+    expect(parseYuanToFen('100.5')).toEqual({ ok: true, value: '10050' });
+    expect(parseYuanToFen('0.07')).toEqual({ ok: true, value: '7' });
+    expect(parseYuanToFen('-1').ok).toBe(false);
+  });
+
+  it('parses quoted CSV with embedded commas, quotes and newlines', () => {
+    const rows = [...parseCsv('\ufeffa,b\r\n"x, ""y""","line1\nline2"\nlast,1')];
+    expect(rows).toEqual([
+      { row: 1, cells: ['a', 'b'] },
+      { row: 2, cells: ['x, "y"', 'line1\nline2'] },
+      { row: 4, cells: ['last', '1'] },
+    ]);
+  });
+
+  it('finds areas by full path or an unambiguous tail', () => {
+    expect(lookup.find('小区/1号楼')).toMatchObject({ ok: true, area: { id: ids.a } });
+    expect(lookup.find('1号楼')).toMatchObject({ ok: true, area: { id: ids.a } });
+    expect(lookup.find('别处/1号楼')).toMatchObject({ ok: false, code: 'unknown_area' });
+  });
+});
+
+describe('customer row check', () => {
+  const actor = { areaScope: null } as unknown as Actor;
+  const existing = {
+    id: 'c1',
+    number: 'C1',
+    name: '张三',
+    type: 'resident',
+    phone: null,
+    idNumber: null,
+    address: null,
+    areaId: ids.a,
+    lowIncome: false,
+    tags: ['b', 'a'],
+    notes: '',
+    status: 'active',
+    custom: {},
+  } as unknown as LoadedCustomers['customers'] extends Map<string, infer C> ? C : never;
+  const loaded: LoadedCustomers = {
+    areas: lookup,
+    customers: new Map([['C1', existing]]),
+    accounts: new Map(),
+    facts: new Map(),
+  };
+  const row = (values: Record<string, unknown>): ParsedRow => ({
+    row: 2,
+    cells: [],
+    values: new Map(Object.entries(values)),
+    custom: new Map(),
+  });
+  const ctx = { actor, today: '2026-01-01', customFields: [] };
+
+  it('the same tags in another order are unchanged; different tags are an update', () => {
+    const same = checkCustomer(
+      row({ number: 'C1', name: '张三', area: '1号楼', tags: ['a', 'b'] }),
+      loaded,
+      ctx,
+      new Map(),
+    );
+    expect(same).toMatchObject({ outcome: 'unchanged' });
+    const absent = checkCustomer(row({ number: 'C1', name: '张三', area: '1号楼' }), loaded, ctx, new Map());
+    expect(absent).toMatchObject({ outcome: 'unchanged', record: { customer: { tags: ['b', 'a'] } } });
+    const other = checkCustomer(
+      row({ number: 'C1', name: '张三', area: '1号楼', tags: ['a'] }),
+      loaded,
+      ctx,
+      new Map(),
+    );
+    expect(other).toMatchObject({ outcome: 'updated', record: { customer: { tags: ['a'] } } });
+  });
+
+  it('account columns without an account number are an error', () => {
+    const r = checkCustomer(
+      row({ number: 'C2', name: '李四', area: '1号楼', readingDay: 5 }),
+      loaded,
+      ctx,
+      new Map(),
+    );
+    expect(r).toEqual({
+      errors: [
+        { column: 'accountNumber', code: 'required', message: 'is required when readingDay is given' },
+      ],
+    });
+  });
+});

@@ -1,0 +1,186 @@
+import { isAppError } from '@quadmeter/sdk';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { imports } from '../../db/schema/index.ts';
+import { withTenant } from '../../db/tenant.ts';
+import type { Platform } from '../../platform.ts';
+import { recordAudit } from '../audit/record.ts';
+import { type Actor, requirePermission } from '../identity/actor.ts';
+import { loadOperatorActor, loadUserActor } from '../identity/load-actor.ts';
+import { loadCustomFields } from './custom-fields.ts';
+import { checkRows, parseFile, runImport } from './engine.ts';
+import { type ImportEntity, importEntities } from './entities.ts';
+import type { CheckContext } from './entity.ts';
+import { importFilePath, removeImportFile } from './file-store.ts';
+import { emptyReport, type ImportReport } from './report.ts';
+import { APPLY_QUEUE, type ImportJob, VALIDATE_QUEUE } from './service.ts';
+import { readStaged, removeStaged, writeStaged } from './stage.ts';
+import { findImport, type ImportRow, progressOf, setState, statePatch } from './store.ts';
+
+/** The uploader as they are now: a user who lost the permission or part of their scope loses it here too. */
+async function reloadActor(db: Db, tenantId: string, row: ImportRow): Promise<Actor> {
+  const by = progressOf(row).by;
+  const actor =
+    by.kind === 'operator'
+      ? await loadOperatorActor(db, by.id, tenantId)
+      : await loadUserActor(db, tenantId, by.id);
+  requirePermission(actor, 'archives.import');
+  return actor;
+}
+
+function today(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+}
+
+function failure(e: unknown) {
+  if (isAppError(e)) return { code: e.code, message: e.message };
+  return { code: 'IMPORT_APPLY_FAILED', message: 'The import failed; nothing was changed' };
+}
+
+async function prepare(p: Platform, db: Db, tenantId: string, row: ImportRow) {
+  const entity = importEntities[row.entity as ImportEntity];
+  const actor = await reloadActor(db, tenantId, row);
+  const kind = progressOf(row).kind;
+  const path = importFilePath(p.config.QUADMETER_DATA_DIR, tenantId, row.id, kind);
+  const progress = (rows: number) =>
+    setState(db, tenantId, row.id, { progress: { rows } }).then(() => undefined);
+  return { entity, actor, kind, path, progress, day: today(p.config.QUADMETER_TIMEZONE) };
+}
+
+/** Dry run: reads and checks every row in a read-only pass and stores the report. */
+export async function validateImport(p: Platform, tenantId: string, importId: string): Promise<void> {
+  const db = p.database.jobs;
+  const row = await withTenant(db, tenantId, (tx) => findImport(tx, null, importId));
+  if (row.status !== 'queued' && row.status !== 'validating') return;
+  await setState(db, tenantId, importId, { status: 'validating', progress: { rows: 0 } });
+  try {
+    const w = await prepare(p, db, tenantId, row);
+    const { report } = await withTenant(db, tenantId, async (tx) => {
+      await tx.execute(sql`set transaction read only`);
+      const ctx: CheckContext = {
+        actor: w.actor,
+        today: w.day,
+        customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
+      };
+      const file = await parseFile({
+        entity: w.entity,
+        path: w.path,
+        kind: w.kind,
+        ctx,
+        onProgress: w.progress,
+      });
+      const checked = await checkRows(tx, w.entity, ctx, file);
+      if (checked.report.errors === 0) await writeStaged(w.path, ctx.customFields, file);
+      return checked;
+    });
+    await setState(db, tenantId, importId, { status: 'validated', report, progress: { rows: report.total } });
+  } catch (e) {
+    p.logger.warn({ err: e, importId }, 'import validation failed');
+    const fatal = failure(e);
+    await setState(db, tenantId, importId, {
+      status: 'failed',
+      report: { ...emptyReport(), fatal },
+      progress: { error: fatal },
+      finished: true,
+    });
+  }
+}
+
+/**
+ * Applies in ONE transaction: re-checks every row against the database as it is now (under a
+ * per-entity lock), then writes all changes and marks the import applied — or writes nothing.
+ */
+export async function applyImport(p: Platform, tenantId: string, importId: string): Promise<void> {
+  const db = p.database.jobs;
+  const row = await withTenant(db, tenantId, (tx) => findImport(tx, null, importId));
+  if (row.status !== 'applying') return;
+  let report: ImportReport | undefined;
+  try {
+    const w = await prepare(p, db, tenantId, row);
+    const applied = await withTenant(db, tenantId, async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended('quadmeter.import:' || current_setting('app.tenant_id') || ${row.entity}, 0))`,
+      );
+      const ctx: CheckContext = {
+        actor: w.actor,
+        today: w.day,
+        customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
+        origin: progressOf(row).origin,
+      };
+      const t0 = performance.now();
+      const staged = await readStaged(w.path, ctx.customFields);
+      const run = staged
+        ? await checkRows(tx, w.entity, ctx, staged)
+        : await runImport({ tx, entity: w.entity, path: w.path, kind: w.kind, ctx, onProgress: w.progress });
+      report = run.report;
+      if (run.report.errors > 0) return false;
+      const t1 = performance.now();
+      await w.entity.apply(tx, run.changes, ctx);
+      p.logger.info(
+        { importId, checkMs: Math.round(t1 - t0), writeMs: Math.round(performance.now() - t1) },
+        'import applied',
+      );
+      const [current] = await tx.select().from(imports).where(eq(imports.id, importId));
+      await tx
+        .update(imports)
+        .set(
+          statePatch(current, {
+            status: 'applied',
+            report: run.report,
+            progress: { rows: run.report.total },
+            finished: true,
+          }),
+        )
+        .where(eq(imports.id, importId));
+      const origin = progressOf(current).origin;
+      await recordAudit(
+        tx,
+        tenantId,
+        { actor: w.actor, ...origin },
+        {
+          action: 'import.apply',
+          targetType: 'import',
+          targetId: importId,
+          after: {
+            entity: row.entity,
+            created: run.report.created,
+            updated: run.report.updated,
+            unchanged: run.report.unchanged,
+          },
+        },
+      );
+      return true;
+    });
+    if (applied)
+      return await Promise.all([removeImportFile(w.path), removeStaged(w.path)]).then(() => undefined);
+    const error = {
+      code: 'IMPORT_HAS_ERRORS',
+      message: 'Rows no longer pass the checks; nothing was changed',
+    };
+    await setState(db, tenantId, importId, { status: 'failed', report, progress: { error }, finished: true });
+  } catch (e) {
+    p.logger.error({ err: e, importId }, 'import apply failed');
+    const error = failure(e);
+    await setState(db, tenantId, importId, { status: 'failed', progress: { error }, finished: true });
+  }
+}
+
+/** Registers the import workers (one job at a time each: imports are heavy and rare). */
+export async function startImportWorkers(p: Platform): Promise<void> {
+  const options = { batchSize: 1, concurrency: 1, pollingIntervalSeconds: 0.5 };
+  await p.jobs.work<ImportJob>(
+    VALIDATE_QUEUE,
+    (job) => validateImport(p, job.tenantId, job.data.importId),
+    options,
+  );
+  await p.jobs.work<ImportJob>(
+    APPLY_QUEUE,
+    (job) => applyImport(p, job.tenantId, job.data.importId),
+    options,
+  );
+}
