@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const benches = {
   protocols: [[], ['0.2']],
   'api-latency': [[], ['100']],
-  archives: [[], ['20000']],
+  archives: [[], ['5000']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
