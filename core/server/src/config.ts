@@ -34,6 +34,8 @@ const schema = z.object({
   QUADMETER_SIMULATORS: z.enum(['on', 'off']).default('on'),
   /** unset: create the demo tenant only when no tenant exists yet; on: create it if missing; off: never */
   QUADMETER_DEMO: z.enum(['on', 'off']).optional(),
+  /** the demo tenant's archive (customers, accounts, meters, gateways) besides its area tree */
+  QUADMETER_DEMO_ESTATE: z.enum(['on', 'off']).default('on'),
   /** how long a start waits for an unreachable database before giving up */
   QUADMETER_DB_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

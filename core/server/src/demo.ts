@@ -65,7 +65,7 @@ export async function seedOnStart(
   }
   if (await wantsDemo(db, mode)) {
     const password = config.QUADMETER_DEMO_PASSWORD ?? generated();
-    await createDemoTenant(db, password);
+    await createDemoTenant(db, password, config.QUADMETER_DEMO_ESTATE === 'on');
     result.demo = { tenant: 'demo', username: 'admin', password };
   }
   if (result.demo || result.operator) await remember(config.QUADMETER_DATA_DIR, result);
@@ -95,7 +95,7 @@ async function createFirstOperator(db: Db, password: string): Promise<boolean> {
   return inserted.length > 0;
 }
 
-async function createDemoTenant(db: Db, password: string): Promise<void> {
+async function createDemoTenant(db: Db, password: string, estate: boolean): Promise<void> {
   const tenant = await createTenant(db, {
     code: DEMO_TENANT,
     name: '演示水电公司',
@@ -104,7 +104,7 @@ async function createDemoTenant(db: Db, password: string): Promise<void> {
     adminDisplayName: '演示管理员',
   });
   await seedDemoAreas(db, tenant.id);
-  await seedDemoEstate(db, tenant.id);
+  if (estate) await seedDemoEstate(db, tenant.id);
   await withTenant(db, tenant.id, (tx) =>
     tx
       .insert(pluginSettings)

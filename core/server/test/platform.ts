@@ -32,6 +32,8 @@ export async function startTestPlatform(
     QUADMETER_DATA_DIR: dataDir,
     QUADMETER_DEMO_PASSWORD: password,
     QUADMETER_OPERATOR_PASSWORD: `op-${password}`,
+    // tests build the archive rows they need; demo-estate.test.ts seeds the estate itself
+    QUADMETER_DEMO_ESTATE: 'off',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
