@@ -99,9 +99,6 @@ export function collectorRoutes(p: Platform) {
       return c.json(row, 201);
     },
   );
-  const optional = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as {
-    [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]>;
-  };
   r.openapi(
     jsonRoute({
       method: 'patch',
@@ -109,7 +106,7 @@ export function collectorRoutes(p: Platform) {
       tag,
       summary: 'Change a collector',
       params: IdParam,
-      body: patchBody(z.object(optional).strict()),
+      body: patchBody(z.object(fields).partial().strict()),
       response: Collector,
     }),
     async (c) => {

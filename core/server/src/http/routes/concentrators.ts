@@ -105,9 +105,6 @@ export function concentratorRoutes(p: Platform) {
       return c.json(row, 201);
     },
   );
-  const optional = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as {
-    [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]>;
-  };
   r.openapi(
     jsonRoute({
       method: 'patch',
@@ -115,7 +112,7 @@ export function concentratorRoutes(p: Platform) {
       tag,
       summary: 'Change a concentrator (online state and heartbeat are the reading engine’s)',
       params: IdParam,
-      body: patchBody(z.object(optional).strict()),
+      body: patchBody(z.object(fields).partial().strict()),
       response: Concentrator,
     }),
     async (c) => {
