@@ -14,6 +14,9 @@ export interface ExtractResult {
   discarded: number;
 }
 
+/** Smallest frame that may prove a pending start was noise (M-Bus short frame, DL/T 645 is 12). */
+const MIN_RESYNC = 5;
+
 export class FrameExtractor {
   private buf: Uint8Array = new Uint8Array(0);
   private readonly probe: ProbeFn;
@@ -43,7 +46,12 @@ export class FrameExtractor {
           discarded++;
           continue;
         }
-        break;
+        // A start byte in the noise after a frame's end byte (or a cut frame) claims more bytes
+        // than will come; a whole frame already behind it proves it was noise.
+        const next = this.completeFrameAfter(joined, i);
+        if (next < 0) break;
+        discarded += next - i;
+        i = next;
       } else {
         i++;
         discarded++;
@@ -51,6 +59,18 @@ export class FrameExtractor {
     }
     this.buf = joined.slice(i);
     return { frames, discarded };
+  }
+
+  /**
+   * Offset of the first whole frame after `from` (frames of at least MIN_RESYNC bytes, so a
+   * single M-Bus E5 inside a half-received long frame does not count), or -1.
+   */
+  private completeFrameAfter(buf: Uint8Array, from: number): number {
+    for (let j = from + 1; j < buf.length; j++) {
+      const p = this.probe(buf, j);
+      if (p.kind === 'frame' && p.length >= MIN_RESYNC) return j;
+    }
+    return -1;
   }
 
   /** Bytes held back waiting for the rest of a frame. */

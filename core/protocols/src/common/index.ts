@@ -3,3 +3,4 @@ export * from './bytes.ts';
 export type * from './codec.ts';
 export * from './errors.ts';
 export * from './extractor.ts';
+export * from './no-value.ts';

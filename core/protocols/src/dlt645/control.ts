@@ -1,4 +1,5 @@
 import { fail } from '../common/errors.ts';
+import { TABLE } from './di-table.ts';
 import type { Direction, Dlt645Version, FunctionName } from './types.ts';
 
 interface FunctionDef {
@@ -24,6 +25,7 @@ const FUNCTIONS_2007: readonly FunctionDef[] = [
   { code: 0x1a, name: 'clear-meter', nameZh: '电表清零', replies: true },
   { code: 0x1b, name: 'clear-events', nameZh: '事件清零', replies: true },
   { code: 0x1c, name: 'relay-control', nameZh: '跳合闸、报警、保电', replies: true },
+  { code: 0x03, name: 'security-auth', nameZh: '安全认证', replies: true },
 ];
 
 /** DL/T 645-1997 function codes. */
@@ -105,6 +107,21 @@ export function parseControl(c: number, prefer: Dlt645Version = '2007'): Control
   return { version, code, name: def.name, nameZh: def.nameZh, direction, error, follow };
 }
 
+/**
+ * Function 03 is the 1997 re-read and the 2007 security authentication (03 / 83 / C3). The frame
+ * tells them apart: a 1997 re-read request has no data and its abnormal reply one error byte, while
+ * a security request carries a DI, its abnormal reply a 2-byte SERR word, and its normal reply
+ * starts with a 07xxxxxx DI (07 in the fourth data byte) where a 1997 reply has a known 2-byte DI.
+ * `data` is the data field with +0x33 removed.
+ */
+export function editionOfFunction03(control: number, data: Uint8Array): Dlt645Version {
+  if ((control & 0x80) === 0) return data.length > 0 ? '2007' : '1997';
+  if (control & 0x40) return data.length === 2 ? '2007' : '1997';
+  if (data.length < 4 || data[3] !== 0x07) return '1997';
+  const di1997 = ((data[1] << 8) | data[0]).toString(16).toUpperCase().padStart(4, '0');
+  return TABLE.has(di1997) ? '1997' : '2007';
+}
+
 /** Function code for a name in an edition; throws ENCODE_INPUT_INVALID when it has none. */
 export function functionCode(name: string, version: Dlt645Version): number {
   const def = TABLES[version].find((f) => f.name === name);
@@ -118,6 +135,13 @@ export function hasFunction(name: string, version: Dlt645Version): boolean {
 
 export function composeControl(code: number, reply: boolean, error: boolean, follow: boolean): number {
   return code | (reply ? 0x80 : 0) | (error ? 0x40 : 0) | (follow ? 0x20 : 0);
+}
+
+/** SERR word of an abnormal security-authentication reply (2 bytes): bits named by number. */
+export function securityErrorNames(word: number): string[] {
+  const out: string[] = [];
+  for (let bit = 0; bit < 16; bit++) if (word & (1 << bit)) out.push(`security error bit ${bit}`);
+  return out;
 }
 
 export function errorNames(word: number, version: Dlt645Version): string[] {

@@ -1,5 +1,6 @@
 import { bytesToHex } from '../common/bytes.ts';
-import { parseControl } from './control.ts';
+import { BROADCAST_ADDRESS, WILDCARD_ADDRESS } from './address.ts';
+import { editionOfFunction03, parseControl } from './control.ts';
 import { parseLink } from './link.ts';
 import { decodePayload } from './payloads.ts';
 import type { Dlt645Frame, Dlt645Version } from './types.ts';
@@ -18,7 +19,11 @@ export interface DecodeOptions {
  */
 export function decodeFrame(bytes: Uint8Array, opts: DecodeOptions = {}): Dlt645Frame {
   const link = parseLink(bytes);
-  const c = parseControl(link.control, opts.version);
+  // function 03: 1997 re-read or 2007 security authentication, told apart by the frame itself
+  const prefer =
+    opts.version ??
+    ((link.control & 0x1f) === 0x03 ? editionOfFunction03(link.control, link.data) : undefined);
+  const c = parseControl(link.control, prefer);
   const fields = decodePayload(link.data, {
     version: c.version,
     fn: c.name,
@@ -30,6 +35,7 @@ export function decodeFrame(bytes: Uint8Array, opts: DecodeOptions = {}): Dlt645
     version: c.version,
     preamble: link.preamble,
     address: link.address,
+    ...(link.address === BROADCAST_ADDRESS || link.address === WILDCARD_ADDRESS ? { broadcast: true } : {}),
     control: bytesToHex(Uint8Array.of(link.control)),
     controlCode: c.code,
     function: c.name,

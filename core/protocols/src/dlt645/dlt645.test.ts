@@ -72,10 +72,10 @@ describe('dlt645 decode details', () => {
     expect(item).toEqual({ di: '0F0F0F0F', raw: '0102' });
   });
   it('reports a non-BCD value without throwing', () => {
-    const item = decodeItem('00010000', 'FFFFFFFF');
+    const item = decodeItem('00010000', 'FF1A0000');
     expect(item.value).toBeUndefined();
     expect(item.valueError).toMatch(/not BCD/);
-    expect(item.raw).toBe('FFFFFFFF');
+    expect(item.raw).toBe('FF1A0000');
   });
   it('tolerates a byte appended after the value and gives it back on encode', () => {
     const bytes = hexToBytes(handFrame([1, 0, 0, 0, 0, 0], 0x91, [0, 0, 1, 0, 0x12, 0, 0, 0, 0x77]));
@@ -217,5 +217,103 @@ describe('dlt645 errors', () => {
     expect(
       bad({ address: '1', function: 'relay-control', action: 'explode', validUntil: '2024-01-01 00:00:00' }),
     ).toBe('ENCODE_INPUT_INVALID');
+  });
+});
+
+describe('dlt645 accepts what real meters send', () => {
+  const addr = [0x61, 0x01, 0, 0, 0, 0];
+
+  it('an FF-filled value is null and listed as missing, not an error', () => {
+    // 00010000 answered with FF FF FF FF: the meter has no value for it
+    const frame = decodeFrame(hexToBytes(handFrame(addr, 0x91, [0, 0, 1, 0, 0xff, 0xff, 0xff, 0xff])));
+    expect(frame).toMatchObject({ di: '00010000', value: null, missing: ['value'] });
+    expect(frame.valueError).toBeUndefined();
+    expect(frame.raw).toBeUndefined();
+  });
+
+  it('FF-filled tariffs of an energy block are null, the others keep their values', () => {
+    // 0001FF00 from a two-tariff meter: total 1.29, T1 0.62, T2 0.67, T3 and T4 filled with FF
+    const hex = handFrame(
+      addr,
+      0x91,
+      [
+        0x00, 0xff, 0x01, 0x00, 0x29, 0x01, 0, 0, 0x62, 0, 0, 0, 0x67, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff,
+      ],
+    );
+    const frame = decodeFrame(hexToBytes(hex));
+    expect(frame.values).toEqual({ total: 1.29, T1: 0.62, T2: 0.67, T3: null, T4: null });
+    expect(frame.missing).toEqual(['values.T3', 'values.T4']);
+    expect(
+      bytesToHex(
+        encodeFrame({ address: '000000000161', function: 'read', di: '0001FF00', values: frame.values! }),
+      ),
+    ).toBe(hex);
+  });
+
+  it('an unknown DI keeps its bytes as raw and the header decodes', () => {
+    const frame = decodeFrame(hexToBytes(handFrame(addr, 0x91, [0x01, 0x02, 0x80, 0x0f, 0x12, 0x34])));
+    expect(frame).toMatchObject({ address: '000000000161', function: 'read', di: '0F800201', raw: '1234' });
+  });
+
+  it('flags the broadcast and wildcard addresses', () => {
+    // real broadcast time sync capture (PROTOCOLS.md §1.1) and a read-address request to AA…AA
+    expect(decodeFrame(hexToBytes('68 99 99 99 99 99 99 68 08 06 84 55 43 38 39 4A 4B 16')).broadcast).toBe(
+      true,
+    );
+    expect(decodeFrame(hexToBytes('68 AA AA AA AA AA AA 68 13 00 DF 16')).broadcast).toBe(true);
+    expect(decodeFrame(hexToBytes(handFrame(addr, 0x11, [0, 0, 1, 0]))).broadcast).toBeUndefined();
+  });
+
+  it('a 2007 security-authentication reply (83) is not read as a 1997 re-read', () => {
+    // 070000FF identity authentication: random number 2 (4 bytes) and ESAM serial number (8 bytes)
+    const data = [0xff, 0, 0, 0x07, 0x12, 0x34, 0x56, 0x78, 1, 2, 3, 4, 5, 6, 7, 8];
+    const hex = handFrame(addr, 0x83, data);
+    const frame = decodeFrame(hexToBytes(hex));
+    expect(frame).toMatchObject({
+      version: '2007',
+      function: 'security-auth',
+      di: '070000FF',
+      raw: '123456780102030405060708',
+    });
+    expect(bytesToHex(encodeFrame(frame))).toBe(hex);
+  });
+
+  it('a 2007 security-authentication request (03) and abnormal reply (C3, SERR word) are 2007', () => {
+    const request = [0xff, 0, 0, 0x07, 0, 0, 0, 0, ...Array.from({ length: 24 }, (_, i) => i)];
+    expect(decodeFrame(hexToBytes(handFrame(addr, 0x03, request)))).toMatchObject({
+      version: '2007',
+      function: 'security-auth',
+      di: '070000FF',
+    });
+    const abnormal = decodeFrame(hexToBytes(handFrame(addr, 0xc3, [0x08, 0x00])));
+    expect(abnormal).toMatchObject({
+      version: '2007',
+      function: 'security-auth',
+      error: true,
+      errorCode: 8,
+      errors: ['security error bit 3'],
+    });
+    expect(bytesToHex(encodeFrame(abnormal))).toBe(handFrame(addr, 0xc3, [0x08, 0x00]));
+  });
+
+  it('1997 re-read frames stay 1997', () => {
+    expect(decodeFrame(hexToBytes(handFrame(addr, 0x03, [])))).toMatchObject({
+      version: '1997',
+      function: 're-read',
+    });
+    // 9010 = 7.00 kWh: the fourth data byte is 07 but 9010 is a known 1997 DI
+    expect(
+      decodeFrame(hexToBytes(handFrame(addr, 0x83, [0x10, 0x90, 0x00, 0x07, 0x00, 0x00]))),
+    ).toMatchObject({
+      version: '1997',
+      function: 're-read',
+      di: '9010',
+      value: 7,
+    });
+    expect(decodeFrame(hexToBytes(handFrame(addr, 0xc3, [0x02])))).toMatchObject({
+      version: '1997',
+      errors: ['data identifier error'],
+    });
   });
 });

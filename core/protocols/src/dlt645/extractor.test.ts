@@ -44,4 +44,15 @@ describe('dlt645 extractor', () => {
     const r = extractor().push(concat([bad, hexToBytes(fixtures[1].hex)]));
     expect(r.frames.map((f) => bytesToHex(f))).toEqual([strip(fixtures[1].hex)]);
   });
+
+  it('a start byte in the noise after the end byte does not hold back the next frame', () => {
+    // after the reply's 16 the line glitches: 68 … 68 with an L of 0x90 that never comes
+    const noise = hexToBytes('68 33 33 68 68 68 68 68 91 90 00');
+    const x = extractor();
+    const first = x.push(concat([hexToBytes(fixtures[0].hex), noise]));
+    expect(first.frames.map((f) => bytesToHex(f))).toEqual([strip(fixtures[0].hex)]);
+    const next = x.push(concat([hexToBytes('FE FE FE FE'), hexToBytes(fixtures[1].hex)]));
+    expect(next.frames.map((f) => bytesToHex(f))).toEqual([strip(fixtures[1].hex)]);
+    expect(x.pending).toBe(0);
+  });
 });

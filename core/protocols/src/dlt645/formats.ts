@@ -8,6 +8,7 @@ import {
 } from '../common/bcd.ts';
 import { bytesToHex, concat, hexToBytes, reversed } from '../common/bytes.ts';
 import { fail } from '../common/errors.ts';
+import { FILL_FF, filled, isFilled } from '../common/no-value.ts';
 import type { Fmt, ItemRecord, ItemValue, TimePattern } from './types.ts';
 
 const TIME_BYTES: Record<TimePattern, number> = {
@@ -94,8 +95,16 @@ export function parseTime(p: TimePattern, value: unknown): string {
   return m.slice(1).join('') + week;
 }
 
-/** Reads one value of a non-block format at `offset`. Throws FRAME_FIELD_INVALID on non-BCD bytes. */
+/**
+ * Reads one value of a non-block format at `offset`. A number, time or digit field the meter
+ * filled with FF (no data) reads as null. Throws FRAME_FIELD_INVALID on other non-BCD bytes.
+ */
 export function decodeFmt(fmt: Fmt, b: Uint8Array, offset: number): ItemValue {
+  if (
+    (fmt.t === 'num' || fmt.t === 'time' || fmt.t === 'digits') &&
+    isFilled(b, offset, fmtSize(fmt), FILL_FF)
+  )
+    return null;
   switch (fmt.t) {
     case 'num':
       return fmt.s ? bcdLeToSignedNumber(b, offset, fmt.n, fmt.d) : bcdLeToNumber(b, offset, fmt.n, fmt.d);
@@ -140,8 +149,9 @@ function asNumber(v: unknown): number {
   return v;
 }
 
-/** Writes one value; throws ENCODE_INPUT_INVALID when it does not fit the format. */
+/** Writes one value (null: FF fill); throws ENCODE_INPUT_INVALID when it does not fit the format. */
 export function encodeFmt(fmt: Fmt, value: unknown): Uint8Array {
+  if (value === null && fmt.t !== 'rec' && fmt.t !== 'block') return filled(fmtSize(fmt), FILL_FF);
   switch (fmt.t) {
     case 'num': {
       const v = asNumber(value);

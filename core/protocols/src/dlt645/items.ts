@@ -1,5 +1,6 @@
 import { bytesToHex, hexToBytes, reversed } from '../common/bytes.ts';
 import { fail, ProtocolError } from '../common/errors.ts';
+import { missingPaths } from '../common/no-value.ts';
 import { TABLE } from './di-table.ts';
 import { decodeBlock, decodeFmt, encodeFmt, fmtSize } from './formats.ts';
 import type { DecodedItem, Dlt645Version, ItemDef } from './types.ts';
@@ -59,9 +60,12 @@ export function decodeItemBytes(di: string, b: Uint8Array): DecodedItem {
       out.value = decodeFmt(def.fmt, b, 0);
       if (b.length > size) out.extra = bytesToHex(b.subarray(size));
     }
+    const missing = missingPaths(out.values !== undefined ? { values: out.values } : { value: out.value });
+    if (missing.length > 0) out.missing = missing;
   } catch (e) {
     if (!(e instanceof ProtocolError)) throw e;
     delete out.values;
+    delete out.value;
     delete out.extra;
     out.valueError = e.message;
     out.raw = bytesToHex(b);

@@ -1,6 +1,6 @@
 import { bytesToHex, concat, hexToBytes } from '../common/bytes.ts';
 import { fail } from '../common/errors.ts';
-import { errorNames, errorWord } from './control.ts';
+import { errorNames, errorWord, securityErrorNames } from './control.ts';
 import { FIELDS, type Fields } from './fields.ts';
 import { decodeItemBytes, describeItem, encodeItem } from './items.ts';
 import type { Dlt645Version, FunctionName } from './types.ts';
@@ -32,6 +32,8 @@ const LAYOUTS: Record<Dlt645Version, Partial<Record<FunctionName, Pair>>> = {
     'clear-meter': { request: ['password', 'operator'], reply: NONE },
     'clear-events': { request: ['password', 'operator', 'eventDi'], reply: NONE },
     'relay-control': { request: ['password', 'operator', 'relay'], reply: NONE },
+    // DI 07xxxxxx then ciphertext / random numbers / ESAM data (vendor and province specific): raw
+    'security-auth': { request: ['di', 'item'], reply: ['di', 'item'] },
   },
   '1997': {
     'broadcast-time': { request: ['time'], reply: NONE },
@@ -63,11 +65,12 @@ function layoutOf(ctx: PayloadContext): Layout {
 export function decodePayload(data: Uint8Array, ctx: PayloadContext): Fields {
   const out: Fields = {};
   if (ctx.error) {
-    if (data.length > 0) {
-      out.errorCode = data[0];
-      out.errors = errorNames(data[0], ctx.version);
+    const n = ctx.fn === 'security-auth' ? 2 : 1;
+    if (data.length >= n) {
+      out.errorCode = n === 2 ? data[0] | (data[1] << 8) : data[0];
+      out.errors = n === 2 ? securityErrorNames(out.errorCode as number) : errorNames(data[0], ctx.version);
     }
-    if (data.length > 1) out.extra = bytesToHex(data.subarray(1));
+    if (data.length > n) out.extra = bytesToHex(data.subarray(n));
     return out;
   }
   let o = 0;
@@ -105,16 +108,19 @@ export function decodePayload(data: Uint8Array, ctx: PayloadContext): Fields {
 export function encodePayload(input: Fields, ctx: PayloadContext): Uint8Array {
   const parts: Uint8Array[] = [];
   if (ctx.error) {
+    const serr = ctx.fn === 'security-auth';
     let word = input.errorCode;
-    if (word === undefined && Array.isArray(input.errors)) word = errorWord(input.errors, ctx.version);
-    if (typeof word !== 'number' || !Number.isInteger(word) || word < 0 || word > 255) {
-      fail('ENCODE_INPUT_INVALID', 'an abnormal reply needs errorCode (0-255) or errors');
+    if (word === undefined && Array.isArray(input.errors))
+      word = serr ? securityErrorWord(input.errors) : errorWord(input.errors, ctx.version);
+    if (typeof word !== 'number' || !Number.isInteger(word) || word < 0 || word > (serr ? 0xffff : 255)) {
+      fail('ENCODE_INPUT_INVALID', `an abnormal reply needs errorCode (0-${serr ? 65535 : 255}) or errors`);
     }
-    parts.push(Uint8Array.of(word));
+    parts.push(serr ? Uint8Array.of(word & 0xff, word >> 8) : Uint8Array.of(word));
   } else {
     for (const spec of layoutOf(ctx)) {
       if (spec === 'item' || spec === 'item+seq') {
-        const value = input.value ?? input.values ?? input.raw;
+        // a null value (the meter's FF no-data fill) is a value: it encodes as FF bytes
+        const value = input.value !== undefined ? input.value : (input.values ?? input.raw);
         if (value === undefined) fail('ENCODE_INPUT_INVALID', `${ctx.fn} needs value, values or raw`);
         parts.push(
           input.value === undefined && input.values === undefined
@@ -138,4 +144,17 @@ export function encodePayload(input: Fields, ctx: PayloadContext): Uint8Array {
 
 function hexOrEmpty(hex: string): Uint8Array {
   return hex === '' ? new Uint8Array(0) : hexToBytes(hex);
+}
+
+/** 'security error bit n' names (or bit numbers 0-15) back to the SERR word. */
+function securityErrorWord(errors: readonly unknown[]): number {
+  let word = 0;
+  for (const e of errors) {
+    const m = typeof e === 'string' ? /^security error bit (\d{1,2})$/.exec(e) : null;
+    const bit = typeof e === 'number' ? e : m ? Number(m[1]) : -1;
+    if (!Number.isInteger(bit) || bit < 0 || bit > 15)
+      fail('ENCODE_INPUT_INVALID', `unknown error "${String(e)}"`);
+    word |= 1 << bit;
+  }
+  return word;
 }

@@ -18,7 +18,8 @@ export type FunctionName =
   | 'clear-demand'
   | 'clear-meter'
   | 'clear-events'
-  | 'relay-control';
+  | 'relay-control'
+  | 'security-auth';
 
 /** Date/time layouts as printed in the standard, most significant field first. */
 export type TimePattern =
@@ -61,7 +62,8 @@ export interface ItemDef {
 }
 
 /** Decoded value of one item: a number, a string, or an object/array for records and blocks. */
-export type ItemValue = number | string | ItemRecord | ItemValue[];
+/** `null`: the meter sent the field filled with FF (no data); see `missing`. */
+export type ItemValue = number | string | null | ItemRecord | ItemValue[];
 export interface ItemRecord {
   [key: string]: ItemValue;
 }
@@ -79,6 +81,8 @@ export interface DecodedItem {
   valueError?: string;
   /** value bytes as hex when there is no value (unknown identifier or unreadable bytes) */
   raw?: string;
+  /** fields the meter filled with FF (no data), e.g. ['value'] or ['values.T3']; their value is null */
+  missing?: string[];
 }
 
 export type RelayAction =
@@ -96,6 +100,8 @@ export interface Dlt645Frame extends Partial<DecodedItem> {
   version: Dlt645Version;
   preamble: number;
   address: string;
+  /** set when the address is the broadcast 999999999999 or the wildcard AAAAAAAAAAAA */
+  broadcast?: true;
   /** the control byte, 2 hex digits */
   control: string;
   /** the function code (D4..D0) */

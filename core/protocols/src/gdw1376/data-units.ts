@@ -1,30 +1,12 @@
 import { bytesToHex, concat } from '../common/bytes.ts';
 import { ProtocolError } from '../common/errors.ts';
+import { withMissing } from '../common/no-value.ts';
 import { findFn, fnLayout } from './fn-registry.ts';
 import { planUnits } from './grouping.ts';
 import { fits } from './layouts.ts';
 import { decodeDa, decodeDt, encodeDa, encodeDt } from './pn-fn.ts';
 import type { DataItem, Direction, Pn } from './types.ts';
 import { asHex } from './validate.ts';
-
-/** Paths of the null (EE, no data) values inside decoded data. */
-function nullPaths(v: unknown, path: string, out: string[]): void {
-  if (v === null) out.push(path);
-  else if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) nullPaths(x, `${path}[${i}]`, out);
-  } else if (typeof v === 'object') {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>))
-      nullPaths(x, path ? `${path}.${k}` : k, out);
-  }
-}
-
-/** Flags no-data values: `missing` lists the fields that were all EE. */
-function withMissing(data: unknown): unknown {
-  if (typeof data !== 'object' || data === null) return data;
-  const missing: string[] = [];
-  nullPaths(data, '', missing);
-  return missing.length > 0 ? { ...data, missing } : data;
-}
 
 function errorOf(e: ProtocolError): { code: string; message: string } {
   return { code: e.code, message: e.message };
