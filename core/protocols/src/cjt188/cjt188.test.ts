@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes } from '../common/bytes.ts';
+import { bytesToHex, hexToBytes, sum8 } from '../common/bytes.ts';
 import { ProtocolError } from '../common/errors.ts';
 import { fixtures } from './fixtures.ts';
 import {
@@ -257,5 +257,80 @@ describe('cjt188 extractor', () => {
     const r = extractor().push(new Uint8Array([...bad, ...good]));
     expect(r.frames.map(hex)).toEqual([hex(good)]);
     expect(r.discarded).toBe(bad.length);
+  });
+});
+
+/** A frame built by hand from the standard's rules (68 T A0..A6 C L DI0 DI1 SER data CS 16). */
+function handFrame(t: number, addrLe: number[], c: number, body: number[]): Uint8Array {
+  const head = [0x68, t, ...addrLe, c, body.length, ...body];
+  return Uint8Array.from([...head, sum8(Uint8Array.from(head)), 0x16]);
+}
+
+describe('cjt188 accepts what real meters send', () => {
+  const addr = [0x44, 0x33, 0x22, 0x11, 0x00, 0x33, 0x78];
+  // 901F (sent 90 1F) SER 01: current 123.00 m3 (unit 2C)
+  const head = [0x90, 0x1f, 0x01, 0x00, 0x23, 0x01, 0x00, 0x2c];
+  const time = [0x30, 0x15, 0x10, 0x14, 0x03, 0x24, 0x20]; // 2024-03-14 10:15:30, ss first
+  const st = [0x00, 0x00];
+
+  it('FF-filled settlement volume and clock are null and listed as missing', () => {
+    const ff = [0xff, 0xff, 0xff, 0xff];
+    const bytes = handFrame(0x10, addr, 0x81, [...head, ...ff, 0x2c, ...Array(7).fill(0xff), ...st]);
+    const d = decode(bytes);
+    expect(d.data).toMatchObject({
+      current_cumulative: 123,
+      settlement_cumulative: null,
+      settlement_cumulative_unit: 'm3',
+      realtime: null,
+      missing: ['settlement_cumulative', 'realtime'],
+    });
+    expect(encode(d)).toEqual(bytes);
+  });
+
+  it('a 901F reply with vendor bytes after ST decodes the known fields and keeps the rest as extra', () => {
+    const bytes = handFrame(0x10, addr, 0x81, [
+      ...head,
+      0x00,
+      0x01,
+      0x00,
+      0x00,
+      0x2c,
+      ...time,
+      ...st,
+      0xa5,
+      0x5a,
+    ]);
+    const d = decode(bytes);
+    expect(d.data).toMatchObject({
+      current_cumulative: 123,
+      settlement_cumulative: 1,
+      realtime: '2024-03-14T10:15:30',
+      extra: 'A55A',
+    });
+    expect(d.data.raw).toBeUndefined();
+    expect(encode(d)).toEqual(bytes);
+  });
+
+  it('an unknown DI keeps its body raw and the header decodes', () => {
+    const d = decode(handFrame(0x10, addr, 0x81, [0x90, 0x2f, 0x01, 0x12, 0x34, 0x56]));
+    expect(d).toMatchObject({ address: '78330011223344', control: '81', ser: 1, data: { raw: '123456' } });
+  });
+
+  it('flags the all-AA broadcast address', () => {
+    // real read-address request (PROTOCOLS.md §2): FE FE FE 68 10 AA…AA 03 03 81 0A 01 B0 16
+    expect(decode(hexToBytes('FE FE FE 68 10 AA AA AA AA AA AA AA 03 03 81 0A 01 B0 16')).broadcast).toBe(
+      true,
+    );
+    expect(decode(handFrame(0x10, addr, 0x01, [0x90, 0x1f, 0x01])).broadcast).toBeUndefined();
+  });
+
+  it('a start byte in the noise after the end byte does not hold back the next frame', () => {
+    const frame = handFrame(0x10, addr, 0x01, [0x90, 0x1f, 0x01]);
+    const x = extractor();
+    expect(
+      x.push(Uint8Array.from([0xfe, 0xfe, ...frame, 0x68, 0x10, 0x68, 0x68, 0x68, 0x68])).frames,
+    ).toEqual([frame]);
+    const next = x.push(Uint8Array.from([0x68, 0x68, 0x68, 0x01, 0xf0, 0x00, 0xfe, 0xfe, ...frame]));
+    expect(next.frames).toEqual([frame]);
   });
 });

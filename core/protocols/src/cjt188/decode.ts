@@ -2,9 +2,9 @@ import { bcdLeToDigits } from '../common/bcd.ts';
 import { bytesToHex } from '../common/bytes.ts';
 import { type Data, decodeField, fieldSize } from './fields.ts';
 import { hex2, parseRawFrame } from './frame.ts';
-import { layoutsFor, pickByLength } from './layouts.ts';
+import { layoutsFor, pickByLength, pickByPrefix } from './layouts.ts';
 import { diNames, functionNames, isKnownDi, meterFamily, meterTypeNames } from './tables.ts';
-import type { Cjt188Frame, DiOrder } from './types.ts';
+import { BROADCAST_ADDRESS, type Cjt188Frame, type DiOrder } from './types.ts';
 
 /** Reads DI0 DI1 in either order: the one that names a known identifier wins, else `standard`. */
 export function detectDi(di0: number, di1: number): { di: string; diOrder: DiOrder } {
@@ -17,14 +17,18 @@ export function detectDi(di0: number, di1: number): { di: string; diOrder: DiOrd
 function decodeBody(control: number, di: string, meterType: number, body: Uint8Array): Data {
   const cands = layoutsFor(control, di);
   if (cands.length === 0) return body.length === 0 ? {} : { raw: bytesToHex(body) };
-  const layout = pickByLength(cands, body.length, meterFamily(meterType));
+  const family = meterFamily(meterType);
+  const layout = pickByLength(cands, body.length, family) ?? pickByPrefix(cands, body.length, family);
   if (!layout) return { raw: bytesToHex(body) };
   const out: Data = {};
+  const missing: string[] = [];
   let off = 0;
   for (const f of layout.fields) {
-    decodeField(f, body, off, out);
+    decodeField(f, body, off, out, missing);
     off += fieldSize(f);
   }
+  if (off < body.length) out.extra = bytesToHex(body.subarray(off));
+  if (missing.length > 0) out.missing = missing;
   return out;
 }
 
@@ -33,12 +37,14 @@ export function decode(bytes: Uint8Array): Cjt188Frame {
   const raw = parseRawFrame(bytes);
   const p = raw.payload;
   const { di, diOrder } = detectDi(p[0], p[1]);
+  const address = bcdLeToDigits(raw.address, 0, 7, true);
   return {
     protocol: 'cjt188',
     preamble: raw.preamble,
     meterType: raw.meterType,
     meterTypeName: meterTypeNames[raw.meterType] ?? null,
-    address: bcdLeToDigits(raw.address, 0, 7, true),
+    address,
+    ...(address === BROADCAST_ADDRESS ? { broadcast: true as const } : {}),
     control: hex2(raw.control),
     function: functionNames[raw.control & 0x3f],
     direction: raw.control & 0x80 ? 'slave->master' : 'master->slave',

@@ -28,6 +28,10 @@ function encodeBody(control: number, di: string, meterType: number, data: Data):
     fail('ENCODE_INPUT_INVALID', `data for control ${hex2(control)} DI ${di} needs: ${keys}`);
   }
   const parts = layout.fields.map((f) => encodeField(f, data));
+  if (data.extra !== undefined) {
+    if (typeof data.extra !== 'string') fail('ENCODE_INPUT_INVALID', 'data.extra must be a hex string');
+    if (data.extra !== '') parts.push(hexToBytes(data.extra));
+  }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let off = 0;
   for (const p of parts) {

@@ -1,6 +1,7 @@
 import { bcdLeToDigits, bcdLeToNumber, numberToBcdLe } from '../common/bcd.ts';
 import { bytesToHex, readUintLE, writeUintLE } from '../common/bytes.ts';
 import { fail } from '../common/errors.ts';
+import { FILL_FF, filled, isFilled } from '../common/no-value.ts';
 import { unitCode, unitName, units, valveCommands } from './tables.ts';
 
 /**
@@ -111,7 +112,24 @@ function numberOf(data: Data, key: string): number {
   return v;
 }
 
-export function decodeField(f: Field, b: Uint8Array, off: number, out: Data): void {
+/** Fields a meter may fill with FF for "no data": their value decodes as null. */
+function noData(f: Field, b: Uint8Array, off: number): boolean {
+  if (f.kind === 'measure' || f.kind === 'bcd') return isFilled(b, off, f.len, FILL_FF);
+  return f.kind === 'time' && isFilled(b, off, 7, FILL_FF);
+}
+
+/**
+ * Reads one field into `out`. A measure, BCD or time field filled with FF (no data) becomes null
+ * and its key is pushed onto `missing`; the measure keeps its unit byte.
+ */
+export function decodeField(f: Field, b: Uint8Array, off: number, out: Data, missing: string[] = []): void {
+  if (noData(f, b, off)) {
+    missing.push(f.key);
+    out[f.key] = null;
+    if (f.kind === 'measure') out[`${f.key}_unit`] = unitName(b[off + f.len]);
+    if (f.kind === 'time') out[`${f.key}_digits`] = bcdLeToDigits(b, off, 7, true);
+    return;
+  }
   switch (f.kind) {
     case 'measure': {
       const value = bcdLeToNumber(b, off, f.len, f.decimals);
@@ -157,11 +175,17 @@ export function encodeField(f: Field, data: Data): Uint8Array {
       if (code === undefined)
         fail('ENCODE_INPUT_INVALID', `${f.key}_unit "${String(unit)}" is not a known unit`);
       const out = new Uint8Array(f.len + 1);
-      out.set(numberToBcdLe(numberOf(data, f.key), f.len, f.decimals));
+      // null: the meter's FF no-data fill
+      out.set(
+        data[f.key] === null
+          ? filled(f.len, FILL_FF)
+          : numberToBcdLe(numberOf(data, f.key), f.len, f.decimals),
+      );
       out[f.len] = code;
       return out;
     }
     case 'bcd':
+      if (data[f.key] === null) return filled(f.len, FILL_FF);
       return numberToBcdLe(numberOf(data, f.key), f.len, f.decimals);
     case 'uint': {
       const v = numberOf(data, f.key);

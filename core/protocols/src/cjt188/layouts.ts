@@ -172,6 +172,21 @@ function present(f: Field, data: Data): boolean {
   return data[f.key] !== undefined;
 }
 
+/**
+ * Prefix match for a reply longer than every layout (vendor bytes after the known fields): the
+ * largest non-empty candidate that fits, preferring the meter's family. The rest becomes `extra`.
+ */
+export function pickByPrefix(
+  cands: readonly Layout[],
+  bodyLen: number,
+  family: MeterFamily,
+): Layout | undefined {
+  const fit = cands
+    .filter((l) => layoutSize(l) > 0 && layoutSize(l) < bodyLen)
+    .sort((a, b) => layoutSize(b) - layoutSize(a));
+  return fit.find((l) => Boolean(l.heat) === (family === 'heat')) ?? fit[0];
+}
+
 /** Encode side: the first candidate whose fields are all given (heat first on heat meters). */
 export function pickByData(cands: readonly Layout[], data: Data, family: MeterFamily): Layout | undefined {
   const ordered = [...cands].sort(

@@ -27,6 +27,40 @@ const status = fc
   .map((n) => ({ raw: n.toString(16).toUpperCase().padStart(4, '0') }));
 
 describe('cjt188 round trips', () => {
+  it('any FF-filled subset of the water 901F registers is null, listed as missing, and re-encodes', () => {
+    fc.assert(
+      fc.property(
+        address,
+        cents(8, 2),
+        cents(8, 2),
+        time,
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (addr, cur, settle, realtime, noCur, noSettle, noTime) => {
+          const b = buildReadDataReply(0x10, addr, '901F', 0, {
+            current_cumulative: noCur ? null : cur,
+            settlement_cumulative: noSettle ? null : settle,
+            realtime: noTime ? undefined : realtime,
+            realtime_digits: noTime ? 'FFFFFFFFFFFFFF' : undefined,
+            status: { raw: '0000' },
+          });
+          const d = decode(b);
+          const want = [
+            ...(noCur ? ['current_cumulative'] : []),
+            ...(noSettle ? ['settlement_cumulative'] : []),
+            ...(noTime ? ['realtime'] : []),
+          ];
+          expect(d.data.missing).toEqual(want.length > 0 ? want : undefined);
+          expect(d.data.current_cumulative).toBe(noCur ? null : cur);
+          expect(d.data.settlement_cumulative).toBe(noSettle ? null : settle);
+          expect(d.data.realtime).toBe(noTime ? null : realtime);
+          expect(encode(d)).toEqual(b);
+        },
+      ),
+    );
+  });
+
   it('water/gas 901F replies keep every value, unit, address and DI order', () => {
     fc.assert(
       fc.property(

@@ -17,6 +17,9 @@ export const defaultProfile: Cjt188Profile = { diOrder: 'standard' };
 
 export type Direction = 'master->slave' | 'slave->master';
 
+/** A0..A6 all AA: every meter on the bus (read address, broadcast commands). */
+export const BROADCAST_ADDRESS = 'AAAAAAAAAAAAAA';
+
 /** What decode returns: plain JSON. */
 export interface Cjt188Frame {
   protocol: 'cjt188';
@@ -26,6 +29,8 @@ export interface Cjt188Frame {
   meterTypeName: string | null;
   /** 14 digits, most significant first (A6..A0); AA bytes give `AA` (wildcard) */
   address: string;
+  /** set when the address is all AA (broadcast / any meter) */
+  broadcast?: true;
   /** control byte as 2 hex digits */
   control: string;
   function: string;
@@ -40,7 +45,10 @@ export interface Cjt188Frame {
   diOrder: DiOrder;
   ser: number;
   checksum: string;
-  /** fields named per DI; `raw` (hex) when the body has no known layout */
+  /**
+   * fields named per DI; `raw` (hex) when the body has no known layout; `extra` (hex) for bytes a
+   * meter sent after the known fields; `missing` lists the fields sent as FF (no data, value null)
+   */
   data: Data;
 }
 
