@@ -1,11 +1,11 @@
 import { bytesToHex, concat, readUintLE, sum8 } from '../common/bytes.ts';
-import { fail } from '../common/errors.ts';
+import { fail, ProtocolError } from '../common/errors.ts';
 import { afnHex, findAfn } from './afn.ts';
 import { type AuxRule, auxSize, decodeAux, encodeAux } from './aux.ts';
 import { decodeUnits, encodeUnits } from './data-units.ts';
 import { buildAddress, buildControl, buildSeq, parseAddress, parseControl, parseSeq } from './header.ts';
 import type { GdwFrame } from './types.ts';
-import { asArray, asObject } from './validate.ts';
+import { asArray, asHex, asObject } from './validate.ts';
 
 /**
  * 68 L L 68 | C A(5) AFN SEQ data-units [AUX] | CS 16
@@ -39,28 +39,55 @@ export function decodeFrame(b: Uint8Array): GdwFrame {
   }
   const control = parseControl(b[6]);
   const afn = b[12];
+  // an AFN this codec does not know still has a header worth reading; its data stays hex
   const afnDef = findAfn(afn);
-  if (!afnDef) fail('FRAME_FUNCTION_UNKNOWN', `AFN ${afnHex(afn)} is not defined`, 12);
   const seq = parseSeq(b[13]);
-  const rule: AuxRule = { dir: control.dir, afnPw: afnDef.pw, acd: control.acd, tpv: seq.tpv, protocolId };
+  const rule: AuxRule = {
+    dir: control.dir,
+    afnPw: afnDef?.pw ?? false,
+    acd: control.acd,
+    tpv: seq.tpv,
+    protocolId,
+  };
   const dataEnd = 6 + len - auxSize(rule);
   if (dataEnd < 14) fail('FRAME_TRUNCATED', 'user data too short for its auxiliary information', 14);
   const aux = decodeAux(b, dataEnd, rule);
+  const address = parseAddress(b, 7);
+  const area = afnDef
+    ? { units: decodeUnits(b, 14, dataEnd, afn, control.dir) }
+    : unknownAfnArea(b, dataEnd, afn, control.dir);
   const frame: GdwFrame = {
     protocol: 'gdw1376',
     l: len,
     protocolId,
     c: hex(b[6]),
     ...control,
-    address: parseAddress(b, 7),
+    address,
+    // A2 = FFFF with the group flag: every terminal (broadcast)
+    ...(address.group && address.A2_terminal === 0xffff ? { broadcast: true as const } : {}),
     afn: afnHex(afn),
-    afnName: afnDef.name,
+    afnName: afnDef?.name ?? 'unknown',
     seq,
-    units: decodeUnits(b, 14, dataEnd, afn, control.dir),
+    ...area,
     ...(aux ? { aux } : {}),
     cs: hex(cs),
   };
   return frame;
+}
+
+/** Data units of an unknown AFN: split by DA/DT when they parse (every Fn raw), else the area as hex. */
+function unknownAfnArea(
+  b: Uint8Array,
+  end: number,
+  afn: number,
+  dir: 'up' | 'down',
+): { units: GdwFrame['units']; raw?: string } {
+  try {
+    return { units: decodeUnits(b, 14, end, afn, dir) };
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    return { units: [], raw: bytesToHex(b.subarray(14, end)) };
+  }
 }
 
 function hex(n: number): string {
@@ -74,6 +101,14 @@ export function afnCode(v: unknown): number {
   return n;
 }
 
+/** Any AFN byte (a decoded frame of an AFN this codec does not know re-encodes too). */
+function anyAfnCode(v: unknown): number {
+  const n = typeof v === 'string' && /^[0-9A-Fa-f]{1,2}$/.test(v) ? Number.parseInt(v, 16) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255)
+    fail('ENCODE_INPUT_INVALID', `AFN ${String(v)} is not a byte`);
+  return n;
+}
+
 /** Builds a frame from the decoded shape (derived fields such as l, c, names and cs are ignored). */
 export function encodeFrame(input: unknown): Uint8Array {
   const o = asObject(input, 'frame');
@@ -81,7 +116,7 @@ export function encodeFrame(input: unknown): Uint8Array {
   if (protocolId !== 1 && protocolId !== 2) fail('ENCODE_INPUT_INVALID', 'protocolId must be 1 or 2');
   const c = buildControl(o);
   const control = parseControl(c);
-  const afn = afnCode(o.afn);
+  const afn = anyAfnCode(o.afn);
   const seq = buildSeq(o.seq);
   const rule: AuxRule = {
     dir: control.dir,
@@ -94,7 +129,9 @@ export function encodeFrame(input: unknown): Uint8Array {
     Uint8Array.of(c),
     buildAddress(o.address),
     Uint8Array.of(afn, seq),
-    encodeUnits(asArray(o.units ?? [], 'units'), afn, control.dir),
+    o.raw !== undefined
+      ? asHex(o.raw, 'raw')
+      : encodeUnits(asArray(o.units ?? [], 'units'), afn, control.dir),
     encodeAux(o.aux, rule),
   ]);
   if (user.length > MAX_USER_DATA)

@@ -81,6 +81,10 @@ export interface GdwFrame extends Control {
   afnName: string;
   seq: GdwSeq;
   units: DataItem[];
+  /** data area as hex when an unknown AFN's data does not split into DA/DT units */
+  raw?: string;
+  /** set when A2 = FFFF with the group flag (A3 D0): a broadcast to every terminal */
+  broadcast?: true;
   aux?: GdwAux;
   cs: string;
 }
@@ -98,6 +102,8 @@ export interface GdwFrameInput {
   afn: string | number;
   seq: GdwSeq;
   units?: DataItem[];
+  /** data area as hex (an unknown AFN's undivided data); wins over `units` */
+  raw?: string;
   aux?: GdwAux;
 }
 
