@@ -1,4 +1,14 @@
-import { bcdLeToDigits, bytesToHex, concat, digitsToBcdLe, fail, need } from '../common/index.ts';
+import {
+  bcdLeToDigits,
+  bytesToHex,
+  concat,
+  digitsToBcdLe,
+  FILL_FF,
+  fail,
+  filled,
+  isFilled,
+  need,
+} from '../common/index.ts';
 import type { DataCoding } from './types.ts';
 
 /** Data field codings selected by DIF bits 0-3 (EN 13757-3 table "coding of the data field"). */
@@ -148,6 +158,8 @@ export function readDataField(b: Uint8Array, o: number, coding: DataCoding): Dat
     const f = new DataView(bytes.buffer).getFloat32(0, true);
     return { length: len, value: Number.isFinite(f) ? f : null, bytes };
   }
+  // every nibble F is not a number (F only marks the sign): the meter has no value (no data)
+  if (coding.startsWith('bcd') && isFilled(b, o, len, FILL_FF)) return { length: len, value: null, bytes };
   if (coding.startsWith('bcd')) return { length: len, ...readBcd(b, o, len), bytes };
   return { length: len, value: readIntLE(b, o, len), bytes };
 }
@@ -186,6 +198,7 @@ export function writeDataField(coding: DataCoding, value: number | string | null
   const len = CODING_LENGTH[coding];
   if (coding === 'none' || coding === 'selection') return new Uint8Array(0);
   if (coding === 'special') fail('ENCODE_INPUT_INVALID', 'special functions carry no data field');
+  if (value === null && coding.startsWith('bcd')) return filled(len, FILL_FF);
   if (value === null || value === undefined) fail('ENCODE_INPUT_INVALID', `a ${coding} field needs a value`);
   if (coding === 'lvar') {
     if (typeof value === 'string') return encodeText(value);

@@ -5,7 +5,7 @@ import { decodeLongHeader, decodeShortHeader, LONG_HEADER_LENGTH, SHORT_HEADER_L
 import { addressType, decodeCField, hex2, parseLink } from './link.ts';
 import { decodeRecords } from './records.ts';
 import { decodeSelect, SELECT_LENGTH } from './select.ts';
-import type { MbusFrame } from './types.ts';
+import type { MbusFrame, MbusRecord } from './types.ts';
 
 /** Records inside a frame whose checksum is right: running past the end is a malformed record. */
 function records(data: Uint8Array, offset: number, frame: MbusFrame): void {
@@ -64,6 +64,16 @@ function application(ci: number, data: Uint8Array, frame: MbusFrame): void {
   }
 }
 
+/** Paths of the BCD records sent as all FF (no data): their value is null. */
+function noDataRecords(records: MbusRecord[] | undefined): string[] {
+  const out: string[] = [];
+  for (const [i, r] of (records ?? []).entries()) {
+    if (r.value === null && r.coding.startsWith('bcd') && /^(FF)+$/i.test(r.raw))
+      out.push(`records[${i}].value`);
+  }
+  return out;
+}
+
 /** Decodes one whole M-Bus frame (E5, short, control or long) into a plain JSON object. */
 export function decode(bytes: Uint8Array): MbusFrame {
   const link = parseLink(bytes);
@@ -85,6 +95,7 @@ export function decode(bytes: Uint8Array): MbusFrame {
   }
   frame.a = link.a!;
   frame.addressType = addressType(link.a!);
+  if (link.a === 254 || link.a === 255) frame.broadcast = true;
   if (link.kind === 'short') return frame;
   const ci = link.ci!;
   frame.ci = hex2(ci);
@@ -92,5 +103,7 @@ export function decode(bytes: Uint8Array): MbusFrame {
   const data = link.data!;
   if (data.length) frame.data = bytesToHex(data);
   application(ci, data, frame);
+  const missing = noDataRecords(frame.records);
+  if (missing.length > 0) frame.missing = missing;
   return frame;
 }

@@ -283,3 +283,34 @@ describe('extractor', () => {
     expect(x.pending).toBe(1);
   });
 });
+
+describe('accepts what real meters send', () => {
+  it('a BCD register sent as all FF is null and listed as missing, and re-encodes', () => {
+    // volume 12345678 l (0C 13 BCD8) and a storage-1 volume the meter has no value for (4C 13 FF…)
+    const frame = long(0x08, 5, 0x72, `${HEADER} 0C13 78563412 4C13 FFFFFFFF`);
+    const d = decode(frame);
+    expect(d.records?.[0]).toMatchObject({ value: 12345.678, storage: 0 });
+    expect(d.records?.[1]).toMatchObject({ value: null, rawValue: null, storage: 1, raw: 'FFFFFFFF' });
+    expect(d.missing).toEqual(['records[1].value']);
+    expect(hex(encode(d))).toBe(hex(frame));
+  });
+
+  it('flags the broadcast addresses 254 and 255, not a primary address', () => {
+    expect(decode(bytes('10 5B FE 59 16'))).toMatchObject({
+      addressType: 'broadcast-reply',
+      broadcast: true,
+    });
+    expect(decode(bytes('10 40 FF 3F 16'))).toMatchObject({
+      addressType: 'broadcast-no-reply',
+      broadcast: true,
+    });
+    expect(decode(bytes('10 5B 05 60 16')).broadcast).toBeUndefined();
+  });
+
+  it('a start byte in the noise after the stop byte does not hold back the next frame', () => {
+    const frame = long(0x08, 5, 0x72, `${HEADER} 0C13 78563412`);
+    const x = extractor();
+    expect(x.push(Uint8Array.from([0xfe, 0xfe, ...frame, 0x68, 0x40, 0x40, 0x68])).frames).toEqual([frame]);
+    expect(x.push(Uint8Array.from([0xfe, ...frame])).frames).toEqual([frame]);
+  });
+});

@@ -133,4 +133,8 @@ export interface MbusFrame {
   baud?: number;
   /** application data after the CI field, hex (long frames) */
   data?: string;
+  /** set for the broadcast addresses 254 (with reply) and 255 (no reply) */
+  broadcast?: true;
+  /** records whose BCD data was all FF (no data, value null), e.g. ['records[2].value'] */
+  missing?: string[];
 }
