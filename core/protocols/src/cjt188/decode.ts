@@ -1,10 +1,11 @@
 import { bcdLeToDigits } from '../common/bcd.ts';
 import { bytesToHex } from '../common/bytes.ts';
+import { BROADCAST_ADDRESS } from './builders.ts';
 import { type Data, decodeField, fieldSize } from './fields.ts';
 import { hex2, parseRawFrame } from './frame.ts';
 import { layoutsFor, pickByLength, pickByPrefix } from './layouts.ts';
 import { diNames, functionNames, isKnownDi, meterFamily, meterTypeNames } from './tables.ts';
-import { BROADCAST_ADDRESS, type Cjt188Frame, type DiOrder } from './types.ts';
+import type { Cjt188Frame, DiOrder } from './types.ts';
 
 /** Reads DI0 DI1 in either order: the one that names a known identifier wins, else `standard`. */
 export function detectDi(di0: number, di1: number): { di: string; diOrder: DiOrder } {

@@ -17,9 +17,6 @@ export const defaultProfile: Cjt188Profile = { diOrder: 'standard' };
 
 export type Direction = 'master->slave' | 'slave->master';
 
-/** A0..A6 all AA: every meter on the bus (read address, broadcast commands). */
-export const BROADCAST_ADDRESS = 'AAAAAAAAAAAAAA';
-
 /** What decode returns: plain JSON. */
 export interface Cjt188Frame {
   protocol: 'cjt188';

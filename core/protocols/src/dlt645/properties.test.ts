@@ -99,6 +99,23 @@ describe('dlt645 properties', () => {
     );
   });
 
+  it('any FF-filled tariffs of an energy block read as null, are listed as missing and re-encode', () => {
+    const kwh = fc.integer({ min: 0, max: 99_999_999 }).map((n) => n / 100);
+    fc.assert(
+      fc.property(fc.array(fc.option(kwh, { nil: null }), { minLength: 5, maxLength: 5 }), (list) => {
+        const values = Object.fromEntries(['total', 'T1', 'T2', 'T3', 'T4'].map((k, i) => [k, list[i]]));
+        const bytes = buildReadReply('000000000161', '0001FF00', values);
+        const frame = decodeFrame(bytes);
+        expect(frame.values).toEqual(values);
+        const want = Object.entries(values)
+          .filter(([, v]) => v === null)
+          .map(([k]) => `values.${k}`);
+        expect(frame.missing).toEqual(want.length > 0 ? want : undefined);
+        expect(bytesToHex(codec.encode(frame))).toBe(bytesToHex(bytes));
+      }),
+    );
+  });
+
   it('encodeItem and decodeItemBytes are inverse for every format', () => {
     fc.assert(
       fc.property(itemWithValue, ([def, value]) => {

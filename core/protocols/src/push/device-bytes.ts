@@ -30,6 +30,28 @@ export function sniffFrame(b: Uint8Array): FrameGuess[] {
   return out;
 }
 
+/**
+ * Frames that start after the FE preamble but are followed by trailing noise (a module's CR LF,
+ * padding): the protocol and where its end byte 16 is, by L and checksum. Only consulted when
+ * the bytes are not one whole frame.
+ */
+function framesWithTrailingNoise(b: Uint8Array): { guess: FrameGuess; end: number }[] {
+  const out: { guess: FrameGuess; end: number }[] = [];
+  let p = 0;
+  while (p < b.length && b[p] === 0xfe) p++;
+  if (b.length - p < 9 || b[p] !== 0x68) return out;
+  const at = (end: number, from: number) =>
+    end <= b.length && b[end - 1] === 0x16 && sum8(b, from, end - 2) === b[end - 2];
+  const mbusEnd = p + b[p + 1] + 6;
+  if (b[p + 1] === b[p + 2] && b[p + 3] === 0x68 && at(mbusEnd, p + 4))
+    out.push({ guess: 'mbus', end: mbusEnd });
+  const dltEnd = p + 12 + b[p + 9];
+  if (b[p + 7] === 0x68 && at(dltEnd, p)) out.push({ guess: 'dlt645', end: dltEnd });
+  const cjtEnd = p + 13 + (b[p + 10] ?? 0);
+  if (b.length - p >= 13 && at(cjtEnd, p)) out.push({ guess: 'cjt188', end: cjtEnd });
+  return out;
+}
+
 type Decoder = (b: Uint8Array) => unknown;
 interface CodecModule {
   codec?: { decode: Decoder };
@@ -63,15 +85,22 @@ export async function decodeDeviceBytes(
   const bytes = typeof input === 'string' ? (input === '' ? new Uint8Array(0) : hexToBytes(input)) : input;
   const hex = bytesToHex(bytes);
   const guesses = hint ? [hint] : sniffFrame(bytes);
+  const tries = guesses.map((guess) => ({ guess, end: bytes.length }));
+  // bytes after the end byte are noise: decode the frame before them (kept in `trailing`)
+  for (const t of framesWithTrailingNoise(bytes))
+    if (t.end < bytes.length && (!hint || t.guess === hint)) tries.push(t);
   let failure: DeviceDecode = { protocol: 'unknown', hex };
-  for (const g of guesses) {
+  for (const { guess: g, end } of tries) {
     const decode = await loadDecoder(g);
     if (!decode) {
       failure = { protocol: 'unknown', hex, candidate: g, reason: 'CODEC_UNAVAILABLE' };
       continue;
     }
     try {
-      return { protocol: g, frame: decode(bytes) };
+      const frame = decode(bytes.subarray(0, end));
+      return end < bytes.length
+        ? { protocol: g, frame, trailing: bytesToHex(bytes.subarray(end)) }
+        : { protocol: g, frame };
     } catch (e) {
       failure = {
         protocol: 'unknown',

@@ -321,4 +321,17 @@ describe('decodeDeviceBytes', () => {
       candidate: 'dlt645',
     });
   });
+
+  it('tolerates the FE preamble and noise after the end byte (kept as trailing)', async () => {
+    // an NB-IoT module that appends CR LF after the meter's frame
+    const r = await decodeDeviceBytes(`FEFEFE${cjt188ReplyHex}0D0A`);
+    expect(r).toMatchObject({
+      protocol: 'cjt188',
+      trailing: '0D0A',
+      frame: { preamble: 3, address: '00000000123456', data: { current_cumulative: 12.34 } },
+    });
+    const d = await decodeDeviceBytes(`FE${dlt645ReplyHex}00FF`);
+    if (d.protocol !== 'unknown') expect(d).toMatchObject({ protocol: 'dlt645', trailing: '00FF' });
+    else expect(d).toMatchObject({ candidate: 'dlt645', reason: 'CODEC_UNAVAILABLE' });
+  });
 });

@@ -33,7 +33,12 @@ export interface PushEvent {
 
 /** Result of sniffing device bytes and running the matching frame codec. */
 export type DeviceDecode =
-  | { protocol: 'cjt188' | 'dlt645' | 'mbus'; frame: unknown }
+  | {
+      protocol: 'cjt188' | 'dlt645' | 'mbus';
+      frame: unknown;
+      /** bytes after the frame's end byte (noise a module appended), hex; absent when none */
+      trailing?: string;
+    }
   | {
       protocol: 'unknown';
       hex: string;
