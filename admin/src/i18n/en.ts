@@ -1,3 +1,4 @@
+import archivesOps from './archives-ops.en.ts';
 import type zhCN from './zh-CN.ts';
 
 // English; every key of zh-CN.ts is present.
@@ -64,6 +65,14 @@ export default {
     areas: 'Areas',
     audit: 'Audit log',
     plugins: 'Plugins',
+    devices: 'Devices',
+    concentrators: 'Concentrators',
+    collectors: 'Collectors',
+    topology: 'Topology',
+    meterGroups: 'Meter groups',
+    archiveTools: 'Archive tools',
+    customFields: 'Custom fields',
+    imports: 'Bulk import',
   },
   home: {
     welcome: 'Welcome, {name}',
@@ -335,4 +344,5 @@ export default {
     PACKAGE_MISSING: 'An optional package is not installed',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
+  ...archivesOps,
 } satisfies typeof zhCN;

@@ -1,4 +1,5 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
+import archivesOps from './archives-ops.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
   common: {
@@ -62,6 +63,14 @@ export default {
     areas: '区域管理',
     audit: '审计日志',
     plugins: '插件管理',
+    devices: '设备档案',
+    concentrators: '集中器',
+    collectors: '采集器',
+    topology: '设备拓扑',
+    meterGroups: '表计分组',
+    archiveTools: '档案工具',
+    customFields: '自定义字段',
+    imports: '批量导入',
   },
   home: {
     welcome: '欢迎，{name}',
@@ -333,4 +342,5 @@ export default {
     PACKAGE_MISSING: '未安装所需的可选组件',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
+  ...archivesOps,
 };
