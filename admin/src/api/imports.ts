@@ -1,44 +1,15 @@
 import { API_BASE, http } from './http.ts';
+import type { ReplyOf, Schema } from './types.ts';
 
 export type ImportLang = 'zh-CN' | 'en';
-export type ImportStatus = 'queued' | 'validating' | 'validated' | 'applying' | 'applied' | 'failed';
 
+/** An import with its progress and dry-run report. */
+export type ImportJob = Schema<'Import'>;
+export type ImportStatus = ImportJob['status'];
+export type ImportReport = NonNullable<ImportJob['report']>;
+export type RowReason = ImportReport['errorRows'][number]['reasons'][number];
 /** An entity the server imports, with its built-in columns. */
-export interface ImportEntity {
-  name: string;
-  keyColumn: string;
-  columns: { key: string; header: Record<ImportLang, string>; required: boolean }[];
-}
-
-export interface RowReason {
-  column?: string;
-  code: string;
-  message: string;
-}
-
-export interface ImportReport {
-  total: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: number;
-  fatal: { code: string; message: string } | null;
-  ignoredColumns: string[];
-  errorRows: { row: number; values: Record<string, string>; reasons: RowReason[] }[];
-  errorRowsTruncated: boolean;
-}
-
-export interface ImportJob {
-  id: string;
-  entity: string;
-  fileName: string;
-  status: ImportStatus;
-  progress: { phase: string; rows: number; error: { code: string; message: string } | null };
-  report: ImportReport | null;
-  createdBy: string;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type ImportEntity = Schema<'ImportEntity'>;
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -56,8 +27,8 @@ export function importInFlight(job: Pick<ImportJob, 'status'>): boolean {
 const one = (id: string) => `/imports/${encodeURIComponent(id)}`;
 
 export const importsApi = {
-  entities: () => http.get<{ items: ImportEntity[] }>('/imports/entities'),
-  recent: () => http.get<{ items: ImportJob[] }>('/imports'),
+  entities: () => http.get<ReplyOf<'/imports/entities'>>('/imports/entities'),
+  recent: () => http.get<ReplyOf<'/imports'>>('/imports'),
   get: (id: string) => http.get<ImportJob>(one(id)),
   upload: (entity: string, file: File) =>
     http.upload<ImportJob>(
@@ -65,7 +36,7 @@ export const importsApi = {
       { raw: file, type: importMediaType(file.name) ?? file.type },
       { entity, fileName: file.name },
     ),
-  apply: (id: string) => http.post<ImportJob>(`${one(id)}/apply`),
+  apply: (id: string) => http.post<ReplyOf<'/imports/{id}/apply', 'post'>>(`${one(id)}/apply`),
   /** Download links (a plain GET with the session cookie). */
   templateUrl: (entity: string, lang: ImportLang) =>
     `${API_BASE}/imports/templates/${encodeURIComponent(entity)}?lang=${lang}`,

@@ -1,60 +1,33 @@
 import type { Collector, Concentrator } from './gateways.ts';
 import { http } from './http.ts';
+import type { BodyOf, QueryOf, ReplyOf, Schema } from './types.ts';
 
-/** Where a meter is reached, as the server stores it. */
-export interface MeterRoute {
-  via: 'serial' | 'concentrator' | 'nbiot' | 'lora';
-  line: string;
-  address: string;
-  baud: number | null;
-  parity: string | null;
-  collectorId: string | null;
-  channel: number | null;
-  concentratorId: string | null;
-  pointNo: number | null;
-  port: number | null;
-}
+export type Meter = Schema<'Meter'>;
+export type MeterRoute = Schema<'MeterRoute'>;
+/** A route as the meter route API takes it (the topology moves meters through concentrators). */
+export type MeterRouteInput = BodyOf<'/meters/{id}/route', 'put'>;
+export type MeterSearch = Pick<QueryOf<'/meters'>, 'q' | 'limit'>;
 
-/** The fields of a meter the topology and group pages show. */
-export interface MeterBrief {
-  id: string;
-  kind: string;
-  assetNo: string;
-  commAddress: string;
-  protocol: string;
-  status: string;
-  areaId: string;
-  route: MeterRoute | null;
-}
-
+/**
+ * One concentrator's branch. The document types the tree's nodes loosely (records); they are the
+ * Concentrator, Collector and Meter objects of the gateway and meter routes.
+ */
 export interface TopologyBranch {
   concentrator: Concentrator;
-  collectors: { collector: Collector; meters: MeterBrief[] }[];
+  collectors: { collector: Collector; meters: Meter[] }[];
   /** meters reached through the concentrator without one of its collectors */
-  meters: MeterBrief[];
-}
-
-/** A route through a concentrator, as the meter route API takes it. */
-export interface ConcentratorRouteInput {
-  via: 'concentrator';
-  concentratorId: string;
-  pointNo: number;
-  port: number;
-  collectorId?: string | null;
-}
-
-export interface MeterSearch {
-  q?: string;
-  limit?: number;
+  meters: Meter[];
 }
 
 export const topologyApi = {
   /** One concentrator's branch (collectors and meters), or every branch without an id. */
-  tree: (concentratorId?: string) => http.get<{ items: TopologyBranch[] }>('/topology', { concentratorId }),
+  tree: async (concentratorId?: string): Promise<{ items: TopologyBranch[] }> => {
+    const reply = await http.get<ReplyOf<'/topology'>>('/topology', { concentratorId });
+    return reply as unknown as { items: TopologyBranch[] };
+  },
   /** Moves a meter under another concentrator or collector by changing its route. */
-  setRoute: (meterId: string, route: ConcentratorRouteInput) =>
-    http.put<{ route: MeterRoute }>(`/meters/${encodeURIComponent(meterId)}/route`, route),
+  setRoute: (meterId: string, route: MeterRouteInput) =>
+    http.put<ReplyOf<'/meters/{id}/route', 'put'>>(`/meters/${encodeURIComponent(meterId)}/route`, route),
   /** Meters by asset number, address or name, for pickers. */
-  searchMeters: (s: MeterSearch) =>
-    http.get<{ items: MeterBrief[]; next: string | null }>('/meters', { q: s.q, limit: s.limit ?? 20 }),
+  searchMeters: (s: MeterSearch) => http.get<ReplyOf<'/meters'>>('/meters', { q: s.q, limit: s.limit ?? 20 }),
 };

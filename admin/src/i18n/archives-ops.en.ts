@@ -112,9 +112,20 @@ export default {
     pickDate: 'Choose a date',
   },
   imports: {
-    steps: { entity: 'Choose type', upload: 'Upload', validate: 'Validate', review: 'Review', apply: 'Import' },
+    steps: {
+      entity: 'Choose type',
+      upload: 'Upload',
+      validate: 'Validate',
+      review: 'Review',
+      apply: 'Import',
+    },
     entity: 'Archive type',
-    entities: { customers: 'Customers', meters: 'Meters', collectors: 'Collectors', concentrators: 'Concentrators' },
+    entities: {
+      customers: 'Customers',
+      meters: 'Meters',
+      collectors: 'Collectors',
+      concentrators: 'Concentrators',
+    },
     template: 'Template',
     templateIn: 'Download the {lang} template',
     langs: { 'zh-CN': 'Chinese', en: 'English' },
@@ -136,7 +147,8 @@ export default {
     },
     checkingRows: '{rows} rows checked',
     applyingRows: 'Writing {rows} rows',
-    leaveHint: 'You may leave this page; the import goes on on the server. Open it later from Recent imports.',
+    leaveHint:
+      'You may leave this page; the import goes on on the server. Open it later from Recent imports.',
     counts: { total: 'Rows', created: 'New', updated: 'Updated', unchanged: 'Unchanged', errors: 'Errors' },
     ignoredColumns: 'Unknown columns were ignored: {columns}',
     truncated: 'Too many error rows: the first {shown} are listed here; the error report has them all.',
@@ -146,7 +158,8 @@ export default {
     downloadErrors: 'Download the error report',
     apply: 'Import now',
     again: 'Upload another file',
-    fixAndRetry: 'Rows have errors, so nothing can be imported: download the error report, fix the file and upload it again.',
+    fixAndRetry:
+      'Rows have errors, so nothing can be imported: download the error report, fix the file and upload it again.',
     nothingToApply: 'Every row is unchanged: there is nothing to import.',
     appliedTitle: 'Import finished',
     appliedText: '{created} created, {updated} updated, {unchanged} unchanged',

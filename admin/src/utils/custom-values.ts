@@ -2,9 +2,16 @@ import type { CustomField } from '../api/custom-fields.ts';
 import type { CustomValues } from '../api/gateways.ts';
 
 /** The values of the defined fields for a form, missing ones as null (booleans as false). */
-export function customFormValues(fields: readonly CustomField[], stored: CustomValues | undefined): CustomValues {
+export function customFormValues(
+  fields: readonly CustomField[],
+  stored: Record<string, unknown> | undefined,
+): CustomValues {
   const out: CustomValues = {};
-  for (const f of fields) out[f.key] = stored?.[f.key] ?? (f.type === 'boolean' ? false : null);
+  for (const f of fields) {
+    const v = stored?.[f.key];
+    const scalar = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+    out[f.key] = scalar ? v : f.type === 'boolean' ? false : null;
+  }
   return out;
 }
 

@@ -30,7 +30,12 @@ export const archivesOpsRoutes: RouteRecordRaw[] = [
     path: 'custom-fields',
     name: 'custom-fields',
     component: () => import('../../views/custom-fields/index.vue'),
-    meta: { title: 'menu.customFields', permission: 'customers.read', menu: 'archiveTools', needsTenant: true },
+    meta: {
+      title: 'menu.customFields',
+      permission: 'customers.read',
+      menu: 'archiveTools',
+      needsTenant: true,
+    },
   },
   {
     path: 'imports',

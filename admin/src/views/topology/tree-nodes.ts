@@ -1,11 +1,11 @@
 import type { Collector, Concentrator } from '../../api/gateways.ts';
-import type { MeterBrief, TopologyBranch } from '../../api/topology.ts';
+import type { Meter, TopologyBranch } from '../../api/topology.ts';
 
 /** One node of the topology tree: a concentrator, a collector, a meter, or the group of loose collectors. */
 export type TopoNode =
   | { key: string; type: 'concentrator'; name: string; leaf: false; concentrator: Concentrator }
-  | { key: string; type: 'collector'; name: string; leaf: boolean; collector: Collector; meters: MeterBrief[] }
-  | { key: string; type: 'meter'; name: string; leaf: true; meter: MeterBrief }
+  | { key: string; type: 'collector'; name: string; leaf: boolean; collector: Collector; meters: Meter[] }
+  | { key: string; type: 'meter'; name: string; leaf: true; meter: Meter }
   | { key: string; type: 'loose'; name: string; leaf: false; collectors: Collector[] };
 
 export const concentratorNode = (c: Concentrator): TopoNode => ({
@@ -16,7 +16,7 @@ export const concentratorNode = (c: Concentrator): TopoNode => ({
   concentrator: c,
 });
 
-export const collectorNode = (c: Collector, meters: MeterBrief[]): TopoNode => ({
+export const collectorNode = (c: Collector, meters: Meter[]): TopoNode => ({
   key: `collector:${c.id}`,
   type: 'collector',
   name: c.number,
@@ -25,7 +25,7 @@ export const collectorNode = (c: Collector, meters: MeterBrief[]): TopoNode => (
   meters,
 });
 
-export const meterNode = (m: MeterBrief): TopoNode => ({
+export const meterNode = (m: Meter): TopoNode => ({
   key: `meter:${m.id}`,
   type: 'meter',
   name: m.assetNo,
