@@ -134,9 +134,9 @@ export default {
     columns: 'Columns',
     file: 'File',
     dropHint: 'Drop a file here, or click to choose one',
-    fileHint: '.xlsx and .csv files (UTF-8)',
+    fileHint: '.xlsx and .csv files; a CSV file must be UTF-8',
     fileType: 'Only .xlsx and .csv files can be imported',
-    jobTitle: '{entity}: {file}',
+    jobTitle: 'Import of {entity}',
     status: {
       queued: 'Queued',
       validating: 'Validating',
