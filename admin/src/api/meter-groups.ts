@@ -22,7 +22,9 @@ export type MeterGroupPatch = BodyOf<'/meter-groups/{id}', 'patch'>;
 const one = (id: string) => `/meter-groups/${encodeURIComponent(id)}`;
 
 export const meterGroupsApi = {
+  /** Groups without their members (memberIds is null in the list; `get` has them). */
   list: () => http.get<ReplyOf<'/meter-groups'>>('/meter-groups'),
+  get: (id: string) => http.get<MeterGroup>(one(id)),
   meters: (id: string, limit = 500) =>
     http.get<ReplyOf<'/meter-groups/{id}/meters'>>(`${one(id)}/meters`, { limit }),
   create: (input: MeterGroupInput) => http.post<MeterGroup>('/meter-groups', input),
