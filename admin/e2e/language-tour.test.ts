@@ -115,7 +115,8 @@ describe('every page in both languages', () => {
     await b.page.locator(`${sel(dialog)}:visible`).waitFor();
     await check(locale, dialog);
     await b.page.keyboard.press('Escape');
-    await expect.poll(() => b.page.locator(`${sel(dialog)}:visible`).count()).toBe(0);
+    // the closing animation can take seconds on a loaded machine
+    await expect.poll(() => b.page.locator(`${sel(dialog)}:visible`).count(), { timeout: 10_000 }).toBe(0);
   }
 
   for (const locale of LOCALES) {
