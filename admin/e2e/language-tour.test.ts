@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { login, logout, sel } from './support/admin-ui.ts';
 import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
@@ -17,11 +19,68 @@ describe('every page in both languages', () => {
   let platform: Platform;
   let b: BrowserSession;
   let failed = false;
+  let importId = '';
+
+  /** Device archive rows for the archive pages to show: a gateway branch, a group, fields, an import. */
+  async function seedArchive() {
+    const api = await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password);
+    const areas: { id: string; name: string }[] = (await api.get('/api/v1/areas')).body.items;
+    // a neutral area name: edit dialogs show it selected, and it reads the same in both languages
+    const unit = await api.post('/api/v1/areas', {
+      parentId: areas.find((a) => a.name === '1号楼')!.id,
+      name: '101',
+      kind: 'unit',
+    });
+    const areaId = unit.body.id;
+    const field = (entity: string, key: string, zh: string, en: string, type: string, options?: string[]) =>
+      api.post('/api/v1/custom-fields', { entity, key, label: { 'zh-CN': zh, en }, type, options });
+    expect((await field('concentrator', 'cabinet', '安装箱号', 'Cabinet', 'text')).status).toBe(201);
+    expect((await field('customer', 'floor', '楼层', 'Floor', 'select', ['1', '2', '3'])).status).toBe(201);
+    const con = await api.post('/api/v1/concentrators', { number: '0001', a1: '3301', a2: 1, areaId });
+    const col = await api.post('/api/v1/collectors', {
+      number: '1001',
+      interface: 'rs485',
+      address: '01',
+      concentratorId: con.body.id,
+      areaId,
+    });
+    expect([con.status, col.status]).toEqual([201, 201]);
+    const via = { via: 'concentrator', concentratorId: con.body.id, port: 2 };
+    for (const [i, collectorId] of [[1, col.body.id], [2, null]] as const) {
+      const meter = await api.post('/api/v1/meters', {
+        kind: 'meter-water',
+        assetNo: `10000${i}`,
+        commAddress: `00000000000${i}`,
+        protocol: 'gdw1376',
+        areaId,
+        route: { ...via, pointNo: i, collectorId },
+      });
+      expect(meter.status).toBe(201);
+    }
+    expect((await api.post('/api/v1/meter-groups', { name: '一号楼水表', kind: 'filter', filter: { kind: 'meter-water' } })).status).toBe(201);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('customers');
+    ws.addRow(['用户编号', '用户名称', '所属区域', '楼层']);
+    ws.addRow(['900001', '住户甲', '1号楼', '1']);
+    ws.addRow(['900002', '住户乙', '无此楼', '2']);
+    const res = await fetch(`${platform.baseUrl}/api/v1/imports?entity=customers&fileName=${encodeURIComponent('用户.xlsx')}`, {
+      method: 'POST',
+      headers: {
+        cookie: api.cookie,
+        'x-csrf-token': api.csrf,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    expect(res.status).toBe(201);
+    importId = ((await res.json()) as { id: string }).id;
+  }
 
   beforeAll(async () => {
     ensureAdminBuilt();
     platform = await startTestPlatform();
     b = await openBrowser(platform.baseUrl);
+    await seedArchive();
   });
   afterAll(async () => {
     await b?.close();
@@ -56,7 +115,8 @@ describe('every page in both languages', () => {
     await b.page.locator(`${sel(dialog)}:visible`).waitFor();
     await check(locale, dialog);
     await b.page.keyboard.press('Escape');
-    await expect.poll(() => b.page.locator(`${sel(dialog)}:visible`).count()).toBe(0);
+    // the closing animation can take seconds on a loaded machine
+    await expect.poll(() => b.page.locator(`${sel(dialog)}:visible`).count(), { timeout: 10_000 }).toBe(0);
   }
 
   for (const locale of LOCALES) {
@@ -86,6 +146,41 @@ describe('every page in both languages', () => {
           await openDialog(locale, sel(`plugin-settings-${id}`), 'plugin-dialog');
         }
         await visit(locale, '/audit', 'audit-row');
+        await logout(page);
+      }).catch((e) => {
+        failed = true;
+        throw e;
+      });
+    });
+
+    it(`${locale}: device archive pages and archive tools`, async () => {
+      await withScreenshot(b, `tour-archives-${locale}`, async () => {
+        const { page } = b;
+        await b.context.clearCookies();
+        await page.goto('/login');
+        await page.evaluate((l) => localStorage.setItem('quadmeter.locale', l), locale);
+        await login(page, 'demo', 'admin', platform.demo.password);
+        await visit(locale, '/concentrators', 'concentrator-row');
+        await openDialog(locale, sel('concentrator-create'), 'concentrator-dialog');
+        await openDialog(locale, '[data-test^="concentrator-edit-"]', 'concentrator-dialog');
+        await visit(locale, '/collectors', 'collector-row');
+        await openDialog(locale, sel('collector-create'), 'collector-dialog');
+        await openDialog(locale, '[data-test^="collector-edit-"]', 'collector-dialog');
+        await visit(locale, '/topology', 'topology-node');
+        await page.locator(`${sel('topology-node')}[data-type="concentrator"]`).first().click();
+        await page.locator('.el-tree-node__expand-icon:visible').first().click();
+        await page.locator(`${sel('topology-node')}[data-type="meter"]`).first().waitFor();
+        await check(locale, 'topology-open');
+        await openDialog(locale, `${sel('topology-node')}[data-type="collector"] ${sel('topology-move')}`, 'topology-move-dialog');
+        await openDialog(locale, `${sel('topology-node')}[data-type="meter"] ${sel('topology-move')}`, 'topology-move-dialog');
+        await visit(locale, '/meter-groups', 'meter-group-row');
+        await openDialog(locale, sel('meter-group-create'), 'meter-group-dialog');
+        await openDialog(locale, '[data-test^="meter-group-edit-"]', 'meter-group-dialog');
+        await visit(locale, '/custom-fields', 'custom-field-row');
+        await openDialog(locale, sel('custom-field-create'), 'custom-field-dialog');
+        await openDialog(locale, '[data-test^="custom-field-edit-"]', 'custom-field-dialog');
+        await visit(locale, '/imports', 'import-start');
+        await visit(locale, `/imports?id=${importId}`, 'import-error-row');
         await logout(page);
       }).catch((e) => {
         failed = true;

@@ -45,9 +45,19 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
+/** A request body sent as it is (a file) rather than as JSON. */
+export interface RawBody {
+  raw: Blob;
+  type: string;
+}
+
+function isRaw(body: unknown): body is RawBody {
+  return typeof body === 'object' && body !== null && (body as RawBody).raw instanceof Blob;
+}
+
 export async function request<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = isRaw(body) ? body.type : 'application/json';
   if (method !== 'GET') {
     const token = hooks.csrfToken();
     if (token) headers['X-CSRF-Token'] = token;
@@ -58,7 +68,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, q
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : isRaw(body) ? body.raw : JSON.stringify(body),
     });
   } catch (e) {
     throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : String(e));
@@ -78,6 +88,8 @@ export const http = {
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
   del: <T = void>(path: string) => request<T>('DELETE', path),
+  /** Sends a file as the raw request body (`type` is its media type). */
+  upload: <T>(path: string, body: RawBody, query?: Query) => request<T>('POST', path, body, query),
 };
 
 /** The list envelope of paginated endpoints. */

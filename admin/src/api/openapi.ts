@@ -3356,6 +3356,80 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entities this server imports, with their built-in columns (for the import wizard) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ImportEntity"][];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/templates/{entity}": {
         parameters: {
             query?: never;
@@ -6940,6 +7014,18 @@ export type components = {
             } | null;
             /** @enum {string} */
             status: "queued" | "validating" | "validated" | "applying" | "applied" | "failed";
+        };
+        ImportEntity: {
+            columns: {
+                header: {
+                    en: string;
+                    "zh-CN": string;
+                };
+                key: string;
+                required: boolean;
+            }[];
+            keyColumn: string;
+            name: string;
         };
         LoginInput: {
             password: string;

@@ -1,3 +1,4 @@
+import archivesOps from './archives-ops.en.ts';
 import type zhCN from './zh-CN.ts';
 
 // English; every key of zh-CN.ts is present.
@@ -64,6 +65,14 @@ export default {
     areas: 'Areas',
     audit: 'Audit log',
     plugins: 'Plugins',
+    devices: 'Devices',
+    concentrators: 'Concentrators',
+    collectors: 'Collectors',
+    topology: 'Topology',
+    meterGroups: 'Meter groups',
+    archiveTools: 'Archive tools',
+    customFields: 'Custom fields',
+    imports: 'Bulk import',
   },
   home: {
     welcome: 'Welcome, {name}',
@@ -215,6 +224,26 @@ export default {
         create: 'Create API token',
         revoke: 'Revoke API token',
       },
+      concentrators: { create: 'Create concentrator', update: 'Change concentrator' },
+      collectors: { create: 'Create collector', update: 'Change collector' },
+      meters: {
+        create: 'Create meter',
+        update: 'Change meter',
+        route: 'Change meter route',
+        link: 'Link sub-meter',
+        unlink: 'Unlink sub-meter',
+      },
+      'meter-groups': {
+        create: 'Create meter group',
+        update: 'Change meter group',
+        delete: 'Delete meter group',
+      },
+      'custom-fields': {
+        create: 'Create custom field',
+        update: 'Change custom field',
+        delete: 'Delete custom field',
+      },
+      import: { upload: 'Upload import file', 'apply-requested': 'Confirm import', apply: 'Apply import' },
     },
     targetText: '{type}: {name}',
     actionCode: 'Action code',
@@ -229,6 +258,12 @@ export default {
       area: 'Area',
       plugin: 'Plugin',
       'api-token': 'API token',
+      concentrator: 'Concentrator',
+      collector: 'Collector',
+      meter: 'Meter',
+      'meter-group': 'Meter group',
+      custom_field: 'Custom field',
+      import: 'Import',
     },
   },
   plugins: {
@@ -335,4 +370,5 @@ export default {
     PACKAGE_MISSING: 'An optional package is not installed',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
+  ...archivesOps,
 } satisfies typeof zhCN;

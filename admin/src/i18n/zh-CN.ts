@@ -1,4 +1,5 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
+import archivesOps from './archives-ops.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
   common: {
@@ -62,6 +63,14 @@ export default {
     areas: '区域管理',
     audit: '审计日志',
     plugins: '插件管理',
+    devices: '设备档案',
+    concentrators: '集中器',
+    collectors: '采集器',
+    topology: '设备拓扑',
+    meterGroups: '表计分组',
+    archiveTools: '档案工具',
+    customFields: '自定义字段',
+    imports: '批量导入',
   },
   home: {
     welcome: '欢迎，{name}',
@@ -213,6 +222,18 @@ export default {
         create: '新建 API 令牌',
         revoke: '吊销 API 令牌',
       },
+      concentrators: { create: '新增集中器', update: '修改集中器' },
+      collectors: { create: '新增采集器', update: '修改采集器' },
+      meters: {
+        create: '新增表计',
+        update: '修改表计',
+        route: '修改表计路由',
+        link: '关联分表',
+        unlink: '解除分表',
+      },
+      'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
+      'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
+      import: { upload: '上传导入文件', 'apply-requested': '确认导入', apply: '执行导入' },
     },
     targetText: '{type}：{name}',
     actionCode: '动作代码',
@@ -227,6 +248,12 @@ export default {
       area: '区域',
       plugin: '插件',
       'api-token': 'API 令牌',
+      concentrator: '集中器',
+      collector: '采集器',
+      meter: '表计',
+      'meter-group': '表计分组',
+      custom_field: '自定义字段',
+      import: '导入',
     },
   },
   plugins: {
@@ -333,4 +360,5 @@ export default {
     PACKAGE_MISSING: '未安装所需的可选组件',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
+  ...archivesOps,
 };

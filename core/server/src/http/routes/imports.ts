@@ -55,6 +55,34 @@ const ImportSchema = z
   })
   .openapi('Import');
 
+const ImportEntitySchema = z
+  .object({
+    name: z.string(),
+    /** the column that identifies a row: re-importing a row with the same key updates it */
+    keyColumn: z.string(),
+    columns: z.array(
+      z.object({
+        key: z.string(),
+        header: z.object({ 'zh-CN': z.string(), en: z.string() }),
+        required: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('ImportEntity');
+
+function entityInfo(name: ImportEntity) {
+  const def = importEntities[name];
+  return {
+    name,
+    keyColumn: def.keyColumn,
+    columns: def.columns.map((col) => ({
+      key: col.key,
+      header: col.header,
+      required: col.required === true,
+    })),
+  };
+}
+
 const errorResponses = Object.fromEntries(
   [400, 401, 403, 404, 409, 413, 415].map((s) => [
     s,
@@ -113,6 +141,20 @@ export function importRoutes(p: Platform) {
       const { lang } = c.req.valid('query');
       const bytes = await inTenant(p, c, PERMISSION, (tx) => templateXlsx(tx, entityOf(entity), lang));
       return attachment(c, bytes, `${entity}-template-${lang}.xlsx`) as never;
+    },
+  );
+
+  r.openapi(
+    jsonRoute({
+      method: 'get',
+      path: '/entities',
+      tag: 'imports',
+      summary: 'The entities this server imports, with their built-in columns (for the import wizard)',
+      response: z.object({ items: z.array(ImportEntitySchema) }),
+    }),
+    async (c) => {
+      const items = await inTenant(p, c, PERMISSION, async () => importEntityNames.map(entityInfo));
+      return c.json({ items }, 200);
     },
   );
 

@@ -163,6 +163,24 @@ describe('import access', () => {
     expect((await keeper.get(`/api/v1/imports/${foreign}`)).body.error.code).toBe('RESOURCE_NOT_FOUND');
   });
 
+  it('lists the importable entities with their columns; needs archives.import', async () => {
+    const r = await admin.get('/api/v1/imports/entities');
+    expect(r.status).toBe(200);
+    const customers = r.body.items.find((e: { name: string }) => e.name === 'customers');
+    expect(customers.keyColumn).toBe('number');
+    expect(customers.columns[0]).toEqual({
+      key: 'number',
+      header: { 'zh-CN': '用户编号', en: 'Customer number' },
+      required: true,
+    });
+    expect(customers.columns.find((col: { key: string }) => col.key === 'phone').required).toBe(false);
+    expect((await keeper.get('/api/v1/imports/entities')).status).toBe(200);
+    expect((await clerk.get('/api/v1/imports/entities')).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect(
+      (await other.get('/api/v1/imports/entities')).body.items.map((e: { name: string }) => e.name),
+    ).toEqual(r.body.items.map((e: { name: string }) => e.name));
+  });
+
   it('a user without archives.import gets AUTH_FORBIDDEN and nothing is stored', async () => {
     const before = await count('imports');
     const some = (await admin.get('/api/v1/imports')).body.items[0].id;
