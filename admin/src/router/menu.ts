@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
+import { archiveRoutes } from './modules/archives.ts';
 import { systemRoutes } from './modules/system.ts';
 
 /** Every page listed in the side menu, in menu order. A new module's routes are added here. */
-export const menuRoutes: RouteRecordRaw[] = [...systemRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...archiveRoutes, ...systemRoutes];
