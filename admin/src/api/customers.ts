@@ -96,5 +96,5 @@ export const customersApi = {
   facts: (id: string) => http.get<{ items: Fact[]; current: FactsCurrent }>(`${one(id)}/facts`),
   addFact: (id: string, fact: Fact) => http.post<Fact>(`${one(id)}/facts`, fact),
   history: (id: string) => http.get<{ items: HistoryEntry[] }>(`${one(id)}/history`),
-  accounts: (id: string) => http.get<CursorPage<Account>>(`${one(id)}/accounts`, { limit: 500 }),
+  accounts: (id: string) => http.get<CursorPage<Account>>(`${one(id)}/accounts`, { limit: 200 }),
 };
