@@ -48,8 +48,13 @@ export async function chromeText(page: Page): Promise<string> {
 }
 
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g;
-/** Latin words a Chinese page may carry: the product, units, abbreviations, the literal code to type. */
-const LATIN_OK = new Set(['Quadmeter', 'Q', 'IP', 'API', 'JSON', 'platform', 'm', 'L', 'K', 'kWh', 'MWh', 'GJ']);
+/**
+ * Latin words a Chinese page may carry: the product, units, abbreviations, the literal code to type,
+ * and the names of meter protocol standards (DL/T 645, CJ/T 188, Q/GDW 1376.1).
+ */
+const LATIN_OK = new Set([
+  'Quadmeter', 'Q', 'IP', 'API', 'JSON', 'platform', 'm', 'L', 'K', 'kWh', 'MWh', 'GJ', 'DL', 'CJ', 'T', 'GDW',
+]);
 
 /** Words in the other language: Chinese on an English page, English words on a Chinese page. */
 export function strayWords(locale: string, text: string): string[] {
