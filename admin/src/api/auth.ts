@@ -1,33 +1,11 @@
 import { http } from './http.ts';
-
-export interface SessionUser {
-  id: string;
-  username: string;
-  displayName: string;
-  locale: string;
-  isOperator: boolean;
-}
-
-export interface SessionTenant {
-  id: string;
-  code: string;
-  name: string;
-}
+import type { BodyOf, Schema } from './types.ts';
 
 /** What login, /auth/me and switch-tenant return. `areaScope: null` = the whole tenant. */
-export interface Session {
-  user: SessionUser;
-  tenant: SessionTenant | null;
-  permissions: string[];
-  areaScope: string[] | null;
-  csrfToken: string;
-}
-
-export interface LoginInput {
-  tenant: string;
-  username: string;
-  password: string;
-}
+export type Session = Schema<'Session'>;
+export type SessionUser = Session['user'];
+export type SessionTenant = NonNullable<Session['tenant']>;
+export type LoginInput = BodyOf<'/auth/login', 'post'>;
 
 export const authApi = {
   login: (input: LoginInput) => http.post<Session>('/auth/login', input),

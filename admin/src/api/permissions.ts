@@ -1,13 +1,9 @@
 import { http } from './http.ts';
+import type { ReplyOf, Schema } from './types.ts';
 
-export interface Permission {
-  key: string;
-  group: string;
-  kind: 'menu' | 'action' | 'api';
-  title: Record<string, string>;
-}
+export type Permission = Schema<'Permission'>;
 
 export const permissionsApi = {
   /** `items` can be granted to roles; `operator` are held by platform operators only. */
-  list: () => http.get<{ items: Permission[]; operator?: Permission[] }>('/permissions'),
+  list: () => http.get<ReplyOf<'/permissions'>>('/permissions'),
 };

@@ -1,26 +1,16 @@
 import type { JsonSchema } from '../utils/json-schema.ts';
 import { http } from './http.ts';
+import type { BodyOf, Schema } from './types.ts';
 
-export type PluginKind = 'meter-type' | 'transport' | 'payment' | 'notifier';
-export type PluginStatus = 'running' | 'failed' | 'disabled' | 'stopped';
-
-export interface PluginItem {
-  id: string;
-  kind: PluginKind;
-  version: string;
-  apiVersion: string | number;
-  title: Record<string, string>;
-  dependsOn: string[];
-  status: PluginStatus;
-  health: { ok: boolean; detail?: unknown };
-  error?: string;
-  enabled: boolean;
-  settings: Record<string, unknown>;
-  settingsSchema: JsonSchema;
-}
+type PluginSchema = Schema<'Plugin'>;
+export type PluginKind = PluginSchema['kind'];
+export type PluginStatus = PluginSchema['status'];
+/** A plugin as listed; its settings schema is a JSON Schema the admin renders as a form. */
+export type PluginItem = Omit<PluginSchema, 'settingsSchema'> & { settingsSchema: JsonSchema };
+export type PluginTenantInput = BodyOf<'/plugins/{id}/tenant', 'put'>;
 
 export const pluginsApi = {
   list: () => http.get<{ items: PluginItem[] }>('/plugins'),
-  saveTenant: (id: string, body: { enabled: boolean; settings: Record<string, unknown> }) =>
+  saveTenant: (id: string, body: PluginTenantInput) =>
     http.put<PluginItem>(`/plugins/${encodeURIComponent(id)}/tenant`, body),
 };

@@ -1,25 +1,13 @@
 import { http } from './http.ts';
+import type { BodyOf, ReplyOf, Schema } from './types.ts';
 
-export type TenantStatus = 'active' | 'suspended';
-
-export interface Tenant {
-  id: string;
-  code: string;
-  name: string;
-  status: TenantStatus;
-  createdAt: string;
-}
-
-export interface TenantCreate {
-  code: string;
-  name: string;
-  adminUsername: string;
-  adminPassword: string;
-}
+export type Tenant = Schema<'Tenant'>;
+export type TenantStatus = Tenant['status'];
+export type TenantCreate = BodyOf<'/tenants', 'post'>;
+export type TenantPatch = BodyOf<'/tenants/{id}', 'patch'>;
 
 export const tenantsApi = {
-  list: () => http.get<{ items: Tenant[]; total: number }>('/tenants'),
+  list: () => http.get<ReplyOf<'/tenants'>>('/tenants'),
   create: (input: TenantCreate) => http.post<Tenant>('/tenants', input),
-  update: (id: string, patch: { name?: string; status?: TenantStatus }) =>
-    http.patch<Tenant>(`/tenants/${encodeURIComponent(id)}`, patch),
+  update: (id: string, patch: TenantPatch) => http.patch<Tenant>(`/tenants/${encodeURIComponent(id)}`, patch),
 };

@@ -1,38 +1,16 @@
-import { http, type Page } from './http.ts';
+import { http } from './http.ts';
+import type { BodyOf, QueryOf, ReplyOf, Schema } from './types.ts';
 
-export type UserStatus = 'active' | 'disabled';
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  status: UserStatus;
-  roleIds: string[];
-  areaIds: string[];
-  createdAt: string;
-  lastLoginAt: string | null;
-}
-
-export interface UserCreate {
-  username: string;
-  displayName: string;
-  password: string;
-  roleIds: string[];
-  areaIds: string[];
-}
-
-export type UserPatch = Partial<Omit<UserCreate, 'username'>> & { status?: UserStatus };
-
-export interface UserQuery {
-  page: number;
-  pageSize: number;
-  q?: string;
-}
+export type User = Schema<'User'>;
+export type UserStatus = User['status'];
+export type UserCreate = BodyOf<'/users', 'post'>;
+export type UserPatch = BodyOf<'/users/{id}', 'patch'>;
+export type UserQuery = QueryOf<'/users'>;
 
 const one = (id: string) => `/users/${encodeURIComponent(id)}`;
 
 export const usersApi = {
-  list: (query: UserQuery) => http.get<Page<User>>('/users', { ...query }),
+  list: (query: UserQuery) => http.get<ReplyOf<'/users'>>('/users', { ...query }),
   get: (id: string) => http.get<User>(one(id)),
   create: (input: UserCreate) => http.post<User>('/users', input),
   update: (id: string, patch: UserPatch) => http.patch<User>(one(id), patch),
