@@ -1,67 +1,25 @@
-import type { CursorPage, CursorQuery } from './cursor.ts';
-import type { CustomValue } from './custom-field-defs.ts';
-import type { ArchiveStatus, HistoryEntry } from './customers.ts';
 import { http } from './http.ts';
-import type { MeterEvent } from './meters.ts';
+import type { BodyOf, QueryOf, ReplyOf, Schema } from './types.ts';
 
-export const BILLING_MODES = ['prepaid', 'postpaid'] as const;
-export type BillingMode = (typeof BILLING_MODES)[number];
+export type Account = Schema<'Account'>;
+export type AccountDetail = Schema<'AccountDetail'>;
+export type BillingMode = NonNullable<Account['billingMode']>;
+/** `depositFen` is integer fen (a decimal string on the wire, never a float). */
+export type AccountCreate = BodyOf<'/accounts', 'post'>;
+export type AccountPatch = BodyOf<'/accounts/{id}', 'patch'>;
+export type AccountQuery = QueryOf<'/accounts'>;
 
-export interface Account {
-  id: string;
-  customerId: string;
-  customerNumber: string;
-  number: string;
-  areaPath: string[];
-  /** the mode in force today */
-  billingMode: BillingMode | null;
-  readingDay: number;
-  billingCycleMonths: number;
-  tariffPlans: Record<string, string>;
-  /** integer fen as a decimal string */
-  depositFen: string;
-  status: ArchiveStatus;
-  custom: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface AccountDetail extends Account {
-  billingModes: { effectiveFrom: string; mode: BillingMode }[];
-}
-
-export interface AccountCreate {
-  customerId: string;
-  number?: string;
-  billingMode?: BillingMode;
-  billingModeFrom?: string;
-  readingDay?: number;
-  billingCycleMonths?: number;
-  /** integer fen as a decimal string */
-  depositFen?: string;
-  status?: ArchiveStatus;
-  custom?: Record<string, CustomValue>;
-}
-
-export type AccountPatch = Partial<Omit<AccountCreate, 'customerId' | 'billingMode' | 'billingModeFrom'>>;
-
-export interface AccountQuery extends CursorQuery {
-  number?: string;
-  customerId?: string;
-  status?: ArchiveStatus;
-}
+export const BILLING_MODES = ['prepaid', 'postpaid'] as const satisfies readonly BillingMode[];
 
 const one = (id: string) => `/accounts/${encodeURIComponent(id)}`;
 
 export const accountsApi = {
-  list: (query: AccountQuery) => http.get<CursorPage<Account>>('/accounts', { ...query }),
+  list: (query: AccountQuery) => http.get<ReplyOf<'/accounts'>>('/accounts', { ...query }),
   get: (id: string) => http.get<AccountDetail>(one(id)),
   create: (input: AccountCreate) => http.post<Account>('/accounts', input),
   update: (id: string, patch: AccountPatch) => http.patch<Account>(one(id), patch),
-  setBillingMode: (id: string, mode: BillingMode, effectiveFrom: string) =>
-    http.post<{ billingModes: AccountDetail['billingModes'] }>(`${one(id)}/billing-modes`, {
-      mode,
-      effectiveFrom,
-    }),
-  history: (id: string) => http.get<{ items: HistoryEntry[] }>(`${one(id)}/history`),
-  meterHistory: (id: string) => http.get<{ items: MeterEvent[] }>(`${one(id)}/meter-history`),
+  setBillingMode: (id: string, body: BodyOf<'/accounts/{id}/billing-modes', 'post'>) =>
+    http.post<ReplyOf<'/accounts/{id}/billing-modes', 'post'>>(`${one(id)}/billing-modes`, body),
+  history: (id: string) => http.get<ReplyOf<'/accounts/{id}/history'>>(`${one(id)}/history`),
+  meterHistory: (id: string) => http.get<ReplyOf<'/accounts/{id}/meter-history'>>(`${one(id)}/meter-history`),
 };

@@ -1,20 +1,13 @@
 import { http } from './http.ts';
-
-export type CustomFieldEntity = 'customer' | 'account' | 'meter' | 'collector' | 'concentrator';
-export type CustomFieldType = 'text' | 'number' | 'date' | 'select' | 'boolean';
-export type CustomValue = string | number | boolean | null;
+import type { QueryOf, ReplyOf, Schema } from './types.ts';
 
 /** A tenant's custom field of one entity, as the forms render it. */
-export interface CustomFieldDef {
-  entity: CustomFieldEntity;
-  key: string;
-  label: { 'zh-CN': string; en: string };
-  type: CustomFieldType;
-  required: boolean;
-  options: string[] | null;
-  sort: number;
-}
+export type CustomFieldDef = Schema<'CustomField'>;
+export type CustomFieldEntity = QueryOf<'/custom-fields'>['entity'];
+export type CustomFieldType = CustomFieldDef['type'];
+/** A value the forms send for a custom field. */
+export type CustomValue = string | number | boolean | null;
 
 export const customFieldDefsApi = {
-  list: (entity: CustomFieldEntity) => http.get<{ items: CustomFieldDef[] }>('/custom-fields', { entity }),
+  list: (entity: CustomFieldEntity) => http.get<ReplyOf<'/custom-fields'>>('/custom-fields', { entity }),
 };

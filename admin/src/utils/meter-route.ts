@@ -1,17 +1,24 @@
-import type { MeterRoute, NBIOT_PLATFORMS, PARITIES, RouteInput, RouteVia } from '../api/meters.ts';
+import {
+  type MeterRoute,
+  type NbiotPlatform,
+  type Parity,
+  ROUTE_VIAS,
+  type RouteInput,
+  type RouteVia,
+} from '../api/meters.ts';
 
 /** The route editor's state: every way's fields at once, `via` '' for a meter reached nowhere yet. */
 export interface RouteForm {
   via: RouteVia | '';
   line: string;
   baud: number;
-  parity: (typeof PARITIES)[number];
+  parity: Parity;
   collectorId: string;
   channel: number | null;
   concentratorId: string;
   pointNo: number | null;
   port: number;
-  platform: (typeof NBIOT_PLATFORMS)[number];
+  platform: NbiotPlatform;
   deviceId: string;
 }
 
@@ -35,7 +42,8 @@ export function emptyRouteForm(): RouteForm {
 export function routeForm(route: MeterRoute | null, commAddress = ''): RouteForm {
   const f = emptyRouteForm();
   if (!route) return f;
-  f.via = route.via;
+  if (!(ROUTE_VIAS as readonly string[]).includes(route.via)) return f;
+  f.via = route.via as RouteVia;
   f.collectorId = route.collectorId ?? '';
   if (route.via === 'serial') {
     Object.assign(f, {
@@ -51,7 +59,7 @@ export function routeForm(route: MeterRoute | null, commAddress = ''): RouteForm
       port: route.port ?? 2,
     });
   } else if (route.via === 'nbiot') {
-    f.platform = route.line as RouteForm['platform'];
+    f.platform = route.line as NbiotPlatform;
     f.deviceId = route.address === commAddress ? '' : route.address;
   }
   return f;
