@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
@@ -82,6 +84,14 @@ describe('archives in Chromium', () => {
       });
       await page.fill(field('customer-search'), names.customer);
       await page.click(sel('customer-search-button'));
+      // the export streams the current filter from the server as xlsx
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(sel('customer-export'))]);
+      expect(download.suggestedFilename()).toBe('customers.xlsx');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await readFile((await download.path())!));
+      const cells = book.worksheets[0].getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map(String) : []));
+      expect(cells).toContain(names.customer);
+      expect(book.worksheets[0].actualRowCount).toBe(2); // the header and the one customer searched for
       await page.click(`${sel('customer-row')}[data-number="${names.customer}"]`);
       await page.locator(sel('customer-detail-page')).waitFor();
       await poll(() => page.locator(sel('customer-household')).textContent()).toBe('4');
