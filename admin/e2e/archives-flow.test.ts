@@ -203,4 +203,51 @@ describe('archives in Chromium', () => {
       await page.locator(`${sel('history-row')}[data-action="customers.create"]:visible`).waitFor();
     });
   });
+
+  it('shows a clerk without customers.pii masked numbers and keeps them when the clerk edits', async () => {
+    const { page } = b;
+    const role = await api.post('/api/v1/roles', {
+      name: `档案员-${tag}`,
+      permissions: ['areas.read', 'customers.read', 'customers.write', 'meters.read'],
+    });
+    expect(role.status).toBe(201);
+    const password = `Clerk-${tag}-password`;
+    const user = await api.post('/api/v1/users', {
+      username: `clerk-${tag}`,
+      displayName: 'Clerk',
+      password,
+      roleIds: [role.body.id],
+      areaIds: [],
+    });
+    expect(user.status).toBe(201);
+    await step('archives-masked', async () => {
+      await page.context().clearCookies();
+      await login(page, 'demo', `clerk-${tag}`, password);
+      await page.goto('/customers');
+      await page.fill(field('customer-search'), names.customer);
+      await page.click(sel('customer-search-button'));
+      const row = page.locator('tr', { has: page.locator(`${sel('customer-row')}[data-number="${names.customer}"]`) });
+      await poll(() => row.count()).toBe(1);
+      const phone = (await row.locator('td').nth(3).textContent())?.trim() ?? '';
+      expect(phone).not.toBe('13800138000');
+      expect(phone).toMatch(/\*/);
+
+      await page.click(sel(`customer-edit-${names.customer}`));
+      const dlg = page.locator(`${sel('customer-dialog')}:visible`);
+      expect(await dlg.locator(field('customer-form-phone')).inputValue()).toBe(phone);
+      await dlg.locator(field('customer-form-name')).fill('张三丰');
+      const saved = page.waitForResponse((r) => r.url().includes('/api/v1/customers/') && r.request().method() === 'PATCH');
+      await dlg.locator(sel('customer-form-submit')).click();
+      const patch = await saved;
+      expect(patch.status()).toBe(200);
+      expect(Object.keys(patch.request().postDataJSON())).not.toContain('phone');
+
+      // meters.read without meters.write: the list shows, the create button does not
+      await page.goto('/meters');
+      await page.locator(`${sel('meter-row')}[data-asset-no="${names.newMeter}"]`).waitFor();
+      expect(await page.locator(sel('meter-create')).count()).toBe(0);
+    });
+    const [stored] = (await one(`/api/v1/customers?number=${names.customer}`)).items;
+    expect(stored).toMatchObject({ name: '张三丰', phone: '13800138000' });
+  });
 });
