@@ -126,9 +126,9 @@ describe('device archive pages in Chromium', () => {
       await input(dlg, 'concentrator-form-sim').fill('13900001111');
       await dlg.locator(sel('concentrator-form-area')).click();
       await page.locator('.el-tree-node__content:visible', { hasText: /^1号楼$/ }).first().click();
-      // the required custom field is refused while empty: the server names it
+      // the required custom field is refused while empty: the form names it and sends nothing
       await dlg.locator(sel('concentrator-form-submit')).click();
-      await page.locator(`${sel('error-toast')}`).first().waitFor();
+      await dlg.locator(`${sel('custom-field-cabinet')} .el-form-item__error`).waitFor();
       expect((await api.get('/api/v1/concentrators')).body.items).toHaveLength(1);
       await pickOption(page, dlg.locator(`${sel('custom-field-cabinet')} .el-select`), '.el-select-dropdown__item:has-text("乙")');
       await dlg.locator(sel('concentrator-form-submit')).click();

@@ -7,6 +7,8 @@ export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'select', 'boolean'
 export type CustomField = Schema<'CustomField'>;
 export type CustomFieldEntity = CustomField['entity'];
 export type CustomFieldType = CustomField['type'];
+/** A value the forms send for a custom field. */
+export type CustomValue = string | number | boolean | null;
 export type CustomFieldInput = BodyOf<'/custom-fields', 'post'>;
 export type CustomFieldPatch = BodyOf<'/custom-fields/{entity}/{key}', 'patch'>;
 

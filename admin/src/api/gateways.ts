@@ -1,8 +1,9 @@
+import type { CustomValue } from './custom-fields.ts';
 import { http } from './http.ts';
 import type { BodyOf, ReplyOf, Schema } from './types.ts';
 
 /** Custom field values of a record, by field key, as forms hold them. */
-export type CustomValues = Record<string, string | number | boolean | null>;
+export type CustomValues = Record<string, CustomValue>;
 
 export const COLLECTOR_INTERFACES = ['rs485', 'mbus', 'wireless'] as const;
 
@@ -19,6 +20,9 @@ export type CollectorPatch = BodyOf<'/collectors/{id}', 'patch'>;
 
 const concentrator = (id: string) => `/concentrators/${encodeURIComponent(id)}`;
 const collector = (id: string) => `/collectors/${encodeURIComponent(id)}`;
+
+/** A concentrator or collector as the meter route editor offers it. */
+export type GatewayOption = Pick<Concentrator, 'id' | 'number' | 'areaPath' | 'status'> & { name?: string };
 
 export const concentratorsApi = {
   list: () => http.get<ReplyOf<'/concentrators'>>('/concentrators'),

@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
+import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
 import { systemRoutes } from './modules/system.ts';
 
 /** Every page listed in the side menu, in menu order. A new module's routes are added here. */
-export const menuRoutes: RouteRecordRaw[] = [...archivesOpsRoutes, ...systemRoutes];
+export const menuRoutes: RouteRecordRaw[] = [...archiveRoutes, ...archivesOpsRoutes, ...systemRoutes];
