@@ -196,7 +196,11 @@ export function checkMeter(
   if (!L.kinds.ids.has(kind))
     err(errors, 'kind', 'unknown_kind', `must be one of ${[...L.kinds.ids].join(', ')}`);
   else if (m && m.kind !== kind)
-    err(errors, 'assetNo', 'asset_taken', `is the asset number of a ${m.kind} meter`);
+    return {
+      errors: [
+        { column: 'assetNo', code: 'asset_taken', message: `is the asset number of a ${m.kind} meter` },
+      ],
+    };
   const protocol = row.values.get('protocol') as MeterProtocol;
   const address = checkAddress(protocol, row.values.get('commAddress') as string);
   if (!address.ok) err(errors, 'commAddress', 'address_syntax', `${protocol}: ${address.message}`);

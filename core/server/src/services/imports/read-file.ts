@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { AppError } from '@quadmeter/sdk';
 import ExcelJS from 'exceljs';
 import { cellText } from './cells.ts';
+import './xlsx-utf8.ts';
 
 export type FileKind = 'xlsx' | 'csv';
 export interface SheetRow {
