@@ -13,6 +13,7 @@ import { loadConfig } from '../core/server/src/config.ts';
 import { withTenant } from '../core/server/src/db/tenant.ts';
 import { createLogger } from '../core/server/src/logger.ts';
 import { startPlatform } from '../core/server/src/main.ts';
+import type { Actor } from '../core/server/src/services/identity/actor.ts';
 import { loadCustomFields } from '../core/server/src/services/imports/custom-fields.ts';
 import { parseFile } from '../core/server/src/services/imports/engine.ts';
 import { importEntities } from '../core/server/src/services/imports/entities.ts';
@@ -254,7 +255,7 @@ export async function benchArchivesImport(n: number): Promise<void> {
     const p0 = performance.now();
     await withTenant(running.platform.db, body.tenant.id, async (tx) => {
       const customFields = await loadCustomFields(tx, 'meter');
-      const actor = {
+      const actor: Actor = {
         kind: 'user',
         id: '',
         name: '',
@@ -263,7 +264,7 @@ export async function benchArchivesImport(n: number): Promise<void> {
         tenantId: body.tenant.id,
         permissions: new Set(),
         areaScope: null,
-      } as const;
+      };
       await parseFile({
         entity: importEntities.meters,
         path: file,

@@ -141,4 +141,37 @@ describe('streamed xlsx reading', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads dates, numbers, booleans, formulas, rich text, escapes and gaps as the user sees them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qm-xlsx-'));
+    try {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('first').addRow([
+        new Date(Date.UTC(2024, 1, 29)),
+        12.5,
+        true,
+        { formula: 'B1*2', result: 25 },
+        { richText: [{ text: '张' }, { text: '三 ', font: { bold: true } }] },
+        'a_x0000_b & <c>',
+        null,
+        '  后 ',
+        860000000000006,
+      ]);
+      wb.getWorksheet('first')!.getCell('C3').value = 'x';
+      wb.addWorksheet('second').addRow(['not read']);
+      const path = join(dir, 'kinds.xlsx');
+      await wb.xlsx.writeFile(path);
+      const rows = [];
+      for await (const r of readRows(path, 'xlsx')) rows.push(r);
+      expect(rows).toEqual([
+        {
+          row: 1,
+          cells: ['2024-02-29', '12.5', 'true', '25', '张三', 'a\u0000b & <c>', '', '后', '860000000000006'],
+        },
+        { row: 3, cells: ['', '', 'x'] },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
