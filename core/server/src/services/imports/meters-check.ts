@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { checkAddress, type MeterProtocol } from '../archives/meter-address.ts';
 import { parseReading } from '../archives/readings.ts';
 import { inScope } from '../identity/actor.ts';
@@ -8,6 +9,8 @@ import { given, mergeCustom, sameJson, textField } from './row-values.ts';
 
 /** A meter as the apply writes it (snake_case, as the jsonb recordset names the columns). */
 export interface MeterFields {
+  /** the stored id, or a new one for a new meter (so routes and events need no lookup by asset number) */
+  id: string;
   asset_no: string;
   kind: string;
   comm_address: string;
@@ -32,10 +35,10 @@ export interface MeterRecord {
   meter: MeterFields | null;
   isNew: boolean;
   /** the route to store when it is new or changed, else null */
-  route: (StoredRoute & { asset_no: string }) | null;
+  route: (StoredRoute & { meter_id: string }) | null;
   /** the install event of a new meter: its main register and initial reading */
   install: {
-    asset_no: string;
+    meter_id: string;
     register: string;
     initial: string;
     account_id: string | null;
@@ -126,6 +129,7 @@ function fieldsOf(
   m: ExistingMeter | undefined,
   base: Pick<
     MeterFields,
+    | 'id'
     | 'asset_no'
     | 'kind'
     | 'comm_address'
@@ -231,6 +235,7 @@ export function checkMeter(
     row,
     m,
     {
+      id: m?.id ?? randomUUID(),
       asset_no: assetNo,
       kind,
       comm_address: commAddress,
@@ -255,11 +260,11 @@ export function checkMeter(
     record: {
       meter: meterChanged ? fields : null,
       isNew: !m,
-      route: routeChanged && route ? { ...route, asset_no: assetNo } : null,
+      route: routeChanged && route ? { ...route, meter_id: fields.id } : null,
       install: m
         ? null
         : {
-            asset_no: assetNo,
+            meter_id: fields.id,
             register: L.register(kind),
             initial,
             account_id: accountId,

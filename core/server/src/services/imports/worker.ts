@@ -72,6 +72,7 @@ export async function validateImport(p: Platform, tenantId: string, importId: st
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
         meterKinds: w.kinds,
       };
+      const t0 = performance.now();
       const file = await parseFile({
         entity: w.entity,
         path: w.path,
@@ -79,8 +80,15 @@ export async function validateImport(p: Platform, tenantId: string, importId: st
         ctx,
         onProgress: w.progress,
       });
+      const t1 = performance.now();
       const checked = await checkRows(tx, w.entity, ctx, file);
+      const t2 = performance.now();
       if (checked.report.errors === 0) await writeStaged(w.path, ctx.customFields, file);
+      const ms = (a: number, b: number) => Math.round(b - a);
+      p.logger.info(
+        { importId, readMs: ms(t0, t1), checkMs: ms(t1, t2), stageMs: ms(t2, performance.now()) },
+        'import validated',
+      );
       return checked;
     });
     await setState(db, tenantId, importId, { status: 'validated', report, progress: { rows: report.total } });
@@ -119,7 +127,7 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
         meterKinds: w.kinds,
       };
       const t0 = performance.now();
-      const staged = await readStaged(w.path, ctx.customFields);
+      const staged = await readStaged(w.path, ctx.customFields, w.entity);
       const run = staged
         ? await checkRows(tx, w.entity, ctx, staged)
         : await runImport({ tx, entity: w.entity, path: w.path, kind: w.kind, ctx, onProgress: w.progress });
