@@ -272,11 +272,13 @@ export async function benchArchivesImport(n: number): Promise<void> {
   }
 }
 
-/** `archives --import-only [n]` runs just this; otherwise bench/archives.ts imports min(n, 100k) after its own phases. */
+/**
+ * `archives --import-only [n]` imports n meters and nothing else; otherwise bench/archives.ts
+ * imports a tenth of its meters after its own phases (1M → 100k; the smoke run's 5,000 → 1,000).
+ */
 export function importRowsFor(args: string[], meters: number): number {
-  const explicit = args.find((a) => a.startsWith('--import-rows='));
-  if (explicit) return Number(explicit.split('=')[1]);
-  return Math.min(100_000, meters);
+  if (importOnly(args)) return meters;
+  return Math.min(100_000, Math.max(1000, Math.floor(meters / 10)));
 }
 
 export const importOnly = (args: string[]) => args.includes('--import-only');
