@@ -4,6 +4,7 @@
 // then measures p50/p99 of a filtered, sorted, keyset-paginated meter list and of trigram searches
 // beside `select 1` in the same tenant transaction path, in the same run.
 //   npm run bench -- archives [meters] [--explain]      (DATABASE_URL unset: embedded PostgreSQL)
+// then the xlsx import of meters ÷ 10 meters, at most 100k (bench/archives-import.ts; --import-only N: just N)
 // --explain prints EXPLAIN (ANALYZE, BUFFERS) of each query once per phase; BENCH_BUDGET_S (default
 // 120) caps each measuring phase. The LEAKPROOF what-if runs only in the bench's own embedded cluster.
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import {
   segments,
   type Tree,
 } from './archives-build.ts';
+import { benchArchivesImport, importOnly, importRowsFor } from './archives-import.ts';
 
 const args = process.argv.slice(2);
 const explain = args.includes('--explain');
@@ -298,4 +300,5 @@ async function main() {
   }
 }
 
-await main();
+if (!importOnly(args)) await main();
+await benchArchivesImport(importRowsFor(args, n));

@@ -7,7 +7,7 @@ import type { Platform } from '../../platform.ts';
 import { type ImportEntity, importEntities, importEntityNames } from '../../services/imports/entities.ts';
 import type { FileKind } from '../../services/imports/read-file.ts';
 import type { ImportReport } from '../../services/imports/report.ts';
-import { createImport, requestApply } from '../../services/imports/service.ts';
+import { createImport, requestApply, requireEntityPermission } from '../../services/imports/service.ts';
 import { errorReportXlsx, templateXlsx, XLSX_TYPE } from '../../services/imports/sheets.ts';
 import { findImport, importDto } from '../../services/imports/store.ts';
 import type { AppEnv } from '../env.ts';
@@ -139,7 +139,10 @@ export function importRoutes(p: Platform) {
     async (c) => {
       const { entity } = c.req.valid('param');
       const { lang } = c.req.valid('query');
-      const bytes = await inTenant(p, c, PERMISSION, (tx) => templateXlsx(tx, entityOf(entity), lang));
+      const bytes = await inTenant(p, c, PERMISSION, (tx, { actor }) => {
+        requireEntityPermission(actor, entity);
+        return templateXlsx(tx, entityOf(entity), lang);
+      });
       return attachment(c, bytes, `${entity}-template-${lang}.xlsx`) as never;
     },
   );
@@ -180,6 +183,7 @@ export function importRoutes(p: Platform) {
       const { entity, fileName } = c.req.valid('query');
       const media = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
       const row = await inTenant(p, c, PERMISSION, async (tx, { tenantId, meta }) => {
+        requireEntityPermission(meta.actor, entity);
         const kind = MEDIA[media];
         if (!kind)
           throw new AppError('REQ_UNSUPPORTED_MEDIA', `The file must be sent as ${XLSX_TYPE} or text/csv`);

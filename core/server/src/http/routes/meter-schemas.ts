@@ -1,4 +1,5 @@
 import { meterControls, meterProtocols, meterStatuses } from '../../db/schema/index.ts';
+import { isSerialLine, serialBauds } from '../../services/archives/meter-address.ts';
 import { int32, text, z } from '../route-kit.ts';
 
 /** Custom values: scalar values under short keys (checked against the tenant's definitions). */
@@ -12,14 +13,10 @@ export const Reading = text(1, 30).regex(
   'a decimal string with at most 4 decimals',
 );
 
-const bauds = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+const bauds = serialBauds;
 
 /** `tcp://host:port` (a serial server) or `tty:/dev/…` (a local port). */
-export const SerialLine = text(1, 200).refine((s) => {
-  const tcp = /^tcp:\/\/([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(s);
-  if (tcp) return Number(tcp[2]) >= 1 && Number(tcp[2]) <= 65535;
-  return /^tty:\/dev\/[A-Za-z0-9._/-]{1,100}$/.test(s) && !s.includes('..');
-}, 'must be tcp://host:port or tty:/dev/…');
+export const SerialLine = text(1, 200).refine(isSerialLine, 'must be tcp://host:port or tty:/dev/…');
 
 export const RouteBody = z
   .discriminatedUnion('via', [

@@ -38,22 +38,42 @@ const rules: Record<MeterProtocol, Rule> = {
   lora: { test: (a) => /^[0-9A-F]{16}$/.test(a), rule: 'the 16-hex-digit DevEUI' },
 };
 
+/** The address in canonical form (hex upper-cased), or what the protocol's rule requires. */
+export function checkAddress(
+  protocol: MeterProtocol,
+  address: string,
+): { ok: true; value: string } | { ok: false; rule: string; message: string } {
+  const a = address.toUpperCase();
+  const r = rules[protocol];
+  if (r.test(a) && !r.reserved?.includes(a)) return { ok: true, value: a };
+  return {
+    ok: false,
+    rule: r.rule,
+    message: `must be ${r.rule}${r.reserved ? ', not a broadcast or wildcard address' : ''}`,
+  };
+}
+
 /**
  * The meter's communication address in its canonical form (hex upper-cased), or
  * METER_ADDRESS_INVALID naming the protocol's rule.
  */
 export function canonicalAddress(protocol: MeterProtocol, address: string, field = 'commAddress'): string {
-  const a = address.toUpperCase();
-  const r = rules[protocol];
-  if (!r.test(a) || r.reserved?.includes(a)) {
-    throw new AppError('METER_ADDRESS_INVALID', `${protocol} address must be ${r.rule}`, [
-      {
-        path: field,
-        message: `must be ${r.rule}${r.reserved ? ', not a broadcast or wildcard address' : ''}`,
-      },
+  const c = checkAddress(protocol, address);
+  if (!c.ok)
+    throw new AppError('METER_ADDRESS_INVALID', `${protocol} address must be ${c.rule}`, [
+      { path: field, message: c.message },
     ]);
-  }
-  return a;
+  return c.value;
+}
+
+/** The baud rates a serial route may use. */
+export const serialBauds = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+
+/** A serial line: `tcp://host:port` (a serial server) or `tty:/dev/…` (a local port). */
+export function isSerialLine(s: string): boolean {
+  const tcp = /^tcp:\/\/([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(s);
+  if (tcp) return Number(tcp[2]) >= 1 && Number(tcp[2]) <= 65535;
+  return /^tty:\/dev\/[A-Za-z0-9._/-]{1,100}$/.test(s) && !s.includes('..');
 }
 
 /** A concentrator's region code A1: 4 hex digits, canonical upper case. */

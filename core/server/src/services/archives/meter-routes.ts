@@ -45,24 +45,14 @@ export function routeDto(r: RouteRow) {
 }
 export type RouteDto = ReturnType<typeof routeDto>;
 
-/** The stored row for a meter with communication address `commAddress` reached by `input`. */
-async function rowOf(
-  tx: Tx,
-  actor: Actor,
-  tenantId: string,
-  meterId: string,
-  commAddress: string,
-  input: RouteInput,
-) {
-  const base = { tenantId, meterId, baud: null, parity: null, collectorId: null, channel: null };
-  const none = { concentratorId: null, pointNo: null, port: null };
-  if ('collectorId' in input && input.collectorId)
-    await findCollector(tx, actor, input.collectorId, 'route.collectorId');
+/** The route's stored fields (without tenant and meter) for a meter with address `commAddress`. */
+export function routeFields(commAddress: string, input: RouteInput) {
+  const none = { baud: null, parity: null, collectorId: null, channel: null };
+  const noPoint = { concentratorId: null, pointNo: null, port: null };
   switch (input.via) {
     case 'serial':
       return {
-        ...base,
-        ...none,
+        ...noPoint,
         via: input.via,
         line: input.line,
         address: commAddress,
@@ -72,9 +62,8 @@ async function rowOf(
         channel: input.channel ?? null,
       };
     case 'concentrator':
-      await findConcentrator(tx, actor, input.concentratorId, 'route.concentratorId');
       return {
-        ...base,
+        ...none,
         via: input.via,
         line: input.concentratorId,
         address: String(input.pointNo),
@@ -85,15 +74,36 @@ async function rowOf(
       };
     case 'nbiot':
       return {
-        ...base,
         ...none,
+        ...noPoint,
         via: input.via,
         line: input.platform,
         address: input.deviceId ?? commAddress,
       };
     case 'lora':
-      return { ...base, ...none, via: input.via, line: 'lora', address: commAddress };
+      return { ...none, ...noPoint, via: input.via, line: 'lora', address: commAddress };
   }
+}
+
+/** The stored row for a meter with communication address `commAddress` reached by `input`. */
+async function rowOf(
+  tx: Tx,
+  actor: Actor,
+  tenantId: string,
+  meterId: string,
+  commAddress: string,
+  input: RouteInput,
+) {
+  if ('collectorId' in input && input.collectorId)
+    await findCollector(tx, actor, input.collectorId, 'route.collectorId');
+  if (input.via === 'concentrator')
+    await findConcentrator(tx, actor, input.concentratorId, 'route.concentratorId');
+  return { tenantId, meterId, ...routeFields(commAddress, input) };
+}
+
+/** Whether a route keyed by the meter's address follows a change of it (not a concentrator's point). */
+export function followsAddress(route: { via: Via; address: string }, oldAddress: string): boolean {
+  return route.via !== 'concentrator' && route.address === oldAddress;
 }
 
 /**
@@ -160,7 +170,7 @@ export async function meterAt(tx: Tx, via: Via, line: string, address: string): 
  */
 export async function followAddress(tx: Tx, meterId: string, oldAddress: string, newAddress: string) {
   const r = await routeOf(tx, meterId);
-  if (!r || r.via === 'concentrator' || r.address !== oldAddress) return;
+  if (!r || !followsAddress(r, oldAddress)) return;
   try {
     await tx.update(meterRoutes).set({ address: newAddress }).where(eq(meterRoutes.meterId, meterId));
   } catch (err) {

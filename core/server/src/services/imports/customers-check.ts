@@ -2,6 +2,7 @@ import { inScope } from '../identity/actor.ts';
 import { ACCOUNT_COLUMNS } from './customer-columns.ts';
 import { factOn, type LoadedCustomers } from './customers-load.ts';
 import type { CheckContext, Checked, ParsedRow, RowError } from './entity.ts';
+import { given, mergeCustom, sameJson, textField } from './row-values.ts';
 
 export interface CustomerRecord {
   customer: {
@@ -30,26 +31,6 @@ export interface CustomerRecord {
   facts: { customer_number: string; kind: string; effective_from: string; value: string }[];
 }
 
-/** A present cell's value; `undefined` when the file has no such column or the cell is empty. */
-function given<T>(row: ParsedRow, key: string): T | undefined {
-  const v = row.values.get(key);
-  return v === null ? undefined : (v as T | undefined);
-}
-
-/** Present-and-empty clears a text field; an absent column keeps what is stored. */
-function textField(row: ParsedRow, key: string, stored: string | null | undefined): string | null {
-  if (!row.values.has(key)) return stored ?? null;
-  return (row.values.get(key) as string | null) || null;
-}
-
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-function sortKeys(v: unknown): unknown {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
-  return Object.fromEntries(
-    Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-  );
-}
-
 /** The file's tags (a set); the stored array itself when it holds the same set, so nothing is rewritten. */
 function tagsOf(row: ParsedRow, stored: string[] | undefined): string[] {
   if (!row.values.has('tags')) return stored ?? [];
@@ -57,15 +38,6 @@ function tagsOf(row: ParsedRow, stored: string[] | undefined): string[] {
   const same =
     stored && stored.length === wanted.length && [...stored].sort().join('\u0001') === wanted.join('\u0001');
   return same ? stored : wanted;
-}
-
-function mergeCustom(row: ParsedRow, stored: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...((stored as Record<string, unknown>) ?? {}) };
-  for (const [k, v] of row.custom) {
-    if (v === null) delete out[k];
-    else out[k] = v;
-  }
-  return out;
 }
 
 export function checkCustomer(

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/client.ts';
 import type { customFieldEntities } from '../../db/schema/index.ts';
+import type { MeterKinds } from '../archives/meter-kinds.ts';
 import type { Actor } from '../identity/actor.ts';
 import type { CustomField } from './custom-fields.ts';
 import type { Parsed } from './parse.ts';
@@ -43,6 +44,8 @@ export interface CheckContext {
   customFields: CustomField[];
   /** the request that asked for the apply, for the per-row audit entries */
   origin?: { ip: string; requestId: string };
+  /** the installed meter-type plugins (resolved when an entity asks for them) */
+  meterKinds?: () => MeterKinds;
 }
 
 export type Checked<R> = { outcome: Outcome; record: R } | { errors: RowError[] };
@@ -54,6 +57,8 @@ export type Checked<R> = { outcome: Outcome; record: R } | { errors: RowError[] 
 export interface EntityDef<R = unknown, L = unknown> {
   name: string;
   customFieldEntity: (typeof customFieldEntities)[number];
+  /** the permission writing this entity takes, held besides `archives.import` (upload, apply, jobs) */
+  permission?: string;
   /** the column that identifies a row (upsert key), unique within the file */
   keyColumn: string;
   columns: ColumnDef[];

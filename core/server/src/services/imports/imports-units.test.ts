@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../identity/actor.ts';
 import { AreaLookup } from './area-lookup.ts';
@@ -6,7 +10,7 @@ import { checkCustomer } from './customers-check.ts';
 import type { LoadedCustomers } from './customers-load.ts';
 import type { ParsedRow } from './entity.ts';
 import { parseDate, parseDecimal, parseYuanToFen } from './parse.ts';
-import { parseCsv } from './read-file.ts';
+import { parseCsv, readRows } from './read-file.ts';
 
 const ids = { root: '00000000-0000-4000-8000-000000000001', a: '00000000-0000-4000-8000-000000000002' };
 const lookup = new AreaLookup([
@@ -111,5 +115,63 @@ describe('customer row check', () => {
         { column: 'accountNumber', code: 'required', message: 'is required when readingDay is given' },
       ],
     });
+  });
+});
+
+describe('streamed xlsx reading', () => {
+  it('keeps Chinese text intact where its UTF-8 bytes straddle chunks (inline and shared strings)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qm-xlsx-'));
+    try {
+      const text = (i: number) => `阳光花园小区/${i}号楼/${'单元'.repeat(i % 7)}`;
+      for (const useSharedStrings of [false, true]) {
+        const path = join(dir, `${useSharedStrings}.xlsx`);
+        const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings });
+        const ws = wb.addWorksheet('s');
+        for (let i = 0; i < 20_000; i++) ws.addRow([i, text(i)]).commit();
+        ws.commit();
+        await wb.commit();
+        let n = 0;
+        for await (const { cells } of readRows(path, 'xlsx')) {
+          expect(cells[1], `row ${n}`).toBe(text(n));
+          n++;
+        }
+        expect(n).toBe(20_000);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads dates, numbers, booleans, formulas, rich text, escapes and gaps as the user sees them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qm-xlsx-'));
+    try {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('first').addRow([
+        new Date(Date.UTC(2024, 1, 29)),
+        12.5,
+        true,
+        { formula: 'B1*2', result: 25 },
+        { richText: [{ text: '张' }, { text: '三 ', font: { bold: true } }] },
+        'a_x0000_b & <c>',
+        null,
+        '  后 ',
+        860000000000006,
+      ]);
+      wb.getWorksheet('first')!.getCell('C3').value = 'x';
+      wb.addWorksheet('second').addRow(['not read']);
+      const path = join(dir, 'kinds.xlsx');
+      await wb.xlsx.writeFile(path);
+      const rows = [];
+      for await (const r of readRows(path, 'xlsx')) rows.push(r);
+      expect(rows).toEqual([
+        {
+          row: 1,
+          cells: ['2024-02-29', '12.5', 'true', '25', '张三', 'a\u0000b & <c>', '', '后', '860000000000006'],
+        },
+        { row: 3, cells: ['', '', 'x'] },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,41 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { AppError } from '@quadmeter/sdk';
-import ExcelJS from 'exceljs';
-import { cellText } from './cells.ts';
+import { xlsxRows } from './xlsx-rows.ts';
 
 export type FileKind = 'xlsx' | 'csv';
 export interface SheetRow {
   /** 1-based row number as the user sees it in the sheet */
   row: number;
   cells: string[];
-}
-
-/** Streams the first worksheet's rows (cells as text); later sheets are read past and ignored. */
-async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
-  let first = true;
-  for await (const sheet of reader) {
-    // parse() hands over rows in batches, far fewer awaits than iterating row by row
-    for await (const events of sheet.parse() as unknown as AsyncIterable<
-      { eventType: string; value: ExcelJS.Row }[]
-    >) {
-      if (!first) continue;
-      for (const { eventType, value: row } of events) {
-        if (eventType !== 'row') continue;
-        const values = row.values as unknown[];
-        const cells: string[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-        yield { row: row.number, cells };
-      }
-    }
-    first = false;
-  }
 }
 
 /** RFC 4180 CSV (quotes, doubled quotes, CRLF), UTF-8 with or without BOM, comma or tab. */

@@ -5,7 +5,8 @@ import type { Tx } from '../../db/client.ts';
 import { imports } from '../../db/schema/index.ts';
 import type { Platform } from '../../platform.ts';
 import { type RequestMeta, recordAudit } from '../audit/record.ts';
-import type { ImportEntity } from './entities.ts';
+import { type Actor, requirePermission } from '../identity/actor.ts';
+import { type ImportEntity, importEntities } from './entities.ts';
 import { importFilePath, storeImportFile } from './file-store.ts';
 import { type FileKind, sniff } from './read-file.ts';
 import type { ImportReport } from './report.ts';
@@ -25,8 +26,15 @@ export interface Upload {
   bytes: Buffer;
 }
 
+/** The entity's own write permission (e.g. `meters.write`), held besides `archives.import`. */
+export function requireEntityPermission(actor: Actor, entity: string): void {
+  const extra = importEntities[entity as ImportEntity]?.permission;
+  if (extra) requirePermission(actor, extra);
+}
+
 /** Stores the file, records the import and enqueues its validation in the same transaction. */
 export async function createImport(p: Platform, tx: Tx, tenantId: string, meta: RequestMeta, upload: Upload) {
+  requireEntityPermission(meta.actor, upload.entity);
   sniff(upload.bytes, upload.kind);
   const id = randomUUID();
   await storeImportFile(importFilePath(p.config.QUADMETER_DATA_DIR, tenantId, id, upload.kind), upload.bytes);
@@ -55,6 +63,7 @@ export async function createImport(p: Platform, tx: Tx, tenantId: string, meta: 
 /** Claims a clean, validated import for applying and enqueues the apply job with the claim. */
 export async function requestApply(p: Platform, tx: Tx, tenantId: string, meta: RequestMeta, id: string) {
   const row = await findImport(tx, meta.actor, id);
+  requireEntityPermission(meta.actor, row.entity);
   const report = row.report as ImportReport | null;
   if (row.status !== 'validated' || !report)
     throw new AppError('IMPORT_NOT_READY', undefined, { status: row.status });

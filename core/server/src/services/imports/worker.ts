@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { imports } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
+import { meterKinds } from '../archives/meter-kinds.ts';
 import { recordAudit } from '../audit/record.ts';
 import { type Actor, requirePermission } from '../identity/actor.ts';
 import { loadOperatorActor, loadUserActor } from '../identity/load-actor.ts';
@@ -25,6 +26,8 @@ async function reloadActor(db: Db, tenantId: string, row: ImportRow): Promise<Ac
       ? await loadOperatorActor(db, by.id, tenantId)
       : await loadUserActor(db, tenantId, by.id);
   requirePermission(actor, 'archives.import');
+  const extra = importEntities[row.entity as ImportEntity].permission;
+  if (extra) requirePermission(actor, extra);
   return actor;
 }
 
@@ -49,7 +52,8 @@ async function prepare(p: Platform, db: Db, tenantId: string, row: ImportRow) {
   const path = importFilePath(p.config.QUADMETER_DATA_DIR, tenantId, row.id, kind);
   const progress = (rows: number) =>
     setState(db, tenantId, row.id, { progress: { rows } }).then(() => undefined);
-  return { entity, actor, kind, path, progress, day: today(p.config.QUADMETER_TIMEZONE) };
+  const kinds = () => meterKinds(p.registry);
+  return { entity, actor, kind, path, progress, kinds, day: today(p.config.QUADMETER_TIMEZONE) };
 }
 
 /** Dry run: reads and checks every row in a read-only pass and stores the report. */
@@ -66,7 +70,9 @@ export async function validateImport(p: Platform, tenantId: string, importId: st
         actor: w.actor,
         today: w.day,
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
+        meterKinds: w.kinds,
       };
+      const t0 = performance.now();
       const file = await parseFile({
         entity: w.entity,
         path: w.path,
@@ -74,8 +80,15 @@ export async function validateImport(p: Platform, tenantId: string, importId: st
         ctx,
         onProgress: w.progress,
       });
+      const t1 = performance.now();
       const checked = await checkRows(tx, w.entity, ctx, file);
+      const t2 = performance.now();
       if (checked.report.errors === 0) await writeStaged(w.path, ctx.customFields, file);
+      const ms = (a: number, b: number) => Math.round(b - a);
+      p.logger.info(
+        { importId, readMs: ms(t0, t1), checkMs: ms(t1, t2), stageMs: ms(t2, performance.now()) },
+        'import validated',
+      );
       return checked;
     });
     await setState(db, tenantId, importId, { status: 'validated', report, progress: { rows: report.total } });
@@ -111,9 +124,10 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
         today: w.day,
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
         origin: progressOf(row).origin,
+        meterKinds: w.kinds,
       };
       const t0 = performance.now();
-      const staged = await readStaged(w.path, ctx.customFields);
+      const staged = await readStaged(w.path, ctx.customFields, w.entity);
       const run = staged
         ? await checkRows(tx, w.entity, ctx, staged)
         : await runImport({ tx, entity: w.entity, path: w.path, kind: w.kind, ctx, onProgress: w.progress });
