@@ -48,7 +48,11 @@ export type LifecycleAction = 'install' | 'remove' | 'suspend' | 'resume' | 'tra
 
 const one = (id: string) => `/meters/${encodeURIComponent(id)}`;
 
+export type MeterKind = Schema<'MeterKind'>;
+
 export const metersApi = {
+  /** the meter kinds (running meter-type plugins) with titles and registers; needs only meters.read */
+  kinds: () => http.get<ReplyOf<'/meters/kinds'>>('/meters/kinds'),
   list: (query: MeterQuery) => http.get<ReplyOf<'/meters'>>('/meters', { ...query }),
   get: (id: string) => http.get<Meter>(one(id)),
   create: (input: MeterCreate) => http.post<Meter>('/meters', input),

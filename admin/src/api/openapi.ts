@@ -5411,6 +5411,80 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meters/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meter kinds a meter may have, with their registers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MeterKind"][];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permissions": {
         parameters: {
             query?: never;
@@ -7095,6 +7169,27 @@ export type components = {
             kind: "static" | "filter";
             memberIds: string[] | null;
             name: string;
+        };
+        MeterKind: {
+            id: string;
+            /** @enum {string} */
+            medium: "water" | "electricity" | "gas" | "heat";
+            registers: {
+                billable: boolean;
+                decimals: number;
+                key: string;
+                /** @enum {string} */
+                kind: "cumulative" | "instant" | "state";
+                title: {
+                    en: string;
+                    "zh-CN": string;
+                };
+                unit: string;
+            }[];
+            title: {
+                en: string;
+                "zh-CN": string;
+            };
         };
         MeterRoute: {
             address: string;

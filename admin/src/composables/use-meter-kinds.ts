@@ -1,29 +1,20 @@
 import { computed, ref } from 'vue';
-import { pluginsApi } from '../api/plugins.ts';
+import { type MeterKind, metersApi } from '../api/meters.ts';
 import { localTitle } from '../i18n/index.ts';
 import { useSessionStore } from '../stores/session.ts';
 
-export interface MeterKindOption {
-  id: string;
-  title: Record<string, string>;
-}
+export type MeterKindOption = Pick<MeterKind, 'id' | 'title'>;
 
-/**
- * The meter kinds: the installed meter-type plugins that run. Read from the plugin catalogue, so a
- * session without plugins.read sees kinds by their ids only.
- */
+/** The meter kinds (the running meter-type plugins), readable by anyone holding meters.read. */
 export function useMeterKinds() {
   const session = useSessionStore();
-  const kinds = ref<MeterKindOption[]>([]);
+  const kinds = ref<MeterKind[]>([]);
   const titles = computed(() => new Map(kinds.value.map((k) => [k.id, k.title])));
 
   async function load(): Promise<void> {
-    if (!session.can('plugins.read')) return;
+    if (!session.can('meters.read')) return;
     try {
-      const { items } = await pluginsApi.list();
-      kinds.value = items
-        .filter((p) => p.kind === 'meter-type' && p.status !== 'failed' && p.status !== 'disabled')
-        .map((p) => ({ id: p.id, title: p.title }));
+      kinds.value = (await metersApi.kinds()).items;
     } catch {
       kinds.value = [];
     }

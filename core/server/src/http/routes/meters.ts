@@ -5,6 +5,7 @@ import { meterKinds } from '../../services/archives/meter-kinds.ts';
 import { createMeter, getMeter, listMeters, updateMeter } from '../../services/archives/meters.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
+import { registerMeterKinds } from './meter-kinds.ts';
 import { meterLifecycleRoutes } from './meter-lifecycle.ts';
 import { meterLinkRoutes } from './meter-links.ts';
 import { ListQuery, Meter, MeterCreate, MeterPage, meterFields, Reading } from './meter-schemas.ts';
@@ -31,6 +32,7 @@ const MeterPatch = patchBody(
 export function meterRoutes(p: Platform) {
   const r = router();
   const kinds = () => meterKinds(p.registry);
+  registerMeterKinds(r, p); // before '/{id}', so 'kinds' is not taken for an id
   r.openapi(
     jsonRoute({
       method: 'get',

@@ -488,6 +488,7 @@ describe('meters over the API', () => {
       '/api/v1/meters/{id}/history',
       '/api/v1/meters/{id}/children/{childId}',
       '/api/v1/meters/consumption',
+      '/api/v1/meters/kinds',
       '/api/v1/concentrators/{id}',
       '/api/v1/collectors/{id}',
       '/api/v1/topology',
@@ -560,5 +561,43 @@ describe('meter custom fields', () => {
         tx.delete(customFields).where(eq(customFields.entity, 'meter')),
       );
     }
+  });
+});
+
+describe('meter kinds', () => {
+  it('lists the running meter-type plugins with their registers to anyone holding meters.read', async () => {
+    const reader = await makeUser(w, 'kinds-reader', ['meters.read'], [b1]);
+    const res = await reader.get('/api/v1/meters/kinds');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((k: { id: string }) => k.id)).toEqual([
+      'meter-gas',
+      'meter-heat',
+      'meter-power',
+      'meter-water',
+    ]);
+    const water = res.body.items.find((k: { id: string }) => k.id === 'meter-water');
+    expect(water.medium).toBe('water');
+    expect(water.title['zh-CN']).toMatch(/水/);
+    expect(water.registers.find((g: { billable: boolean }) => g.billable)).toMatchObject({
+      kind: 'cumulative',
+      unit: 'm3',
+    });
+    // the plugin catalogue itself stays closed to this user
+    expect((await reader.get('/api/v1/plugins')).body.error.code).toBe('AUTH_FORBIDDEN');
+  });
+
+  it('answers AUTH_FORBIDDEN without meters.read, 401 without a session, and the same list to another tenant', async () => {
+    const clerk = await makeUser(w, 'kinds-clerk', ['customers.read'], []);
+    expect((await clerk.get('/api/v1/meters/kinds')).body.error.code).toBe('AUTH_FORBIDDEN');
+    const anonymous = await new Client(w.p.baseUrl).get('/api/v1/meters/kinds');
+    expect(anonymous.status).toBe(401);
+    const mine = (await w.admin.get('/api/v1/meters/kinds')).body;
+    expect((await w.other.get('/api/v1/meters/kinds')).body).toEqual(mine);
+  });
+
+  it('is not taken for a meter id, and a bad id still answers REQ_VALIDATION', async () => {
+    expect((await w.admin.get('/api/v1/meters/kinds')).status).toBe(200);
+    expect((await w.admin.get('/api/v1/meters/kind%00s')).body.error.code).toBe('REQ_VALIDATION');
+    expect((await w.admin.patch('/api/v1/meters/kinds', {})).body.error.code).toBe('REQ_VALIDATION');
   });
 });
