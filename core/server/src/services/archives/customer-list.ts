@@ -6,6 +6,7 @@ import { type CustomerType, shownCustomer } from './customers.ts';
 import { afterCondition, cappedCount, decodeCursor, likeFragment, pageOf } from './list-kit.ts';
 import { canSeePii } from './masking.ts';
 import { areaScopeCondition, customerArea, subtreeCondition } from './scope.ts';
+import { type CustomerSearchField, customerSearchIds, idIn, searchText } from './search.ts';
 
 export const customerSorts = ['number', '-number', 'name', '-name', 'createdAt', '-createdAt'] as const;
 export type CustomerSort = (typeof customerSorts)[number];
@@ -33,28 +34,71 @@ function phoneMatch(actor: Actor, value: string): SQL {
   return canSeePii(actor) ? ilike(customers.phone, likeFragment(value)) : eq(customers.phone, value);
 }
 
-/** The list's filter conditions (also used by the xlsx export, so it exports what the list shows). */
-export function filters(actor: Actor, q: Omit<CustomerQuery, 'limit'>): SQL[] {
-  const where: (SQL | undefined)[] = [areaScopeCondition(actor)];
-  if (q.q) {
-    const frag = likeFragment(q.q);
-    where.push(
-      or(
+/** The conditions that are not text searches: scope, subtree, status, type, tag. */
+function plainFilters(actor: Actor, q: Omit<CustomerQuery, 'limit'>): (SQL | undefined)[] {
+  return [
+    areaScopeCondition(actor),
+    q.areaId ? subtreeCondition(q.areaId) : undefined,
+    q.status ? eq(customers.status, q.status) : undefined,
+    q.type ? eq(customers.type, q.type) : undefined,
+    q.tag ? sql`${customers.tags} @> array[${q.tag}]::text[]` : undefined,
+  ];
+}
+
+/** The text searches of a query: which search field of customer_search each one is. */
+function textSearches(actor: Actor, q: Omit<CustomerQuery, 'limit'>): [CustomerSearchField, string][] {
+  const pii = canSeePii(actor);
+  const out: [CustomerSearchField, string | undefined][] = [
+    [pii ? 'any+phone' : 'any', q.q],
+    ['number', q.number],
+    ['name', q.name],
+    ['address', q.address],
+    [pii ? 'phone' : 'phone=', q.phone],
+  ];
+  return out.filter((s): s is [CustomerSearchField, string] => !!s[1]);
+}
+
+/** One text search as an `ilike` on the table (a scan under RLS; see search.ts for when). */
+function ilikeSearch(actor: Actor, field: CustomerSearchField, value: string): SQL {
+  const frag = likeFragment(searchText(value));
+  switch (field) {
+    case 'number':
+      return ilike(customers.number, frag);
+    case 'name':
+      return ilike(customers.name, frag);
+    case 'address':
+      return ilike(customers.address, frag);
+    case 'phone':
+    case 'phone=':
+      return phoneMatch(actor, value);
+    default:
+      return or(
         ilike(customers.number, frag),
         ilike(customers.name, frag),
         ilike(customers.address, frag),
-        phoneMatch(actor, q.q),
-      ),
-    );
+        phoneMatch(actor, value),
+      )!;
   }
-  if (q.number) where.push(ilike(customers.number, likeFragment(q.number)));
-  if (q.name) where.push(ilike(customers.name, likeFragment(q.name)));
-  if (q.address) where.push(ilike(customers.address, likeFragment(q.address)));
-  if (q.phone) where.push(phoneMatch(actor, q.phone));
-  if (q.areaId) where.push(subtreeCondition(q.areaId));
-  if (q.status) where.push(eq(customers.status, q.status));
-  if (q.type) where.push(eq(customers.type, q.type));
-  if (q.tag) where.push(sql`${customers.tags} @> array[${q.tag}]::text[]`);
+}
+
+/** The list's filter conditions (also used by the xlsx export, so it exports what the list shows). */
+export function filters(actor: Actor, q: Omit<CustomerQuery, 'limit'>): SQL[] {
+  return [
+    ...plainFilters(actor, q),
+    ...textSearches(actor, q).map(([field, value]) => ilikeSearch(actor, field, value)),
+  ].filter((w): w is SQL => w !== undefined);
+}
+
+/**
+ * The same conditions with each text search answered by the trigram search (the ids it found) when
+ * it can be, so the list reads only those rows instead of scanning the tenant.
+ */
+export async function searchedFilters(tx: Tx, actor: Actor, q: Omit<CustomerQuery, 'limit'>) {
+  const where = plainFilters(actor, q);
+  for (const [field, value] of textSearches(actor, q)) {
+    const found = await customerSearchIds(tx, field, value);
+    where.push(found ? idIn(sql`${customers.id}`, found) : ilikeSearch(actor, field, value));
+  }
   return where.filter((w): w is SQL => w !== undefined);
 }
 
@@ -72,7 +116,7 @@ export async function listCustomers(tx: Tx, actor: Actor, q: CustomerQuery) {
   const sort = q.sort ?? 'number';
   const dir = sort.startsWith('-') ? 'desc' : 'asc';
   const { col, cast } = sortColumns[sort.replace('-', '') as keyof typeof sortColumns];
-  const where = filters(actor, q);
+  const where = await searchedFilters(tx, actor, q);
   // the join to areas is needed only to test area paths (scope or subtree filter)
   const join = actor.areaScope || q.areaId ? sql`inner join ${areas} on ${customerArea}` : sql``;
   const count = await cappedCount(tx, sql`from ${customers} ${join} where ${and(sql`true`, ...where)}`);
