@@ -1,5 +1,5 @@
 import { AppError } from '@quadmeter/sdk';
-import { and, asc, desc, eq, gt, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { areas, meterRoutes, meters } from '../../db/schema/index.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
@@ -8,6 +8,7 @@ import { likeFragment } from './list-kit.ts';
 import type { MeterProtocol } from './meter-address.ts';
 import { routeDto } from './meter-routes.ts';
 import { type MeterStatus, meterDto } from './meters.ts';
+import { fewAreas } from './scope.ts';
 import { idIn, meterSearchIds, searchText } from './search.ts';
 
 /**
@@ -15,13 +16,6 @@ import { idIn, meterSearchIds, searchText } from './search.ts';
  * See docs/decisions/0010-search-under-rls.md for the measured shapes.
  */
 export const COUNT_CAP = 10_000;
-/**
- * Up to this many areas in the (subtree ∩ scope) set, a page is read area by area (the first
- * rows of each by meters_area_kind_status_idx, then the first of those); beyond it, the subtree
- * holds so much of the tenant that walking the asset-number order meets its meters quickly.
- */
-export const PER_AREA_MAX = 256;
-
 /** An opaque keyset cursor: the sort key and id of the last row of the previous page. */
 export function encodeCursor(key: string, id: string): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
@@ -100,18 +94,6 @@ function ownConditions(f: MeterFilter, search: SQL | undefined, extra?: SQL): SQ
   );
 }
 
-/** The areas of the subtree ∩ scope when there are at most PER_AREA_MAX of them, else null. */
-async function fewAreas(tx: Tx, actor: Actor, f: MeterFilter): Promise<string[] | null> {
-  const cond = areaConditions(actor, f);
-  if (!cond) return null;
-  const rows = await tx
-    .select({ id: areas.id })
-    .from(areas)
-    .where(cond)
-    .limit(PER_AREA_MAX + 1);
-  return rows.length > PER_AREA_MAX ? null : rows.map((r) => r.id);
-}
-
 /**
  * A keyset page of meters by asset number (unique per tenant, so the key alone orders), with a
  * total capped at COUNT_CAP. Three shapes, by what the filter selects:
@@ -129,7 +111,8 @@ export async function listMeters(tx: Tx, actor: Actor, f: MeterFilter, page: Pag
   const cur = page.after ? decodeCursor(page.after) : undefined;
   const keyset = cur ? (dir === 'asc' ? gt : lt)(meters.assetNo, cur.key) : undefined;
   const sort = dir === 'asc' ? asc : desc;
-  const perArea = search?.byIds ? null : await fewAreas(tx, actor, f);
+  const areaCond = areaConditions(actor, f);
+  const perArea = search?.byIds || !areaCond ? null : await fewAreas(tx, areaCond);
   const select = tx
     .select({ m: meters, path: areas.path, r: meterRoutes })
     .from(meters)
@@ -138,14 +121,14 @@ export async function listMeters(tx: Tx, actor: Actor, f: MeterFilter, page: Pag
   let rows: Awaited<typeof select>;
   let counted: { total: number; totalCapped: boolean };
   if (perArea) {
-    const ids = await pageIdsPerArea(tx, perArea, and(own, keyset), dir, page.limit + 1);
-    rows = ids.length ? await select.where(inArray(meters.id, ids)).orderBy(sort(meters.assetNo)) : [];
+    const ids = pageIdsPerArea(perArea, and(own, keyset), dir, page.limit + 1);
+    rows = await select.where(sql`${meters.id} in (${ids})`).orderBy(sort(meters.assetNo));
     counted = await cappedTotal(
       tx,
       sql`${meters} where ${meters.areaId} = any(${uuidArray(perArea)}) and ${own ?? sql`true`}`,
     );
   } else {
-    const cond = and(areaConditions(actor, f), own);
+    const cond = and(areaCond, own);
     rows = await select
       .where(and(cond, keyset))
       .orderBy(sort(meters.assetNo))
@@ -161,20 +144,17 @@ export async function listMeters(tx: Tx, actor: Actor, f: MeterFilter, page: Pag
   return { items, next: more && last ? encodeCursor(last.assetNo, last.id) : null, ...counted };
 }
 
-/** The ids of the first `n` meters by asset number among `areaIds`, area by area. */
-async function pageIdsPerArea(
-  tx: Tx,
+/** A subquery: the ids of the first `n` meters by asset number among `areaIds`, area by area. */
+export function pageIdsPerArea(
   areaIds: string[],
   cond: SQL | undefined,
   dir: 'asc' | 'desc',
   n: number,
-): Promise<string[]> {
+): SQL {
   const order = sql.raw(dir);
-  const rows = await tx.execute<{ id: string }>(sql`
-    select p.id from unnest(${uuidArray(areaIds)}) as a(id) cross join lateral (
+  return sql`select p.id from unnest(${uuidArray(areaIds)}) as a(id) cross join lateral (
       select ${meters.id} as id, ${meters.assetNo} as asset_no from ${meters}
       where ${meters.areaId} = a.id and ${cond ?? sql`true`}
       order by ${meters.assetNo} ${order} limit ${n}) p
-    order by p.asset_no ${order} limit ${n}`);
-  return rows.map((r) => r.id);
+    order by p.asset_no ${order} limit ${n}`;
 }
