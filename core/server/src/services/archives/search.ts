@@ -21,16 +21,18 @@ export const SEARCH_CAP = COUNT_CAP;
 
 export type CustomerSearchField = 'number' | 'name' | 'address' | 'phone' | 'phone=' | 'any' | 'any+phone';
 
-/** The query as the keys see it: NFKC, without control characters. */
+/** The query in the normal form of the keys (NFKC). */
 export function searchText(q: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
-  return q.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, '');
+  return q.normalize('NFKC');
 }
 
-/** True when the query's key has fewer than three characters (non-ASCII ones spell as five). */
+/**
+ * True when the query's key has fewer than three characters: one or two ASCII characters (the key
+ * drops backslashes and spells any other character in at least eight).
+ */
 export function tooShortForTrigrams(q: string): boolean {
-  const s = searchText(q);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as the key function tests it
+  const s = searchText(q).replaceAll('\\', '');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
   return /^[\u0000-\u007f]*$/.test(s) && s.length < 3;
 }
 
