@@ -274,7 +274,7 @@ describe('lists of a subtree, read area by area', () => {
       const r = await admin.post('/api/v1/customers', { number: `PG-${(i * 5) % 8}-${i}`, name, areaId });
       expect(r.status).toBe(201);
     }
-    const community = areas['阳光花园小区'].id;
+    const community = areas.阳光花园小区.id;
     for (const sort of ['number', '-number', 'name', '-name', 'createdAt', '-createdAt']) {
       const whole = (await allPages(admin, `/api/v1/customers?sort=${sort}`)).filter((c) =>
         c.areaPath.includes(community),
@@ -313,7 +313,7 @@ describe('lists of a subtree, read area by area', () => {
       });
       expect(r.status).toBe(201);
     }
-    const community = areas['阳光花园小区'].id;
+    const community = areas.阳光花园小区.id;
     for (const order of ['asc', 'desc']) {
       const filter = `kind=meter-water&status=in_stock&order=${order}`;
       const whole = (await allPages(admin, `/api/v1/meters?${filter}`)).filter((m) =>
