@@ -41,12 +41,22 @@ async function tenantTables(sql: postgres.Sql | postgres.TransactionSql): Promis
 const PLATFORM_TABLES = new Set(['sessions']);
 
 /**
+ * Search-key tables (migrations/0003, docs/decisions/0010): closed to quadmeter_app, read only by
+ * the SECURITY DEFINER search functions, which filter by app_tenant_id() themselves. RLS is
+ * enabled with the tenant policy but deliberately not forced, so that their owner's LIKE can use
+ * the trigram indexes. Checked below: closed to the app role, enabled, with a policy.
+ */
+const SEARCH_TABLES = new Set(['customer_search', 'meter_search']);
+const SEARCH_FUNCTIONS = ['customer_search_ids', 'meter_search_ids'];
+
+/**
  * Tables that break the rule. Exempt: platform tables closed to the app role, and partitions
  * closed to it (they are reached through their parent, whose policies apply).
  */
 function unguarded(rows: TenantTable[]): string[] {
   return rows
     .filter((r) => !((r.partition || PLATFORM_TABLES.has(r.table)) && !r.appCanUse))
+    .filter((r) => !(SEARCH_TABLES.has(r.table) && !r.appCanUse && r.enabled && r.policies >= 1))
     .filter((r) => !r.enabled || !r.forced || r.policies < 1)
     .map((r) => `${r.table} (enabled=${r.enabled} forced=${r.forced} policies=${r.policies})`);
 }
@@ -66,6 +76,40 @@ describe('row-level security catalogue', () => {
     const rows = await tenantTables(t.database.sql);
     const platform = rows.filter((r) => PLATFORM_TABLES.has(r.table));
     expect(platform.map((r) => [r.table, r.appCanUse])).toEqual([...PLATFORM_TABLES].map((n) => [n, false]));
+  });
+
+  it('search-key tables are closed to the app role, RLS-enabled with a policy, reached only through SECURITY DEFINER functions', async () => {
+    const rows = await tenantTables(t.database.sql);
+    const search = rows.filter((r) => SEARCH_TABLES.has(r.table));
+    expect(search.map((r) => [r.table, r.appCanUse, r.enabled, r.policies])).toEqual([
+      ['customer_search', false, true, 1],
+      ['meter_search', false, true, 1],
+    ]);
+    // no privilege at all, not even SELECT, for the app role or PUBLIC
+    const [{ any }] = await t.database.sql`
+      select bool_or(has_table_privilege('quadmeter_app', c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')) as any
+      from pg_class c where c.relname in ('customer_search', 'meter_search')`;
+    expect(any).toBe(false);
+    const fns = await t.database.sql<
+      { name: string; definer: boolean; config: string[]; app: boolean; public: boolean; owned: boolean }[]
+    >`
+      select p.proname as name, p.prosecdef as definer, p.proconfig as config,
+        has_function_privilege('quadmeter_app', p.oid, 'EXECUTE') as app,
+        coalesce(p.proacl::text, '') ~ '(^|[{,])=X' as public,
+        p.proowner = (select relowner from pg_class where relname = 'meter_search') as owned
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'public' and p.proname = any(${SEARCH_FUNCTIONS})
+      order by p.proname`;
+    expect(fns).toEqual(
+      SEARCH_FUNCTIONS.map((name) => ({
+        name,
+        definer: true,
+        config: ['search_path=pg_catalog, public'],
+        app: true,
+        public: false,
+        owned: true,
+      })),
+    );
   });
 
   it('the app role is neither superuser nor BYPASSRLS and cannot log in', async () => {

@@ -22,5 +22,10 @@ export const auditLog = pgTable(
     ip: text('ip'),
     requestId: text('request_id'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('audit_at_idx').on(t.tenantId, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('audit_at_idx').on(t.tenantId, t.at),
+    // per-object history (services/archives/history.ts)
+    index('audit_target_idx').on(t.tenantId, t.targetType, t.targetId, t.at),
+  ],
 );

@@ -23,8 +23,6 @@ export const customerTypes = ['resident', 'commercial', 'industrial', 'instituti
 export const customerFactKinds = ['household_size', 'heated_area_m2'] as const;
 export const billingModes = ['prepaid', 'postpaid'] as const;
 
-const trgm = (column: string) => sql.raw(`"${column}" gin_trgm_ops`);
-
 /** 用户档案: the people and organisations a utility serves. */
 export const customers = pgTable(
   'customers',
@@ -55,10 +53,9 @@ export const customers = pgTable(
     unique('customers_number_uq').on(t.tenantId, t.number),
     foreignKey({ columns: [t.tenantId, t.areaId], foreignColumns: [areas.tenantId, areas.id] }),
     index('customers_area_idx').on(t.tenantId, t.areaId, t.number),
-    index('customers_name_trgm').using('gin', trgm('name')),
-    index('customers_number_trgm').using('gin', trgm('number')),
-    index('customers_address_trgm').using('gin', trgm('address')),
-    index('customers_phone_trgm').using('gin', trgm('phone')),
+    index('customers_name_idx').on(t.tenantId, t.name, t.id),
+    index('customers_created_idx').on(t.tenantId, t.createdAt, t.id),
+    // search keys live in customer_search (migrations/0003): trigram indexes here are unusable under RLS
   ],
 );
 

@@ -74,8 +74,9 @@ export const meters = pgTable(
     index('meters_area_idx').on(t.tenantId, t.areaId, t.assetNo),
     index('meters_account_idx').on(t.tenantId, t.accountId),
     index('meters_status_kind_idx').on(t.tenantId, t.status, t.kind, t.assetNo),
-    index('meters_asset_trgm').using('gin', sql.raw('"asset_no" gin_trgm_ops')),
-    index('meters_comm_trgm').using('gin', sql.raw('"comm_address" gin_trgm_ops')),
+    // the meter list: an area's meters of one kind and status in asset-number order
+    index('meters_area_kind_status_idx').on(t.tenantId, t.areaId, t.kind, t.status, t.assetNo),
+    // search keys live in meter_search (migrations/0003): trigram indexes here are unusable under RLS
   ],
 );
 

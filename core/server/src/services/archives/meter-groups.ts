@@ -5,7 +5,8 @@ import { codedCause } from '../../db/connection-errors.ts';
 import { areas, meterGroupMembers, meterGroups, meters } from '../../db/schema/index.ts';
 import { getArea } from '../areas/areas.ts';
 import { type Actor, inScope } from '../identity/actor.ts';
-import { findMeter, listMeters, type MeterFilter, type Page } from './meters.ts';
+import { listMeters, type MeterFilter, type Page } from './meter-list.ts';
+import { findMeter } from './meters.ts';
 
 type GroupRow = typeof meterGroups.$inferSelect;
 export type GroupFilter = Pick<MeterFilter, 'areaId' | 'kind' | 'protocol' | 'status'>;

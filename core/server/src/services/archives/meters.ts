@@ -1,5 +1,5 @@
 import { AppError } from '@quadmeter/sdk';
-import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { codedCause } from '../../db/connection-errors.ts';
 import {
@@ -7,7 +7,6 @@ import {
   areas,
   customers,
   type meterControls,
-  meterRoutes,
   type meterStatuses,
   meters,
 } from '../../db/schema/index.ts';
@@ -16,15 +15,7 @@ import { type Actor, inScope } from '../identity/actor.ts';
 import { type CustomValues, validateCustom } from './custom-fields.ts';
 import { canonicalAddress, type MeterProtocol } from './meter-address.ts';
 import type { MeterKinds } from './meter-kinds.ts';
-import { cappedTotal, decodeCursor, encodeCursor, pathInScope } from './meter-list.ts';
-import {
-  followAddress,
-  type RouteDto,
-  type RouteInput,
-  routeDto,
-  routeOf,
-  setRoute,
-} from './meter-routes.ts';
+import { followAddress, type RouteDto, type RouteInput, routeOf, setRoute } from './meter-routes.ts';
 import { checkReading } from './readings.ts';
 
 type MeterRow = typeof meters.$inferSelect;
@@ -223,74 +214,4 @@ export async function updateMeter(tx: Tx, actor: Actor, kinds: MeterKinds, id: s
   if (commAddress !== before.commAddress) await followAddress(tx, id, before.commAddress, commAddress);
   const route = await routeOf(tx, id);
   return { before: meterDto(before, path, route), after: meterDto(after, areaPath, route) };
-}
-
-export interface MeterFilter {
-  areaId?: string;
-  kind?: string;
-  protocol?: MeterProtocol;
-  status?: MeterStatus;
-  accountId?: string;
-  concentratorId?: string;
-  q?: string;
-}
-
-/** The conditions of a meter filter (joined with areas) inside the actor's scope. */
-export function meterConditions(actor: Actor, f: MeterFilter): SQL | undefined {
-  return and(
-    pathInScope(actor, sql`${areas.path}`),
-    f.areaId ? sql`${areas.path} @> array[${f.areaId}]::uuid[]` : undefined,
-    f.kind ? eq(meters.kind, f.kind) : undefined,
-    f.protocol ? eq(meters.protocol, f.protocol) : undefined,
-    f.status ? eq(meters.status, f.status) : undefined,
-    f.accountId ? eq(meters.accountId, f.accountId) : undefined,
-    f.concentratorId
-      ? sql`exists (select 1 from ${meterRoutes} r where r.meter_id = ${meters.id} and r.concentrator_id = ${f.concentratorId})`
-      : undefined,
-    f.q
-      ? or(
-          sql`${meters.assetNo} ilike ${`%${likeEscape(f.q)}%`}`,
-          sql`${meters.commAddress} ilike ${`%${likeEscape(f.q)}%`}`,
-        )
-      : undefined,
-  );
-}
-
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-export interface Page {
-  after?: string;
-  limit: number;
-  order?: 'asc' | 'desc';
-}
-
-/**
- * A keyset page of meters by asset number (unique per tenant, so the key alone orders and the
- * (tenant, asset_no) index serves the sort), with a total capped at COUNT_CAP.
- */
-export async function listMeters(tx: Tx, actor: Actor, f: MeterFilter, page: Page, extra?: SQL) {
-  const cond = and(meterConditions(actor, f), extra);
-  const dir = page.order ?? 'asc';
-  const cur = page.after ? decodeCursor(page.after) : undefined;
-  const cmp = dir === 'asc' ? gt : lt;
-  const keyset = cur ? cmp(meters.assetNo, cur.key) : undefined;
-  const sort = dir === 'asc' ? asc : desc;
-  const rows = await tx
-    .select({ m: meters, path: areas.path, r: meterRoutes })
-    .from(meters)
-    .innerJoin(areas, eq(areas.id, meters.areaId))
-    .leftJoin(meterRoutes, eq(meterRoutes.meterId, meters.id))
-    .where(and(cond, keyset))
-    .orderBy(sort(meters.assetNo))
-    .limit(page.limit + 1);
-  const more = rows.length > page.limit;
-  const items = rows.slice(0, page.limit).map(({ m, path, r }) => meterDto(m, path, r ? routeDto(r) : null));
-  const last = items.at(-1);
-  const counted = await cappedTotal(
-    tx,
-    sql`${meters} join ${areas} on ${areas.tenantId} = ${meters.tenantId} and ${areas.id} = ${meters.areaId} where ${cond ?? sql`true`}`,
-  );
-  return { items, next: more && last ? encodeCursor(last.assetNo, last.id) : null, ...counted };
 }

@@ -18,6 +18,24 @@ export function subtreeCondition(areaId: string): SQL {
   return sql`${areas.path} @> ${uuidArray([areaId])}`;
 }
 
+/**
+ * Up to this many areas in a (subtree ∩ scope) set, list pages are read area by area: per area
+ * the first rows in the list's order by its (tenant, area_id, …) index, then the first of those —
+ * bounded work wherever the areas' rows lie in the tenant-wide order. Beyond it the set holds so
+ * much of the tenant that walking the tenant-wide order meets its rows quickly.
+ */
+export const PER_AREA_MAX = 256;
+
+/** The ids of the areas matching `cond` when there are at most PER_AREA_MAX of them, else null. */
+export async function fewAreas(tx: Tx, cond: SQL): Promise<string[] | null> {
+  const rows = await tx
+    .select({ id: areas.id })
+    .from(areas)
+    .where(cond)
+    .limit(PER_AREA_MAX + 1);
+  return rows.length > PER_AREA_MAX ? null : rows.map((r) => r.id);
+}
+
 /** Today's date (YYYY-MM-DD) in the given IANA zone: what "in force today" means for facts. */
 export function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { tooShortForTrigrams } from './search.ts';
+
+/**
+ * The search key (migrations/0003 search_key / search_pattern): locale-independent, with trigrams
+ * for Chinese text, and "key of a contains key of b" exactly when the folded text of a contains
+ * the folded text of b — so a fragment never matches across character boundaries.
+ */
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.drop());
+
+/** The folding the key stands for: NFKC, no backslashes, ASCII upper case to lower case. */
+const fold = (s: string) =>
+  s
+    .normalize('NFKC')
+    .replaceAll('\\', '')
+    .replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+describe('search_key', () => {
+  it('spells non-ASCII characters in ASCII letters, so pg_trgm sees trigrams in Chinese under any locale', async () => {
+    const [row] = await t.database.sql`
+      select search_key('张三丰') as key,
+        cardinality(show_trgm(search_key('三丰'))) as key_trigrams,
+        cardinality(show_trgm(search_key('东区'))) as addr_trigrams`;
+    // 张 E5 BC A0, 三 E4 B8 89, 丰 E4 B8 B0: each byte beyond ASCII as Q + octal
+    expect(row.key).toBe('Q345Q274Q240Q344Q270Q211Q344Q270Q260');
+    expect(row.key_trigrams).toBeGreaterThan(5);
+    expect(row.addr_trigrams).toBeGreaterThan(5);
+  });
+
+  it('folds ASCII case and full-width forms, spells digits as letters, drops backslashes, escapes LIKE metacharacters', async () => {
+    const [row] = await t.database.sql`
+      select search_key('W-00AB') as a, search_key('ＷＡＴＥＲ１２') as b, search_key(${'a\tb\u007fc'}) as c,
+        search_pattern('50%_\\') as p, search_key('𠀀') as astral`;
+    expect(row).toEqual({
+      a: 'w-AAab',
+      b: 'waterBC',
+      c: 'a\tb\u007fc',
+      p: '%FA\\%\\_%',
+      astral: 'Q360Q240Q200Q200',
+    });
+  });
+
+  it('a key contains another exactly when the folded texts do (no match across characters)', async () => {
+    const alphabet = fc.constantFrom(
+      'a',
+      'B',
+      'q',
+      'Q',
+      '\t',
+      '3',
+      '0',
+      '9',
+      '-',
+      ' ',
+      '%',
+      '_',
+      '\\',
+      '张',
+      '三',
+      '丰',
+      'Ａ',
+      'é',
+      '𠀀',
+      '号',
+    );
+    const text = fc.array(alphabet, { maxLength: 8 }).map((xs) => xs.join(''));
+    await fc.assert(
+      fc.asyncProperty(text, text, async (a, b) => {
+        const [row] = await t.database.sql`select search_key(${a}) like search_pattern(${b}) as hit`;
+        expect(row.hit).toBe(fold(a).includes(fold(b)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('tooShortForTrigrams', () => {
+  it('is true only for keys under three characters (a non-ASCII character spells as five)', () => {
+    expect(['', 'a', 'ab', '%', 'Ａ１', 'a\\b'].map(tooShortForTrigrams)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['abc', '张', '3号', 'W-1'].map(tooShortForTrigrams)).toEqual([false, false, false, false]);
+  });
+});
