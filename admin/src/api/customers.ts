@@ -1,4 +1,4 @@
-import { API_BASE, http } from './http.ts';
+import { http, xlsxExportUrl } from './http.ts';
 import type { BodyOf, QueryOf, ReplyOf, Schema } from './types.ts';
 
 export type Customer = Schema<'Customer'>;
@@ -33,9 +33,7 @@ export function customerExportUrl(
   filter: CustomerFilter,
   lang: QueryOf<'/customers/export.xlsx'>['lang'],
 ): string {
-  const params = new URLSearchParams({ lang: lang ?? 'zh-CN' });
-  for (const [k, v] of Object.entries(filter)) if (v) params.set(k, String(v));
-  return `${API_BASE}/customers/export.xlsx?${params}`;
+  return xlsxExportUrl('/customers/export.xlsx', { ...filter }, lang);
 }
 
 export const customersApi = {

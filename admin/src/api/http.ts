@@ -92,6 +92,11 @@ export const http = {
   upload: <T>(path: string, body: RawBody, query?: Query) => request<T>('POST', path, body, query),
 };
 
+/** The URL of a list's streamed xlsx export for `filter`, headers in `lang` (for a plain download). */
+export function xlsxExportUrl(path: string, filter: Query, lang: 'zh-CN' | 'en' = 'zh-CN'): string {
+  return buildUrl(path, { ...filter, lang });
+}
+
 /** The list envelope of paginated endpoints. */
 export interface Page<T> {
   items: T[];

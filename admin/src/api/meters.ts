@@ -1,4 +1,4 @@
-import { http } from './http.ts';
+import { http, xlsxExportUrl } from './http.ts';
 import type { BodyOf, QueryOf, ReplyOf, Schema } from './types.ts';
 
 export type Meter = Schema<'Meter'>;
@@ -49,6 +49,11 @@ export type LifecycleAction = 'install' | 'remove' | 'suspend' | 'resume' | 'tra
 const one = (id: string) => `/meters/${encodeURIComponent(id)}`;
 
 export type MeterKind = Schema<'MeterKind'>;
+
+/** The streamed xlsx export of the meters matching `filter` (the import sheet's columns), headers in `lang`. */
+export function meterExportUrl(filter: MeterFilter, lang: QueryOf<'/meters/export.xlsx'>['lang']): string {
+  return xlsxExportUrl('/meters/export.xlsx', { ...filter }, lang);
+}
 
 export const metersApi = {
   /** the meter kinds (running meter-type plugins) with titles and registers; needs only meters.read */

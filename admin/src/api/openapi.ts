@@ -3011,7 +3011,7 @@ export type paths = {
         post: {
             parameters: {
                 query: {
-                    entity: "customers";
+                    entity: "customers" | "meters";
                     fileName?: string;
                 };
                 header?: never;
@@ -3445,7 +3445,7 @@ export type paths = {
                 };
                 header?: never;
                 path: {
-                    entity: "customers";
+                    entity: "customers" | "meters";
                 };
                 cookie?: never;
             };
@@ -5405,6 +5405,78 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meters/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered meters as xlsx in the import sheet’s columns (plus status), streamed */
+        get: {
+            parameters: {
+                query?: {
+                    accountId?: string;
+                    areaId?: string;
+                    concentratorId?: string;
+                    kind?: string;
+                    lang?: "zh-CN" | "en";
+                    protocol?: "dlt645-2007" | "dlt645-1997" | "cjt188" | "mbus" | "gdw1376" | "nbiot" | "lora";
+                    q?: string;
+                    status?: "in_stock" | "installed" | "suspended" | "removed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description xlsx */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

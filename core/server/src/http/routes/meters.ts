@@ -5,11 +5,13 @@ import { meterKinds } from '../../services/archives/meter-kinds.ts';
 import { listMeters } from '../../services/archives/meter-list.ts';
 import { createMeter, getMeter, updateMeter } from '../../services/archives/meters.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { meterExportStream } from '../../services/imports/meter-export.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 import { registerMeterKinds } from './meter-kinds.ts';
 import { meterLifecycleRoutes } from './meter-lifecycle.ts';
 import { meterLinkRoutes } from './meter-links.ts';
 import { ListQuery, Meter, MeterCreate, MeterPage, meterFields, Reading } from './meter-schemas.ts';
+import { registerXlsxExport } from './xlsx-export.ts';
 
 const tag = 'meters';
 const _ChildParams = z.object({
@@ -30,25 +32,36 @@ const MeterPatch = patchBody(
     .strict(),
 );
 
+const MeterFilterQuery = z.object({
+  areaId: z.uuid().optional(),
+  kind: text(1, 64).optional(),
+  protocol: z.enum(meterProtocols).optional(),
+  status: z.enum(meterStatuses).optional(),
+  accountId: z.uuid().optional(),
+  concentratorId: z.uuid().optional(),
+  q: text(1, 64).optional(),
+});
+
 export function meterRoutes(p: Platform) {
   const r = router();
   const kinds = () => meterKinds(p.registry);
-  registerMeterKinds(r, p); // before '/{id}', so 'kinds' is not taken for an id
+  // before '/{id}', so 'kinds' and 'export.xlsx' are not taken for ids
+  registerMeterKinds(r, p);
+  registerXlsxExport(r, {
+    tag,
+    summary: 'The filtered meters as xlsx in the import sheet’s columns (plus status), streamed',
+    permission: 'meters.read',
+    fileName: 'meters.xlsx',
+    filter: MeterFilterQuery,
+    stream: (actor, tenantId, filter, lang) => meterExportStream(p, actor, tenantId, filter, lang),
+  });
   r.openapi(
     jsonRoute({
       method: 'get',
       path: '/',
       tag,
       summary: 'Meters within your scope (keyset pages by asset number)',
-      query: ListQuery.extend({
-        areaId: z.uuid().optional(),
-        kind: text(1, 64).optional(),
-        protocol: z.enum(meterProtocols).optional(),
-        status: z.enum(meterStatuses).optional(),
-        accountId: z.uuid().optional(),
-        concentratorId: z.uuid().optional(),
-        q: text(1, 64).optional(),
-      }),
+      query: ListQuery.extend(MeterFilterQuery.shape),
       response: MeterPage,
     }),
     async (c) => {

@@ -1,9 +1,7 @@
-import { PassThrough, Readable } from 'node:stream';
 import { and, asc, gt, sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Tx } from '../../db/client.ts';
 import { areas, customers } from '../../db/schema/index.ts';
-import { withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
 import { type CustomerQuery, filters } from '../archives/customer-list.ts';
 import { canSeePii, maskIdNumber, maskPhone } from '../archives/masking.ts';
@@ -13,6 +11,7 @@ import { AreaLookup } from './area-lookup.ts';
 import { loadCustomFields } from './custom-fields.ts';
 import { customerColumns } from './customer-columns.ts';
 import type { Lang } from './entity.ts';
+import { xlsxExportStream } from './export-stream.ts';
 import { headersFor } from './sheets.ts';
 
 export type CustomerFilter = Omit<CustomerQuery, 'limit' | 'sort' | 'after'>;
@@ -102,21 +101,7 @@ export function customerExportStream(
   lang: Lang,
   today: string,
 ): ReadableStream<Uint8Array> {
-  const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useStyles: false,
-    useSharedStrings: false,
-  });
-  const ws = wb.addWorksheet(lang === 'en' ? 'Customers' : '用户档案');
-  withTenant(p.db, tenantId, (tx) => writeRows(tx, ws, actor, filter, lang, today))
-    .then(async () => {
-      ws.commit();
-      await wb.commit();
-    })
-    .catch((err) => {
-      p.logger.error({ err }, 'customer export failed');
-      out.destroy(err as Error);
-    });
-  return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+  return xlsxExportStream(p, tenantId, lang === 'en' ? 'Customers' : '用户档案', (tx, ws) =>
+    writeRows(tx, ws, actor, filter, lang, today),
+  );
 }
