@@ -41,6 +41,8 @@ export interface ParsedRow {
 export interface CheckContext {
   actor: Actor;
   today: string;
+  /** the platform's time zone (QUADMETER_TIMEZONE): a date in a cell is a local day there */
+  timeZone: string;
   customFields: CustomField[];
   /** the request that asked for the apply, for the per-row audit entries */
   origin?: { ip: string; requestId: string };

@@ -82,7 +82,7 @@ describe('customer row check', () => {
     values: new Map(Object.entries(values)),
     custom: new Map(),
   });
-  const ctx = { actor, today: '2026-01-01', customFields: [] };
+  const ctx = { actor, today: '2026-01-01', timeZone: 'Asia/Shanghai', customFields: [] };
 
   it('the same tags in another order are unchanged; different tags are an update', () => {
     const same = checkCustomer(

@@ -45,7 +45,7 @@ export async function applyMeters(tx: Tx, records: MeterRecord[], ctx: CheckCont
     tx.execute(sql`
       insert into meter_events (tenant_id, meter_id, kind, at, actor_id, actor_name, reason, readings, to_account_id)
       select ${TENANT}, r.meter_id, 'install',
-             coalesce(r.installed_on::timestamp at time zone 'Asia/Shanghai', now()),
+             coalesce(r.installed_on::timestamp at time zone ${ctx.timeZone}, now()),
              ${a.kind === 'operator' ? null : a.id}::uuid, ${a.displayName || a.name}, 'import',
              jsonb_build_object('initial', jsonb_build_object(r.register, r.initial)), r.account_id
         from jsonb_to_recordset(${json(batch)}) as r(meter_id uuid, register text, initial text,

@@ -5,6 +5,7 @@ import { imports } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Platform } from '../../platform.ts';
 import { meterKinds } from '../archives/meter-kinds.ts';
+import { todayIn } from '../archives/scope.ts';
 import { recordAudit } from '../audit/record.ts';
 import { type Actor, requirePermission } from '../identity/actor.ts';
 import { loadOperatorActor, loadUserActor } from '../identity/load-actor.ts';
@@ -31,15 +32,6 @@ async function reloadActor(db: Db, tenantId: string, row: ImportRow): Promise<Ac
   return actor;
 }
 
-function today(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-}
-
 function failure(e: unknown) {
   if (isAppError(e)) return { code: e.code, message: e.message };
   return { code: 'IMPORT_APPLY_FAILED', message: 'The import failed; nothing was changed' };
@@ -53,7 +45,16 @@ async function prepare(p: Platform, db: Db, tenantId: string, row: ImportRow) {
   const progress = (rows: number) =>
     setState(db, tenantId, row.id, { progress: { rows } }).then(() => undefined);
   const kinds = () => meterKinds(p.registry);
-  return { entity, actor, kind, path, progress, kinds, day: today(p.config.QUADMETER_TIMEZONE) };
+  return {
+    entity,
+    actor,
+    kind,
+    path,
+    progress,
+    kinds,
+    day: todayIn(p.config.QUADMETER_TIMEZONE),
+    timeZone: p.config.QUADMETER_TIMEZONE,
+  };
 }
 
 /** Dry run: reads and checks every row in a read-only pass and stores the report. */
@@ -69,6 +70,7 @@ export async function validateImport(p: Platform, tenantId: string, importId: st
       const ctx: CheckContext = {
         actor: w.actor,
         today: w.day,
+        timeZone: w.timeZone,
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
         meterKinds: w.kinds,
       };
@@ -122,6 +124,7 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
       const ctx: CheckContext = {
         actor: w.actor,
         today: w.day,
+        timeZone: w.timeZone,
         customFields: await loadCustomFields(tx, w.entity.customFieldEntity),
         origin: progressOf(row).origin,
         meterKinds: w.kinds,
