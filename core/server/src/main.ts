@@ -72,6 +72,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const plugins = await startPlugins({
       logger,
       db: database.plugins,
+      ingestDb: database.jobs,
       jobs,
       secrets,
       plugins: options.plugins,
