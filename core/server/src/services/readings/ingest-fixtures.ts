@@ -112,3 +112,24 @@ export function serialReading(
     ...extra,
   };
 }
+
+/** Meter i's address on a test line. */
+export const testAddress = (i: number) => String(i + 1).padStart(12, '0');
+
+/**
+ * `batches` batches of real-time readings of `meters` meters on `line`: batch k is day k of
+ * 2026-11 at 08:00 (Asia/Shanghai), meter i reading (k + 1) · (i + 1) m³ — so every meter's
+ * consumption over all batches is known exactly.
+ */
+export function dayBatches(line: string, meters: number, batches: number): RawReading[][] {
+  return Array.from({ length: batches }, (_, k) =>
+    Array.from({ length: meters }, (_, i) =>
+      serialReading(
+        line,
+        testAddress(i),
+        `2026-11-${String(k + 1).padStart(2, '0')}T08:00:00+08:00`,
+        ((k + 1) * (i + 1)).toFixed(3),
+      ),
+    ),
+  );
+}
