@@ -79,6 +79,20 @@ describe('row-level security catalogue', () => {
     for (const p of parts) expect(p.appCanUse, p.table).toBe(false);
   });
 
+  it('the device registry reads routes across tenants only as the owning role, only with SELECT', async () => {
+    const rows = await t.database.sql<{ table: string; cmd: string; roles: string[] }[]>`
+      select tablename as table, cmd, roles::text[] as roles from pg_policies
+      where schemaname = 'public' and policyname = 'device_registry' order by tablename`;
+    const [{ me }] = await t.database.sql<{ me: string }[]>`select current_user as me`;
+    expect(rows).toEqual(
+      ['concentrators', 'meter_routes', 'meters', 'plugin_settings'].map((table) => ({
+        table,
+        cmd: 'SELECT',
+        roles: [me],
+      })),
+    );
+  });
+
   it('platform tables with a tenant_id are closed to the app role', async () => {
     const rows = await tenantTables(t.database.sql);
     const platform = rows.filter((r) => PLATFORM_TABLES.has(r.table));

@@ -30,18 +30,27 @@ interface TypeInfo {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+type StateRow = { meterId: string } & (Point | { ts: null });
+
 /** Locks (creating where missing) each meter's series state; answers the latest point per meter. */
 async function lockState(tx: Tx, tenantId: string, meterIds: string[]): Promise<Map<string, Point | null>> {
-  const ids = pgArray(meterIds.sort());
-  await tx.execute(sql`
-    insert into reading_state (tenant_id, meter_id) select ${tenantId}::uuid, m from unnest(${ids}::uuid[]) m
-    order by m on conflict do nothing`);
-  const rows = (await tx.execute(sql`
-    select meter_id::text as "meterId", (extract(epoch from ts) * 1000)::float8 as ts, kind::int as kind,
-      value::text as value
-    from reading_state where tenant_id = ${tenantId} and meter_id = any(${ids}::uuid[])
-    order by meter_id for update`)) as unknown as ({ meterId: string } & (Point | { ts: null }))[];
-  return new Map(rows.map((r) => [r.meterId, r.ts === null ? null : (r as Point)]));
+  const select = async (ids: string[]) =>
+    (await tx.execute(sql`
+      select meter_id::text as "meterId", (extract(epoch from ts) * 1000)::float8 as ts, kind::int as kind,
+        value::text as value
+      from reading_state where tenant_id = ${tenantId} and meter_id = any(${pgArray(ids)}::uuid[])
+      order by meter_id for update`)) as unknown as StateRow[];
+  const rows = await select(meterIds);
+  const out = new Map(rows.map((r) => [r.meterId, r.ts === null ? null : (r as Point)]));
+  const missing = meterIds.filter((m) => !out.has(m)).sort();
+  if (missing.length > 0) {
+    // a meter's first batch: its row is created (or, raced by another batch, found and locked)
+    await tx.execute(sql`
+      insert into reading_state (tenant_id, meter_id)
+      select ${tenantId}::uuid, m from unnest(${pgArray(missing)}::uuid[]) m order by m on conflict do nothing`);
+    for (const r of await select(missing)) out.set(r.meterId, r.ts === null ? null : (r as Point));
+  }
+  return out;
 }
 
 async function saveState(tx: Tx, tenantId: string, last: Map<string, Point>) {
