@@ -88,14 +88,17 @@ GRANT EXECUTE ON FUNCTION readings_ensure_partition(date) TO quadmeter_app;--> s
 SELECT readings_ensure_partition((date_trunc('month', now()) + make_interval(months => m))::date)
   FROM generate_series(-1, 3) AS m;--> statement-breakpoint
 -- The device registry resolves routes and concentrators across tenants on the system path, which
--- runs as the migrating (owning) role; FORCE RLS binds that role too, so it gets a read-only policy
--- on exactly the tables the registry reads. quadmeter_app (every tenant transaction) is not the
--- role named here and stays bound by tenant_isolation alone.
+-- runs as the owning role; FORCE RLS binds that role too, so the tables the registry reads get a
+-- read-only policy for whoever holds the table owner's privileges (whatever role owns the table
+-- now, e.g. after an adopted database changed hands). quadmeter_app (every tenant transaction) does
+-- not hold them and stays bound by tenant_isolation alone.
 DO $$
 DECLARE t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['meter_routes','meters','concentrators','plugin_settings'] LOOP
-    EXECUTE format('CREATE POLICY device_registry ON %I AS PERMISSIVE FOR SELECT TO %I USING (true)', t, current_user);
+    EXECUTE format('CREATE POLICY device_registry ON %I AS PERMISSIVE FOR SELECT USING (
+      pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = %L::regclass), ''USAGE''))',
+      t, t);
   END LOOP;
 END $$;--> statement-breakpoint
 CREATE INDEX "meter_routes_resolve_idx" ON "meter_routes" ("via", "address", "line");--> statement-breakpoint
