@@ -16,6 +16,8 @@ import {
   TRANSPORT,
   testAddress,
 } from './ingest-fixtures.ts';
+import { maintainReadings } from './maintenance.ts';
+import { partitionKeeper } from './partitions.ts';
 
 let t: TestDatabase;
 let db: Db;
@@ -73,6 +75,33 @@ describe('partitions', () => {
       expect.arrayContaining(['readings_202402', 'readings_202706', 'readings_202707', 'readings_202708']),
     );
     expect(await partitions()).not.toContain('readings_202403');
+  });
+});
+
+describe('maintenance', () => {
+  it('keeps partitions ahead and forgets idempotency keys older than the window, in every tenant', async () => {
+    const a = await ingestTenant(db, 'maint-a');
+    const b = await ingestTenant(db, 'maint-b');
+    for (const [tn, key] of [
+      [a, 'a-old'],
+      [a, 'a-new'],
+      [b, 'b-old'],
+    ] as const)
+      await withTenant(db, tn.tenantId, (tx) =>
+        tx.execute(sql`insert into reading_keys (tenant_id, key, seen_at)
+          values (${tn.tenantId}, md5(${key})::uuid, now() - make_interval(days => ${key.endsWith('old') ? 61 : 59}))`),
+      );
+    const keeper = partitionKeeper(db, () => Date.parse('2028-01-10T00:00:00Z'));
+    const r = await maintainReadings(db, keeper);
+    expect(r.pruned).toBe(2);
+    expect(r.created).toEqual(['2028-01', '2028-02', '2028-03']);
+    const left = async (tenantId: string) =>
+      (
+        (await withTenant(db, tenantId, (tx) =>
+          tx.execute(sql`select count(*)::int as n from reading_keys`),
+        )) as unknown as { n: number }[]
+      )[0].n;
+    expect([await left(a.tenantId), await left(b.tenantId)]).toEqual([1, 0]);
   });
 });
 
