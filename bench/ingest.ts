@@ -1,7 +1,9 @@
 // Reading ingest through the whole path — shape check, device registry (route → tenant, meter),
 // meter-type validation, idempotent store into the partitioned readings table, daily and monthly
 // rollups — beside a raw COPY of the same rows into an unindexed table, in the same run.
-//   npm run bench -- ingest [meters] [slots]        (DATABASE_URL unset: embedded PostgreSQL)
+//   npm run bench -- ingest [meters] [slots] [callers]   (DATABASE_URL unset: embedded PostgreSQL)
+// `callers` (default 1) concurrent ingestReadings calls, each with its share of a slot's meters
+// (as several transports or workers would call it; the ingest pool has 5 connections).
 // Readings arrive interval-major (every meter's quarter-hour, then the next), 10,000 per call of
 // ingestReadings, as a head-end pushes them; rows are generated inside both timed loops.
 // BENCH_BUDGET_S (default 120) caps the ingest phase; the COPY then loads as many rows as it did.
@@ -22,6 +24,9 @@ import { openBenchDatabase } from './archives-build.ts';
 const args = process.argv.slice(2);
 const meters = Number(args[0] ?? 10_000);
 const slots = Number(args[1] ?? 100);
+const callers = Number(args[2] ?? 1);
+if (!Number.isInteger(callers) || callers < 1 || callers > 5)
+  throw new Error(`callers must be 1 … 5, got ${callers}`);
 if (!Number.isInteger(meters) || meters < 100)
   throw new Error(`meters must be an integer ≥ 100, got ${meters}`);
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_S ?? 120) * 1000;
@@ -64,7 +69,7 @@ try {
   const at = (slot: number) => new Date(T0 + slot * 900_000).toISOString();
   const value = (i: number, slot: number) => ((i % 5000) + slot / 100).toFixed(3);
   console.log(
-    `${fmt(meters)} water meters on ${LINES} serial lines (the same addresses repeat on every line), ${bench.label}`,
+    `${fmt(meters)} water meters on ${LINES} serial lines (the same addresses repeat on every line), ${callers} concurrent caller(s), ${bench.label}`,
   );
 
   // the whole path, interval-major
@@ -76,9 +81,11 @@ try {
   const t0 = performance.now();
   for (; slot < slots && performance.now() - t0 < BUDGET_MS; slot++) {
     const ts = at(slot);
-    for (let from = 0; from < meters; from += BATCH) {
+    const size = Math.min(BATCH, Math.ceil(meters / callers));
+    const starts = Array.from({ length: Math.ceil(meters / size) }, (_, k) => k * size);
+    const call = async (from: number) => {
       const batch = [];
-      for (let i = from; i < Math.min(meters, from + BATCH); i++)
+      for (let i = from; i < Math.min(meters, from + size); i++)
         batch.push(serialReading(lineOf(i), addressOf(i), ts, value(i, slot)));
       const res = await ingestReadings(deps, TRANSPORT, batch);
       if (res.stored !== batch.length)
@@ -86,7 +93,9 @@ try {
           `stored ${res.stored} of ${batch.length}: ${JSON.stringify(res.outcomes.find((o) => o.status !== 'stored'))}`,
         );
       rows += batch.length;
-    }
+    };
+    for (let k = 0; k < starts.length; k += callers)
+      await Promise.all(starts.slice(k, k + callers).map(call));
   }
   const ingestMs = performance.now() - t0;
   const [check] = (await withTenant(db.db, tenant.tenantId, (tx) =>
