@@ -1,11 +1,10 @@
-import type { IngestOutcome, MeterReading, MeterTypePlugin, RawReading, RegisterDef } from '@quadmeter/sdk';
-import { AppError } from '@quadmeter/sdk';
+import type { IngestOutcome, MeterReading, RawReading } from '@quadmeter/sdk';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { usageSettings } from '../archives/consumption.ts';
 import type { MeterKinds } from '../archives/meter-kinds.ts';
 import { tenantPluginSettings } from '../plugins/tenant-plugins.ts';
 import type { ResolvedMeter } from './device-registry.ts';
+import { meterCalcs, type TypeInfo } from './meter-calc.ts';
 import { pgArray } from './pg-array.ts';
 import { splitValues } from './prepare.ts';
 import { Buckets, type MeterCalc, type Point, pointBefore, recompute, writeBuckets } from './rollups.ts';
@@ -20,12 +19,6 @@ export interface Item {
   kind: number;
   ts: number;
   receivedAt: number;
-}
-
-interface TypeInfo {
-  plugin: MeterTypePlugin;
-  main: RegisterDef;
-  registers: Map<string, RegisterDef>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -68,65 +61,8 @@ function issueFlag(i: { code: string; register?: string }) {
   return i.register ? `${i.code}:${i.register}` : i.code;
 }
 
-/**
- * One tenant's share of a batch, inside its tenant transaction: dedupe within the batch, validate
- * each reading against the meter's previous one with the meter-type plugin (errors reject,
- * warnings are stored as flags), store, and add the consumption of the stored readings to the
- * daily and monthly rollups — incrementally for readings after the meter's latest, by
- * recomputation from the day of the earliest for readings that arrived out of order.
- */
-export async function ingestTenant(
-  tx: Tx,
-  deps: { kinds: MeterKinds; zone: Zone },
-  tenantId: string,
-  items: Item[],
-  outcomes: IngestOutcome[],
-): Promise<void> {
-  const reject = (it: Item, code: string, message: string, register?: string) => {
-    outcomes[it.n] = {
-      status: 'rejected',
-      tenantId,
-      meterId: it.meter.meterId,
-      reasons: [{ code, message, ...(register && { register }) }],
-    };
-  };
-  const tenantSettings = await tenantPluginSettings(tx);
-  const types = new Map<string, TypeInfo | null>();
-  const typeOf = (kind: string): TypeInfo | null => {
-    if (!types.has(kind)) {
-      try {
-        const plugin = deps.kinds.plugin(kind);
-        const registers = new Map(plugin.registers.map((r) => [r.key, r]));
-        types.set(kind, { plugin, main: deps.kinds.mainRegister(kind), registers });
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        types.set(kind, null);
-      }
-    }
-    return types.get(kind) ?? null;
-  };
-  const calcs = new Map<string, MeterCalc>();
-  const settingsCache = new Map<string, unknown>();
-  const calcOf = (m: ResolvedMeter, t: TypeInfo): MeterCalc => {
-    let c = calcs.get(m.meterId);
-    if (!c) {
-      const sk = `${m.kind}|${m.digits}`;
-      if (!settingsCache.has(sk))
-        settingsCache.set(sk, usageSettings(t.plugin, m.digits, tenantSettings.get(m.kind)?.settings));
-      c = {
-        meterId: m.meterId,
-        plugin: t.plugin,
-        reg: t.main,
-        digits: m.digits,
-        settings: settingsCache.get(sk),
-        initialReading: m.initialReading,
-      };
-      calcs.set(m.meterId, c);
-    }
-    return c;
-  };
-
-  // duplicates within the batch: the same idempotency key, or the same (meter, kind, ts)
+/** Groups by meter; the same idempotency key or (meter, kind, ts) twice in a batch is a duplicate. */
+function dedupe(items: Item[], tenantId: string, outcomes: IngestOutcome[]) {
   const byMeter = new Map<string, Item[]>();
   const seenKeys = new Set<string>();
   const seenPk = new Set<string>();
@@ -141,94 +77,101 @@ export async function ingestTenant(
     const list = byMeter.get(it.meter.meterId) ?? byMeter.set(it.meter.meterId, []).get(it.meter.meterId);
     list?.push(it);
   }
-  if (byMeter.size === 0) return;
-  const state = await lockState(tx, tenantId, [...byMeter.keys()]);
+  return byMeter;
+}
 
+interface MeterBatch {
+  tx: Tx;
+  tenantId: string;
+  meterId: string;
+  t: TypeInfo;
+  calc: MeterCalc;
+  /** the meter's latest stored point before this batch */
+  latest: Point | null;
+  outcomes: IngestOutcome[];
+}
+
+/**
+ * Validates one meter's readings in time order, each against the point before it (the batch's
+ * previous accepted reading, the meter's latest, or for an out-of-order reading the stored one
+ * before it): errors reject, warnings and notes become flags. Answers the rows to store.
+ */
+async function validateMeter(b: MeterBatch, list: Item[]): Promise<ReadingRow[]> {
+  const { t, latest, meterId } = b;
   const rows: ReadingRow[] = [];
-  const flagsOf = new Map<number, string[]>();
-  for (const [meterId, list] of byMeter) {
-    list.sort((a, b) => a.ts - b.ts || a.kind - b.kind);
-    const t = typeOf(list[0].meter.kind);
-    if (!t) {
-      for (const it of list)
-        reject(it, 'METER_KIND_UNKNOWN', `No meter-type plugin '${it.meter.kind}' is installed`);
+  let last: Point | null = null;
+  for (const it of list) {
+    const v = splitValues(it.raw, t.registers, t.main.key);
+    if (v.reasons.length > 0) {
+      b.outcomes[it.n] = { status: 'rejected', tenantId: b.tenantId, meterId, reasons: v.reasons };
       continue;
     }
-    const calc = calcOf(list[0].meter, t);
-    const latest = state.get(meterId) ?? null;
-    let last: Point | null = null;
-    for (const it of list) {
-      const v = splitValues(it.raw, t.registers, t.main.key);
-      if (v.reasons.length > 0) {
-        outcomes[it.n] = { status: 'rejected', tenantId, meterId, reasons: v.reasons };
-        continue;
-      }
-      let prev: Point | null = latest && latest.ts < it.ts ? latest : null;
-      if (latest && latest.ts >= it.ts) prev = await pointBefore(tx, tenantId, meterId, it.ts, true);
-      if (last && (!prev || last.ts > prev.ts)) prev = last;
-      const next: MeterReading = {
-        ts: iso(it.ts),
-        registers: v.forPlugin,
-        ...(it.raw.status && { status: it.raw.status.word, statusProtocol: it.raw.status.protocol }),
-      };
-      const issues = t.plugin.validate(
-        prev && { ts: iso(prev.ts), registers: { [t.main.key]: Number(prev.value) } },
-        next,
-        { settings: calc.settings },
-      );
-      const errors = issues.filter((i) => i.severity === 'error');
-      if (errors.length > 0) {
-        outcomes[it.n] = {
-          status: 'rejected',
-          tenantId,
-          meterId,
-          reasons: errors.map((i) => ({
-            code: i.code,
-            message: i.message,
-            ...(i.register && { register: i.register }),
-          })),
-        };
-        continue;
-      }
-      const flags = [...v.flags, ...issues.map(issueFlag)];
-      flagsOf.set(it.n, flags);
-      rows.push({
-        n: it.n,
+    let prev: Point | null = latest && latest.ts < it.ts ? latest : null;
+    if (latest && latest.ts >= it.ts) prev = await pointBefore(b.tx, b.tenantId, meterId, it.ts, true);
+    if (last && (!prev || last.ts > prev.ts)) prev = last;
+    const next: MeterReading = {
+      ts: iso(it.ts),
+      registers: v.forPlugin,
+      ...(it.raw.status && { status: it.raw.status.word, statusProtocol: it.raw.status.protocol }),
+    };
+    const issues = t.plugin.validate(
+      prev && { ts: iso(prev.ts), registers: { [t.main.key]: Number(prev.value) } },
+      next,
+      { settings: b.calc.settings },
+    );
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0) {
+      b.outcomes[it.n] = {
+        status: 'rejected',
+        tenantId: b.tenantId,
         meterId,
-        kind: it.kind,
-        ts: it.ts,
-        value: v.main,
-        registers: v.others,
-        flags,
-        status: it.raw.status?.word ?? null,
-        statusProtocol: it.raw.status?.protocol ?? null,
-        receivedAt: it.receivedAt,
-        idemKey: it.raw.idempotencyKey,
-      });
-      if (v.main !== null) last = { ts: it.ts, kind: it.kind, value: v.main };
+        reasons: errors.map((i) => ({
+          code: i.code,
+          message: i.message,
+          ...(i.register && { register: i.register }),
+        })),
+      };
+      continue;
     }
+    rows.push({
+      n: it.n,
+      meterId,
+      kind: it.kind,
+      ts: it.ts,
+      value: v.main,
+      registers: v.others,
+      flags: [...v.flags, ...issues.map(issueFlag)],
+      status: it.raw.status?.word ?? null,
+      statusProtocol: it.raw.status?.protocol ?? null,
+      receivedAt: it.receivedAt,
+      idemKey: it.raw.idempotencyKey,
+    });
+    if (v.main !== null) last = { ts: it.ts, kind: it.kind, value: v.main };
   }
+  return rows;
+}
 
-  const stored = await storeRows(tx, tenantId, rows);
-  const buckets = new Buckets(deps.zone);
+/**
+ * Adds the stored readings' consumption to the rollups: incrementally after each meter's latest
+ * point, by recomputation from the month of the earliest for a meter with a reading at or before
+ * it. Answers each meter's new latest point.
+ */
+async function rollStored(
+  tx: Tx,
+  z: Zone,
+  tenantId: string,
+  storedBy: Map<string, ReadingRow[]>,
+  calcs: Map<string, MeterCalc>,
+  state: Map<string, Point | null>,
+) {
+  const buckets = new Buckets(z);
   const newState = new Map<string, Point>();
-  const storedBy = new Map<string, ReadingRow[]>();
-  for (const r of rows) {
-    outcomes[r.n] = stored.has(r.n)
-      ? { status: 'stored', tenantId, meterId: r.meterId, flags: flagsOf.get(r.n) ?? [] }
-      : { status: 'duplicate', tenantId, meterId: r.meterId };
-    if (stored.has(r.n) && r.value !== null) {
-      const list = storedBy.get(r.meterId) ?? storedBy.set(r.meterId, []).get(r.meterId);
-      list?.push(r);
-    }
-  }
   for (const [meterId, list] of storedBy) {
     const calc = calcs.get(meterId);
     if (!calc) continue;
     const latest = state.get(meterId) ?? null;
     if (latest && list[0].ts <= latest.ts) {
-      // out of order: rewrite the rollups from the day of the earliest new reading
-      const end = await recompute(tx, tenantId, deps.zone, calc, list[0].ts);
+      const end = await recompute(tx, tenantId, z, calc, list[0].ts);
       if (end) newState.set(meterId, end);
       continue;
     }
@@ -243,4 +186,62 @@ export async function ingestTenant(
   }
   await writeBuckets(tx, tenantId, buckets);
   await saveState(tx, tenantId, newState);
+}
+
+/**
+ * One tenant's share of a batch, inside its tenant transaction: dedupe within the batch, lock the
+ * meters' series, validate with the meter-type plugin, store, and keep the daily and monthly
+ * consumption rollups.
+ */
+export async function ingestTenant(
+  tx: Tx,
+  deps: { kinds: MeterKinds; zone: Zone },
+  tenantId: string,
+  items: Item[],
+  outcomes: IngestOutcome[],
+): Promise<void> {
+  const byMeter = dedupe(items, tenantId, outcomes);
+  if (byMeter.size === 0) return;
+  const { typeOf, calcOf, calcs } = meterCalcs(deps.kinds, await tenantPluginSettings(tx));
+  const state = await lockState(tx, tenantId, [...byMeter.keys()]);
+  const rows: ReadingRow[] = [];
+  for (const [meterId, list] of byMeter) {
+    list.sort((a, b) => a.ts - b.ts || a.kind - b.kind);
+    const t = typeOf(list[0].meter.kind);
+    if (!t) {
+      for (const it of list)
+        outcomes[it.n] = {
+          status: 'rejected',
+          tenantId,
+          meterId,
+          reasons: [
+            { code: 'METER_KIND_UNKNOWN', message: `No meter-type plugin '${it.meter.kind}' is installed` },
+          ],
+        };
+      continue;
+    }
+    const b = {
+      tx,
+      tenantId,
+      meterId,
+      t,
+      calc: calcOf(list[0].meter, t),
+      latest: state.get(meterId) ?? null,
+      outcomes,
+    };
+    rows.push(...(await validateMeter(b, list)));
+  }
+  const stored = await storeRows(tx, tenantId, rows);
+  const storedBy = new Map<string, ReadingRow[]>();
+  for (const r of rows) {
+    const ok = stored.has(r.n);
+    outcomes[r.n] = ok
+      ? { status: 'stored', tenantId, meterId: r.meterId, flags: r.flags }
+      : { status: 'duplicate', tenantId, meterId: r.meterId };
+    if (ok && r.value !== null) {
+      const list = storedBy.get(r.meterId) ?? storedBy.set(r.meterId, []).get(r.meterId);
+      list?.push(r);
+    }
+  }
+  await rollStored(tx, deps.zone, tenantId, storedBy, calcs, state);
 }
