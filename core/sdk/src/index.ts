@@ -41,7 +41,23 @@ export {
   type StatementLine,
   type VerifiedNotification,
 } from './kinds/payment.ts';
-export { type MeterReading, type MeterRef, type RawReading, rawReadingSchema } from './kinds/reading.ts';
+export {
+  DECIMAL_PATTERN,
+  type GatewayAddress,
+  type IngestOutcome,
+  type IngestReason,
+  type MeterReading,
+  type MeterRef,
+  type MeterRoute,
+  meterRouteSchema,
+  type RawReading,
+  type ReadingKind,
+  type RegisterQuality,
+  rawReadingSchema,
+  readingKinds,
+  registerQualities,
+  type StatusWord,
+} from './kinds/reading.ts';
 export {
   type ControlAction,
   type ControlCommand,
@@ -59,7 +75,7 @@ export {
   type TransportPlugin,
   transportShapeSchema,
 } from './kinds/transport.ts';
-export { type BitTableStatus, bitTableStatus } from './meter/bit-table-status.ts';
+export { type BitTableStatus, bitTableStatus, protocolStatus } from './meter/bit-table-status.ts';
 export { isAcceptable, type ReadingCheckOptions, readingIssues } from './meter/checks.ts';
 export {
   type CounterSpec,
@@ -80,6 +96,7 @@ export {
   type ClosedValveUsage,
   cjt188StatusTable,
   closedValveUsageIssues,
+  mbusStatusTable,
   valveMeterStatusRules,
   valveRegister,
 } from './meter/valve-meter.ts';
@@ -96,6 +113,7 @@ export { divRound, type Rounding, roundingModes } from './money/rounding.ts';
 export { SDK_API_VERSION, SDK_MIN_API_VERSION } from './plugin/api-version.ts';
 export type {
   CoreApi,
+  GatewayOutcome,
   HealthResult,
   IngestResult,
   PluginContext,

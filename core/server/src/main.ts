@@ -15,6 +15,7 @@ import { startPlugins } from './plugin-host.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
+import { startReadingMaintenance } from './services/readings/maintenance.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -72,6 +73,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const plugins = await startPlugins({
       logger,
       db: database.plugins,
+      ingestDb: database.jobs,
       jobs,
       secrets,
       plugins: options.plugins,
@@ -93,6 +95,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       secrets,
     };
     await startImportWorkers(platform);
+    await startReadingMaintenance(platform);
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

@@ -14,9 +14,14 @@ import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './logger.ts';
 import { createRegistry, type Registry, type StopReport } from './registry/index.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
+import { meterKinds } from './services/archives/meter-kinds.ts';
 import { permissionKeys } from './services/identity/permissions.ts';
 import { settingsCodec } from './services/plugins/settings-codec.ts';
 import { tenantPlugin } from './services/plugins/tenant-plugins.ts';
+import { enabledTenants } from './services/readings/device-registry.ts';
+import { gatewayEvent, ingestReadings } from './services/readings/ingest.ts';
+import { partitionKeeper } from './services/readings/partitions.ts';
+import { zone } from './services/readings/zone.ts';
 
 /** A route or public hook a plugin declared in setup, mounted by the HTTP app. */
 export interface PluginMount {
@@ -47,6 +52,8 @@ export interface PluginHostDeps {
   plugins?: readonly AnyPlugin[];
   /** the zone schedules run in (QUADMETER_TIMEZONE) */
   timezone?: string;
+  /** the pool reading ingest runs on (the jobs pool); `db` when absent */
+  ingestDb?: Db;
   /** each plugin's raw instance config (see plugin-config.ts) */
   configFor?: (id: string) => unknown;
 }
@@ -101,13 +108,21 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
     schedule: (name, cron, data) =>
       schedules.push({ pluginId, queue: pluginQueue(pluginId, name), cron, data: data ?? {} }),
   });
+  const ingestDb = deps.ingestDb ?? deps.db;
+  const zoneOf = zone(deps.timezone ?? DEFAULT_TIMEZONE);
+  const partitions = partitionKeeper(ingestDb);
   const core = (pluginId: string): CoreApi => ({
-    async ingestReadings() {
-      throw new AppError(
-        'SERVICE_UNAVAILABLE',
-        'Reading ingest arrives with the metering service; no plugin of this build calls it',
-      );
-    },
+    ingestReadings: (readings) =>
+      ingestReadings(
+        { db: ingestDb, kinds: meterKinds(registry), zone: zoneOf, partitions },
+        pluginId,
+        readings,
+      ),
+    gatewayOnline: (gateway, online, at) =>
+      gatewayEvent(ingestDb, pluginId, gateway, { online, heartbeat: false, at }),
+    gatewayHeartbeat: (gateway, at) =>
+      gatewayEvent(ingestDb, pluginId, gateway, { online: true, heartbeat: true, at }),
+    enabledTenants: () => enabledTenants(ingestDb, pluginId),
     async tenantSettings(tenantId: string) {
       const row = await withTenant(deps.db, tenantId, (tx) => tenantPlugin(tx, pluginId));
       return registry.validateTenantSettings(pluginId, codec.open(pluginId, row?.settings));

@@ -18,6 +18,14 @@ describe('meter-heat display units', () => {
   });
 });
 
+describe('meter-heat status per protocol', () => {
+  it('reads M-Bus heat meters by the EN 13757-3 status byte', () => {
+    expect(heat.statusProtocols).toContain('mbus');
+    expect(heat.decodeStatus(0x08, 'mbus')).toMatchObject({ application: 'ok', permanentError: true });
+    expect(heat.decodeStatus(0x08, 'cjt188')).toMatchObject({ valve: 'open', vendorBits: true });
+  });
+});
+
 describe('meter-heat validate', () => {
   const instant = {
     flowRate: 0.5,

@@ -1,4 +1,4 @@
-import { bitTableStatus, defineMeterType } from '@quadmeter/sdk';
+import { defineMeterType, protocolStatus } from '@quadmeter/sdk';
 import { defaultAnomalyRules } from './anomaly-rules.ts';
 import { displayUnits, registers } from './registers.ts';
 import { settingsSchema } from './settings.ts';
@@ -15,7 +15,8 @@ export default defineMeterType({
   tenantSettings: settingsSchema,
   medium: 'electricity',
   registers,
-  ...bitTableStatus(statusTable),
+  // DL/T 645-2007 run status words 1 and 3 (a 1997 meter's status word is not decoded)
+  ...protocolStatus({ 'dlt645-2007': statusTable }),
   validate,
   usage,
   defaultAnomalyRules,

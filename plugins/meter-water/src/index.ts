@@ -1,4 +1,4 @@
-import { bitTableStatus, cjt188StatusTable, defineMeterType } from '@quadmeter/sdk';
+import { cjt188StatusTable, defineMeterType, mbusStatusTable, protocolStatus } from '@quadmeter/sdk';
 import { defaultAnomalyRules } from './anomaly-rules.ts';
 import { displayUnits, registers } from './registers.ts';
 import { settingsSchema } from './settings.ts';
@@ -14,7 +14,8 @@ export default defineMeterType({
   tenantSettings: settingsSchema,
   medium: 'water',
   registers,
-  ...bitTableStatus(cjt188StatusTable),
+  // CJ/T 188 over RS-485 and M-Bus meters of the same kind: each status word by its own bits
+  ...protocolStatus({ cjt188: cjt188StatusTable, mbus: mbusStatusTable }),
   validate,
   usage,
   defaultAnomalyRules,

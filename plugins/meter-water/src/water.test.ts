@@ -38,6 +38,27 @@ describe('meter-water status (CJ/T 188 ST)', () => {
   });
 });
 
+describe('meter-water status per protocol', () => {
+  it('decodes an M-Bus status byte by EN 13757-3, not as a CJ/T 188 ST word', () => {
+    expect(water.statusProtocols).toEqual(['cjt188', 'mbus']);
+    // 0x05: CJ/T 188 → valve closed, battery low; M-Bus → application busy, power low
+    expect(water.decodeStatus(0x05, 'cjt188')).toEqual({
+      valve: 'closed',
+      batteryLow: true,
+      vendorBits: false,
+    });
+    expect(water.decodeStatus(0x05, 'mbus')).toEqual({
+      application: 'busy',
+      batteryLow: true,
+      permanentError: false,
+      temporaryError: false,
+      vendorBits: false,
+    });
+    expect(water.decodeStatus(0x18, 'mbus')).toMatchObject({ permanentError: true, temporaryError: true });
+    expect(water.decodeStatus(0x01, 'dlt645-2007')).toEqual({});
+  });
+});
+
 describe('meter-water validate', () => {
   it('flags reverse flow and usage through a closed valve', () => {
     const prev = r(1, { totalVolume: 100, reverseVolume: 1, valve: 'closed' });

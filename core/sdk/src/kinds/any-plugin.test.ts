@@ -28,6 +28,7 @@ const meter = defineMeterType({
   statusFields: [{ key: 'batteryLow', title }],
   validate: () => [],
   usage: () => ({ registers: {}, rolledOver: [] }),
+  statusProtocols: ['cjt188'],
   decodeStatus: () => ({ batteryLow: false }),
   defaultAnomalyRules: [{ id: 'stuck', title, severity: 'info', type: 'stuck', register: 'total', days: 30 }],
   displayUnits: [{ register: 'total', unit: 'L', title, factor: 1000, decimals: 0 }],

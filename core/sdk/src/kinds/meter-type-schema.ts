@@ -61,6 +61,7 @@ export const meterTypeShapeSchema = z
     statusFields: z.array(statusFieldDefSchema),
     validate: fnSchema,
     usage: fnSchema,
+    statusProtocols: z.array(z.string().min(1).max(32)).min(1),
     decodeStatus: fnSchema,
     defaultAnomalyRules: z.array(anomalyRuleSchema),
     displayUnits: z.array(displayUnitSchema),

@@ -89,7 +89,10 @@ export interface MeterTypePlugin<C = unknown, S = unknown> extends PluginHeader<
   validate(prev: MeterReading | null, next: MeterReading, options?: ValidateOptions<S>): ReadingIssue[];
   /** consumption between two readings of cumulative registers, across rollover and replacement */
   usage(prev: MeterReading, next: MeterReading, options?: UsageOptions<S>): Usage;
-  decodeStatus(bits: number): StatusFlags;
+  /** protocols whose status word `decodeStatus` understands (codec names); the first is the default */
+  statusProtocols: readonly string[];
+  /** the fields of a status word as sent in `protocol`; no fields for a protocol it does not know */
+  decodeStatus(bits: number, protocol?: string): StatusFlags;
   defaultAnomalyRules: readonly AnomalyRule[];
   displayUnits: readonly DisplayUnit[];
 }

@@ -17,7 +17,7 @@ import {
 const at = (ts: string, registers: Record<string, number | string>) => ({ ts, registers });
 
 describe('CJ/T 188 status table', () => {
-  const { decodeStatus, statusFields } = bitTableStatus(cjt188StatusTable);
+  const { decodeStatus, statusFields } = bitTableStatus(cjt188StatusTable, 'cjt188');
 
   it('is consistent and declares each field once', () => {
     expect(bitTableProblems(cjt188StatusTable)).toEqual([]);

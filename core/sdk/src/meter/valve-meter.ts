@@ -20,6 +20,24 @@ export const cjt188StatusTable: readonly BitField[] = [
   { key: 'vendorBits', title: { 'zh-CN': '厂家自定义状态', en: 'Vendor status bits' }, mask: 0xfff8 },
 ];
 
+/**
+ * EN 13757-3 status byte of an M-Bus meter: D1D0 application status (00 no error, 01 busy,
+ * 10 application error, 11 abnormal condition), D2 power low, D3 permanent error, D4 temporary
+ * error, D5..D7 manufacturer specific.
+ */
+export const mbusStatusTable: readonly BitField[] = [
+  {
+    key: 'application',
+    title: { 'zh-CN': '应用状态', en: 'Application status' },
+    shift: 0,
+    values: ['ok', 'busy', 'error', 'abnormal'],
+  },
+  { key: 'batteryLow', title: { 'zh-CN': '电池欠压', en: 'Battery low' }, mask: 0x04 },
+  { key: 'permanentError', title: { 'zh-CN': '永久故障', en: 'Permanent error' }, mask: 0x08 },
+  { key: 'temporaryError', title: { 'zh-CN': '临时故障', en: 'Temporary error' }, mask: 0x10 },
+  { key: 'vendorBits', title: { 'zh-CN': '厂家自定义状态', en: 'Vendor status bits' }, mask: 0xe0 },
+];
+
 /** The valve position a valve meter reports as a reading register. */
 export const valveRegister: RegisterDef = {
   key: 'valve',

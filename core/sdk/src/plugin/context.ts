@@ -1,16 +1,34 @@
-import type { RawReading } from '../kinds/reading.ts';
+import type { GatewayAddress, IngestOutcome, RawReading } from '../kinds/reading.ts';
 import type { HookOptions, HttpMethod, RouteHandler, RouteOptions } from './http.ts';
 import type { Logger } from './logger.ts';
 
 export interface IngestResult {
-  accepted: number;
+  /** one outcome per reading, in the order given */
+  outcomes: IngestOutcome[];
+  stored: number;
+  duplicate: number;
   rejected: number;
+  unmatched: number;
 }
+
+/** Which tenant's concentrator a gateway event concerned; `matched: false` when none (or several). */
+export type GatewayOutcome = { matched: true; tenantId: string; gatewayId: string } | { matched: false };
 
 /** What the core offers a running plugin. The server implements it, one instance per plugin. */
 export interface CoreApi {
-  /** hand readings to the core; it resolves meters, validates with the meter-type plugin, stores */
-  ingestReadings(tenantId: string, readings: readonly RawReading[]): Promise<IngestResult>;
+  /**
+   * Hand readings to the core: it resolves each route to (tenant, meter) through the device
+   * registry (among the tenants that enabled this plugin), validates with the meter-type plugin,
+   * stores idempotently and keeps consumption rollups. One outcome per reading; a bad reading never
+   * fails its neighbours.
+   */
+  ingestReadings(readings: readonly RawReading[]): Promise<IngestResult>;
+  /** a concentrator logged in (online) or out / dropped its link (offline) */
+  gatewayOnline(gateway: GatewayAddress, online: boolean, at?: string): Promise<GatewayOutcome>;
+  /** a concentrator's heartbeat: marks it online with its last heartbeat time */
+  gatewayHeartbeat(gateway: GatewayAddress, at?: string): Promise<GatewayOutcome>;
+  /** the tenants that enabled this plugin */
+  enabledTenants(): Promise<string[]>;
   /** this plugin's parsed settings for a tenant (the schema's defaults when never saved) */
   tenantSettings(tenantId: string): Promise<unknown>;
 }

@@ -109,10 +109,13 @@ const transport = defineTransport({
             meterId: m.meterId,
             ok: true,
             reading: {
-              meterRef: m.ref,
-              ts: '2025-01-01T00:00:00.000Z',
-              registers: { totalVolume: v },
-              source: 'transport-memory',
+              route: { via: 'serial', line: req.line.id, address: m.ref.address },
+              kind: 'realtime',
+              measuredAt: '2025-01-01T00:00:00.000Z',
+              receivedAt: '2025-01-01T00:00:01.000Z',
+              registers: { totalVolume: String(v) },
+              idempotencyKey: `memory:${m.ref.address}:2025-01-01T00:00:00.000Z`,
+              tenantId: req.tenantId,
             },
           };
     }
@@ -127,7 +130,7 @@ describeTransportContract(transport, {
       close: async () => {},
     }),
     request: {
-      tenantId: 't',
+      tenantId: '00000000-0000-4000-8000-000000000001',
       line: { id: 'line-1', params: {} },
       meters: [
         { meterId: 'a', ref: { protocol: 'memory', address: '000000000001' } },

@@ -13,6 +13,7 @@ export {
   makeSetupContext,
   makeTestContext,
   recordingLogger,
+  TEST_TENANT_ID,
   type TestContext,
 } from './test-context.ts';
 export {

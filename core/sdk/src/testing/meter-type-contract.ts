@@ -193,17 +193,26 @@ export function describeMeterTypeContract<C, S>(
       };
 
       it('raises no flag for all-zero bits', () => {
-        const flags = plugin.decodeStatus(0);
-        conforms(flags);
-        for (const v of Object.values(flags)) if (typeof v === 'boolean') expect(v).toBe(false);
+        for (const protocol of plugin.statusProtocols) {
+          const flags = plugin.decodeStatus(0, protocol);
+          conforms(flags);
+          for (const v of Object.values(flags)) if (typeof v === 'boolean') expect(v).toBe(false);
+        }
       });
 
-      it('returns only declared fields and values for any status word', () => {
+      it('returns only declared fields and values for any status word of every protocol it names', () => {
+        expect(plugin.statusProtocols.length).toBeGreaterThan(0);
         fc.assert(
-          fc.property(fc.integer({ min: 0, max: 0xffff_ffff }), (bits) =>
-            conforms(plugin.decodeStatus(bits)),
+          fc.property(
+            fc.integer({ min: 0, max: 0xffff_ffff }),
+            fc.constantFrom(undefined, ...plugin.statusProtocols),
+            (bits, protocol) => conforms(plugin.decodeStatus(bits, protocol)),
           ),
         );
+      });
+
+      it('claims no field for a status word of a protocol it does not know', () => {
+        expect(plugin.decodeStatus(0xffff_ffff, 'no-such-protocol')).toEqual({});
       });
     });
   });

@@ -1,4 +1,4 @@
-import type { RawReading } from '../kinds/reading.ts';
+import { type IngestOutcome, type RawReading, rawReadingSchema } from '../kinds/reading.ts';
 import type { CoreApi, PluginContext, PluginSetupApi, SetupContext } from '../plugin/context.ts';
 import type { HookOptions, HttpMethod, RouteHandler, RouteOptions } from '../plugin/http.ts';
 import type { Logger } from '../plugin/logger.ts';
@@ -28,11 +28,16 @@ export function recordingLogger(entries: LogEntry[] = [], bindings: Record<strin
   };
 }
 
+/** The tenant a test context's core answers for unless told otherwise. */
+export const TEST_TENANT_ID = '00000000-0000-4000-8000-000000000001';
+
 export interface TestContext<C> {
   ctx: PluginContext<C>;
   logs: LogEntry[];
-  /** every batch handed to `core.ingestReadings`, with its tenant */
-  ingested: { tenantId: string; readings: readonly RawReading[] }[];
+  /** every batch handed to `core.ingestReadings` */
+  ingested: (readonly RawReading[])[];
+  /** every gateway event: online/offline and heartbeats, in order */
+  gatewayEvents: { a1: string; a2: number; online: boolean; heartbeat: boolean; at?: string }[];
   abort(): void;
 }
 
@@ -41,14 +46,49 @@ export function makeTestContext<C>(options: {
   pluginId: string;
   config: C;
   tenantSettings?: (tenantId: string) => unknown;
+  /** the tenants that enabled the plugin (default one fixed tenant) */
+  enabledTenants?: string[];
 }): TestContext<C> {
   const logs: LogEntry[] = [];
   const ingested: TestContext<C>['ingested'] = [];
+  const gatewayEvents: TestContext<C>['gatewayEvents'] = [];
   const controller = new AbortController();
+  const tenants = options.enabledTenants ?? [TEST_TENANT_ID];
   const core: CoreApi = {
-    async ingestReadings(tenantId, readings) {
-      ingested.push({ tenantId, readings });
-      return { accepted: readings.length, rejected: 0 };
+    // every well-formed reading is stored for the first tenant; a malformed one is rejected
+    async ingestReadings(readings) {
+      ingested.push(readings);
+      const outcomes = readings.map((r): IngestOutcome => {
+        const parsed = rawReadingSchema.safeParse(r);
+        if (!parsed.success)
+          return {
+            status: 'rejected',
+            reasons: parsed.error.issues.map((i) => ({
+              code: 'READING_MALFORMED',
+              message: `${i.path.join('.')}: ${i.message}`,
+            })),
+          };
+        return { status: 'stored', tenantId: r.tenantId ?? tenants[0], meterId: 'test-meter', flags: [] };
+      });
+      const count = (s: IngestOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+      return {
+        outcomes,
+        stored: count('stored'),
+        duplicate: 0,
+        rejected: count('rejected'),
+        unmatched: 0,
+      };
+    },
+    async gatewayOnline(gateway, online, at) {
+      gatewayEvents.push({ ...gateway, online, heartbeat: false, at });
+      return { matched: true, tenantId: tenants[0], gatewayId: `${gateway.a1}-${gateway.a2}` };
+    },
+    async gatewayHeartbeat(gateway, at) {
+      gatewayEvents.push({ ...gateway, online: true, heartbeat: true, at });
+      return { matched: true, tenantId: tenants[0], gatewayId: `${gateway.a1}-${gateway.a2}` };
+    },
+    async enabledTenants() {
+      return [...tenants];
     },
     async tenantSettings(tenantId) {
       return options.tenantSettings?.(tenantId) ?? {};
@@ -61,7 +101,7 @@ export function makeTestContext<C>(options: {
     signal: controller.signal,
     core,
   };
-  return { ctx, logs, ingested, abort: () => controller.abort() };
+  return { ctx, logs, ingested, gatewayEvents, abort: () => controller.abort() };
 }
 
 export interface Declared<C = unknown> {

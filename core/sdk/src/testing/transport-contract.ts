@@ -66,7 +66,8 @@ export function describeTransportContract<C, S>(
             for (const r of results) {
               if (r.ok) {
                 expect(rawReadingSchema.safeParse(r.reading).success).toBe(true);
-                expect(r.reading.source).toBe(plugin.id);
+                // a poll is made on a tenant's behalf: the reading names it, narrowing the resolution
+                expect(r.reading.tenantId).toBe(h.request.tenantId);
               } else {
                 expect(typeof r.error.code).toBe('string');
                 expect(typeof r.error.retryable).toBe('boolean');

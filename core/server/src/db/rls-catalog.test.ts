@@ -72,6 +72,40 @@ describe('row-level security catalogue', () => {
     expect(unguarded(rows)).toEqual([]);
   });
 
+  it('readings and their rollups are FORCE-secured; the month partitions are closed to the app role', async () => {
+    const rows = await tenantTables(t.database.sql);
+    const by = new Map(rows.map((r) => [r.table, r]));
+    for (const name of [
+      'readings',
+      'reading_keys',
+      'reading_state',
+      'consumption_daily',
+      'consumption_monthly',
+    ])
+      expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, appCanUse: true });
+    const parts = rows.filter((r) => r.partition && r.table.startsWith('readings_'));
+    // the migration creates the month before the current one and three ahead
+    expect(parts.length).toBeGreaterThanOrEqual(5);
+    for (const p of parts) expect(p.appCanUse, p.table).toBe(false);
+  });
+
+  it('the device registry reads routes across tenants only with the owner’s rights, only with SELECT', async () => {
+    const rows = await t.database.sql<{ table: string; cmd: string }[]>`
+      select tablename as table, cmd from pg_policies
+      where schemaname = 'public' and policyname = 'device_registry' order by tablename`;
+    expect(rows).toEqual(
+      ['concentrators', 'meter_routes', 'meters', 'plugin_settings'].map((table) => ({
+        table,
+        cmd: 'SELECT',
+      })),
+    );
+    // the app role does not hold the owner's rights: the policy never admits a tenant transaction
+    const [{ app }] = await t.database.sql<{ app: boolean }[]>`
+      select pg_has_role('quadmeter_app', (select relowner from pg_class where oid = 'meter_routes'::regclass),
+        'USAGE') as app`;
+    expect(app).toBe(false);
+  });
+
   it('platform tables with a tenant_id are closed to the app role', async () => {
     const rows = await tenantTables(t.database.sql);
     const platform = rows.filter((r) => PLATFORM_TABLES.has(r.table));

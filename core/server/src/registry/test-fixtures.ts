@@ -19,7 +19,13 @@ export function notifier(name: string, extra: Partial<NotifierPlugin> & Hooks = 
 
 export const withCore = (base: ContextBase) => ({
   ...base,
-  core: { ingestReadings: async () => ({ accepted: 0, rejected: 0 }), tenantSettings: async () => ({}) },
+  core: {
+    ingestReadings: async () => ({ outcomes: [], stored: 0, duplicate: 0, rejected: 0, unmatched: 0 }),
+    gatewayOnline: async () => ({ matched: false as const }),
+    gatewayHeartbeat: async () => ({ matched: false as const }),
+    enabledTenants: async () => [],
+    tenantSettings: async () => ({}),
+  },
 });
 
 export function caught(fn: () => unknown): AppError {

@@ -3,6 +3,8 @@ import {
   cumulativeRollovers,
   cumulativeUsage,
   type MeterReading,
+  type MeterTypePlugin,
+  type RegisterDef,
   type Usage,
 } from '@quadmeter/sdk';
 import { and, desc, eq } from 'drizzle-orm';
@@ -20,7 +22,7 @@ export interface ReadingAt {
 }
 
 /** A decimal string as integer units of `decimals` places (exact; extra places must be zeros). */
-function units(value: string, decimals: number): bigint {
+export function units(value: string, decimals: number): bigint {
   const [int, frac = ''] = value.split('.');
   const f = frac.replace(/0+$/, '');
   if (f.length > decimals)
@@ -30,42 +32,67 @@ function units(value: string, decimals: number): bigint {
   return BigInt(int + f.padEnd(decimals, '0'));
 }
 
-function format(u: bigint, decimals: number): string {
+export function format(u: bigint, decimals: number): string {
   if (decimals === 0) return u.toString();
-  const s = u.toString().padStart(decimals + 1, '0');
-  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
+  const neg = u < 0n;
+  const s = (neg ? -u : u).toString().padStart(decimals + 1, '0');
+  return `${neg ? '-' : ''}${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
+}
+
+/** The settings `usage` gets for a meter: the tenant's, with the meter's own register digits. */
+export function usageSettings(plugin: MeterTypePlugin, digits: number, tenant: unknown = {}): unknown {
+  const base = tenant && typeof tenant === 'object' ? tenant : {};
+  const parsed = plugin.tenantSettings?.safeParse({ ...base, meterDigits: digits });
+  return parsed?.success ? parsed.data : undefined;
 }
 
 /**
- * One leg on one meter through the meter-type plugin's `usage`, with the meter's own register
- * digits as the rollover point. The plugin works in integer units of the register's decimals;
- * values cross to it as numbers only within 2^53 units, and come back as exact units.
+ * Usage of the main register `reg` from `a` to `b` (integer units of its decimals) through the
+ * meter-type plugin's `usage`, so its rollover rule applies; `settings` from usageSettings(). The
+ * plugin works in numbers only within 2^53 units; the answer comes back as exact units.
  */
-function leg(kinds: MeterKinds, kind: string, digits: number, from: string, to: string) {
-  const plugin = kinds.plugin(kind);
-  const reg = kinds.mainRegister(kind);
-  const a = units(from, reg.decimals);
-  const b = units(to, reg.decimals);
+export function mainUsage(
+  plugin: MeterTypePlugin,
+  reg: RegisterDef,
+  digits: number,
+  settings: unknown,
+  a: bigint,
+  b: bigint,
+): { units: bigint; rolledOver: boolean } {
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
   if (a > limit || b > limit) throw new AppError('REQ_VALIDATION', 'A reading is too large to compute with');
   const r = (v: bigint): MeterReading => ({
     ts: new Date(0).toISOString(),
     registers: { [reg.key]: Number(v) / 10 ** reg.decimals },
   });
-  const settings = plugin.tenantSettings?.safeParse({ meterDigits: digits });
-  const u: Usage = settings?.success
-    ? plugin.usage(r(a), r(b), { settings: settings.data })
-    : cumulativeUsage(plugin.registers, r(a), r(b), {
-        rolloverMax: cumulativeRollovers(plugin.registers, digits),
-      });
+  const u: Usage =
+    settings !== undefined
+      ? plugin.usage(r(a), r(b), { settings })
+      : cumulativeUsage(plugin.registers, r(a), r(b), {
+          rolloverMax: cumulativeRollovers(plugin.registers, digits),
+        });
   const value = u.registers[reg.key];
   if (value === undefined)
     throw new AppError('INTERNAL', 'The meter type gave no usage for its main register');
   return {
     units: BigInt(Math.round(value * 10 ** reg.decimals)),
     rolledOver: u.rolledOver.includes(reg.key),
-    reg,
   };
+}
+
+/** One leg on one meter, with the meter's own register digits as the rollover point. */
+function leg(kinds: MeterKinds, kind: string, digits: number, from: string, to: string) {
+  const plugin = kinds.plugin(kind);
+  const reg = kinds.mainRegister(kind);
+  const u = mainUsage(
+    plugin,
+    reg,
+    digits,
+    usageSettings(plugin, digits),
+    units(from, reg.decimals),
+    units(to, reg.decimals),
+  );
+  return { ...u, reg };
 }
 
 /**

@@ -3,6 +3,7 @@ import { asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { type meterEventKinds, meterEvents, meters } from '../../db/schema/index.ts';
 import type { Actor } from '../identity/actor.ts';
+import { storeEventReadings } from '../readings/event-readings.ts';
 import type { MeterKinds } from './meter-kinds.ts';
 import { deleteRoute, moveRoute } from './meter-routes.ts';
 import {
@@ -185,6 +186,11 @@ export async function replaceMeter(tx: Tx, c: Ctx, id: string, i: ReplaceInput) 
     installDate: day(i.at),
     accountId,
   });
+  // the old meter's run ends at its final reading and the new one's starts at its initial reading
+  await storeEventReadings(tx, c.tenantId, c.kinds, [
+    { meter: old, at: i.at, value: final, role: 'final' },
+    { meter: { ...fresh, initialReading: initial }, at: i.at, value: initial, role: 'initial' },
+  ]);
   return { old: await getMeter(tx, c.actor, id), new: await getMeter(tx, c.actor, newId) };
 }
 
@@ -202,6 +208,7 @@ export async function removeMeter(tx: Tx, c: Ctx, id: string, i: Why & { finalRe
   });
   await deleteRoute(tx, id);
   await setState(tx, id, { status: 'removed', accountId: null });
+  await storeEventReadings(tx, c.tenantId, c.kinds, [{ meter: m, at: i.at, value: final, role: 'final' }]);
   return getMeter(tx, c.actor, id);
 }
 
