@@ -1,4 +1,5 @@
 import { billingModes, customerTypes } from '../../db/schema/index.ts';
+import { textColumn } from './column-defs.ts';
 import type { ColumnDef } from './entity.ts';
 import {
   ok,
@@ -20,24 +21,10 @@ const typeAliases = {
 const statusAliases = { 正常: 'active', 销户: 'closed' } as const;
 const modeAliases = { 预付费: 'prepaid', 后付费: 'postpaid' } as const;
 
-const textCol = (
-  key: string,
-  zh: string,
-  en: string,
-  max: number,
-  extra: Partial<ColumnDef> = {},
-): ColumnDef => ({
-  key,
-  header: { 'zh-CN': zh, en },
-  max,
-  parse: (s) => parseText(s, max),
-  ...extra,
-});
-
 /** The customers sheet: the customer, optionally one account, and effective-dated facts. */
 export const customerColumns: ColumnDef[] = [
-  textCol('number', '用户编号', 'Customer number', 64, { required: true, example: 'C000001' }),
-  textCol('name', '用户名称', 'Name', 200, { required: true, example: '张三' }),
+  textColumn('number', '用户编号', 'Customer number', 64, { required: true, example: 'C000001' }),
+  textColumn('name', '用户名称', 'Name', 200, { required: true, example: '张三' }),
   {
     key: 'type',
     header: { 'zh-CN': '用户类型', en: 'Type' },
@@ -45,14 +32,14 @@ export const customerColumns: ColumnDef[] = [
     parse: (s) => parseEnum(s, customerTypes, typeAliases),
     example: 'resident',
   },
-  textCol('phone', '联系电话', 'Phone', 32, {
+  textColumn('phone', '联系电话', 'Phone', 32, {
     parse: (s) =>
       /^[0-9+\-() ]{3,32}$/.test(s) ? ok(s) : { ok: false, code: 'phone', message: 'is not a phone number' },
     example: '13800138000',
   }),
-  textCol('idNumber', '证件号码', 'ID number', 32),
-  textCol('address', '地址', 'Address', 500),
-  textCol('area', '所属区域', 'Area', 500, { required: true }),
+  textColumn('idNumber', '证件号码', 'ID number', 32),
+  textColumn('address', '地址', 'Address', 500),
+  textColumn('area', '所属区域', 'Area', 500, { required: true }),
   {
     key: 'lowIncome',
     header: { 'zh-CN': '低保户', en: 'Low income' },
@@ -60,7 +47,7 @@ export const customerColumns: ColumnDef[] = [
     parse: parseBool,
     example: '否',
   },
-  textCol('tags', '标签', 'Tags', 500, {
+  textColumn('tags', '标签', 'Tags', 500, {
     parse: (s) => {
       const t = parseText(s, 500);
       if (!t.ok) return t;
@@ -76,7 +63,7 @@ export const customerColumns: ColumnDef[] = [
       );
     },
   }),
-  textCol('notes', '备注', 'Notes', 2000),
+  textColumn('notes', '备注', 'Notes', 2000),
   {
     key: 'status',
     header: { 'zh-CN': '状态', en: 'Status' },
@@ -105,7 +92,7 @@ export const customerColumns: ColumnDef[] = [
     max: 32,
     parse: parseDate,
   },
-  textCol('accountNumber', '账户编号', 'Account number', 64),
+  textColumn('accountNumber', '账户编号', 'Account number', 64),
   {
     key: 'billingMode',
     header: { 'zh-CN': '计费方式', en: 'Billing mode' },

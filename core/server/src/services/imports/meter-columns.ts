@@ -1,7 +1,8 @@
 import { meterControls, meterProtocols, routeVias } from '../../db/schema/index.ts';
 import { isSerialLine, serialBauds } from '../archives/meter-address.ts';
+import { intColumn, textColumn } from './column-defs.ts';
 import type { ColumnDef } from './entity.ts';
-import { bad, ok, parseDate, parseEnum, parseInt32, parseText } from './parse.ts';
+import { bad, ok, parseDate, parseEnum, parseInt32 } from './parse.ts';
 
 const kindAliases: Record<string, string> = {
   水表: 'meter-water',
@@ -26,27 +27,6 @@ const viaAliases = { 串口: 'serial', rs485: 'serial', 集中器: 'concentrator
 const platformAliases = { 电信aep: 'ctwing', 移动onenet: 'onenet', 华为iotda: 'iotda' } as const;
 const parityAliases = { 偶: 'E', 无: 'N', 奇: 'O', even: 'E', none: 'N', odd: 'O' } as const;
 
-const text = (
-  key: string,
-  zh: string,
-  en: string,
-  max: number,
-  extra: Partial<ColumnDef> = {},
-): ColumnDef => ({
-  key,
-  header: { 'zh-CN': zh, en },
-  max,
-  parse: (s) => parseText(s, max),
-  ...extra,
-});
-const int = (key: string, zh: string, en: string, min: number, max: number, example?: string): ColumnDef => ({
-  key,
-  header: { 'zh-CN': zh, en },
-  max: 12,
-  parse: (s) => parseInt32(s, min, max),
-  example,
-});
-
 /** A meter kind: an installed plugin's id or a common name (checked against the plugins later). */
 function parseKind(s: string) {
   const k = kindAliases[s] ?? kindAliases[s.toLowerCase()] ?? s;
@@ -59,7 +39,7 @@ function parseKind(s: string) {
  * (the IMEI is the address; or a platform device id) or LoRa (the DevEUI is the address).
  */
 export const meterColumns: ColumnDef[] = [
-  text('assetNo', '资产编号', 'Asset number', 64, { required: true, example: 'W000001' }),
+  textColumn('assetNo', '资产编号', 'Asset number', 64, { required: true, example: 'W000001' }),
   {
     key: 'kind',
     header: { 'zh-CN': '表类型', en: 'Kind' },
@@ -76,13 +56,16 @@ export const meterColumns: ColumnDef[] = [
     parse: (s) => parseEnum(s, meterProtocols),
     example: 'cjt188',
   },
-  text('commAddress', '通信地址', 'Communication address', 32, { required: true, example: '00000000000001' }),
-  text('vendorProfile', '厂商规约', 'Vendor profile', 64),
-  text('model', '型号', 'Model', 100),
-  text('vendor', '厂家', 'Vendor', 100),
-  int('ctRatio', 'CT变比', 'CT ratio', 1, 100_000),
-  int('ptRatio', 'PT变比', 'PT ratio', 1, 100_000),
-  int('digits', '表位数', 'Register digits', 1, 12, '8'),
+  textColumn('commAddress', '通信地址', 'Communication address', 32, {
+    required: true,
+    example: '00000000000001',
+  }),
+  textColumn('vendorProfile', '厂商规约', 'Vendor profile', 64),
+  textColumn('model', '型号', 'Model', 100),
+  textColumn('vendor', '厂家', 'Vendor', 100),
+  intColumn('ctRatio', 'CT变比', 'CT ratio', 1, 100_000),
+  intColumn('ptRatio', 'PT变比', 'PT ratio', 1, 100_000),
+  intColumn('digits', '表位数', 'Register digits', 1, 12, '8'),
   {
     key: 'initialReading',
     header: { 'zh-CN': '初始读数', en: 'Initial reading' },
@@ -93,9 +76,9 @@ export const meterColumns: ColumnDef[] = [
     example: '0',
   },
   { key: 'installDate', header: { 'zh-CN': '安装日期', en: 'Install date' }, max: 32, parse: parseDate },
-  text('location', '安装位置', 'Location', 200),
-  text('area', '所属区域', 'Area', 500, { required: true }),
-  text('accountNumber', '账户编号', 'Account number', 64),
+  textColumn('location', '安装位置', 'Location', 200),
+  textColumn('area', '所属区域', 'Area', 500, { required: true }),
+  textColumn('accountNumber', '账户编号', 'Account number', 64),
   {
     key: 'control',
     header: { 'zh-CN': '阀控能力', en: 'Valve/relay' },
@@ -109,7 +92,7 @@ export const meterColumns: ColumnDef[] = [
     max: 16,
     parse: (s) => parseEnum(s, routeVias, viaAliases),
   },
-  text('line', '线路', 'Serial line', 200, {
+  textColumn('line', '线路', 'Serial line', 200, {
     parse: (s) => (isSerialLine(s) ? ok(s) : bad('serial_line', 'must be tcp://host:port or tty:/dev/…')),
   }),
   {
@@ -130,18 +113,18 @@ export const meterColumns: ColumnDef[] = [
     max: 8,
     parse: (s) => parseEnum(s, ['E', 'N', 'O'] as const, parityAliases),
   },
-  text('collector', '采集器编号', 'Collector number', 64),
-  int('channel', '采集器通道', 'Collector channel', 0, 255),
-  text('concentrator', '集中器', 'Concentrator', 64),
-  int('pointNo', '测量点号', 'Measuring point', 1, 2040),
-  int('port', '端口号', 'Port', 1, 31),
+  textColumn('collector', '采集器编号', 'Collector number', 64),
+  intColumn('channel', '采集器通道', 'Collector channel', 0, 255),
+  textColumn('concentrator', '集中器', 'Concentrator', 64),
+  intColumn('pointNo', '测量点号', 'Measuring point', 1, 2040),
+  intColumn('port', '端口号', 'Port', 1, 31),
   {
     key: 'platform',
     header: { 'zh-CN': 'NB平台', en: 'NB-IoT platform' },
     max: 16,
     parse: (s) => parseEnum(s, ['ctwing', 'onenet', 'iotda'] as const, platformAliases),
   },
-  text('deviceId', '平台设备ID', 'Platform device id', 64, {
+  textColumn('deviceId', '平台设备ID', 'Platform device id', 64, {
     parse: (s) => (/^[A-Za-z0-9_-]{1,64}$/.test(s) ? ok(s) : bad('device_id', 'letters, digits, _ and -')),
   }),
 ];
