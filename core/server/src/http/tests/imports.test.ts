@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../../test/client.ts';
+import { killMidStatement } from '../../../test/kill-mid-statement.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { customers, customFields, tenants } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
@@ -299,25 +300,8 @@ describe('customer import, killed mid-apply', { timeout: 180_000 }, () => {
       tenantId,
       up.body.id,
     ]);
-    const exited = new Promise((ok) => child.on('exit', ok));
     try {
-      let stalled = false;
-      for (let i = 0; i < 600 && !stalled; i++) {
-        const [hit] = await sql`select count(*)::int as n from pg_stat_activity
-          where wait_event = 'PgSleep' and query like '%insert into customers%'`;
-        stalled = hit.n > 0;
-        if (!stalled) await new Promise((ok) => setTimeout(ok, 50));
-      }
-      expect(stalled).toBe(true);
-      child.kill('SIGKILL');
-      await exited;
-      // the orphaned backend finishes its statement, finds its client gone and rolls back
-      for (let i = 0; i < 200; i++) {
-        const [left] = await sql`select count(*)::int as n from pg_stat_activity
-          where query like '%insert into customers%' and state <> 'idle' and pid <> pg_backend_pid()`;
-        if (left.n === 0) break;
-        await new Promise((ok) => setTimeout(ok, 50));
-      }
+      expect(await killMidStatement(sql, child, '%insert into customers%')).toBe(true);
     } finally {
       await sql.unsafe('drop trigger qm_test_stall on customers; drop function qm_test_stall()');
     }

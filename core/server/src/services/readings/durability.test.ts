@@ -4,6 +4,7 @@ import type { RawReading } from '@quadmeter/sdk';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { killMidStatement } from '../../../test/kill-mid-statement.ts';
 import type { Db } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { gatewayEvent, ingestReadings } from './ingest.ts';
@@ -236,29 +237,13 @@ describe('a batch that fails', { timeout: 180_000 }, () => {
       String(METERS),
       String(BATCHES),
     ]);
-    const exited = new Promise((ok) => child.on('exit', ok));
     let done = 0;
     child.stdout.on('data', (d: Buffer) => {
       done += (d.toString().match(/batch/g) ?? []).length;
     });
     try {
-      let stalled = false;
-      for (let i = 0; i < 600 && !stalled; i++) {
-        const [hit] = await sql0`select count(*)::int as n from pg_stat_activity where wait_event = 'PgSleep'
-          and query like '%consumption_daily%'`;
-        stalled = hit.n > 0;
-        if (!stalled) await new Promise((ok) => setTimeout(ok, 50));
-      }
-      expect(stalled).toBe(true);
       // the stalled transaction has inserted batch 3's readings (uncommitted)
-      child.kill('SIGKILL');
-      await exited;
-      for (let i = 0; i < 200; i++) {
-        const [left] = await sql0`select count(*)::int as n from pg_stat_activity
-          where query like '%consumption_daily%' and state <> 'idle' and pid <> pg_backend_pid()`;
-        if (left.n === 0) break;
-        await new Promise((ok) => setTimeout(ok, 50));
-      }
+      expect(await killMidStatement(sql0, child, '%consumption_daily%')).toBe(true);
     } finally {
       await sql0.unsafe('drop trigger qm_test_stall on consumption_daily; drop function qm_test_stall()');
     }
