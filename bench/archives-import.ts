@@ -1,7 +1,7 @@
 // Import of N meters from an xlsx file through the full path — HTTP upload, the validate job, the
 // apply job (the real services and workers of a running platform) — against a raw COPY of the same
-// meter rows, as stored, into a table created LIKE meters INCLUDING ALL (same 7 indexes, two of them
-// trigram GIN; no RLS, no routes, events or audit) in the same run. Then where the time goes: the
+// meter rows, as stored, into a table created LIKE meters INCLUDING ALL (the same 6 btree indexes; no
+// RLS, no search-key trigger, no routes, events or audit) in the same run. Then where the time goes: the
 // validate and apply jobs' own split (from their log lines).
 //   npm run bench -- archives --import-only [meters]       (called by bench/archives.ts)
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -256,7 +256,7 @@ export async function benchArchivesImport(n: number): Promise<void> {
       `full path (upload ${secs(t1 - t0)} + validate job ${secs(t2 - t1)} + apply job ${secs(t3 - t2)}): ${secs(total)} = ${fmt(rate)} rows/s`,
     );
     console.log(
-      `baseline: raw COPY of the same ${fmt(Number(count))} meter rows as stored (${(data.length / 1e6).toFixed(0)} MB) into a logged table LIKE meters INCLUDING ALL (same indexes, no RLS, no routes/events/audit): ${secs(copyMs)} = ${fmt(copyRate)} rows/s`,
+      `baseline: raw COPY of the same ${fmt(Number(count))} meter rows as stored (${(data.length / 1e6).toFixed(0)} MB) into a logged table LIKE meters INCLUDING ALL (same indexes, no RLS, no search keys, no routes/events/audit): ${secs(copyMs)} = ${fmt(copyRate)} rows/s`,
     );
     console.log(
       `import ÷ raw COPY = ${(rate / copyRate).toFixed(2)}× (goal ≥ 0.25×: ${rate / copyRate >= 0.25 ? 'met' : 'missed'})`,
