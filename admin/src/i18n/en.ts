@@ -566,6 +566,8 @@ export default {
     IMPORT_HAS_ERRORS: 'The import has error rows; fix the file and upload it again',
     IMPORT_APPLY_FAILED: 'The import failed; nothing was changed',
     READING_BACKWARDS: 'A meter counter went backwards',
+    READING_TASK_EMPTY: 'The chosen meters, group or area have no installed meter to read',
+    READING_TASK_BUSY: 'The reading task is still running; retry when it has finished',
     PAY_SIGNATURE_INVALID: 'The payment notification signature is invalid',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',

@@ -550,6 +550,8 @@ export default {
     IMPORT_HAS_ERRORS: '该导入有错误行；请修正文件后重新上传',
     IMPORT_APPLY_FAILED: '导入失败，未做任何更改',
     READING_BACKWARDS: '表计读数出现倒走',
+    READING_TASK_EMPTY: '所选表计、分组或区域下没有可抄读的已安装表计',
+    READING_TASK_BUSY: '抄表任务仍在执行，请待其结束后再补抄',
     PAY_SIGNATURE_INVALID: '支付通知的签名无效',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',

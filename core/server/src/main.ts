@@ -15,6 +15,7 @@ import { startPlugins } from './plugin-host.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
+import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
 
 export interface RunningPlatform {
@@ -96,6 +97,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
+    await startReadingEngine(platform);
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {
