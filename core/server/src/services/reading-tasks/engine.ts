@@ -85,8 +85,9 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
 }
 
 /** The engine of the running platform (main.ts). */
-export async function startReadingEngine(p: Platform): Promise<Engine> {
+export async function startReadingEngine(p: Platform, options?: Partial<EngineOptions>): Promise<Engine> {
   return await startEngine({
+    options,
     db: p.database.jobs,
     jobs: p.jobs,
     registry: p.registry,

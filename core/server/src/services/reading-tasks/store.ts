@@ -4,6 +4,7 @@ import type { Tx } from '../../db/client.ts';
 import { uuidArray } from '../../db/sql-helpers.ts';
 import { decodeCursor, encodeCursor } from '../archives/list-kit.ts';
 import type { Actor } from '../identity/actor.ts';
+import type { Outcome } from './kinds.ts';
 import { READING_KIND_NAMES } from './reading-key.ts';
 
 export interface TaskRow {
@@ -110,7 +111,7 @@ export interface MeterResult {
   line: string | null;
   concentratorId: string | null;
   transport: string | null;
-  outcome: string | null;
+  outcome: Outcome | null;
   detail: string | null;
   attempts: number;
   reading: { kind: string; ts: string; value: string | null } | null;

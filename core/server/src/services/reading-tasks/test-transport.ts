@@ -83,9 +83,15 @@ function frozen(field: Field, line: string, address: string, kind: ReadKind, fro
     for (let n = 1; n <= 31; n++) {
       const stamp = exchange(field, line, address, `050600${n.toString(16).padStart(2, '0')}`, kind).value;
       if (typeof stamp === 'string' && stamp.slice(0, 10) === frozenFor) {
-        const values = exchange(field, line, address, `050601${n.toString(16).padStart(2, '0')}`, kind).value;
+        const values = exchange(
+          field,
+          line,
+          address,
+          `050601${n.toString(16).padStart(2, '0')}`,
+          kind,
+        ).values;
         return {
-          total: Array.isArray(values) ? values[0] : undefined,
+          total: values?.total,
           at: `${stamp.replace(' ', 'T')}:00+08:00`,
         };
       }
