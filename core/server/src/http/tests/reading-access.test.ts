@@ -1,0 +1,352 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '../../../test/client.ts';
+import { userWith } from './archive-fixtures.ts';
+import { finished, type ReadingWorld, readingRows, readingWorld } from './reading-fixtures.ts';
+
+let w: ReadingWorld;
+let taskAll: string;
+let taskB: string;
+let scheduleB: string;
+let scoped: Client;
+beforeAll(async () => {
+  w = await readingWorld();
+  taskAll = (
+    await w.admin.post('/api/v1/reading-tasks', { target: 'area', areaId: w.root, kind: 'realtime' })
+  ).body.task.id;
+  taskB = (await w.admin.post('/api/v1/reading-tasks', { target: 'area', areaId: w.areaB, kind: 'realtime' }))
+    .body.task.id;
+  await finished(w.admin, taskAll);
+  await finished(w.admin, taskB);
+  scheduleB = (
+    await w.admin.post('/api/v1/reading-schedules', {
+      name: '3号楼每小时',
+      target: 'area',
+      targetId: w.areaB,
+      kind: 'realtime',
+      frequency: 'hourly',
+    })
+  ).body.id;
+  scoped = await userWith(
+    w.p,
+    w.admin,
+    'reader-a',
+    ['meters.read', 'meters.read-now', 'readings.schedule'],
+    [w.areaA],
+  );
+});
+afterAll(async () => w?.p.stop());
+
+describe('reading routes across tenants', () => {
+  it('answer 404 for another tenant’s tasks, schedules and meters, and change nothing', async () => {
+    const before = await readingRows(w);
+    const probes = [
+      w.other.get(`/api/v1/reading-tasks/${taskAll}`),
+      w.other.get(`/api/v1/reading-tasks/${taskAll}/meters`),
+      w.other.get(`/api/v1/reading-tasks/${taskAll}/stream`),
+      w.other.post(`/api/v1/reading-tasks/${taskAll}/retry`, {}),
+      w.other.get(`/api/v1/reading-schedules/${scheduleB}`),
+      w.other.patch(`/api/v1/reading-schedules/${scheduleB}`, { enabled: false }),
+      w.other.delete(`/api/v1/reading-schedules/${scheduleB}`),
+      w.other.get(`/api/v1/meters/${w.metersA[0]}/readings`),
+      w.other.get(`/api/v1/meters/${w.metersA[0]}/consumption`),
+      w.other.post('/api/v1/reading-tasks', { target: 'meter', meterId: w.metersA[0], kind: 'realtime' }),
+      w.other.post('/api/v1/reading-tasks', { target: 'area', areaId: w.areaA, kind: 'realtime' }),
+      w.other.post('/api/v1/reading-schedules', {
+        name: 'x',
+        target: 'meter',
+        targetId: w.metersA[0],
+        kind: 'realtime',
+        frequency: 'hourly',
+      }),
+    ];
+    for (const r of await Promise.all(probes)) {
+      expect(r.status).toBe(404);
+      expect(['RESOURCE_NOT_FOUND', 'AREA_OUT_OF_SCOPE']).toContain(r.body.error.code);
+    }
+    expect((await w.other.get('/api/v1/reading-tasks')).body.items).toEqual([]);
+    expect((await w.other.get('/api/v1/reading-schedules')).body.items).toEqual([]);
+    expect(await readingRows(w)).toEqual(before);
+    expect((await w.admin.get(`/api/v1/reading-schedules/${scheduleB}`)).body.enabled).toBe(true);
+  });
+});
+
+describe('reading routes within a user’s areas', () => {
+  it('refuse to start tasks or schedules on meters and areas outside them', async () => {
+    const before = await readingRows(w);
+    const meter = await scoped.post('/api/v1/reading-tasks', {
+      target: 'meter',
+      meterId: w.metersB[0],
+      kind: 'realtime',
+    });
+    expect(meter.body.error).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    const batch = await scoped.post('/api/v1/reading-tasks', {
+      target: 'meters',
+      meterIds: [w.metersA[0], w.metersB[0]],
+      kind: 'realtime',
+    });
+    expect(batch.body.error).toMatchObject({ code: 'RESOURCE_NOT_FOUND', details: { ids: [w.metersB[0]] } });
+    const area = await scoped.post('/api/v1/reading-tasks', {
+      target: 'area',
+      areaId: w.areaB,
+      kind: 'daily',
+    });
+    expect(area.body.error).toMatchObject({ code: 'AREA_OUT_OF_SCOPE' });
+    const sched = await scoped.post('/api/v1/reading-schedules', {
+      name: 'B',
+      target: 'area',
+      targetId: w.areaB,
+      kind: 'realtime',
+      frequency: 'daily',
+    });
+    expect(sched.body.error).toMatchObject({ code: 'AREA_OUT_OF_SCOPE' });
+    expect(await readingRows(w)).toEqual(before);
+  });
+
+  it('show only tasks, results, schedules and readings that reach them', async () => {
+    expect((await scoped.get(`/api/v1/reading-tasks/${taskB}`)).body.error).toMatchObject({
+      code: 'RESOURCE_NOT_FOUND',
+    });
+    expect((await scoped.get(`/api/v1/reading-tasks/${taskB}/stream`)).status).toBe(404);
+    expect((await scoped.post(`/api/v1/reading-tasks/${taskB}/retry`, {})).status).toBe(404);
+    const list = (await scoped.get('/api/v1/reading-tasks')).body.items.map((t: { id: string }) => t.id);
+    expect(list).toContain(taskAll);
+    expect(list).not.toContain(taskB);
+    const all = (await scoped.get(`/api/v1/reading-tasks/${taskAll}`)).body;
+    expect(all.summary).toMatchObject({ total: 2, success: 2 });
+    expect(all.summary.areas.map((a: { name: string }) => a.name)).toEqual(['1号楼']);
+    expect(all.results.items.map((r: { meterId: string }) => r.meterId).sort()).toEqual(
+      [...w.metersA].sort(),
+    );
+    expect((await scoped.get('/api/v1/reading-schedules')).body.items).toEqual([]);
+    expect((await scoped.get(`/api/v1/reading-schedules/${scheduleB}`)).status).toBe(404);
+    expect((await scoped.delete(`/api/v1/reading-schedules/${scheduleB}`)).status).toBe(404);
+    expect((await scoped.get(`/api/v1/meters/${w.metersB[0]}/readings`)).status).toBe(404);
+    expect((await scoped.get(`/api/v1/meters/${w.metersA[0]}/readings`)).status).toBe(200);
+    const own = await scoped.post('/api/v1/reading-tasks', {
+      target: 'area',
+      areaId: w.areaA,
+      kind: 'realtime',
+    });
+    expect(own.status).toBe(201);
+    expect((await finished(scoped, own.body.task.id)).summary).toMatchObject({ total: 2, success: 2 });
+  });
+});
+
+describe('reading routes and permissions', () => {
+  it('need meters.read-now to start or retry, readings.schedule to change schedules, meters.read to look', async () => {
+    const viewer = await userWith(w.p, w.admin, 'viewer', ['meters.read']);
+    const nobody = await userWith(w.p, w.admin, 'nobody', ['areas.read']);
+    const before = await readingRows(w);
+    const denied = [
+      viewer.post('/api/v1/reading-tasks', { target: 'area', areaId: w.areaA, kind: 'realtime' }),
+      viewer.post(`/api/v1/reading-tasks/${taskAll}/retry`, {}),
+      viewer.post('/api/v1/reading-schedules', {
+        name: 'v',
+        target: 'area',
+        targetId: w.areaA,
+        kind: 'realtime',
+        frequency: 'hourly',
+      }),
+      viewer.patch(`/api/v1/reading-schedules/${scheduleB}`, { enabled: false }),
+      viewer.delete(`/api/v1/reading-schedules/${scheduleB}`),
+      nobody.get('/api/v1/reading-tasks'),
+      nobody.get(`/api/v1/reading-tasks/${taskAll}`),
+      nobody.get(`/api/v1/reading-tasks/${taskAll}/stream`),
+      nobody.get('/api/v1/reading-schedules'),
+      nobody.get(`/api/v1/meters/${w.metersA[0]}/readings`),
+      nobody.get(`/api/v1/meters/${w.metersA[0]}/consumption?granularity=month`),
+    ];
+    for (const r of await Promise.all(denied)) {
+      expect(r.status).toBe(403);
+      expect(r.body.error).toMatchObject({ code: 'AUTH_FORBIDDEN' });
+    }
+    expect(await readingRows(w)).toEqual(before);
+    expect((await viewer.get(`/api/v1/reading-tasks/${taskAll}`)).status).toBe(200);
+    expect((await viewer.get('/api/v1/reading-schedules')).status).toBe(200);
+  });
+});
+
+describe('reading routes and bad input', () => {
+  it('answer a stable 4xx code and write nothing', async () => {
+    const before = await readingRows(w);
+    const huge = Array.from({ length: 5001 }, () => w.metersA[0]);
+    const old = '2020-01-01';
+    const cases: [Promise<{ status: number; body: { error: { code: string } } }>, string][] = [
+      [w.admin.post('/api/v1/reading-tasks', {}), 'REQ_VALIDATION'],
+      [
+        w.admin.post('/api/v1/reading-tasks', { target: 'street', areaId: w.areaA, kind: 'realtime' }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', { target: 'meter', meterId: 'abc', kind: 'realtime' }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', { target: 'area', areaId: w.areaA, kind: 'hourly' }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', {
+          target: 'area',
+          areaId: w.areaA,
+          kind: 'daily',
+          frozenFor: `2026-11-01\u0000`,
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', {
+          target: 'area',
+          areaId: w.areaA,
+          kind: 'daily',
+          frozenFor: old,
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', {
+          target: 'area',
+          areaId: w.areaA,
+          kind: 'monthly',
+          frozenFor: '2026-13',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', {
+          target: 'area',
+          areaId: w.areaA,
+          kind: 'realtime',
+          frozenFor: '2026-11-01',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', {
+          target: 'area',
+          areaId: w.areaA,
+          kind: 'realtime',
+          rounds: 1e9,
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', {
+          target: 'area',
+          areaId: w.areaA,
+          kind: 'realtime',
+          rounds: '3',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', { target: 'meters', meterIds: huge, kind: 'realtime' }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-tasks', { target: 'meters', meterIds: [], kind: 'realtime' }),
+        'REQ_VALIDATION',
+      ],
+      [w.admin.post('/api/v1/reading-tasks', '{"target":'), 'REQ_JSON_MALFORMED'],
+      [w.admin.post(`/api/v1/reading-tasks/${taskAll}/retry`, { meters: [] }), 'REQ_VALIDATION'],
+      [w.admin.get('/api/v1/reading-tasks?limit=1000000000000'), 'REQ_VALIDATION'],
+      [w.admin.get('/api/v1/reading-tasks?after=not!a!cursor'), 'LIST_CURSOR_INVALID'],
+      [w.admin.get('/api/v1/reading-tasks?status=lost'), 'REQ_VALIDATION'],
+      [w.admin.get('/api/v1/reading-tasks/not-a-uuid'), 'REQ_VALIDATION'],
+      [w.admin.get(`/api/v1/reading-tasks/${taskAll}/meters?outcome=great`), 'REQ_VALIDATION'],
+      [w.admin.get('/api/v1/reading-tasks/not-a-uuid/stream'), 'REQ_VALIDATION'],
+      [w.admin.get(`/api/v1/meters/${w.metersA[0]}/consumption?granularity=week`), 'REQ_VALIDATION'],
+      [
+        w.admin.get(
+          `/api/v1/meters/${w.metersA[0]}/consumption?granularity=day&from=2026-11-30&to=2025-01-01`,
+        ),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.get(`/api/v1/meters/${w.metersA[0]}/consumption?granularity=month&from=2026-11-01`),
+        'REQ_VALIDATION',
+      ],
+      [w.admin.get(`/api/v1/meters/${w.metersA[0]}/readings?from=yesterday`), 'REQ_VALIDATION'],
+      [
+        w.admin.get(`/api/v1/meters/${w.metersA[0]}/readings?after=eyJzIjoidHMiLCJrIjoieHwxIiwiaSI6ImEifQ`),
+        'LIST_CURSOR_INVALID',
+      ],
+      [w.admin.post('/api/v1/reading-schedules', {}), 'REQ_VALIDATION'],
+      [
+        w.admin.post('/api/v1/reading-schedules', {
+          name: 'n\u0000',
+          target: 'area',
+          targetId: w.areaA,
+          kind: 'realtime',
+          frequency: 'hourly',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-schedules', {
+          name: 'm',
+          target: 'area',
+          targetId: w.areaA,
+          kind: 'realtime',
+          frequency: 'hourly',
+          minute: 60,
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-schedules', {
+          name: 'c',
+          target: 'area',
+          targetId: w.areaA,
+          kind: 'realtime',
+          frequency: 'cron',
+          cron: '61 * * * *',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-schedules', {
+          name: 'c',
+          target: 'area',
+          targetId: w.areaA,
+          kind: 'realtime',
+          frequency: 'cron',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [
+        w.admin.post('/api/v1/reading-schedules', {
+          name: 'x'.repeat(101),
+          target: 'area',
+          targetId: w.areaA,
+          kind: 'realtime',
+          frequency: 'daily',
+        }),
+        'REQ_VALIDATION',
+      ],
+      [w.admin.patch(`/api/v1/reading-schedules/${scheduleB}`, {}), 'REQ_VALIDATION'],
+      [w.admin.patch(`/api/v1/reading-schedules/${scheduleB}`, { rounds: 11 }), 'REQ_VALIDATION'],
+    ];
+    for (const [p, code] of cases) {
+      const r = await p;
+      expect(r.status, code).toBeGreaterThanOrEqual(400);
+      expect(r.status, code).toBeLessThan(500);
+      expect(r.body.error, JSON.stringify(r.body)).toMatchObject({ code });
+    }
+    expect(await readingRows(w)).toEqual(before);
+  });
+
+  it('refuse a task on an area without installed meters', async () => {
+    const empty = await w.admin.post('/api/v1/areas', { parentId: w.root, name: '空楼', kind: 'building' });
+    expect(empty.status).toBe(201);
+    const before = await readingRows(w);
+    const r = await w.admin.post('/api/v1/reading-tasks', {
+      target: 'area',
+      areaId: empty.body.id,
+      kind: 'realtime',
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'READING_TASK_EMPTY' });
+    expect(await readingRows(w)).toEqual(before);
+  });
+});
