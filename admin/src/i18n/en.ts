@@ -261,6 +261,12 @@ export default {
         update: 'Change meter group',
         delete: 'Delete meter group',
       },
+      'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
+      'reading-schedules': {
+        create: 'Create reading schedule',
+        update: 'Change reading schedule',
+        delete: 'Delete reading schedule',
+      },
       'custom-fields': {
         create: 'Create custom field',
         update: 'Change custom field',
@@ -285,6 +291,8 @@ export default {
       collector: 'Collector',
       meter: 'Meter',
       'meter-group': 'Meter group',
+      'reading-task': 'Reading task',
+      'reading-schedule': 'Reading schedule',
       custom_field: 'Custom field',
       import: 'Import',
       customer: 'Customer',

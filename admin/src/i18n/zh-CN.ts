@@ -228,6 +228,8 @@ export default {
       concentrators: { create: '新增集中器', update: '修改集中器' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
+      'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
+      'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
       import: { upload: '上传导入文件', 'apply-requested': '确认导入', apply: '执行导入' },
       customers: {
@@ -275,6 +277,8 @@ export default {
       collector: '采集器',
       meter: '表计',
       'meter-group': '表计分组',
+      'reading-task': '抄表任务',
+      'reading-schedule': '抄表计划',
       custom_field: '自定义字段',
       import: '导入',
       customer: '用户档案',
