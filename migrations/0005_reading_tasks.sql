@@ -87,3 +87,16 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO quadmeter_app', t);
   END LOOP;
 END $$;
+--> statement-breakpoint
+-- The built-in administrator role holds every permission: existing tenants' get the new one too
+-- (tenant by tenant, so the row-level policy admits each update whatever role migrates).
+DO $$
+DECLARE t uuid;
+BEGIN
+  FOR t IN SELECT id FROM tenants LOOP
+    PERFORM set_config('app.tenant_id', t::text, true);
+    UPDATE roles SET permissions = array_append(permissions, 'readings.schedule')
+      WHERE tenant_id = t AND builtin = 'admin' AND NOT ('readings.schedule' = ANY (permissions));
+  END LOOP;
+  PERFORM set_config('app.tenant_id', '', true);
+END $$;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { ingestReadings } from '../readings/ingest.ts';
-import { addMeters, ingestTenant, TRANSPORT } from '../readings/ingest-fixtures.ts';
+import { addConcentrator, addMeters, ingestTenant, TRANSPORT } from '../readings/ingest-fixtures.ts';
 import {
   addLineMeters,
   dltAddress,
@@ -50,8 +50,9 @@ describe('a real-time task', () => {
     // lines ran in parallel, bounded by lineConcurrency; each line was one request (serialised inside)
     expect(e.field.peak).toBe(2);
     const reqs = e.field.requests.filter((r) => r.kind === 'realtime');
-    expect(reqs.map((r) => r.line).sort()).toEqual([LINE_A, LINE_B, LINE_C].sort());
-    expect(reqs.every((r) => r.meters === 4)).toBe(true);
+    expect(reqs.map((r) => r.line.id).sort()).toEqual([LINE_A, LINE_B, LINE_C].sort());
+    expect(reqs.every((r) => r.meters.length === 4 && r.tenantId === tenant.tenantId)).toBe(true);
+    expect(reqs[0].line.params).toEqual({ key: reqs[0].line.id });
     // one real-time reading per meter, the one the outcome names, with the simulated energy
     const counts = await readingCounts(t.database.db, tenant.tenantId);
     expect(counts.filter((c) => c.kind === 1).map((c) => c.n)).toEqual(Array(12).fill(1));
@@ -131,7 +132,13 @@ describe('a real-time task', () => {
     expect(pick(lora)).toEqual(['push_only', 1]);
     // the fallback asked the line for today's daily value, once, for the one meter left
     const fallback = e.field.requests.slice(before).filter((r) => r.kind === 'daily');
-    expect(fallback).toMatchObject([{ line: LINE_A, meters: 1, frozenFor: e.engine.zone.dayOf(Date.now()) }]);
+    expect(fallback.map((r) => [r.line.id, r.meters.map((m) => m.meterId), r.frozenFor])).toEqual([
+      [LINE_A, [m1], e.engine.zone.dayOf(Date.now())],
+    ]);
+    const [frozen] = (await withTenant(t.database.db, tenant.tenantId, (tx) =>
+      tx.execute(sql`select value::float8 as v from readings where meter_id = ${m1} and kind = 2`),
+    )) as unknown as { v: number }[];
+    expect(frozen.v).toBeGreaterThan(energyOf(1));
     const summary = await withTenant(t.database.db, tenant.tenantId, (tx) => taskSummary(tx, null, taskId));
     expect(summary).toMatchObject({ total: 8, success: 4, failed: 4, pending: 0, rate: 0.5 });
   });
@@ -165,5 +172,68 @@ describe('a frozen task', () => {
     expect(e.field.requests.length).toBe(before);
     const counts = await readingCounts(t.database.db, tenant.tenantId);
     expect(counts.map((c) => [c.kind, c.n])).toEqual(Array(3).fill([2, 1]));
+  });
+});
+
+describe('meters behind concentrators', () => {
+  it('are read through the concentrator’s line; an offline one settles its meters as offline', async () => {
+    const tenant = await ingestTenant(t.database.db, 'eng-gw');
+    const on = await addConcentrator(t.database.db, tenant, '3501', 7);
+    const off = await addConcentrator(t.database.db, tenant, '3501', 8);
+    const meters = await withTenant(t.database.db, tenant.tenantId, async (tx) => {
+      await tx.execute(sql`update concentrators set online = true where id = ${on}`);
+      const ids: string[] = [];
+      for (const [gw, point] of [
+        [on, 1],
+        [on, 2],
+        [off, 1],
+      ] as const) {
+        const [m] =
+          (await tx.execute(sql`insert into meters (tenant_id, kind, asset_no, comm_address, protocol,
+          area_id, digits, status) values (${tenant.tenantId}, 'meter-power', ${`GW-${gw.slice(0, 4)}-${point}`},
+          ${dltAddress(point)}, 'dlt645-2007', ${tenant.areaId}, 6, 'installed') returning id::text as id`)) as unknown as {
+            id: string;
+          }[];
+        await tx.execute(sql`insert into meter_routes (tenant_id, meter_id, via, line, address, concentrator_id, point_no)
+          values (${tenant.tenantId}, ${m.id}, 'concentrator', ${gw}, ${String(point)}, ${gw}, ${point})`);
+        ids.push(m.id);
+      }
+      return ids;
+    });
+    e.field.add(on, dltAddress(1), 500);
+    e.field.add(on, dltAddress(2), 600);
+    const before = e.field.requests.length;
+    const taskId = await startTask(e, tenant.tenantId, {
+      target: 'area',
+      areaId: tenant.areaId,
+      kind: 'realtime',
+      rounds: 1,
+    });
+    expect(await settled(t.database.db, tenant.tenantId, taskId)).toBe('done');
+    const out = await outcomesOf(t.database.db, tenant.tenantId, taskId);
+    expect(meters.map((m) => [out.get(m)?.outcome, out.get(m)?.attempts])).toEqual([
+      ['ok', 1],
+      ['ok', 1],
+      ['offline', 2],
+    ]);
+    const reqs = e.field.requests.slice(before);
+    expect(reqs.length).toBe(1);
+    expect(reqs[0].line).toEqual({
+      id: on,
+      params: {},
+      gateway: { id: on, protocol: 'gdw1376', address: '3501:7', params: { a1: '3501', a2: 7 } },
+    });
+    expect(reqs[0].meters.map((m) => m.route)).toEqual(
+      [1, 2].map((point) => ({
+        via: 'concentrator',
+        gateway: { a1: '3501', a2: 7 },
+        point,
+      })),
+    );
+    const summary = await withTenant(t.database.db, tenant.tenantId, (tx) => taskSummary(tx, null, taskId));
+    expect(summary.concentrators.map((c) => [c.key, c.name, c.rate])).toEqual([
+      [on, 'C35017', 1],
+      [off, 'C35018', 0],
+    ]);
   });
 });

@@ -1,7 +1,14 @@
 // Test helper: a poll transport (the real SDK contract) whose lines are DL/T 645-2007 meter
 // simulators answering real frames in-process, with injectable faults per meter.
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
-import type { PollTransport, ReadKind, ReadRequest, ReadResult, TransportFailure } from '@quadmeter/sdk';
+import type {
+  MeterRoute,
+  PollTransport,
+  ReadKind,
+  ReadRequest,
+  ReadResult,
+  TransportFailure,
+} from '@quadmeter/sdk';
 import { defineTransport } from '@quadmeter/sdk';
 import { Dlt645Device, ElectricityMeter, ManualClock } from '@quadmeter/simulators';
 
@@ -27,7 +34,7 @@ export class Field {
   /** lines being read now, and the most at once; requests seen */
   active = 0;
   peak = 0;
-  readonly requests: { line: string; kind: ReadKind; frozenFor?: string; meters: number }[] = [];
+  readonly requests: ReadRequest[] = [];
 
   /** A meter whose clock starts `days` days before `now` and is brought to `now` (daily freezes made). */
   add(line: string, address: string, energy: number, now = Date.now(), days = 3): Dlt645Device {
@@ -115,7 +122,7 @@ function frozen(field: Field, line: string, address: string, kind: ReadKind, fro
 
 async function* read(field: Field, req: ReadRequest): AsyncIterable<ReadResult> {
   const kind = req.kind ?? 'realtime';
-  field.requests.push({ line: req.line.id, kind, frozenFor: req.frozenFor, meters: req.meters.length });
+  field.requests.push(req);
   field.active++;
   field.peak = Math.max(field.peak, field.active);
   try {
@@ -129,7 +136,11 @@ async function* readMeters(field: Field, req: ReadRequest, kind: ReadKind): Asyn
   for (const m of req.meters) {
     if (req.signal.aborted) return;
     if (field.delayMs > 0) await new Promise((ok) => setTimeout(ok, field.delayMs));
-    const route = { via: 'serial' as const, line: req.line.id, address: m.ref.address };
+    // through a concentrator the reading names its measuring point; on a serial line, line and address
+    const route: MeterRoute =
+      req.line.gateway && m.route?.via === 'concentrator'
+        ? m.route
+        : { via: 'serial', line: req.line.id, address: m.ref.address };
     try {
       const now = new Date().toISOString();
       const got =
@@ -166,7 +177,7 @@ export function testTransport(field: Field): PollTransport {
     apiVersion: 1,
     title: { 'zh-CN': '测试通道', en: 'Test transport' },
     mode: 'poll',
-    protocols: ['dlt645-2007'],
+    protocols: ['dlt645-2007', 'gdw1376'],
     read: (req) => read(field, req),
     control: async (command) => ({
       commandId: command.id,
