@@ -136,6 +136,17 @@ export function readingTaskRoutes(p: Platform) {
       return c.json(res, 200);
     },
   );
+  // a stream, not JSON: documented here, served by a plain handler
+  r.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{id}/stream',
+    tags: [tag],
+    summary: 'Live progress (server-sent events): `progress` per change (status, round, counts, per line), then `done`',
+    request: { params: IdParam },
+    responses: {
+      200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+    },
+  });
   r.get('/:id/stream', (c) => streamProgress(p, c));
   return r;
 }
