@@ -64,7 +64,7 @@ export async function startTestEngine(
   url: string,
   field: Field,
   options: Partial<EngineOptions> = {},
-  extra: { concurrency?: number } = {},
+  extra: { concurrency?: number; cron?: boolean } = {},
 ): Promise<TestEngine> {
   const logger = createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent');
   const database = openDatabase(url);
@@ -84,7 +84,7 @@ export async function startTestEngine(
     logger,
     timeZone: 'Asia/Shanghai',
     options: { backoffMs: 10, leaseMs: 3_000, ...options },
-    cron: false,
+    cron: extra.cron ?? false,
     concurrency: extra.concurrency,
   });
   return {

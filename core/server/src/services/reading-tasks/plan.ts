@@ -49,7 +49,7 @@ export async function pendingMeters(tx: Tx, taskId: string, round: number): Prom
     left join concentrators c on c.id = r.concentrator_id and c.status = 'active'
     where tm.task_id = ${taskId}
       and (tm.outcome is null or (tm.outcome in ('timeout', 'checksum', 'offline') and tm.attempts <= ${round}))
-    order by tm.meter_id`)) as unknown as PendingMeter[];
+    order by r.line, r.point_no, r.address, tm.meter_id`)) as unknown as PendingMeter[];
 }
 
 /** Poll transports that run and that the tenant enabled, in the registry's order. */

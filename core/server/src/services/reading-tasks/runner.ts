@@ -49,6 +49,8 @@ interface Claimed {
   round: number;
   fallback: boolean;
   startedAt: string;
+  /** a previous runner started it (killed, or its lease lapsed) */
+  resumed: boolean;
 }
 
 const pause = (ms: number, signal: AbortSignal) =>
@@ -82,7 +84,8 @@ async function claim(d: RunnerDeps, tenantId: string, taskId: string, owner: str
       where id = ${taskId} and status in ('queued', 'running')
         and (lease_until is null or lease_until < now())
       returning id::text as id, kind, frozen_for as "frozenFor", rounds, round, fallback,
-        to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "startedAt"`),
+        to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "startedAt",
+        started_at < now() as resumed`),
   )) as unknown as Claimed[];
   return rows[0] ?? null;
 }
@@ -157,8 +160,10 @@ async function pass(
 ): Promise<void> {
   const zone = d.ingest.zone;
   const { plan, stored } = await withTenant(d.db, tenantId, async (tx) => {
+    // frozen values have one key per date, so a stored one is never read again; a real-time
+    // reading stored since the task started is taken only when resuming another runner's work
     const stored =
-      okOutcome === 'ok'
+      okOutcome === 'ok' && (task.kind !== 'realtime' || task.resumed)
         ? await alreadyStored(
             tx,
             task,

@@ -22,10 +22,9 @@ let a: TestEngine;
 let b: TestEngine;
 beforeAll(async () => {
   t = await createTestDatabase();
-  [a, b] = await Promise.all([
-    startTestEngine(t.url, fieldFor([LINE_A], 2)),
-    startTestEngine(t.url, fieldFor([LINE_A], 2)),
-  ]);
+  // one after the other: two pg-boss starts granting at once collide (tuple concurrently updated)
+  a = await startTestEngine(t.url, fieldFor([LINE_A], 2));
+  b = await startTestEngine(t.url, fieldFor([LINE_A], 2));
 });
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
@@ -87,6 +86,9 @@ describe('schedule slots', () => {
       const now = base + k * HOUR;
       const ticks = await Promise.all([a.engine.tick(now), b.engine.tick(now), a.engine.tick(now)]);
       created += ticks.reduce((n, x) => n + x.created, 0);
+      // one slot's task at a time, so no two reads of the meter fall in one millisecond
+      for (const x of await tasksOf(tenant.tenantId, s.id))
+        expect(await settled(t.database.db, tenant.tenantId, x.id)).toBe('done');
     }
     const tasks = await tasksOf(tenant.tenantId, s.id);
     expect(tasks.map((x) => x.slot)).toEqual(Array.from({ length: N }, (_, k) => base - 60_000 + k * HOUR));
@@ -125,5 +127,32 @@ describe('schedule slots', () => {
     expect(task.frozenFor).toBe(a.engine.zone.dayOf(task.slot - 86_400_000));
     expect(await settled(t.database.db, tenant.tenantId, task.id)).toBe('done');
     expect((await tasksOf(tenant.tenantId, s.id)).length).toBe(1);
+  });
+
+  it('run a slot missed while no server ran when an engine starts', async () => {
+    const tenant = await ingestTenant(t.database.db, 'sched-start');
+    const [m0] = await addLineMeters(t.database.db, tenant, [LINE_A], 1);
+    const s = await withTenant(t.database.db, tenant.tenantId, async (tx) => {
+      const made = await createSchedule(tx, admin(tenant.tenantId), tenant.tenantId, {
+        name: 'daily',
+        target: 'meter',
+        targetId: m0,
+        kind: 'realtime',
+        frequency: 'daily',
+        hour: 3,
+      });
+      await tx.execute(
+        sql`update reading_schedules set last_slot = now() - interval '3 days' where id = ${made.id}`,
+      );
+      return made;
+    });
+    const c = await startTestEngine(t.url, fieldFor([LINE_A], 1), {}, { cron: true });
+    try {
+      const tasks = await tasksOf(tenant.tenantId, s.id);
+      expect(tasks.map((x) => x.slot)).toEqual([latestSlot('0 3 * * *', 'Asia/Shanghai', Date.now())]);
+      expect(await settled(t.database.db, tenant.tenantId, tasks[0].id)).toBe('done');
+    } finally {
+      await c.stop();
+    }
   });
 });
