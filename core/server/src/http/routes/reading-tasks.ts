@@ -141,7 +141,8 @@ export function readingTaskRoutes(p: Platform) {
     method: 'get',
     path: '/{id}/stream',
     tags: [tag],
-    summary: 'Live progress (server-sent events): `progress` per change (status, round, counts, per line), then `done`',
+    summary:
+      'Live progress (server-sent events): `progress` per change (status, round, counts, per line), then `done`',
     request: { params: IdParam },
     responses: {
       200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
