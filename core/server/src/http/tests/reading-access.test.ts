@@ -132,6 +132,35 @@ describe('reading routes within a user’s areas', () => {
   });
 });
 
+describe('groups within a user’s areas', () => {
+  it('read only the group’s meters in the user’s areas, and a group reaching beyond them is not scheduled', async () => {
+    const g = await w.admin.post('/api/v1/meter-groups', {
+      name: '跨楼分组',
+      kind: 'static',
+      memberIds: [w.metersA[0], w.metersB[0]],
+    });
+    expect(g.status).toBe(201);
+    const made = await scoped.post('/api/v1/reading-tasks', {
+      target: 'group',
+      groupId: g.body.id,
+      kind: 'realtime',
+    });
+    expect(made.status).toBe(201);
+    const done = await finished(scoped, made.body.task.id);
+    expect(done.results.items.map((r: { meterId: string }) => r.meterId)).toEqual([w.metersA[0]]);
+    expect((await finished(w.admin, made.body.task.id)).summary.total).toBe(1);
+    const sched = await scoped.post('/api/v1/reading-schedules', {
+      name: '跨楼',
+      target: 'group',
+      targetId: g.body.id,
+      kind: 'realtime',
+      frequency: 'hourly',
+    });
+    expect(sched.status).toBe(403);
+    expect(sched.body.error).toMatchObject({ code: 'AUTH_FORBIDDEN' });
+  });
+});
+
 describe('reading routes and permissions', () => {
   it('need meters.read-now to start or retry, readings.schedule to change schedules, meters.read to look', async () => {
     const viewer = await userWith(w.p, w.admin, 'viewer', ['meters.read']);
