@@ -144,6 +144,25 @@ describe('a real-time task', () => {
   });
 });
 
+describe('two tasks on one line', () => {
+  it('take turns on the line', async () => {
+    const tenant = await ingestTenant(t.database.db, 'eng-turns');
+    await addLineMeters(t.database.db, tenant, [LINE_C], 3);
+    e.field.delayMs = 100;
+    e.field.peak = 0;
+    const input = { target: 'area', areaId: tenant.areaId, kind: 'realtime' } as const;
+    const [x, y] = [await startTask(e, tenant.tenantId, input), await startTask(e, tenant.tenantId, input)];
+    // both at once (their queued jobs find them claimed, or run one of them themselves)
+    await Promise.all([e.engine.runNow(tenant.tenantId, x), e.engine.runNow(tenant.tenantId, y)]);
+    expect(await settled(t.database.db, tenant.tenantId, x)).toBe('done');
+    expect(await settled(t.database.db, tenant.tenantId, y)).toBe('done');
+    e.field.delayMs = 0;
+    expect(e.field.peak).toBe(1);
+    const counts = await readingCounts(t.database.db, tenant.tenantId);
+    expect(counts.map((c) => c.n)).toEqual([2, 2, 2]);
+  });
+});
+
 describe('a frozen task', () => {
   it('reads the daily values of a date, and a second task for that date reads nothing again', async () => {
     const tenant = await ingestTenant(t.database.db, 'eng-daily');

@@ -7,6 +7,7 @@ import { meterKinds } from '../archives/meter-kinds.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
 import { partitionKeeper } from '../readings/partitions.ts';
 import { type Zone, zone } from '../readings/zone.ts';
+import { LineLocks } from './line-locks.ts';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, runTask } from './runner.ts';
 import { RUN_QUEUE, type RunJob } from './service.ts';
 import { resumeLapsed, tickSchedules } from './tick.ts';
@@ -51,7 +52,14 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     partitions: partitionKeeper(d.db),
   };
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...d.options };
-  const runner = { db: d.db, registry: d.registry, ingest, logger: d.logger, options };
+  const runner = {
+    db: d.db,
+    registry: d.registry,
+    ingest,
+    logger: d.logger,
+    options,
+    lines: new LineLocks(),
+  };
   const tickDeps = { db: d.db, jobs: d.jobs, zone: z, timeZone: d.timeZone, logger: d.logger };
   const tick = async (now?: number) => {
     const created = await tickSchedules(tickDeps, now);

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.ts';
 import type { Registry } from '../../registry/index.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
 import type { TaskKind } from './kinds.ts';
+import type { LineLocks } from './line-locks.ts';
 import { type PendingMeter, pendingMeters, planReads, pollTransports } from './plan.ts';
 import { readLine } from './read-line.ts';
 import { alreadyStored, pushedReadings, recordOutcomes } from './record.ts';
@@ -37,6 +38,8 @@ export interface RunnerDeps {
   ingest: IngestDeps;
   logger: Logger;
   options: EngineOptions;
+  /** one reader per line in this process, across tasks */
+  lines: LineLocks;
   /** live progress: a line's results were recorded */
   onProgress?: (taskId: string, line: string, n: number) => void;
 }
@@ -190,21 +193,23 @@ async function pass(
   await bounded(plan.lines, d.options.lineConcurrency, (batch) =>
     signal.aborted
       ? Promise.resolve()
-      : readLine(
-          {
-            db: d.db,
-            registry: d.registry,
-            ingest: d.ingest,
-            tenantId,
-            taskId: task.id,
-            kind,
-            frozenFor,
-            signal,
-            flushEvery: d.options.flushEvery,
-            okOutcome,
-            onFlush: (line, n) => d.onProgress?.(task.id, line, n),
-          },
-          batch,
+      : d.lines.run(`${batch.transport}|${batch.line.id}`, () =>
+          readLine(
+            {
+              db: d.db,
+              registry: d.registry,
+              ingest: d.ingest,
+              tenantId,
+              taskId: task.id,
+              kind,
+              frozenFor,
+              signal,
+              flushEvery: d.options.flushEvery,
+              okOutcome,
+              onFlush: (line, n) => d.onProgress?.(task.id, line, n),
+            },
+            batch,
+          ),
         ),
   );
 }
