@@ -223,7 +223,7 @@ describe('archives in Chromium', () => {
       await page.click(sel('meter-link-add'));
       const dlg = page.locator(`${sel('meter-link-dialog')}:visible`);
       await dlg.locator(`${sel('meter-link-picker')} input`).fill(names.subMeter);
-      await page.locator(`${sel('meter-option')}[data-asset-no="${names.subMeter}"]:visible`).click();
+      await page.locator(`${sel('meter-option')}[data-label="${names.subMeter}"]:visible`).click();
       await dlg.locator(sel('meter-link-submit')).click();
       await page.locator(sel(`meter-unlink-${names.subMeter}`)).waitFor();
     });
