@@ -4,8 +4,11 @@ import { z } from 'zod';
 export const configSchema = z.object({
   /** address the TCP server listens on */
   host: z.string().min(1).default('0.0.0.0'),
-  /** TCP port concentrators dial; 0 picks a free port (tests) */
-  port: z.number().int().min(0).max(65535).default(9001),
+  /**
+   * TCP port concentrators dial; 0 picks a free port (tests). Unset: the master station stays
+   * off, so a platform started without this plugin's config never contends for a port.
+   */
+  port: z.number().int().min(0).max(65535).optional(),
   /** master station address MSA (A3 D1..D7) written into every master-initiated frame */
   msa: z.number().int().min(1).max(127).default(1),
   /** a logged-in link silent this long is dropped and its concentrator marked offline */

@@ -1,5 +1,5 @@
-import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { RelayAction } from '@quadmeter/protocols/dlt645/index.ts';
+import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import * as gdw from '@quadmeter/protocols/gdw1376/index.ts';
 import type { ControlCommand, ControlResult } from '@quadmeter/sdk';
 import { asFailure, LinkError, offline } from './failure.ts';
@@ -29,7 +29,11 @@ async function clockSync(master: MasterStation, command: ControlCommand): Promis
   const session = gw && master.session(gw);
   if (!session) throw offline(gw ? gatewayKey(gw) : '(none)');
   const c = master.config;
-  const addr = { A1_region: session.gateway?.a1 ?? '', A2_terminal: session.gateway?.a2 ?? 0, A3_master: c.msa };
+  const addr = {
+    A1_region: session.gateway?.a1 ?? '',
+    A2_terminal: session.gateway?.a2 ?? 0,
+    A3_master: c.msa,
+  };
   const clock = wallTime(Date.now(), c.utcOffsetMinutes);
   const frames = await session.exchange(
     (seq) => gdw.buildControl(addr, 31, 0, seq, { clock }, { pw: c.password }),
@@ -39,11 +43,23 @@ async function clockSync(master: MasterStation, command: ControlCommand): Promis
   const ok = f.afn === '00' && f.units.some((u) => u.fn === 1);
   return ok
     ? { commandId: command.id, ok: true, detail: `terminal clock set to ${clock}` }
-    : { commandId: command.id, ok: false, error: { code: 'CONTROL_DENIED', message: 'the concentrator denied the clock sync', retryable: false } };
+    : {
+        commandId: command.id,
+        ok: false,
+        error: {
+          code: 'CONTROL_DENIED',
+          message: 'the concentrator denied the clock sync',
+          retryable: false,
+        },
+      };
 }
 
 /** A DL/T 645 command to one meter through AFN 10 F1; the meter's normal answer is success. */
-async function meterCommand(master: MasterStation, command: ControlCommand, frame: Uint8Array): Promise<ControlResult> {
+async function meterCommand(
+  master: MasterStation,
+  command: ControlCommand,
+  frame: Uint8Array,
+): Promise<ControlResult> {
   const gw = gatewayAddress(command.line?.gateway);
   const session = gw && master.session(gw);
   if (!session) throw offline(gw ? gatewayKey(gw) : '(none)');
@@ -54,7 +70,11 @@ async function meterCommand(master: MasterStation, command: ControlCommand, fram
     return {
       commandId: command.id,
       ok: false,
-      error: { code: 'METER_REFUSED', message: `meter refused: ${(reply.errors ?? []).join(', ') || 'error'}`, retryable: false },
+      error: {
+        code: 'METER_REFUSED',
+        message: `meter refused: ${(reply.errors ?? []).join(', ') || 'error'}`,
+        retryable: false,
+      },
     };
   return { commandId: command.id, ok: true, detail: `meter answered ${reply.function}` };
 }
@@ -72,7 +92,12 @@ export async function controlThrough(master: MasterStation, command: ControlComm
     const operator = typeof command.params?.operator === 'string' ? command.params.operator : undefined;
     if (relay) {
       const validUntil = wallTime(Date.now() + 10 * 60_000, master.config.utcOffsetMinutes);
-      const frame = dlt645.buildRelayControl(command.ref.address, { action: relay, validUntil, password, operator });
+      const frame = dlt645.buildRelayControl(command.ref.address, {
+        action: relay,
+        validUntil,
+        password,
+        operator,
+      });
       return await meterCommand(master, command, frame);
     }
     if (command.action === 'freeze')
@@ -80,7 +105,11 @@ export async function controlThrough(master: MasterStation, command: ControlComm
     return {
       commandId: command.id,
       ok: false,
-      error: { code: 'CONTROL_UNSUPPORTED', message: `${command.action} is not a concentrator command`, retryable: false },
+      error: {
+        code: 'CONTROL_UNSUPPORTED',
+        message: `${command.action} is not a concentrator command`,
+        retryable: false,
+      },
     };
   } catch (e) {
     return { commandId: command.id, ok: false, error: asFailure(e) };

@@ -54,7 +54,13 @@ export async function downloadThrough(
     let reason: string | undefined;
     try {
       const frames = await session.exchange(
-        (seq) => gdw.buildMeterConfigDownload(addr, part.map((r) => r.rec), seq, c.password),
+        (seq) =>
+          gdw.buildMeterConfigDownload(
+            addr,
+            part.map((r) => r.rec),
+            seq,
+            c.password,
+          ),
         { afn: '00', timeoutMs: c.requestTimeoutMs },
       );
       const f = frames[0];
@@ -67,6 +73,9 @@ export async function downloadThrough(
     if (reason) for (const r of part) result.rejected.push({ meterId: r.m.meterId, reason });
     else result.accepted += part.length;
   }
-  master.logger.info({ gateway: gatewayKey(gw), ...result, rejected: result.rejected.length }, 'meter archive downloaded');
+  master.logger.info(
+    { gateway: gatewayKey(gw), ...result, rejected: result.rejected.length },
+    'meter archive downloaded',
+  );
   return result;
 }

@@ -14,11 +14,12 @@ import { controlThrough } from './control.ts';
 import { downloadThrough } from './download.ts';
 import { LinkError } from './failure.ts';
 import { readThrough } from './read.ts';
-import { masterOf } from './runtime.ts';
+import { masterOf, masterState } from './runtime.ts';
 
 type Ctx = PluginContext<Gdw1376Config>;
 
-const notStarted = (): LinkError => new LinkError('GATEWAY_OFFLINE', 'the master station is not running', true);
+const notStarted = (): LinkError =>
+  new LinkError('GATEWAY_OFFLINE', 'the master station is not running (no port configured?)', true);
 
 export async function* read(request: ReadRequest, ctx: Ctx): AsyncIterable<ReadResult> {
   const master = masterOf(ctx);
@@ -35,14 +36,24 @@ export async function control(command: ControlCommand, ctx: Ctx): Promise<Contro
   return controlThrough(master, command);
 }
 
-export async function download(gateway: GatewayRef, meters: readonly MeterTarget[], ctx: Ctx): Promise<DownloadResult> {
+export async function download(
+  gateway: GatewayRef,
+  meters: readonly MeterTarget[],
+  ctx: Ctx,
+): Promise<DownloadResult> {
   const master = masterOf(ctx);
-  if (!master) return { accepted: 0, rejected: meters.map((m) => ({ meterId: m.meterId, reason: 'GATEWAY_OFFLINE' })) };
+  if (!master)
+    return { accepted: 0, rejected: meters.map((m) => ({ meterId: m.meterId, reason: 'GATEWAY_OFFLINE' })) };
   return downloadThrough(master, gateway, meters);
 }
 
 export function health(ctx: Ctx): HealthResult {
   const master = masterOf(ctx);
-  if (!master) return { ok: false, detail: 'not listening' };
-  return { ok: true, detail: `port ${master.port}: ${master.online} concentrator(s) online, ${master.connections} link(s)` };
+  const state = masterState(ctx);
+  if (state === 'off') return { ok: true, detail: 'off: no port configured (config.port)' };
+  if (!master) return { ok: false, detail: 'not started' };
+  return {
+    ok: true,
+    detail: `port ${master.port}: ${master.online} concentrator(s) online, ${master.connections} link(s)`,
+  };
 }

@@ -56,7 +56,11 @@ export async function forwardFrame(
   try {
     return dlt645.decodeFrame(hexToBytes(hex));
   } catch (e) {
-    throw new LinkError('METER_FRAME_INVALID', `the meter's answer did not decode: ${(e as Error).message}`, true);
+    throw new LinkError(
+      'METER_FRAME_INVALID',
+      `the meter's answer did not decode: ${(e as Error).message}`,
+      true,
+    );
   }
 }
 
@@ -71,7 +75,13 @@ export async function readForwarded(
   const out: Record<string, string | null> = {};
   for (const key of keys) {
     const di = FORWARDED_REGISTERS[key];
-    const reply = await forwardFrame(session, config, target, dlt645.buildReadRequest(target.address, di), signal);
+    const reply = await forwardFrame(
+      session,
+      config,
+      target,
+      dlt645.buildReadRequest(target.address, di),
+      signal,
+    );
     const ok = reply && !reply.error && reply.di === di;
     out[key] = ok ? decimal(reply.value, 6) : null;
   }

@@ -1,7 +1,19 @@
 import * as gdw from '@quadmeter/protocols/gdw1376/index.ts';
+import { makeTestContext } from '@quadmeter/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema, type Gdw1376Config } from './config.ts';
+import plugin from './index.ts';
 import { masterOf } from './runtime.ts';
-import { A1, rawTerminal, type Started, startMaster, startSim, waitUntil } from './test-support.ts';
+import {
+  A1,
+  collect,
+  rawTerminal,
+  request,
+  type Started,
+  startMaster,
+  startSim,
+  waitUntil,
+} from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -48,7 +60,10 @@ describe('link: login, heartbeat, logout', () => {
     await waitUntil(() => decodeAll(t.received).length === 2);
     const [login, beat] = decodeAll(t.received);
     expect(login).toMatchObject({ c: '0B', afn: '00', seq: { pseq: 5 } });
-    expect(login.units[0]).toMatchObject({ fn: 3, data: { afn: '02', items: [{ pns: [0], fns: [1], err: 0 }] } });
+    expect(login.units[0]).toMatchObject({
+      fn: 3,
+      data: { afn: '02', items: [{ pns: [0], fns: [1], err: 0 }] },
+    });
     expect(beat.seq.pseq).toBe(6);
     expect(beat.units[0]).toMatchObject({ fn: 3, data: { afn: '02', items: [{ fns: [3], err: 0 }] } });
   });
@@ -63,7 +78,10 @@ describe('link: login, heartbeat, logout', () => {
     t.socket.write(gdw.buildLogout(addr, 2));
     await closed;
     const frames = decodeAll(t.received);
-    expect(frames.at(-1)?.units[0]).toMatchObject({ fn: 3, data: { afn: '02', items: [{ fns: [2], err: 0 }] } });
+    expect(frames.at(-1)?.units[0]).toMatchObject({
+      fn: 3,
+      data: { afn: '02', items: [{ fns: [2], err: 0 }] },
+    });
     await waitUntil(() => masterOf(m.ctx)?.connections === 0);
     expect(m.gatewayEvents.filter((e) => !e.online)).toHaveLength(1);
   });
@@ -77,7 +95,9 @@ describe('link: login, heartbeat, logout', () => {
     const [deny] = decodeAll(t.received);
     expect(deny).toMatchObject({ afn: '00', seq: { pseq: 3 } });
     expect(deny.units[0]).toMatchObject({ fn: 3, data: { afn: '02', items: [{ fns: [1], err: 1 }] } });
-    expect(m.logs.some((l) => l.level === 'warn' && (l.obj as { gateway?: string })?.gateway === `${A1}-99`)).toBe(true);
+    expect(
+      m.logs.some((l) => l.level === 'warn' && (l.obj as { gateway?: string })?.gateway === `${A1}-99`),
+    ).toBe(true);
     expect(masterOf(m.ctx)?.online).toBe(0);
     const sim = startSim(m.port, 1);
     cleanups.push(() => sim.stop());
@@ -109,5 +129,30 @@ describe('link: login, heartbeat, logout', () => {
     await firstClosed;
     expect(masterOf(m.ctx)?.online).toBe(1);
     expect(m.gatewayEvents.filter((e) => !e.online)).toHaveLength(0);
+  });
+});
+
+describe('configuration', () => {
+  it('without a port the master station stays off: health says so, reads fail GATEWAY_OFFLINE', async () => {
+    const t = makeTestContext<Gdw1376Config>({ pluginId: plugin.id, config: configSchema.parse({}) });
+    await plugin.start?.(t.ctx);
+    cleanups.push(async () => void (await plugin.stop?.(t.ctx)));
+    expect(await plugin.health?.(t.ctx)).toEqual({
+      ok: true,
+      detail: 'off: no port configured (config.port)',
+    });
+    const [r] = await collect(t.ctx, request(1, [1]));
+    expect(r).toMatchObject({ ok: false, error: { code: 'GATEWAY_OFFLINE', retryable: true } });
+  });
+
+  it('health names the port and the concentrators online', async () => {
+    const m = await master();
+    const sim = startSim(m.port, 14);
+    cleanups.push(() => sim.stop());
+    await waitUntil(() => sim.state === 'logged-in');
+    expect(await plugin.health?.(m.ctx)).toEqual({
+      ok: true,
+      detail: `port ${m.port}: 1 concentrator(s) online, 1 link(s)`,
+    });
   });
 });

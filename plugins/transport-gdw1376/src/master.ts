@@ -99,7 +99,9 @@ export class MasterStation implements LinkHost {
         void onLinkFrame(this, session, f);
         continue;
       }
-      const own = session.gateway && gatewayKey(session.gateway) === gatewayKey({ a1: f.address.A1_region, a2: f.address.A2_terminal });
+      const own =
+        session.gateway &&
+        gatewayKey(session.gateway) === gatewayKey({ a1: f.address.A1_region, a2: f.address.A2_terminal });
       if (!f.prm && own) session.onResponse(f);
     }
   }
@@ -130,9 +132,11 @@ export class MasterStation implements LinkHost {
     if (!gw || this.byGateway.get(gatewayKey(gw)) !== session) return;
     this.byGateway.delete(gatewayKey(gw));
     this.logger.info({ gateway: gatewayKey(gw) }, 'concentrator link closed');
-    this.core.gatewayOnline(gw, false, new Date().toISOString()).catch((e) =>
-      this.logger.error({ gateway: gatewayKey(gw), err: (e as Error).message }, 'offline not recorded'),
-    );
+    this.core
+      .gatewayOnline(gw, false, new Date().toISOString())
+      .catch((e) =>
+        this.logger.error({ gateway: gatewayKey(gw), err: (e as Error).message }, 'offline not recorded'),
+      );
   }
 
   /** The one timer: drops silent logged-in links and connections that never logged in. */
@@ -142,7 +146,10 @@ export class MasterStation implements LinkHost {
     for (const s of this.sessions) {
       const late = s.gateway ? now - s.lastSeen > heartbeat : now - s.openedAt > login;
       if (!late) continue;
-      this.logger.info({ gateway: s.key }, s.gateway ? 'heartbeat timeout; link dropped' : 'no login; link dropped');
+      this.logger.info(
+        { gateway: s.key },
+        s.gateway ? 'heartbeat timeout; link dropped' : 'no login; link dropped',
+      );
       s.socket.destroy();
     }
   }

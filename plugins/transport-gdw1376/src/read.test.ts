@@ -1,4 +1,4 @@
-import { DECIMAL_PATTERN, rawReadingSchema, type ReadResult } from '@quadmeter/sdk';
+import { DECIMAL_PATTERN, type ReadResult, rawReadingSchema } from '@quadmeter/sdk';
 import { TEST_TENANT_ID } from '@quadmeter/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -87,7 +87,9 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
 
   it('reads registers the terminal does not keep through AFN 10 F1 forwarding', async () => {
     const { m } = await setup(24);
-    const req = request(24, [1], { meters: meters(24, [1], ['activeImportTotal', 'voltageA', 'activeExportTotal']) });
+    const req = request(24, [1], {
+      meters: meters(24, [1], ['activeImportTotal', 'voltageA', 'activeExportTotal']),
+    });
     const [r] = await collect(m.ctx, req);
     const reading = ok(r);
     expect(reading.registers.voltageA).toMatch(DECIMAL_PATTERN);
@@ -103,12 +105,16 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
     const results = await collect(m.ctx, request(25, [1, 2]));
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(results).toHaveLength(2);
-    for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'GATEWAY_OFFLINE', retryable: true } });
+    for (const r of results)
+      expect(r).toMatchObject({ ok: false, error: { code: 'GATEWAY_OFFLINE', retryable: true } });
   });
 
   it('a read on behalf of another tenant does not reach the concentrator', async () => {
     const { m } = await setup(26);
-    const results = await collect(m.ctx, request(26, [1], { tenantId: '00000000-0000-4000-8000-000000000002' }));
+    const results = await collect(
+      m.ctx,
+      request(26, [1], { tenantId: '00000000-0000-4000-8000-000000000002' }),
+    );
     expect(results[0]).toMatchObject({ ok: false, error: { code: 'GATEWAY_OFFLINE' } });
   });
 
@@ -120,7 +126,10 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
     const bad = await collect(m.ctx, request(27, [1], { kind: 'daily', frozenFor: '2026-06' }));
     expect(bad[0]).toMatchObject({ ok: false, error: { code: 'REQUEST_INVALID', retryable: false } });
     const noPoint = request(27, [1]);
-    const results2 = await collect(m.ctx, { ...noPoint, meters: [{ meterId: 'x', ref: { protocol: 'dlt645-2007', address: '1' } }] });
+    const results2 = await collect(m.ctx, {
+      ...noPoint,
+      meters: [{ meterId: 'x', ref: { protocol: 'dlt645-2007', address: '1' } }],
+    });
     expect(results2[0]).toMatchObject({ ok: false, error: { code: 'ROUTE_INVALID' } });
   });
 });

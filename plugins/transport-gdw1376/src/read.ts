@@ -51,7 +51,8 @@ export async function* readThrough(master: MasterStation, request: ReadRequest):
   const gw = requestGateway(request.line, meters);
   if (!gw || !PLAN[kind] || !validFrozen(kind, request.frozenFor)) {
     const why = !gw ? 'the request names no concentrator (A1/A2)' : `bad kind/frozenFor for ${kind}`;
-    for (const m of meters) yield fail(m.meterId, { code: 'REQUEST_INVALID', message: why, retryable: false });
+    for (const m of meters)
+      yield fail(m.meterId, { code: 'REQUEST_INVALID', message: why, retryable: false });
     return;
   }
   const session = master.session(gw);
@@ -63,7 +64,11 @@ export async function* readThrough(master: MasterStation, request: ReadRequest):
   for (const m of meters) {
     const pn = meterPoint(m);
     if (pn === undefined)
-      yield fail(m.meterId, { code: 'ROUTE_INVALID', message: 'the meter names no measuring point', retryable: false });
+      yield fail(m.meterId, {
+        code: 'ROUTE_INVALID',
+        message: 'the meter names no measuring point',
+        retryable: false,
+      });
     else valid.push({ m, pn });
   }
   for (let i = 0; i < valid.length; i += config.pointsPerRequest) {
@@ -88,7 +93,13 @@ async function* readChunk(
   try {
     if (request.signal.aborted) throw new LinkError('ABORTED', 'the read was aborted', true);
     const frames = await session.exchange(
-      (seq) => gdw.buildRead(addr, plan.afn, points.map((pn) => ({ pn, fn: plan.fn, ...(data ? { data } : {}) })), seq),
+      (seq) =>
+        gdw.buildRead(
+          addr,
+          plan.afn,
+          points.map((pn) => ({ pn, fn: plan.fn, ...(data ? { data } : {}) })),
+          seq,
+        ),
       { afn: plan.afn, timeoutMs: config.requestTimeoutMs, signal: request.signal },
     );
     byPoint = replyData(frames, plan.fn);
@@ -102,16 +113,31 @@ async function* readChunk(
   for (const { m, pn } of chunk) {
     const d = byPoint.get(pn) as EnergyData | undefined;
     if (!d) {
-      yield fail(m.meterId, { code: 'METER_NO_DATA', message: `the concentrator has no ${kind} data for point ${pn}`, retryable: true });
+      yield fail(m.meterId, {
+        code: 'METER_NO_DATA',
+        message: `the concentrator has no ${kind} data for point ${pn}`,
+        retryable: true,
+      });
       continue;
     }
-    const ctx = { gateway: gw, pn, kind, frozenFor: request.frozenFor, receivedAt, utcOffsetMin, tenantId: request.tenantId };
+    const ctx = {
+      gateway: gw,
+      pn,
+      kind,
+      frozenFor: request.frozenFor,
+      receivedAt,
+      utcOffsetMin,
+      tenantId: request.tenantId,
+    };
     const reading = energyReading(ctx, d);
     const extra = kind === 'realtime' ? (m.registers ?? []).filter((k) => k in FORWARDED_REGISTERS) : [];
     if (extra.length > 0 && m.ref.protocol !== 'dlt645-1997') {
       try {
         const port = meterPort(m) ?? config.forwardPort;
-        Object.assign(reading.registers, await readForwarded(session, config, { address: m.ref.address, port }, extra, request.signal));
+        Object.assign(
+          reading.registers,
+          await readForwarded(session, config, { address: m.ref.address, port }, extra, request.signal),
+        );
       } catch (e) {
         yield fail(m.meterId, asFailure(e));
         continue;

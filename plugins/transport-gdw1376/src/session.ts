@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FrameExtractor } from '@quadmeter/protocols';
-import * as gdw from '@quadmeter/protocols/gdw1376/index.ts';
+import type * as gdw from '@quadmeter/protocols/gdw1376/index.ts';
 import type { GatewayAddress } from '@quadmeter/sdk';
 import { disconnected, LinkError } from './failure.ts';
 import { gatewayKey } from './gateway.ts';

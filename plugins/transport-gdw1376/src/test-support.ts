@@ -25,8 +25,10 @@ export async function startMaster(
     // a core whose registry has no tenant with these concentrators
     const online = t.ctx.core.gatewayOnline.bind(t.ctx.core);
     const heartbeat = t.ctx.core.gatewayHeartbeat.bind(t.ctx.core);
-    t.ctx.core.gatewayOnline = async (g, on, at) => (unknown(g.a1, g.a2) ? { matched: false } : online(g, on, at));
-    t.ctx.core.gatewayHeartbeat = async (g, at) => (unknown(g.a1, g.a2) ? { matched: false } : heartbeat(g, at));
+    t.ctx.core.gatewayOnline = async (g, on, at) =>
+      unknown(g.a1, g.a2) ? { matched: false } : online(g, on, at);
+    t.ctx.core.gatewayHeartbeat = async (g, at) =>
+      unknown(g.a1, g.a2) ? { matched: false } : heartbeat(g, at);
   }
   await plugin.start?.(t.ctx);
   const port = masterOf(t.ctx)?.port ?? 0;
@@ -41,7 +43,8 @@ export async function startMaster(
 }
 
 /** The simulator's clock: 2026-06-14 10:00 in UTC+8 (a day and month are frozen after it moves). */
-export const simClock = (): ManualClock => new ManualClock(fromWallTime({ year: 2026, month: 6, day: 14, hour: 10 }));
+export const simClock = (): ManualClock =>
+  new ManualClock(fromWallTime({ year: 2026, month: 6, day: 14, hour: 10 }));
 
 export function startSim(
   port: number,
@@ -90,7 +93,11 @@ export function meters(a2: number, pns: readonly number[], registers?: string[])
 export function request(a2: number, pns: readonly number[], extra: Partial<ReadRequest> = {}): ReadRequest {
   return {
     tenantId: TEST_TENANT_ID,
-    line: { id: `gw-${a2}`, params: {}, gateway: { id: `gw-${a2}`, protocol: 'gdw1376', address: `${A1}-${a2}` } },
+    line: {
+      id: `gw-${a2}`,
+      params: {},
+      gateway: { id: `gw-${a2}`, protocol: 'gdw1376', address: `${A1}-${a2}` },
+    },
     meters: meters(a2, pns),
     signal: new AbortController().signal,
     ...extra,
