@@ -116,6 +116,22 @@ describe('link: login, heartbeat, logout', () => {
     expect(m.gatewayEvents.at(-1)).toMatchObject({ a2: 12, online: false });
   });
 
+  it('a link that drops while the core records its login ends offline, in that order', async () => {
+    const m = await master();
+    const online = m.ctx.core.gatewayOnline.bind(m.ctx.core);
+    m.ctx.core.gatewayOnline = async (g, on, at) => {
+      if (on) await new Promise((r) => setTimeout(r, 100));
+      return online(g, on, at);
+    };
+    const t = await rawTerminal(m.port);
+    t.socket.write(gdw.buildLogin({ A1_region: A1, A2_terminal: 15 }, 1));
+    await new Promise((r) => setTimeout(r, 20));
+    t.socket.destroy();
+    await waitUntil(() => m.gatewayEvents.length === 2);
+    expect(m.gatewayEvents.map((e) => e.online)).toEqual([true, false]);
+    expect(masterOf(m.ctx)?.online).toBe(0);
+  });
+
   it('a second login of the same terminal replaces the old link without marking it offline', async () => {
     const m = await master();
     const addr = { A1_region: A1, A2_terminal: 13 };

@@ -39,49 +39,79 @@ export function frameGateway(f: gdw.GdwFrame): GatewayAddress {
  * tenant has is denied (AFN 00 F3, ERR 1), logged, and its link closed. The core's answer is
  * awaited before the confirm, so a confirmed terminal shows online in its archive.
  */
-export async function onLinkFrame(host: LinkHost, session: Session, f: gdw.GdwFrame): Promise<void> {
+export function onLinkFrame(host: LinkHost, session: Session, f: gdw.GdwFrame): Promise<void> {
   const gw = frameGateway(f);
   const fn = f.units[0]?.fn;
   const bound = session.gateway !== undefined && gatewayKey(session.gateway) === gatewayKey(gw);
-  try {
-    if (fn === LOGOUT) {
-      answer(session, f, true);
-      if (bound) {
-        host.unbind(session);
-        await host.core.gatewayOnline(gw, false, now());
-      }
-      session.socket.end();
-      return;
-    }
-    if (fn === HEARTBEAT && bound) {
-      answer(session, f, true);
-      await host.core.gatewayHeartbeat(gw, now());
-      return;
-    }
-    if (fn !== LOGIN && fn !== HEARTBEAT) {
-      host.logger.debug({ gateway: gatewayKey(gw), fn }, 'AFN 02 with an unknown Fn ignored');
-      return;
-    }
-    const at = now();
-    const outcome: GatewayOutcome =
-      fn === LOGIN ? await host.core.gatewayOnline(gw, true, at) : await host.core.gatewayHeartbeat(gw, at);
-    if (session.closed) return;
-    if (!outcome.matched) {
-      host.logger.warn(
-        { gateway: gatewayKey(gw), remote: session.socket.remoteAddress },
-        'a concentrator no enabled tenant has tried to log in; denied',
-      );
-      answer(session, f, false);
-      session.socket.end();
-      return;
-    }
-    host.bind(session, gw, outcome.tenantId);
+  if (fn !== LOGIN && fn !== LOGOUT && fn !== HEARTBEAT) {
+    host.logger.debug({ gateway: gatewayKey(gw), fn }, 'AFN 02 with an unknown Fn ignored');
+    return Promise.resolve();
+  }
+  if (bound && fn !== LOGIN) {
     answer(session, f, true);
-  } catch (e) {
-    // the core failed (database down …): no confirm, so the terminal logs in again later
-    host.logger.error(
-      { gateway: gatewayKey(gw), err: e instanceof Error ? e.message : String(e) },
-      'gateway event not recorded',
+    if (fn === LOGOUT) {
+      host.unbind(session);
+      session.socket.end();
+    }
+    return session.inOrder(() =>
+      record(host, gw, () =>
+        fn === LOGOUT ? host.core.gatewayOnline(gw, false, now()) : host.core.gatewayHeartbeat(gw, now()),
+      ),
     );
   }
+  if (fn === LOGOUT) {
+    answer(session, f, true);
+    session.socket.end();
+    return Promise.resolve();
+  }
+  return session.inOrder(() => admit(host, session, f, gw, fn));
+}
+
+async function record(
+  host: LinkHost,
+  gw: GatewayAddress,
+  call: () => Promise<GatewayOutcome>,
+): Promise<void> {
+  try {
+    await call();
+  } catch (e) {
+    // the core failed (database down …); the next heartbeat records the state again
+    host.logger.error({ gateway: gatewayKey(gw), err: (e as Error).message }, 'gateway event not recorded');
+  }
+}
+
+/** Login, or a heartbeat on a link not logged in: the core says whose concentrator it is. */
+async function admit(
+  host: LinkHost,
+  session: Session,
+  f: gdw.GdwFrame,
+  gw: GatewayAddress,
+  fn: number,
+): Promise<void> {
+  const at = now();
+  let outcome: GatewayOutcome;
+  try {
+    outcome =
+      fn === LOGIN ? await host.core.gatewayOnline(gw, true, at) : await host.core.gatewayHeartbeat(gw, at);
+  } catch (e) {
+    // no confirm: the terminal logs in again later
+    host.logger.error({ gateway: gatewayKey(gw), err: (e as Error).message }, 'login not recorded');
+    return;
+  }
+  if (!outcome.matched) {
+    host.logger.warn(
+      { gateway: gatewayKey(gw), remote: session.socket.remoteAddress },
+      'a concentrator no enabled tenant has tried to log in; denied',
+    );
+    answer(session, f, false);
+    session.socket.end();
+    return;
+  }
+  if (session.closed) {
+    // the link dropped while the core recorded the login
+    await record(host, gw, () => host.core.gatewayOnline(gw, false, now()));
+    return;
+  }
+  host.bind(session, gw, outcome.tenantId);
+  answer(session, f, true);
 }

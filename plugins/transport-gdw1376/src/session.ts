@@ -43,6 +43,7 @@ export class Session {
   private pseq = 0;
   private pending: Pending | undefined;
   private tail: Promise<unknown> | undefined;
+  private events: Promise<unknown> | undefined;
 
   constructor(socket: Socket, splitter: FrameExtractor, now: number) {
     this.socket = socket;
@@ -53,6 +54,23 @@ export class Session {
 
   get key(): string {
     return this.gateway ? gatewayKey(this.gateway) : '(not logged in)';
+  }
+
+  /**
+   * Runs this link's gateway events (core calls) one after another, so an offline never
+   * overtakes the login or heartbeat before it.
+   */
+  inOrder<T>(fn: () => Promise<T>): Promise<T> {
+    const p = (this.events ?? Promise.resolve()).then(fn, fn);
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.events = settled;
+    void settled.then(() => {
+      if (this.events === settled) this.events = undefined;
+    });
+    return p;
   }
 
   /** Whole frames found in a received chunk (garbage skipped, half frames kept for later). */
