@@ -9,6 +9,7 @@ import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CoreApi, Logger } from '@quadmeter/sdk';
 import { ConcentratorSim, MeterTable, systemClock } from '@quadmeter/simulators';
+import { configSchema } from '../plugins/transport-gdw1376/src/config.ts';
 import plugin from '../plugins/transport-gdw1376/src/index.ts';
 import { masterOf } from '../plugins/transport-gdw1376/src/runtime.ts';
 
@@ -44,7 +45,7 @@ if (process.argv[2] === '--child') {
       enabledTenants: async () => ['t'],
       tenantSettings: async () => ({}),
     };
-    const config = plugin.config?.parse({ host: '127.0.0.1', port: 0 });
+    const config = configSchema.parse({ host: '127.0.0.1', port: 0 });
     const ctx = { pluginId: plugin.id, logger: silent, config, signal: new AbortController().signal, core };
     await plugin.start?.(ctx);
     const master = masterOf(ctx);
