@@ -23,6 +23,11 @@ export const configSchema = z.object({
   pointsPerRequest: z.number().int().min(1).max(256).default(32),
   /** terminal port for AFN 10 forwarding when a meter names none (2 = first RS-485 port on many terminals) */
   forwardPort: z.number().int().min(1).max(31).default(2),
+  /**
+   * decimal places kept of the terminal's energy values (A.14 carries 4; DL/T 645 meters count 2
+   * and the electricity meter type keeps 2): extra digits are cut, as a meter display does
+   */
+  energyDecimals: z.number().int().min(0).max(4).default(2),
   /** the terminals' wall clock offset from UTC in minutes (Asia/Shanghai: 480) */
   utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
   /** PW appended to AFN 04/05/10 frames, 32 hex digits (16 zero bytes when terminals do not check it) */

@@ -65,11 +65,12 @@ describe('the master station speaks the fixture bytes', () => {
         reading: {
           measuredAt: '2026-06-14T02:00:00.000Z',
           registers: {
-            activeImportTotal: '1234.5678',
+            // A.14 carries 4 decimals; the meter type keeps 2 (energyDecimals): cut, not rounded
+            activeImportTotal: '1234.56',
             activeImportT1: '100',
             activeImportT2: '200.5',
             activeImportT3: '300',
-            activeImportT4: '634.0678',
+            activeImportT4: '634.06',
           },
         },
       });

@@ -128,6 +128,7 @@ async function* readChunk(
       receivedAt,
       utcOffsetMin,
       tenantId: request.tenantId,
+      energyDecimals: config.energyDecimals,
     };
     const reading = energyReading(ctx, d);
     const extra = kind === 'realtime' ? (m.registers ?? []).filter((k) => k in FORWARDED_REGISTERS) : [];

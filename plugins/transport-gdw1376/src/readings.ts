@@ -17,11 +17,15 @@ export interface EnergyData {
   tariffs_kWh?: (number | null)[];
 }
 
-/** A number as a decimal string ('1234.5678'), or null; negative or not finite gives null. */
-export function decimal(v: unknown, places = 4): string | null {
+/**
+ * A number as a decimal string cut (not rounded, as a meter display does) to `places`, trailing
+ * zeros dropped ('1234.5678' with 2 places → '1234.56'); null when negative or not finite.
+ */
+export function decimal(v: unknown, places: number): string | null {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return null;
-  const fixed = v.toFixed(places);
-  return places > 0 ? fixed.replace(/\.?0+$/, '') || '0' : fixed;
+  const [int, frac = ''] = v.toFixed(6).split('.');
+  const cut = frac.slice(0, places).replace(/0+$/, '');
+  return cut ? `${int}.${cut}` : int;
 }
 
 /** A terminal wall time 'YYYY-MM-DD HH:MM[:SS]' at `offsetMin` from UTC → ISO instant. */
@@ -41,6 +45,8 @@ export interface ReadingContext {
   receivedAt: string;
   utcOffsetMin: number;
   tenantId: string;
+  /** decimal places kept of the A.14 energy (XXXXXX.XXXX) */
+  energyDecimals: number;
 }
 
 /**
@@ -50,10 +56,12 @@ export interface ReadingContext {
  * is a duplicate.
  */
 export function energyReading(c: ReadingContext, d: EnergyData): RawReading {
-  const registers: Record<string, string | null> = { activeImportTotal: decimal(d.total_kWh) };
+  const places = c.energyDecimals;
+  const registers: Record<string, string | null> = { activeImportTotal: decimal(d.total_kWh, places) };
   const tariffs = d.tariffs_kWh ?? [];
   for (let i = 0; i < 4; i++) {
-    if (i < tariffs.length || d.total_kWh == null) registers[ENERGY_REGISTERS[i + 1]] = decimal(tariffs[i]);
+    if (i < tariffs.length || d.total_kWh == null)
+      registers[ENERGY_REGISTERS[i + 1]] = decimal(tariffs[i], places);
   }
   const measuredAt = wallToIso(d.time, c.utcOffsetMin) ?? c.receivedAt;
   const when = c.kind === 'realtime' ? measuredAt : c.frozenFor;
