@@ -68,6 +68,19 @@ describe('link: login, heartbeat, logout', () => {
     expect(beat.units[0]).toMatchObject({ fn: 3, data: { afn: '02', items: [{ fns: [3], err: 0 }] } });
   });
 
+  it('a heartbeat on a link that never logged in (kept across a master restart) admits the terminal', async () => {
+    const m = await master();
+    const t = await rawTerminal(m.port);
+    cleanups.push(async () => void t.socket.destroy());
+    t.socket.write(gdw.buildHeartbeat({ A1_region: A1, A2_terminal: 16 }, 9));
+    await waitUntil(() => decodeAll(t.received).length === 1);
+    expect(decodeAll(t.received)[0].units[0]).toMatchObject({
+      data: { afn: '02', items: [{ fns: [3], err: 0 }] },
+    });
+    expect(m.gatewayEvents).toEqual([expect.objectContaining({ a2: 16, online: true, heartbeat: true })]);
+    expect(masterOf(m.ctx)?.online).toBe(1);
+  });
+
   it('logout is confirmed, marks the concentrator offline once and closes the link', async () => {
     const m = await master();
     const t = await rawTerminal(m.port);

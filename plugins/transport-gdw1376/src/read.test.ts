@@ -85,6 +85,22 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
     expect(results.every((r) => r.ok && r.reading.registers.activeImportTotal !== null)).toBe(true);
   });
 
+  it('concurrent reads on one link are queued, each gets its own reply', async () => {
+    const { m } = await setup(28, { meters: 6 });
+    const [a, b, c] = await Promise.all([
+      collect(m.ctx, request(28, [1, 2])),
+      collect(m.ctx, request(28, [3, 4])),
+      collect(m.ctx, request(28, [5, 6], { kind: 'daily', frozenFor: '2026-06-13' })),
+    ]);
+    expect(a.map((r) => r.ok && r.reading.route)).toEqual(
+      [1, 2].map((point) => ({ via: 'concentrator', gateway: { a1: A1, a2: 28 }, point })),
+    );
+    expect(b.map((r) => r.ok && r.reading.route)).toEqual(
+      [3, 4].map((point) => ({ via: 'concentrator', gateway: { a1: A1, a2: 28 }, point })),
+    );
+    expect(c.every((r) => r.ok && r.reading.kind === 'daily')).toBe(true);
+  });
+
   it('reads registers the terminal does not keep through AFN 10 F1 forwarding', async () => {
     const { m } = await setup(24);
     const req = request(24, [1], {
@@ -123,6 +139,9 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
     const results = await collect(m.ctx, request(27, [1, 50]));
     expect(results[0].ok).toBe(true);
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'METER_NO_DATA', retryable: true } });
+    // only unknown points: the terminal denies the whole request (AFN 00)
+    const denied = await collect(m.ctx, request(27, [50, 51]));
+    for (const r of denied) expect(r).toMatchObject({ ok: false, error: { code: 'METER_NO_DATA' } });
     const bad = await collect(m.ctx, request(27, [1], { kind: 'daily', frozenFor: '2026-06' }));
     expect(bad[0]).toMatchObject({ ok: false, error: { code: 'REQUEST_INVALID', retryable: false } });
     const noPoint = request(27, [1]);
