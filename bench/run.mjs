@@ -14,6 +14,7 @@ const benches = {
   archives: [[], ['5000']],
   ingest: [[], ['2000', '20']],
   'reading-engine': [[], ['200', '4']],
+  concentrators: [[], ['200', '1', '2']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
