@@ -23,5 +23,8 @@ export function useMeterKinds() {
   /** The kind's title in the current language, else its id. */
   const kindName = (id: string) => localTitle(titles.value.get(id), id);
 
-  return { kinds, kindName, load };
+  /** The kind's registers (key, title, unit …); the main register comes first. */
+  const registersOf = (id: string) => kinds.value.find((k) => k.id === id)?.registers ?? [];
+
+  return { kinds, kindName, registersOf, load };
 }

@@ -1,4 +1,5 @@
 import archivesOps from './archives-ops.en.ts';
+import reading from './reading.en.ts';
 import type zhCN from './zh-CN.ts';
 
 // English; every key of zh-CN.ts is present.
@@ -71,6 +72,10 @@ export default {
     topology: 'Topology',
     meterGroups: 'Meter groups',
     archiveTools: 'Archive tools',
+    reading: 'Reading',
+    readingConsole: 'Reading console',
+    readingHistory: 'Reading tasks',
+    readingSchedules: 'Reading schedules',
     customFields: 'Custom fields',
     imports: 'Bulk import',
     archives: 'Archives',
@@ -448,6 +453,23 @@ export default {
     history: 'Lifecycle',
     children: 'Sub-meters',
     noChildren: 'No sub-meters',
+    readings: {
+      title: 'Readings and consumption',
+      dailyUsage: 'Daily consumption',
+      none: 'No readings yet',
+      at: 'Values of',
+      kind: 'Kind',
+      kinds: {
+        realtime: 'Real time',
+        daily: 'Daily frozen',
+        monthly: 'Monthly frozen',
+        manual: 'Manual',
+        estimated: 'Estimated',
+      },
+      others: 'Other registers',
+      flags: 'Quality',
+      receivedAt: 'Received',
+    },
     links: {
       add: 'Add sub-meter',
       child: 'Sub-meter',
@@ -608,4 +630,5 @@ export default {
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
   ...archivesOps,
+  ...reading,
 } satisfies typeof zhCN;

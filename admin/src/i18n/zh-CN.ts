@@ -1,5 +1,6 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
 import archivesOps from './archives-ops.zh-CN.ts';
+import reading from './reading.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
   common: {
@@ -69,6 +70,10 @@ export default {
     topology: '设备拓扑',
     meterGroups: '表计分组',
     archiveTools: '档案工具',
+    reading: '抄表管理',
+    readingConsole: '抄表控制台',
+    readingHistory: '抄表任务',
+    readingSchedules: '抄表计划',
     customFields: '自定义字段',
     imports: '批量导入',
     archives: '档案管理',
@@ -428,6 +433,17 @@ export default {
     history: '生命周期记录',
     children: '下级分表',
     noChildren: '没有下级分表',
+    readings: {
+      title: '读数与用量',
+      dailyUsage: '日用量',
+      none: '还没有读数',
+      at: '数据时间',
+      kind: '类型',
+      kinds: { realtime: '实时', daily: '日冻结', monthly: '月冻结', manual: '人工', estimated: '估算' },
+      others: '其他寄存器',
+      flags: '质量标记',
+      receivedAt: '接收时间',
+    },
     links: {
       add: '添加分表',
       child: '分表',
@@ -588,4 +604,5 @@ export default {
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
   ...archivesOps,
+  ...reading,
 };

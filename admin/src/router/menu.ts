@@ -1,7 +1,13 @@
 import type { RouteRecordRaw } from 'vue-router';
 import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
+import { readingRoutes } from './modules/reading.ts';
 import { systemRoutes } from './modules/system.ts';
 
 /** Every page listed in the side menu, in menu order. A new module's routes are added here. */
-export const menuRoutes: RouteRecordRaw[] = [...archiveRoutes, ...archivesOpsRoutes, ...systemRoutes];
+export const menuRoutes: RouteRecordRaw[] = [
+  ...archiveRoutes,
+  ...archivesOpsRoutes,
+  ...readingRoutes,
+  ...systemRoutes,
+];
