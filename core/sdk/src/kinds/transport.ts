@@ -24,7 +24,12 @@ export interface MeterTarget {
   ref: MeterRef;
   /** register keys wanted; all the transport can read when absent */
   registers?: readonly string[];
+  /** per-meter wire parameters the transport documents (e.g. a vendor profile name) */
+  params?: Readonly<Record<string, unknown>>;
 }
+
+/** What a poll reads: the meter's current values, or what it froze for a date or month. */
+export type ReadKind = 'realtime' | 'daily' | 'monthly';
 
 /** A batch of meters on one line, read in one go. */
 export interface ReadRequest {
@@ -32,6 +37,10 @@ export interface ReadRequest {
   line: LineRef;
   meters: readonly MeterTarget[];
   signal: AbortSignal;
+  /** default 'realtime' */
+  kind?: ReadKind;
+  /** with kind 'daily' the date 'YYYY-MM-DD', with 'monthly' the month 'YYYY-MM' (meter's zone) */
+  frozenFor?: string;
 }
 
 export interface TransportFailure {
