@@ -1,6 +1,6 @@
 /**
  * Test support (not shipped code paths): simulated RS-485 lines behind a TCP serial server or a
- * socat pty pair, and devices that misbehave on purpose.
+ * socat pty pair (9600 baud unless told, to keep tests short), and devices that misbehave on purpose.
  */
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ export async function tcpLine(
   bus: Rs485BusOptions = {},
   params: Record<string, unknown> = {},
 ): Promise<SimLine> {
-  const b = new Rs485Bus({ baud: 2400, ...bus });
+  const b = new Rs485Bus({ baud: 9600, ...bus });
   for (const d of devices) b.addDevice(d);
   const server = await startTcpSerialServer(b);
   const key = `tcp://127.0.0.1:${server.port}`;
@@ -57,7 +57,7 @@ export async function ptyLine(
   paths = ptyPaths(),
   params: Record<string, unknown> = {},
 ): Promise<SimLine> {
-  const b = new Rs485Bus({ baud: 2400, ...bus });
+  const b = new Rs485Bus({ baud: 9600, ...bus });
   for (const d of devices) b.addDevice(d);
   const pair = await startPtyPair(paths.sim, paths.master);
   const port = await attachSerialPort(b, pair.simPath, b.baud);
