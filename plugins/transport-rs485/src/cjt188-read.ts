@@ -1,9 +1,15 @@
 import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
 import type { RawReading } from '@quadmeter/sdk';
-import { decimalString, TransportError } from '@quadmeter/sdk/serial';
+import {
+  decimalString,
+  monthsBetween,
+  startOf,
+  TransportError,
+  today,
+  wallToIso,
+} from '@quadmeter/sdk/serial';
 import { cjtTransact, statusWord, wireOptions } from './cjt188-wire.ts';
 import { type MeterCall, makeReading } from './reading.ts';
-import { monthsBetween, startOf, today, wallToIso } from './wall-time.ts';
 
 /** A measure in its base unit (m3, kWh, kW, m3/h), converting the larger units meters use. */
 function measure(data: Record<string, unknown>, key: string, base: string, decimals = 2): string | null {

@@ -1,13 +1,12 @@
 import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { ControlCommand, ControlResult, MeterTarget } from '@quadmeter/sdk';
-import { type ByteLink, type SerialLineParams, TransportError } from '@quadmeter/sdk/serial';
+import { type ByteLink, type SerialLineParams, TransportError, wallString } from '@quadmeter/sdk/serial';
 import { cjtTransact, wireOptions } from './cjt188-wire.ts';
 import type { Rs485Config } from './config.ts';
 import { dltRead, dltTransact } from './dlt645-wire.ts';
 import { profileFor } from './profiles.ts';
 import type { MeterCall } from './reading.ts';
-import { wallString } from './wall-time.ts';
 
 const RELAY: Partial<Record<ControlCommand['action'], 'trip' | 'close' | 'keep-power' | 'keep-power-clear'>> =
   {

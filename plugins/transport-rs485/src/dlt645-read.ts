@@ -1,8 +1,15 @@
 import type { RawReading } from '@quadmeter/sdk';
-import { decimalString, TransportError } from '@quadmeter/sdk/serial';
+import {
+  daysBetween,
+  decimalString,
+  monthsBetween,
+  startOf,
+  TransportError,
+  today,
+  wallToIso,
+} from '@quadmeter/sdk/serial';
 import { dltRead } from './dlt645-wire.ts';
 import { type MeterCall, makeReading, wants } from './reading.ts';
-import { daysBetween, monthsBetween, startOf, today, wallToIso } from './wall-time.ts';
 
 const TARIFFS = ['T1', 'T2', 'T3', 'T4'] as const;
 /** energy block: total + T1..T4, 4 bytes each */

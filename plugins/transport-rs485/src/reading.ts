@@ -1,6 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { MeterTarget, RawReading, ReadKind, StatusWord } from '@quadmeter/sdk';
-import type { ByteLink, ExchangeStats, SerialLineParams } from '@quadmeter/sdk/serial';
+import {
+  type ByteLink,
+  type ExchangeStats,
+  idempotencyKey,
+  type SerialLineParams,
+} from '@quadmeter/sdk/serial';
 import type { Rs485Config } from './config.ts';
 import type { VendorProfile } from './profiles.ts';
 
@@ -21,21 +25,6 @@ export interface MeterCall {
 
 export function latencyOf(c: Pick<MeterCall, 'line' | 'profile'>): number {
   return c.profile.latencyMs ?? c.line.latencyMs;
-}
-
-/**
- * Stable per (protocol, line, address, kind, instant or frozen date); a key longer than the
- * reading schema allows is replaced by its SHA-256.
- */
-export function idempotencyKey(
-  protocol: string,
-  line: string,
-  address: string,
-  kind: ReadKind,
-  at: string,
-): string {
-  const key = `${protocol}|${line}|${address}|${kind}|${at}`;
-  return key.length <= 128 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 export interface ReadingParts {

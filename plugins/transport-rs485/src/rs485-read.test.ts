@@ -1,5 +1,5 @@
 import type { ReadRequest, ReadResult } from '@quadmeter/sdk';
-import { decimalString } from '@quadmeter/sdk/serial';
+import { decimalString, today } from '@quadmeter/sdk/serial';
 import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { configOf, type Rs485Config } from './config.ts';
@@ -7,7 +7,6 @@ import plugin from './index.ts';
 import { closeLines } from './pool.ts';
 import { pastClock, power, water } from './sim-meters.ts';
 import { type SimLine, tcpLine } from './test-lines.ts';
-import { today } from './wall-time.ts';
 
 const lines: SimLine[] = [];
 afterEach(async () => {

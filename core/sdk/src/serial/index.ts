@@ -22,6 +22,7 @@ export {
   withWake,
 } from './exchange.ts';
 export { type SerialFailureCode, TransportError, toFailure } from './failure.ts';
+export { idempotencyKey } from './idempotency.ts';
 export {
   frameTimeoutMs,
   LineParamsError,
@@ -31,4 +32,13 @@ export {
   wireMs,
 } from './line-params.ts';
 export { LinePool, type LinePoolOptions } from './line-pool.ts';
+export {
+  daysBetween,
+  monthsBetween,
+  startOf,
+  today,
+  wallOf,
+  wallString,
+  wallToIso,
+} from './meter-time.ts';
 export { type ReadMeter, readLine } from './read-line.ts';
