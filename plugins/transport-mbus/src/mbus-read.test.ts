@@ -137,9 +137,7 @@ describe('transport-mbus', () => {
     expect([...ra, ...rb].every((r) => r.ok)).toBe(true);
     expect(lossy.bus.stats.lost).toBeGreaterThan(0);
     expect(seq.indexOf('B')).toBeLessThan(seq.lastIndexOf('A'));
-    const routes = [...ra, ...rb].map((r) =>
-      r.ok ? `${r.reading.route.line}#${r.reading.route.address}` : '',
-    );
+    const routes = [...ra, ...rb].map((r) => (r.ok ? JSON.stringify(r.reading.route) : ''));
     expect(new Set(routes).size).toBe(6);
   });
 });
