@@ -52,7 +52,7 @@ function cut(s: string | null, places: number): string | null {
 }
 
 /** The value of a record in its rule's unit, exactly, from the coded integer and the exponent. */
-function valueOf(r: MbusRecord, rule: Rule): string | null {
+function recordValue(r: MbusRecord, rule: Rule): string | null {
   if (r.value === null || typeof r.rawValue !== 'number' || !Number.isInteger(r.rawValue)) return null;
   return cut(scaledDecimal(r.rawValue, (r.exponent ?? 0) + rule.shift), rule.decimals);
 }
@@ -67,7 +67,7 @@ export function registersOf(records: readonly MbusRecord[], medium: number | und
       continue;
     const rule = RULES.find((x) => x.quantity === r.quantity && x.unit === r.unit && x.key[family]);
     const key = rule?.key[family];
-    if (rule && key && !(key in out)) out[key] = valueOf(r, rule);
+    if (rule && key && !(key in out)) out[key] = recordValue(r, rule);
   }
   return out;
 }
