@@ -58,23 +58,33 @@ describe('transport-rs485 lines', () => {
     expect(line.bus.stats.requestFrames).toBeGreaterThan(devices.length);
   });
 
-  it('without retries a lost frame is NO_REPLY; a bad checksum is CHECKSUM; a cut reply is TIMEOUT', async () => {
+  it('without retries a lost frame is NO_REPLY; a bad checksum is CHECKSUM; a cut reply is TIMEOUT; trailing noise is skipped', async () => {
     const clock = pastClock();
     const lossy = await tcpLine([power(clock, '000000000701')], { loss: 1 }, { retries: 0 });
     const faulty = await tcpLine(
-      [mangled(power(clock, '000000000702'), badChecksum), mangled(power(clock, '000000000703'), cutShort)],
+      [
+        mangled(power(clock, '000000000702'), badChecksum),
+        mangled(power(clock, '000000000703'), cutShort),
+        // line noise after a good reply: skipped, and the next request waits for the line to go quiet
+        mangled(power(clock, '000000000704'), (r) => Uint8Array.of(...r, 0x00, 0xff, 0x68, 0x16, 0x55)),
+      ],
       {},
       { retries: 1 },
     );
     lines.push(lossy, faulty);
     const [lost] = await readAll({ line: lossy.ref, meters: [meter('lost', '000000000701')] });
     expect(lost).toMatchObject({ ok: false, error: { code: 'NO_REPLY', retryable: true } });
-    const [sum, cut] = await readAll({
+    const [sum, cut, noisy] = await readAll({
       line: faulty.ref,
-      meters: [meter('sum', '000000000702'), meter('cut', '000000000703')],
+      meters: [meter('sum', '000000000702'), meter('cut', '000000000703'), meter('noisy', '000000000704')],
+    });
+    expect(noisy, JSON.stringify(noisy)).toMatchObject({
+      ok: true,
+      reading: { route: { address: '000000000704' } },
     });
     expect(sum).toMatchObject({ ok: false, error: { code: 'CHECKSUM', retryable: true } });
     expect(cut).toMatchObject({ ok: false, error: { code: 'TIMEOUT', retryable: true } });
+    expect(faulty.bus.stats.collisions).toBe(0);
   });
 
   it('a factory-default address repeated on two lines reads each meter by its line', async () => {

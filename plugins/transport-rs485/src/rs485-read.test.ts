@@ -35,7 +35,8 @@ describe('transport-rs485 over a TCP serial server', () => {
     const m07 = power(clock, '000000000101', { energy: 1234 });
     const m97 = power(clock, '000000000102', { variant: '1997', energy: 555 });
     const w = water(clock, '00000000000201');
-    const line = await tcpLine([m07, m97, w]);
+    const swapped = water(clock, '00000000000202');
+    const line = await tcpLine([m07, m97, w, swapped]);
     lines.push(line);
     clock.catchUp();
     const results = await readAll({
@@ -44,10 +45,17 @@ describe('transport-rs485 over a TCP serial server', () => {
         { meterId: 'm07', ref: { protocol: 'dlt645-2007', address: '000000000101' } },
         { meterId: 'm97', ref: { protocol: 'dlt645-1997', address: '000000000102' } },
         { meterId: 'w', ref: { protocol: 'cjt188', address: '00000000000201' } },
+        {
+          meterId: 'swapped',
+          ref: { protocol: 'cjt188', address: '00000000000202' },
+          params: { profile: 'cjt188-swapped', meterType: 0x10 },
+        },
       ],
     });
-    expect(results.map((r) => r.meterId)).toEqual(['m07', 'm97', 'w']);
-    const [r07, r97, rw] = results.map(ok);
+    expect(results.map((r) => r.meterId)).toEqual(['m07', 'm97', 'w', 'swapped']);
+    const [r07, r97, rw, rs] = results.map(ok);
+    // the vendor profile's DI order (90 1F) and type byte went out; the meter answered in kind
+    expect(rs.registers.totalVolume).toBe(decimalString(swapped.meter.snapshot().volume, 2));
     const e07 = m07.meter.registers();
     expect(r07.registers.activeImportTotal).toBe(decimalString(e07.positive[0], 2));
     expect(r07.registers.activeImportT2).toBe(decimalString(e07.positive[2], 2));

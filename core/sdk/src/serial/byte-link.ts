@@ -9,6 +9,8 @@ export interface ByteLink {
   onData(fn: (chunk: Uint8Array) => void): () => void;
   /** false once the port or the connection is gone (the pool opens it again) */
   readonly open: boolean;
+  /** performance.now() when the last byte came in (-Infinity before any) */
+  readonly lastRxAt: number;
   close(): Promise<void>;
 }
 
@@ -40,11 +42,13 @@ export type SerialPortLoader = () => Promise<SerialPortModule>;
 
 class Listeners {
   private readonly fns = new Set<(chunk: Uint8Array) => void>();
+  lastRxAt = Number.NEGATIVE_INFINITY;
   add(fn: (chunk: Uint8Array) => void): () => void {
     this.fns.add(fn);
     return () => this.fns.delete(fn);
   }
   emit(d: Buffer): void {
+    this.lastRxAt = performance.now();
     const chunk = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
     for (const fn of this.fns) fn(chunk);
   }
@@ -70,6 +74,9 @@ export function openTcpLink(line: SerialLineParams, connectTimeoutMs = 3000): Pr
       resolve({
         get open() {
           return open && !socket.destroyed;
+        },
+        get lastRxAt() {
+          return listeners.lastRxAt;
         },
         write: (bytes) =>
           new Promise((res, rej) => socket.write(bytes, (e) => (e ? rej(unavailable(line, e)) : res()))),
@@ -124,6 +131,9 @@ export async function openTtyLink(line: SerialLineParams, load: SerialPortLoader
   return {
     get open() {
       return open && port.isOpen;
+    },
+    get lastRxAt() {
+      return listeners.lastRxAt;
     },
     write: (bytes) =>
       new Promise((res, rej) => {

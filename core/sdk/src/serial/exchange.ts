@@ -27,6 +27,18 @@ export interface ExchangeStats {
   sent: number;
 }
 
+/**
+ * Waits until the line has been quiet for `gapMs`: a master must not talk over the tail of a reply
+ * (trailing noise, a late reply to an earlier try), which would garble its request.
+ */
+async function quiet(link: ByteLink, gapMs: number): Promise<void> {
+  for (;;) {
+    const left = link.lastRxAt + gapMs - performance.now();
+    if (left <= 0) return;
+    await new Promise((res) => setTimeout(res, Math.ceil(left)));
+  }
+}
+
 type Attempt = { frame: Uint8Array } | { frame: null; received: Uint8Array };
 
 function once(link: ByteLink, ex: FrameExchange, timeoutMs: number, signal: AbortSignal): Promise<Attempt> {
@@ -83,6 +95,7 @@ export async function transact(
   let badSum = false;
   for (let attempt = 0; attempt <= line.retries; attempt++) {
     if (signal.aborted) throw new TransportError('ABORTED', 'the read was aborted');
+    await quiet(link, line.idleMs);
     if (stats) stats.sent++;
     const a = await once(link, ex, timeoutMs, signal);
     if (a.frame) return a.frame;

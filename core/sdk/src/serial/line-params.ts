@@ -5,8 +5,8 @@ import type { LineRef } from '../kinds/transport.ts';
  * A serial line as a poll transport drives it. The key is what readings name in their route:
  * `tty:/dev/ttyUSB0` (a local port) or `tcp://host:port` (a serial server / DTU in transparent
  * mode). Timing: every byte is `bitsPerByte` bit times at `baudRate`; a meter answers after up to
- * `latencyMs`; `marginMs` covers the host and, for TCP, the network; each frame is tried
- * `1 + retries` times.
+ * `latencyMs`; `marginMs` covers the host and, for TCP, the network; the line must be quiet for
+ * `idleMs` before a request; each frame is tried `1 + retries` times.
  */
 export interface SerialLineParams {
   key: string;
@@ -23,6 +23,8 @@ export interface SerialLineParams {
   bitsPerByte: number;
   latencyMs: number;
   marginMs: number;
+  /** quiet time on the line before each request, ms (default three byte times) */
+  idleMs: number;
   retries: number;
   /** vendor profile name for meters that do not name one */
   profile?: string;
@@ -42,6 +44,7 @@ const paramsSchema = z.object({
   stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
   latencyMs: z.number().min(0).max(10_000).default(100),
   marginMs: z.number().min(0).max(30_000).optional(),
+  idleMs: z.number().min(0).max(10_000).optional(),
   retries: z.number().int().min(0).max(10).default(2),
   profile: z.string().min(1).max(64).optional(),
 });
@@ -75,6 +78,7 @@ export function parseLineParams(line: LineRef): SerialLineParams {
   else throw new LineParamsError(`line ${line.id}: give key, path, or host and port`);
   const kind = where.path ? 'tty' : 'tcp';
   const parityBits = p.parity === 'none' ? 0 : 1;
+  const bitsPerByte = 1 + p.dataBits + parityBits + p.stopBits;
   return {
     key: p.key ?? lineKey(where),
     kind,
@@ -83,9 +87,10 @@ export function parseLineParams(line: LineRef): SerialLineParams {
     parity: p.parity,
     dataBits: p.dataBits,
     stopBits: p.stopBits,
-    bitsPerByte: 1 + p.dataBits + parityBits + p.stopBits,
+    bitsPerByte,
     latencyMs: p.latencyMs,
     marginMs: p.marginMs ?? (kind === 'tcp' ? 200 : 50),
+    idleMs: p.idleMs ?? (3 * bitsPerByte * 1000) / p.baudRate,
     retries: p.retries,
     profile: p.profile,
   };
