@@ -54,7 +54,11 @@ describe('transport-rs485 over a TCP serial server', () => {
     });
     expect(results.map((r) => r.meterId)).toEqual(['m07', 'm97', 'w', 'swapped']);
     const [r07, r97, rw, rs] = results.map(ok);
-    // the vendor profile's DI order (90 1F) and type byte went out; the meter answered in kind
+    // the vendor profile's FE count, DI order (90 1F) and type byte went out; the meter answered in kind
+    const sent = Buffer.from(line.sent).toString('hex');
+    expect(sent).toContain('16fefe6810020200000000000103901f');
+    expect(sent).toContain('16fefefefe68aa0102000000000001031f90');
+    expect(sent.startsWith('fefefefe68010100000000681104')).toBe(true);
     expect(rs.registers.totalVolume).toBe(decimalString(swapped.meter.snapshot().volume, 2));
     const e07 = m07.meter.registers();
     expect(r07.registers.activeImportTotal).toBe(decimalString(e07.positive[0], 2));

@@ -17,6 +17,8 @@ import {
 
 export interface SimLine {
   bus: Rs485Bus;
+  /** every byte the master sent, in order (TCP lines) */
+  sent: number[];
   /** the line as a transport request names it */
   ref: LineRef;
   key: string;
@@ -31,10 +33,18 @@ export async function tcpLine(
 ): Promise<SimLine> {
   const b = new Rs485Bus({ baud: 9600, ...bus });
   for (const d of devices) b.addDevice(d);
-  const server = await startTcpSerialServer(b);
+  const sent: number[] = [];
+  const server = await startTcpSerialServer({
+    write: (bytes) => {
+      sent.push(...bytes);
+      b.write(bytes);
+    },
+    onData: (fn) => b.onData(fn),
+  });
   const key = `tcp://127.0.0.1:${server.port}`;
   return {
     bus: b,
+    sent,
     key,
     ref: { id: key, params: { key, baudRate: b.baud, latencyMs: 80, ...params } },
     close: async () => {
@@ -64,6 +74,7 @@ export async function ptyLine(
   const key = `tty:${pair.masterPath}`;
   return {
     bus: b,
+    sent: [],
     key,
     ref: { id: key, params: { key, baudRate: b.baud, latencyMs: 80, ...params } },
     close: async () => {
