@@ -22,6 +22,15 @@ export interface Wire {
   stats?: ExchangeStats;
 }
 
+/** FCB per meter: it alternates between successive REQ_UD2 (a retry repeats it). */
+const fcbs = new Map<string, boolean>();
+
+function nextFcb(key: string): boolean {
+  const fcb = !(fcbs.get(key) ?? false);
+  fcbs.set(key, fcb);
+  return fcb;
+}
+
 /** Long frame 68 L L 68 … CS 16, checksum from C. */
 export function mbusBadSum(bytes: Uint8Array): boolean {
   return hasBadSum(bytes, (b, i) =>
@@ -68,7 +77,9 @@ export async function select(w: Wire, id: string, manufacturer?: string): Promis
 export async function requestData(w: Wire, address: MbusAddress): Promise<MbusFrame> {
   if (address.kind === 'secondary') await select(w, address.id, address.manufacturer);
   const a = address.kind === 'primary' ? address.a : NETWORK_LAYER;
-  const frame = await exchange(w, mbus.buildReqUd2(a), 255, (bytes) => {
+  const who = address.kind === 'primary' ? String(address.a) : address.id;
+  const request = mbus.buildReqUd2(a, nextFcb(`${w.line.key}#${who}`));
+  const frame = await exchange(w, request, 255, (bytes) => {
     const f = tryDecode(bytes);
     if (f?.kind !== 'long' || f.direction !== 'slave' || !f.header) return false;
     return address.kind === 'primary' ? f.a === address.a : f.header.id === address.id;

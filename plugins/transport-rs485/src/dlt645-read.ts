@@ -45,10 +45,19 @@ async function energyRead(c: MeterCall, plan: Plan): Promise<Record<string, stri
   return registers;
 }
 
-/** Status word 3 (04000503): relay state bit 4. Combined as word1 | word3 << 16 (word1 not read). */
+/**
+ * Status word 3 (04000503): relay state bit 4. Combined as word1 | word3 << 16 (word1 not read).
+ * A meter without it (error reply) leaves `relay` without value instead of failing the reading.
+ */
 async function relayStatus(c: MeterCall) {
-  const f = await dltRead(c, '04000503', 2);
-  const word3 = typeof f.value === 'string' ? Number.parseInt(f.value, 16) : Number.NaN;
+  let value: unknown;
+  try {
+    value = (await dltRead(c, '04000503', 2)).value;
+  } catch (e) {
+    if (e instanceof TransportError && e.code === 'METER_ERROR') return { registers: { relay: null } };
+    throw e;
+  }
+  const word3 = typeof value === 'string' ? Number.parseInt(value, 16) : Number.NaN;
   if (!Number.isInteger(word3)) return { registers: { relay: null } };
   return {
     registers: { relay: word3 & 0x10 ? 'open' : 'closed' },

@@ -40,11 +40,17 @@ describe('transport-rs485 on a socat pty pair through serialport', () => {
         tenantId: TEST_TENANT_ID,
         signal: ctx.signal,
         line: line.ref,
-        meters: [{ meterId: 'p', ref: { protocol: 'dlt645-2007', address: '000000002001' } }],
+        meters: [
+          { meterId: 'p', ref: { protocol: 'dlt645-2007', address: '000000002001' } },
+          { meterId: 'blind', ref: { protocol: 'dlt645-2007', address: '000000002003' } },
+        ],
       },
       ctx,
     ))
       out.push(r);
+    // a meter without status word 3 still reads; its relay register has no value and no status
+    expect(out[1]).toMatchObject({ ok: true, reading: { registers: { relay: null } } });
+    expect(out[1].ok && out[1].reading.status).toBeUndefined();
     expect(out[0]).toMatchObject({
       ok: true,
       reading: {
