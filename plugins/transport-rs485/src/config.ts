@@ -1,3 +1,4 @@
+import { secret } from '@quadmeter/sdk';
 import { z } from 'zod';
 
 /**
@@ -6,11 +7,13 @@ import { z } from 'zod';
  */
 export const configSchema = z.object({
   utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
-  /** DL/T 645-2007 relay control: PA + P2P1P0 (level 02, password 000000) */
-  relayPassword: z
-    .string()
-    .regex(/^[0-9A-Fa-f]{8}$/)
-    .default('02000000'),
+  /** DL/T 645-2007 relay control: PA + P2P1P0 (level 02, password 000000); write-only */
+  relayPassword: secret(
+    z
+      .string()
+      .regex(/^[0-9A-Fa-f]{8}$/)
+      .default('02000000'),
+  ),
   /** operator code C3..C0 */
   relayOperator: z
     .string()
