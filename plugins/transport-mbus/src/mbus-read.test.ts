@@ -1,3 +1,4 @@
+import { encodeManufacturer } from '@quadmeter/protocols/mbus/index.ts';
 import type { ReadRequest, ReadResult } from '@quadmeter/sdk';
 import { today } from '@quadmeter/sdk/serial';
 import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
@@ -35,15 +36,26 @@ describe('transport-mbus', () => {
     const line = await tcpLine([heat, water]);
     lines.push(line);
     clock.catchUp();
-    const [h, w, hs] = await readAll({
+    // the archive's 16-hex-digit secondary address: id, manufacturer code, version, medium
+    const hx = (n: number, d: number) => n.toString(16).toUpperCase().padStart(d, '0');
+    const m = water.meter;
+    const full = `41000006${hx(encodeManufacturer(m.manufacturer), 4)}${hx(m.version, 2)}${hx(m.medium, 2)}`;
+    const wrongMedium = `41000006${hx(encodeManufacturer(m.manufacturer), 4)}${hx(m.version, 2)}04`;
+    const [h, w, hs, wf, wildcard, other] = await readAll({
       line: line.ref,
       meters: [
         { meterId: 'heat', ref: ref('5') },
         { meterId: 'water', ref: ref('41000006') },
         { meterId: 'heat-by-id', ref: ref('41000005') },
+        { meterId: 'water-full', ref: ref(full) },
+        { meterId: 'water-wildcards', ref: ref('41000006FFFFFFFF') },
+        { meterId: 'water-as-heat', ref: ref(wrongMedium) },
       ],
     });
     if (!h.ok || !w.ok || !hs.ok) throw new Error(JSON.stringify([h, w, hs]));
+    expect(wf).toMatchObject({ ok: true, reading: { route: { address: full } } });
+    expect(wildcard).toMatchObject({ ok: true, reading: { registers: w.reading.registers } });
+    expect(other).toMatchObject({ ok: false, error: { code: 'NO_REPLY' } });
     const now = heat.meter.current();
     expect(h.reading.registers.heatEnergy).toBe(String(Math.round(now.heat)));
     expect(h.reading.registers.volume).toBe(String(Math.floor(now.volume * 100) / 100));

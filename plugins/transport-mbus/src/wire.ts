@@ -60,13 +60,26 @@ function exchange(w: Wire, request: Uint8Array, replyBytes: number, accepts: (f:
   return transact(w.link, w.line, ex, w.signal, w.stats);
 }
 
+type Secondary = Extract<MbusAddress, { kind: 'secondary' }>;
+
 /** Selects a meter by secondary address (CI 52); it answers E5. */
-export async function select(w: Wire, id: string, manufacturer?: string): Promise<void> {
-  await exchange(
-    w,
-    mbus.buildSelectSecondary({ id, manufacturer: manufacturer ?? null }),
-    1,
-    (f) => f.length === 1 && f[0] === ACK,
+export async function select(w: Wire, s: Secondary): Promise<void> {
+  const frame = mbus.buildSelectSecondary({
+    id: s.id,
+    manufacturer: s.manufacturer ?? null,
+    version: s.version ?? null,
+    medium: s.medium ?? null,
+  });
+  await exchange(w, frame, 1, (f) => f.length === 1 && f[0] === ACK);
+}
+
+/** The reply's header is the meter selected (fields the address left open match anything). */
+function isSelected(h: NonNullable<MbusFrame['header']>, s: Secondary): boolean {
+  return (
+    h.id === s.id &&
+    (s.manufacturer === undefined || h.manufacturer === s.manufacturer) &&
+    (s.version === undefined || h.version === s.version) &&
+    (s.medium === undefined || h.medium === s.medium)
   );
 }
 
@@ -75,14 +88,14 @@ export async function select(w: Wire, id: string, manufacturer?: string): Promis
  * come from the address asked (primary) or carry the identification selected (secondary).
  */
 export async function requestData(w: Wire, address: MbusAddress): Promise<MbusFrame> {
-  if (address.kind === 'secondary') await select(w, address.id, address.manufacturer);
+  if (address.kind === 'secondary') await select(w, address);
   const a = address.kind === 'primary' ? address.a : NETWORK_LAYER;
   const who = address.kind === 'primary' ? String(address.a) : address.id;
   const request = mbus.buildReqUd2(a, nextFcb(`${w.line.key}#${who}`));
   const frame = await exchange(w, request, 255, (bytes) => {
     const f = tryDecode(bytes);
     if (f?.kind !== 'long' || f.direction !== 'slave' || !f.header) return false;
-    return address.kind === 'primary' ? f.a === address.a : f.header.id === address.id;
+    return address.kind === 'primary' ? f.a === address.a : isSelected(f.header, address);
   });
   const f = mbus.decode(frame);
   if (!f.records) throw new TransportError('DECODE_FAILED', `RSP_UD with CI ${f.ci} carries no records`);

@@ -15,7 +15,7 @@ export function addressAnswers(requested: string, replied: string): boolean {
   if (requested.length !== replied.length) return false;
   for (let i = 0; i < requested.length; i += 2) {
     const r = requested.slice(i, i + 2).toUpperCase();
-    if (r !== 'AA' && r !== replied.slice(i, i + 2)) return false;
+    if (r !== 'AA' && r !== replied.slice(i, i + 2).toUpperCase()) return false;
   }
   return true;
 }

@@ -13,7 +13,7 @@ const ADDRESS: Record<string, RegExp> = {
   'dlt645-2007': /^\d{12}$/,
   'dlt645-1997': /^\d{12}$/,
   dlt645: /^\d{12}$/,
-  cjt188: /^[0-9A]{14}$/,
+  cjt188: /^[0-9A-Fa-f]{14}$/,
 };
 
 /** Checks the meter's protocol and address before anything goes on the wire. */
