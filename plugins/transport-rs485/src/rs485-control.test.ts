@@ -42,7 +42,12 @@ describe('transport-rs485 on a socat pty pair through serialport', () => {
         line: line.ref,
         meters: [
           { meterId: 'p', ref: { protocol: 'dlt645-2007', address: '000000002001' } },
-          { meterId: 'blind', ref: { protocol: 'dlt645-2007', address: '000000002003' } },
+          // a meter with its own speed: the port is switched for it (the simulated bus keeps its own)
+          {
+            meterId: 'blind',
+            ref: { protocol: 'dlt645-2007', address: '000000002003' },
+            params: { baudRate: 4800 },
+          },
         ],
       },
       ctx,

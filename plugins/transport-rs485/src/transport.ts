@@ -1,5 +1,5 @@
 import type { ControlCommand, ControlResult, PluginContext, ReadRequest, ReadResult } from '@quadmeter/sdk';
-import { parseLineParams, readLine, TransportError, toFailure } from '@quadmeter/sdk/serial';
+import { meterLine, parseLineParams, readLine, TransportError, toFailure } from '@quadmeter/sdk/serial';
 import { configOf, type Rs485Config } from './config.ts';
 import { controlCall, runControl } from './control.ts';
 import { linePool } from './pool.ts';
@@ -22,10 +22,12 @@ export async function control(
   try {
     if (!command.line) throw new TransportError('LINE_PARAMS_INVALID', 'the command names no line');
     const line = parseLineParams(command.line);
+    const own = meterLine(line, command.params);
     const config = configOf(ctx.config);
-    return await linePool().withLine(line, (link) =>
-      runControl(controlCall(command, link, line, config, ctx.signal), command),
-    );
+    return await linePool().withLine(line, async (link) => {
+      await link.setBaudRate?.(own.baudRate);
+      return runControl(controlCall(command, link, own, config, ctx.signal), command);
+    });
   } catch (e) {
     return { commandId: command.id, ok: false, error: toFailure(e) };
   }

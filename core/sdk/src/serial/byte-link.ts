@@ -11,6 +11,11 @@ export interface ByteLink {
   readonly open: boolean;
   /** performance.now() when the last byte came in (-Infinity before any) */
   readonly lastRxAt: number;
+  /**
+   * Local ports: switch the port's baud rate (a meter on a mixed-speed line). A serial server's
+   * speed is its own setting, so TCP links have none.
+   */
+  setBaudRate?(baudRate: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,6 +26,7 @@ export interface SerialPortLike {
   write(data: Buffer, cb: (e: Error | null | undefined) => void): boolean;
   drain(cb: (e: Error | null) => void): void;
   close(cb: (e: Error | null) => void): void;
+  update(o: { baudRate: number }, cb: (e: Error | null | undefined) => void): void;
   on(event: 'data', fn: (d: Buffer) => void): unknown;
   on(event: 'error' | 'close', fn: (e?: Error) => void): unknown;
   off(event: 'data', fn: (d: Buffer) => void): unknown;
@@ -121,6 +127,7 @@ export async function openTtyLink(line: SerialLineParams, load: SerialPortLoader
   await new Promise<void>((res, rej) => port.open((e) => (e ? rej(unavailable(line, e)) : res())));
   const listeners = new Listeners();
   let open = true;
+  let baud = line.baudRate;
   port.on('data', (d: Buffer) => listeners.emit(d));
   port.on('error', () => {
     open = false;
@@ -135,6 +142,16 @@ export async function openTtyLink(line: SerialLineParams, load: SerialPortLoader
     get lastRxAt() {
       return listeners.lastRxAt;
     },
+    setBaudRate: (baudRate) =>
+      baudRate === baud
+        ? Promise.resolve()
+        : new Promise((res, rej) =>
+            port.update({ baudRate }, (e) => {
+              if (e) return rej(unavailable(line, e));
+              baud = baudRate;
+              res();
+            }),
+          ),
     write: (bytes) =>
       new Promise((res, rej) => {
         port.write(Buffer.from(bytes), (e) => {

@@ -27,6 +27,7 @@ export {
   frameTimeoutMs,
   LineParamsError,
   lineKey,
+  meterLine,
   parseLineParams,
   type SerialLineParams,
   wireMs,

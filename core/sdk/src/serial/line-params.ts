@@ -113,3 +113,33 @@ export function frameTimeoutMs(
 ): number {
   return Math.ceil(wireMs(line, requestBytes + replyBytes) + latencyMs + line.marginMs);
 }
+
+const PARITY: Record<string, SerialLineParams['parity']> = {
+  E: 'even',
+  N: 'none',
+  O: 'odd',
+  even: 'even',
+  none: 'none',
+  odd: 'odd',
+};
+
+/**
+ * The line as one meter sees it: a meter's own `baudRate` / `parity` (`MeterTarget.params`, from
+ * its route) override the line's for timing, and for a local port the baud rate is switched
+ * before talking to it (parity stays the port's: it cannot change without reopening).
+ */
+export function meterLine(
+  line: SerialLineParams,
+  params?: Readonly<Record<string, unknown>>,
+): SerialLineParams {
+  const baud = params?.baudRate;
+  const parity = typeof params?.parity === 'string' ? PARITY[params.parity] : undefined;
+  const baudRate =
+    typeof baud === 'number' && Number.isInteger(baud) && baud >= 300 && baud <= 115200
+      ? baud
+      : line.baudRate;
+  const p = parity ?? line.parity;
+  if (baudRate === line.baudRate && p === line.parity) return line;
+  const bitsPerByte = 1 + line.dataBits + (p === 'none' ? 0 : 1) + line.stopBits;
+  return { ...line, baudRate, parity: p, bitsPerByte, idleMs: (3 * bitsPerByte * 1000) / baudRate };
+}

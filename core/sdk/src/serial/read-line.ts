@@ -2,7 +2,7 @@ import type { RawReading } from '../kinds/reading.ts';
 import type { MeterTarget, ReadRequest, ReadResult } from '../kinds/transport.ts';
 import type { ByteLink } from './byte-link.ts';
 import { TransportError, toFailure } from './failure.ts';
-import { parseLineParams, type SerialLineParams } from './line-params.ts';
+import { meterLine, parseLineParams, type SerialLineParams } from './line-params.ts';
 import type { LinePool } from './line-pool.ts';
 
 export type ReadMeter = (
@@ -14,7 +14,8 @@ export type ReadMeter = (
 
 /**
  * Reads the request's meters one after another on its line, each meter holding the line for its
- * frames (so a control command can go between two meters), and yields exactly one result per
+ * frames (so a control command can go between two meters) at its own speed when its params name
+ * one (`baudRate`, `parity`: see `meterLine`), and yields exactly one result per
  * meter, in order. A line that cannot be opened fails the rest of its meters with the same
  * LINE_UNAVAILABLE instead of trying again for each; after an abort the rest are ABORTED.
  */
@@ -45,7 +46,11 @@ export async function* readLine(
       continue;
     }
     try {
-      const reading = await pool.withLine(line, (link) => readMeter(link, line, target, request.signal));
+      const own = meterLine(line, target.params);
+      const reading = await pool.withLine(line, async (link) => {
+        await link.setBaudRate?.(own.baudRate);
+        return readMeter(link, own, target, request.signal);
+      });
       yield { meterId: target.meterId, ok: true, reading: { ...reading, tenantId: request.tenantId } };
     } catch (e) {
       const failure = toFailure(e);

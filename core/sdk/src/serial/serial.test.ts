@@ -4,7 +4,7 @@ import { decimalString, scaledDecimal } from './decimal.ts';
 import { hasBadSum, withWake } from './exchange.ts';
 import { TransportError, toFailure } from './failure.ts';
 import { idempotencyKey } from './idempotency.ts';
-import { frameTimeoutMs, parseLineParams, wireMs } from './line-params.ts';
+import { frameTimeoutMs, meterLine, parseLineParams, wireMs } from './line-params.ts';
 import { LinePool } from './line-pool.ts';
 
 const line = (params: Record<string, unknown>) => ({ id: 'l', params });
@@ -58,6 +58,18 @@ describe('line params', () => {
     expect(wireMs(l, 240)).toBe(1100);
     // DL/T 645 read: 4 FE + 16-byte request, 4 FE + 32-byte reply, 100 ms latency
     expect(frameTimeoutMs(l, 20, 36, 100)).toBe(Math.ceil((56 * 11 * 1000) / 2400 + 100));
+  });
+});
+
+describe('meterLine', () => {
+  it("takes a meter's own baud rate and parity from its params (route letters E/N/O too)", () => {
+    const l = parseLineParams(line({ key: 'tty:/dev/x', baudRate: 2400 }));
+    expect(meterLine(l, undefined)).toBe(l);
+    expect(meterLine(l, { baudRate: 2400, parity: 'E' })).toBe(l);
+    expect(meterLine(l, { baudRate: 1200 })).toMatchObject({ baudRate: 1200, bitsPerByte: 11, idleMs: 27.5 });
+    expect(meterLine(l, { parity: 'N' })).toMatchObject({ baudRate: 2400, parity: 'none', bitsPerByte: 10 });
+    expect(meterLine(l, { baudRate: 'fast', parity: 'X' })).toBe(l);
+    expect(meterLine(l, { baudRate: 1e9 })).toBe(l);
   });
 });
 
