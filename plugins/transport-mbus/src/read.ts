@@ -12,6 +12,20 @@ import type { MbusConfig } from './config.ts';
 import { dateOf, registersOf } from './registers.ts';
 import { requestData } from './wire.ts';
 
+/** A value stored at the end of a month's last day is the next month's opening value. */
+export function nextDayIfMonthEnd(date: string): string {
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return next.endsWith('-01') ? next : date;
+}
+
+/**
+ * The month a stored value opens (frozenFor 'YYYY-MM', the value at the start of that month, as a
+ * DL/T 645 settlement): a value dated the 1st opens its month, one dated the last day the next.
+ */
+export function settlementMonth(date: string): string {
+  return nextDayIfMonthEnd(date.slice(0, 10)).slice(0, 7);
+}
+
 export interface ReadOptions {
   config: MbusConfig;
   kind: ReadKind;
@@ -21,7 +35,7 @@ export interface ReadOptions {
 /**
  * One M-Bus meter: REQ_UD2 (after a select for secondary addresses). Real-time: the current
  * records (storage 0) stamped with the meter's date-time record; monthly: the storage number
- * whose date falls in the month asked (meters store on the 1st or at month end by make).
+ * whose date opens the month asked (`settlementMonth`: makes store on the 1st or on the last day).
  */
 export async function readMeter(
   link: ByteLink,
@@ -46,12 +60,13 @@ export async function readMeter(
   if (o.kind === 'monthly') {
     const month = o.frozenFor as string;
     const hit = records.find(
-      (r) => r.storage > 0 && r.quantity === 'date' && String(r.value).startsWith(month),
+      (r) =>
+        r.storage > 0 && r.quantity === 'date' && !r.invalid && settlementMonth(String(r.value)) === month,
     );
     if (!hit)
       throw new TransportError('FROZEN_NOT_FOUND', `meter ${target.ref.address} stores no value of ${month}`);
     storage = hit.storage;
-    measuredAt = startOf(String(hit.value).slice(0, 10), off);
+    measuredAt = startOf(nextDayIfMonthEnd(String(hit.value).slice(0, 10)), off);
   }
   const route = { via: 'serial' as const, line: line.key, address: target.ref.address };
   const wanted = target.registers;
