@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PluginContext } from '../plugin/context.ts';
 import { fnSchema, type PluginHeader } from '../plugin/header.ts';
 import type { HookRouter } from '../plugin/http.ts';
-import type { MeterRef, RawReading } from './reading.ts';
+import type { MeterRef, MeterRoute, RawReading } from './reading.ts';
 
 /** A concentrator, DTU or network gateway a line of meters hangs off. */
 export interface GatewayRef {
@@ -22,6 +22,8 @@ export interface LineRef {
 export interface MeterTarget {
   meterId: string;
   ref: MeterRef;
+  /** the route the meter's readings name; a concentrator transport reads its measuring point here */
+  route?: MeterRoute;
   /** register keys wanted; all the transport can read when absent */
   registers?: readonly string[];
   /** per-meter wire parameters the transport documents (e.g. a vendor profile name) */
