@@ -13,8 +13,9 @@ const benches = {
   'api-latency': [[], ['100']],
   archives: [[], ['5000']],
   ingest: [[], ['2000', '20']],
-  'reading-engine': [[], ['200', '4']],
   concentrators: [[], ['200', '1', '2']],
+  'reading-lines': [[], ['3', '2']],
+  'reading-engine': [[], ['200', '4']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

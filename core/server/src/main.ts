@@ -100,7 +100,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
-    await startReadingEngine(platform, options.engine);
+    const engine = await startReadingEngine(platform, options.engine);
+    stack.push({ name: 'reading engine', stop: () => engine.stop() });
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

@@ -28,6 +28,12 @@ export const configSchema = z.object({
    * and the electricity meter type keeps 2): extra digits are cut, as a meter display does
    */
   energyDecimals: z.number().int().min(0).max(4).default(2),
+  /**
+   * What a terminal's Td_d / Td_m names: `closed` (the usual terminal) the day or month the freeze
+   * at its end closes, `opened` the one the freeze opens. The platform's `frozenFor` is always the
+   * day or month whose start the freeze marks (0011), so `closed` asks for the day or month before.
+   */
+  frozenLabel: z.enum(['closed', 'opened']).default('closed'),
   /** the terminals' wall clock offset from UTC in minutes (Asia/Shanghai: 480) */
   utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
   /** PW appended to AFN 04/05/10 frames, 32 hex digits (16 zero bytes when terminals do not check it) */

@@ -74,9 +74,9 @@ describe('the master station speaks the fixture bytes', () => {
           },
         },
       });
-    await collect(m.ctx, request(4, [1], { kind: 'daily', frozenFor: '2026-06-14' }));
+    await collect(m.ctx, request(4, [1], { kind: 'daily', frozenFor: '2026-06-15' }));
     expect(got[3]).toBe(hex('readF161'));
-    await collect(m.ctx, request(4, [1], { kind: 'monthly', frozenFor: '2026-06' }));
+    await collect(m.ctx, request(4, [1], { kind: 'monthly', frozenFor: '2026-07' }));
     expect(got[4]).toBe(hex('readF177'));
     const [v] = await collect(m.ctx, request(4, [1], { meters: meters(4, [1], ['voltageA']) }));
     expect(got[6]).toBe(hex('forwardRead'));

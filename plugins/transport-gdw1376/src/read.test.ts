@@ -1,6 +1,7 @@
 import { DECIMAL_PATTERN, type ReadResult, rawReadingSchema } from '@quadmeter/sdk';
 import { TEST_TENANT_ID } from '@quadmeter/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { previousPeriod } from './read.ts';
 import {
   A1,
   collect,
@@ -60,17 +61,20 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
     const clock = simClock();
     const { m } = await setup(22, { clock });
     clock.advance(20 * 86_400_000); // past 2026-06-15 00:00 and the settlement of 2026-07-01
-    const daily = await collect(m.ctx, request(22, [1, 2], { kind: 'daily', frozenFor: '2026-06-14' }));
+    // the platform's 2026-06-15 is the freeze at its start, which the terminal labels Td_d 2026-06-14
+    const daily = await collect(m.ctx, request(22, [1, 2], { kind: 'daily', frozenFor: '2026-06-15' }));
     const d = ok(daily[0]);
-    expect(d).toMatchObject({ kind: 'daily', frozenFor: '2026-06-14' });
+    expect(d).toMatchObject({ kind: 'daily', frozenFor: '2026-06-15' });
     expect(d.measuredAt).toBe('2026-06-14T16:00:00.000Z'); // the freeze at 2026-06-15 00:00 UTC+8
-    expect(d.idempotencyKey).toBe(`gdw1376:${A1}-22:p1:daily:2026-06-14`);
+    expect(d.idempotencyKey).toBe(`gdw1376:${A1}-22:p1:daily:2026-06-15`);
     expect(d.registers.activeImportTotal).toMatch(DECIMAL_PATTERN);
     expect(rawReadingSchema.safeParse(d).success).toBe(true);
-    const monthly = await collect(m.ctx, request(22, [1], { kind: 'monthly', frozenFor: '2026-06' }));
+    // 2026-07 is the settlement at 2026-07-01 00:00, which closes the terminal's Td_m 2026-06
+    const monthly = await collect(m.ctx, request(22, [1], { kind: 'monthly', frozenFor: '2026-07' }));
     const mo = ok(monthly[0]);
-    expect(mo).toMatchObject({ kind: 'monthly', frozenFor: '2026-06' });
-    expect(mo.idempotencyKey).toBe(`gdw1376:${A1}-22:p1:monthly:2026-06`);
+    expect(mo).toMatchObject({ kind: 'monthly', frozenFor: '2026-07' });
+    expect(mo.measuredAt).toBe('2026-06-30T16:00:00.000Z');
+    expect(mo.idempotencyKey).toBe(`gdw1376:${A1}-22:p1:monthly:2026-07`);
     expect(Number(mo.registers.activeImportTotal)).toBeGreaterThan(Number(d.registers.activeImportTotal));
     expect(rawReadingSchema.safeParse(mo).success).toBe(true);
     const none = await collect(m.ctx, request(22, [1], { kind: 'daily', frozenFor: '2025-01-01' }));
@@ -150,5 +154,15 @@ describe('reads through the concentrator (simulator on real TCP)', () => {
       meters: [{ meterId: 'x', ref: { protocol: 'dlt645-2007', address: '1' } }],
     });
     expect(results2[0]).toMatchObject({ ok: false, error: { code: 'ROUTE_INVALID' } });
+  });
+});
+
+describe('the Td asked for a platform frozen date', () => {
+  it('is the day or month before, across month and year ends', () => {
+    expect(previousPeriod('2026-03-01')).toBe('2026-02-28');
+    expect(previousPeriod('2024-03-01')).toBe('2024-02-29');
+    expect(previousPeriod('2026-01-01')).toBe('2025-12-31');
+    expect(previousPeriod('2026-01')).toBe('2025-12');
+    expect(previousPeriod('2026-07')).toBe('2026-06');
   });
 });

@@ -18,10 +18,22 @@ const PLAN: Record<Kind, { afn: string; fn: number }> = {
 
 const fail = (meterId: string, error: TransportFailure): ReadResult => ({ meterId, ok: false, error });
 
-function requestData(kind: Kind, frozenFor: string | undefined): unknown {
-  if (kind === 'daily') return { date: frozenFor };
-  if (kind === 'monthly') return { month: frozenFor };
-  return undefined;
+/** The day or month before `frozenFor` ('YYYY-MM-DD' or 'YYYY-MM'), on the calendar. */
+export function previousPeriod(frozenFor: string): string {
+  const [y, m, d] = frozenFor.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1 - (d ? 0 : 1), d ? d - 1 : 1));
+  return t.toISOString().slice(0, d ? 10 : 7);
+}
+
+/**
+ * The Td_d / Td_m asked of the terminal for the platform's `frozenFor` (the day or month whose
+ * start the freeze marks): a terminal labelling a freeze by the period it closes is asked for the
+ * period before.
+ */
+function requestData(kind: Kind, frozenFor: string | undefined, label: 'closed' | 'opened'): unknown {
+  if (!frozenFor || kind === 'realtime') return undefined;
+  const td = label === 'closed' ? previousPeriod(frozenFor) : frozenFor;
+  return kind === 'daily' ? { date: td } : { month: td };
 }
 
 function validFrozen(kind: Kind, frozenFor: string | undefined): boolean {
@@ -87,7 +99,7 @@ async function* readChunk(
   const gw = session.gateway ?? { a1: '0000', a2: 0 };
   const plan = PLAN[kind];
   const addr = { A1_region: gw.a1, A2_terminal: gw.a2, A3_master: config.msa };
-  const data = requestData(kind, request.frozenFor);
+  const data = requestData(kind, request.frozenFor, config.frozenLabel);
   const points = [...new Set(chunk.map((c) => c.pn))];
   let byPoint: Map<number, unknown>;
   try {

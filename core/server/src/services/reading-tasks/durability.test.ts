@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { killMidStatement } from '../../../test/kill-mid-statement.ts';
@@ -89,6 +90,52 @@ describe('a reading task and kill -9', () => {
       const counts = await readingCounts(db, tenant.tenantId);
       expect(counts.map((c) => [c.kind, c.n])).toEqual(Array(METERS).fill([1, 1]));
       expect(next.field.requests.map((r) => [r.line.id, r.meters.length])).toEqual([[LINE_A, 2]]);
+    } finally {
+      await next.stop();
+    }
+  });
+
+  it('hands a task back when its engine stops, and the next engine finishes it at once', async () => {
+    const db = t.database.db;
+    const tenant = await ingestTenant(db, 'eng-stop');
+    const ids = await addLineMeters(db, tenant, [LINE_A], METERS);
+    const first = await startTestEngine(t.url, fieldFor([LINE_A], METERS), {
+      flushEvery: 1,
+      leaseMs: 60_000,
+    });
+    first.field.delayMs = 100;
+    const taskId = (await withTenant(db, tenant.tenantId, (tx) =>
+      createTask(
+        tx,
+        null,
+        tenant.tenantId,
+        { target: 'area', areaId: tenant.areaId, kind: 'realtime' },
+        { jobs: first.jobs, zone: first.engine.zone },
+      ),
+    )) as string;
+    for (let i = 0; i < 100; i++) {
+      const done = [...(await outcomesOf(db, tenant.tenantId, taskId)).values()].filter((o) => o.outcome);
+      if (done.length >= 2) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    await first.stop();
+    const [mid] = (await withTenant(db, tenant.tenantId, (tx) =>
+      tx.execute(sql`select status, lease_owner as owner, lease_until <= now() as lapsed,
+        (select count(*)::int from reading_task_meters where task_id = ${taskId} and outcome is not null) as done
+        from reading_tasks where id = ${taskId}`),
+    )) as unknown as { status: string; owner: string | null; lapsed: boolean; done: number }[];
+    expect(mid).toMatchObject({ status: 'running', owner: null, lapsed: true });
+    expect(mid.done).toBeGreaterThanOrEqual(2);
+    expect(mid.done).toBeLessThan(METERS);
+    // the 60 s lease did not have to lapse: the next engine resumes the task on its first tick
+    const next = await startTestEngine(t.url, fieldFor([LINE_A], METERS));
+    try {
+      expect((await next.engine.tick()).resumed).toBe(1);
+      expect(await settled(db, tenant.tenantId, taskId)).toBe('done');
+      const out = await outcomesOf(db, tenant.tenantId, taskId);
+      expect(ids.map((id) => out.get(id)?.outcome)).toEqual(Array(METERS).fill('ok'));
+      const counts = await readingCounts(db, tenant.tenantId);
+      expect(counts.map((c) => [c.kind, c.n])).toEqual(Array(METERS).fill([1, 1]));
     } finally {
       await next.stop();
     }

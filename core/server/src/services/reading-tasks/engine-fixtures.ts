@@ -7,7 +7,7 @@ import { withTenant } from '../../db/tenant.ts';
 import { installedPlugins } from '../../installed-plugins.ts';
 import { type Jobs, startJobs } from '../../jobs/jobs.ts';
 import { createLogger } from '../../logger.ts';
-import { startPlugins } from '../../plugin-host.ts';
+import { type PluginHost, startPlugins } from '../../plugin-host.ts';
 import { createSecretBox } from '../../secrets/secret-box.ts';
 import { addMeters } from '../readings/ingest-fixtures.ts';
 import { type Engine, startEngine } from './engine.ts';
@@ -26,6 +26,7 @@ export const energyOf = (i: number) => 100 * (i + 1);
 
 export interface TestEngine {
   engine: Engine;
+  host: PluginHost;
   database: Database;
   jobs: Jobs;
   field: Field;
@@ -64,7 +65,7 @@ export async function startTestEngine(
   url: string,
   field: Field,
   options: Partial<EngineOptions> = {},
-  extra: { concurrency?: number; cron?: boolean } = {},
+  extra: { concurrency?: number; cron?: boolean; configFor?: (id: string) => unknown } = {},
 ): Promise<TestEngine> {
   const logger = createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent');
   const database = openDatabase(url);
@@ -76,7 +77,9 @@ export async function startTestEngine(
     jobs,
     secrets: createSecretBox(randomBytes(32)),
     plugins: [...installedPlugins, testTransport(field)],
+    configFor: extra.configFor,
   });
+
   const engine = await startEngine({
     db: database.jobs,
     jobs,
@@ -92,6 +95,7 @@ export async function startTestEngine(
     database,
     jobs,
     field,
+    host,
     async stop() {
       await engine.stop();
       await jobs.stop();

@@ -52,6 +52,7 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     partitions: partitionKeeper(d.db),
   };
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...d.options };
+  const stopping = new AbortController();
   const runner = {
     db: d.db,
     registry: d.registry,
@@ -59,6 +60,7 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     logger: d.logger,
     options,
     lines: new LineLocks(),
+    stopping: stopping.signal,
   };
   const tickDeps = { db: d.db, jobs: d.jobs, zone: z, timeZone: d.timeZone, logger: d.logger };
   const tick = async (now?: number) => {
@@ -85,14 +87,16 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     ingest,
     tick,
     runNow: (tenantId, taskId) => runTask(runner, tenantId, taskId),
+    /** running tasks stop at their next step and are handed back; then the workers stop */
     async stop() {
+      stopping.abort();
       await d.jobs.offWork(RUN_QUEUE);
       if (d.cron !== false) await d.jobs.offWork(TICK_QUEUE);
     },
   };
 }
 
-/** The engine of the running platform (main.ts). */
+/** The engine of the running platform (main.ts stops it before the job queue and the plugins). */
 export async function startReadingEngine(p: Platform, options?: Partial<EngineOptions>): Promise<Engine> {
   return await startEngine({
     options,

@@ -74,23 +74,40 @@ export function slotFrozenFor(kind: TaskKind, slot: number, z: Zone): string | n
   return monthsBack(z.dayOf(slot).slice(0, 7), 1);
 }
 
-/** A transport failure code as an outcome. */
+/** A transport failure code (0012, the serial and concentrator transports) as an outcome. */
 export function outcomeOf(code: string): Outcome {
   switch (code) {
     case 'TIMEOUT':
     case 'NO_REPLY':
+    case 'LINE_UNAVAILABLE':
+    case 'ABORTED':
       return 'timeout';
     case 'CHECKSUM':
     case 'FRAME_INVALID':
+    case 'DECODE_FAILED':
+    case 'METER_FRAME_INVALID':
       return 'checksum';
     case 'METER_ERROR':
+    case 'METER_NO_DATA':
+    case 'METER_REFUSED':
+    case 'FROZEN_NOT_FOUND':
+    case 'DENIED':
+    case 'FORWARD_DENIED':
       return 'meter_error';
     case 'OFFLINE':
     case 'CONCENTRATOR_OFFLINE':
     case 'GATEWAY_OFFLINE':
+    case 'GATEWAY_DISCONNECTED':
       return 'offline';
     case 'UNSUPPORTED':
+    case 'KIND_UNSUPPORTED':
+    case 'PROTOCOL_UNSUPPORTED':
       return 'unsupported';
+    case 'ADDRESS_INVALID':
+    case 'ROUTE_INVALID':
+    case 'LINE_PARAMS_INVALID':
+    case 'REQUEST_INVALID':
+      return 'no_route';
     default:
       return 'timeout';
   }

@@ -15,6 +15,8 @@ export interface PendingMeter {
   routeAddress: string | null;
   baud: number | null;
   parity: 'E' | 'N' | 'O' | null;
+  /** the concentrator's port the meter hangs on */
+  port: number | null;
   concentratorId: string | null;
   point: number | null;
   a1: string | null;
@@ -43,7 +45,7 @@ export async function pendingMeters(tx: Tx, taskId: string, round: number): Prom
   return (await tx.execute(sql`
     select tm.meter_id::text as "meterId", m.protocol, m.comm_address as address, m.vendor_profile as profile,
       r.via, r.line, r.address as "routeAddress", r.baud, r.parity, r.concentrator_id::text as "concentratorId",
-      r.point_no as point, c.a1, c.a2, c.online, c.protocol as "gatewayProtocol"
+      r.point_no as point, r.port, c.a1, c.a2, c.online, c.protocol as "gatewayProtocol"
     from reading_task_meters tm join meters m on m.id = tm.meter_id
     left join meter_routes r on r.meter_id = tm.meter_id
     left join concentrators c on c.id = r.concentrator_id and c.status = 'active'
@@ -76,6 +78,7 @@ function target(m: PendingMeter): MeterTarget {
     ...(m.baud !== null && { baudRate: m.baud }),
     ...(m.parity !== null && { parity: PARITY[m.parity] }),
     ...(m.profile !== null && { profile: m.profile }),
+    ...(m.port !== null && { port: m.port }),
   };
   const route =
     m.via === 'concentrator' && m.a1 !== null && m.a2 !== null && m.point !== null

@@ -25,9 +25,10 @@ export interface LineContext {
   onFlush?: (line: string, n: number) => void;
 }
 
+/** A failure the transport calls final is never retried: a retryable-looking code becomes meter_error. */
 function failureOutcome(code: string, retryable: boolean): Outcome {
   const o = outcomeOf(code);
-  return !retryable && RETRYABLE.has(o) && o !== 'offline' ? 'meter_error' : o;
+  return !retryable && RETRYABLE.has(o) ? 'meter_error' : o;
 }
 
 /**

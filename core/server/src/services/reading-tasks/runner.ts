@@ -40,6 +40,8 @@ export interface RunnerDeps {
   options: EngineOptions;
   /** one reader per line in this process, across tasks */
   lines: LineLocks;
+  /** aborts when the engine stops: runs hand their tasks back (lease released) */
+  stopping?: AbortSignal;
   /** live progress: a line's results were recorded */
   onProgress?: (taskId: string, line: string, n: number) => void;
 }
@@ -106,6 +108,8 @@ export async function runTask(d: RunnerDeps, tenantId: string, taskId: string): 
   const task = await claim(d, tenantId, taskId, owner);
   if (!task) return;
   const lost = new AbortController();
+  const onStop = () => lost.abort(new Error('engine stopping'));
+  d.stopping?.addEventListener('abort', onStop, { once: true });
   const renew = setInterval(
     () => {
       withTenant(d.db, tenantId, (tx) =>
@@ -146,6 +150,13 @@ export async function runTask(d: RunnerDeps, tenantId: string, taskId: string): 
     );
   } finally {
     clearInterval(renew);
+    d.stopping?.removeEventListener('abort', onStop);
+    // stopped mid-task: hand it back at once, so the next engine resumes it without waiting
+    if (d.stopping?.aborted)
+      await withTenant(d.db, tenantId, (tx) =>
+        tx.execute(sql`update reading_tasks set lease_owner = null, lease_until = now() - interval '1 second'
+          where id = ${taskId} and lease_owner = ${owner}`),
+      ).catch((err) => d.logger.warn({ err, taskId }, 'could not hand a reading task back'));
   }
 }
 
