@@ -9,7 +9,7 @@ const FrozenFor = z
 
 const common = {
   kind: z.enum(taskKinds),
-  /** daily: one of the last 31 days (default yesterday); monthly: one of the last 12 months (default last month) */
+  /** daily: one of the last 31 days (default today: the freeze at its 00:00); monthly: one of the last 12 months (default this month) */
   frozenFor: FrozenFor.optional(),
   /** retry rounds (补抄) after the first pass, default 3 */
   rounds: int32(0, 10).optional(),

@@ -167,7 +167,7 @@ describe('a frozen task', () => {
   it('reads the daily values of a date, and a second task for that date reads nothing again', async () => {
     const tenant = await ingestTenant(t.database.db, 'eng-daily');
     await addLineMeters(t.database.db, tenant, [LINE_B], 3);
-    const day = e.engine.zone.dayOf(Date.now() - 86_400_000);
+    const day = e.engine.zone.dayOf(Date.now()); // the default: today's freeze, at its 00:00
     const first = await startTask(e, tenant.tenantId, {
       target: 'area',
       areaId: tenant.areaId,

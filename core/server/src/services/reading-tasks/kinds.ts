@@ -37,7 +37,8 @@ function monthsBack(month: string, n: number): string {
 /**
  * The frozen date a task names, checked against what meters keep: daily values of the last 31
  * days (today's included), monthly values of the last 12 months. Real-time tasks name none.
- * Defaults: yesterday / last month.
+ * A frozen date names the freeze at the 00:00 that starts it (0011), so the newest one a meter
+ * holds is today's, and the newest settlement this month's: those are the defaults.
  */
 export function checkFrozenFor(kind: TaskKind, frozenFor: string | undefined, z: Zone, now: number) {
   if (kind === 'realtime') {
@@ -49,7 +50,7 @@ export function checkFrozenFor(kind: TaskKind, frozenFor: string | undefined, z:
   }
   const today = z.dayOf(now);
   if (kind === 'daily') {
-    const day = frozenFor ?? z.dayOf(now - DAY);
+    const day = frozenFor ?? today;
     const oldest = z.dayOf(now - 30 * DAY);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)) || day < oldest || day > today)
       throw new AppError('REQ_VALIDATION', 'A daily read names one of the last 31 days', [
@@ -58,7 +59,7 @@ export function checkFrozenFor(kind: TaskKind, frozenFor: string | undefined, z:
     return day;
   }
   const thisMonth = today.slice(0, 7);
-  const month = frozenFor ?? monthsBack(thisMonth, 1);
+  const month = frozenFor ?? thisMonth;
   const oldest = monthsBack(thisMonth, 11);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month < oldest || month > thisMonth)
     throw new AppError('REQ_VALIDATION', 'A monthly read names one of the last 12 months', [
@@ -67,11 +68,14 @@ export function checkFrozenFor(kind: TaskKind, frozenFor: string | undefined, z:
   return month;
 }
 
-/** The frozen date a scheduled task reads at `slot`: the day before, the month before. */
+/**
+ * The frozen date a scheduled task reads at `slot`: the freeze that opened the slot's day, the
+ * settlement that opened its month (a schedule runs after midnight, when the meters have frozen).
+ */
 export function slotFrozenFor(kind: TaskKind, slot: number, z: Zone): string | null {
   if (kind === 'realtime') return null;
-  if (kind === 'daily') return z.dayOf(slot - DAY);
-  return monthsBack(z.dayOf(slot).slice(0, 7), 1);
+  if (kind === 'daily') return z.dayOf(slot);
+  return z.dayOf(slot).slice(0, 7);
 }
 
 /** A transport failure code (0012, the serial and concentrator transports) as an outcome. */

@@ -102,7 +102,7 @@ describe('schedule slots', () => {
     );
   });
 
-  it('run a slot missed while no server ran once, on the next tick, and read the day before', async () => {
+  it('run a slot missed while no server ran once, on the next tick, and read the freeze that opened its day', async () => {
     const tenant = await ingestTenant(t.database.db, 'sched-missed');
     await addLineMeters(t.database.db, tenant, [LINE_A], 2);
     const s = await withTenant(t.database.db, tenant.tenantId, async (tx) => {
@@ -124,7 +124,7 @@ describe('schedule slots', () => {
     expect((await a.engine.tick(now)).created).toBe(0);
     const [task] = await tasksOf(tenant.tenantId, s.id);
     expect(task.slot).toBe(latestSlot('5 * * * *', 'Asia/Shanghai', now));
-    expect(task.frozenFor).toBe(a.engine.zone.dayOf(task.slot - 86_400_000));
+    expect(task.frozenFor).toBe(a.engine.zone.dayOf(task.slot));
     expect(await settled(t.database.db, tenant.tenantId, task.id)).toBe('done');
     expect((await tasksOf(tenant.tenantId, s.id)).length).toBe(1);
   });

@@ -97,7 +97,7 @@ describe('the engine over transport-rs485', () => {
     });
     expect(await settled(t.database.db, tenant.tenantId, daily, 60_000)).toBe('done');
     const frozen = await outcomesOf(t.database.db, tenant.tenantId, daily);
-    const day = e.engine.zone.dayOf(Date.now() - DAY);
+    const day = e.engine.zone.dayOf(Date.now()); // the default: today's freeze, at its 00:00
     for (const id of ids.filter((i) => !silent.includes(i)))
       expect(frozen.get(id)).toMatchObject({
         outcome: 'ok',
