@@ -8,8 +8,12 @@ import { readMeter } from './read.ts';
 export function read(request: ReadRequest, ctx: PluginContext<MbusConfig>): AsyncIterable<ReadResult> {
   const config = configOf(ctx.config);
   const kind = request.kind ?? 'realtime';
-  return readLine(request, linePool(), (link, line, target, signal) =>
-    readMeter(link, line, target, signal, { config, kind, frozenFor: request.frozenFor }),
+  return readLine(
+    request,
+    linePool(),
+    (link, line, target, signal) =>
+      readMeter(link, line, target, signal, { config, kind, frozenFor: request.frozenFor }),
+    config.lines,
   );
 }
 

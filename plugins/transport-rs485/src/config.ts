@@ -1,4 +1,5 @@
 import { secret } from '@quadmeter/sdk';
+import { lineAliasesSchema } from '@quadmeter/sdk/serial';
 import { z } from 'zod';
 
 /**
@@ -21,6 +22,8 @@ export const configSchema = z.object({
     .default('00000000'),
   /** how long a relay command stays valid in the meter, minutes */
   commandValidMinutes: z.number().int().min(1).max(1440).default(10),
+  /** line aliases: a line key the archive names → `tcp://host:port` or `tty:/dev/…` */
+  lines: lineAliasesSchema,
 });
 
 export type Rs485Config = z.infer<typeof configSchema>;

@@ -9,8 +9,12 @@ import { readMeter } from './read.ts';
 export function read(request: ReadRequest, ctx: PluginContext<Rs485Config>): AsyncIterable<ReadResult> {
   const config = configOf(ctx.config);
   const kind = request.kind ?? 'realtime';
-  return readLine(request, linePool(), (link, line, target, signal) =>
-    readMeter(link, line, target, signal, { config, kind, frozenFor: request.frozenFor }),
+  return readLine(
+    request,
+    linePool(),
+    (link, line, target, signal) =>
+      readMeter(link, line, target, signal, { config, kind, frozenFor: request.frozenFor }),
+    config.lines,
   );
 }
 
@@ -21,9 +25,9 @@ export async function control(
 ): Promise<ControlResult> {
   try {
     if (!command.line) throw new TransportError('LINE_PARAMS_INVALID', 'the command names no line');
-    const line = parseLineParams(command.line);
-    const own = meterLine(line, command.params);
     const config = configOf(ctx.config);
+    const line = parseLineParams(command.line, config.lines);
+    const own = meterLine(line, command.params);
     return await linePool().withLine(line, async (link) => {
       await link.setBaudRate?.(own.baudRate);
       return runControl(controlCall(command, link, own, config, ctx.signal), command);

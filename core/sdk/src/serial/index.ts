@@ -26,6 +26,7 @@ export { idempotencyKey } from './idempotency.ts';
 export {
   frameTimeoutMs,
   LineParamsError,
+  lineAliasesSchema,
   lineKey,
   meterLine,
   parseLineParams,

@@ -49,6 +49,17 @@ const paramsSchema = z.object({
   profile: z.string().min(1).max(64).optional(),
 });
 
+/**
+ * Line aliases of a transport's instance config: a line key the archive names (e.g. `demo-bus`)
+ * → where the line is now (`tcp://host:port` or `tty:/dev/…`). Readings keep naming the alias.
+ */
+export const lineAliasesSchema = z
+  .record(
+    z.string().min(1).max(300),
+    z.string().refine((v) => TTY.test(v) || TCP.test(v), 'must be tty:/dev/… or tcp://host:port'),
+  )
+  .default({});
+
 export class LineParamsError extends Error {
   readonly code = 'LINE_PARAMS_INVALID';
 }
@@ -59,15 +70,19 @@ export function lineKey(p: { path?: string; host?: string; port?: number }): str
   return `tcp://${p.host}:${p.port}`;
 }
 
-/** Reads `LineRef.params` (a `key`, or `path`, or `host` + `port`, plus timing); throws LineParamsError. */
-export function parseLineParams(line: LineRef): SerialLineParams {
+/**
+ * Reads `LineRef.params` (a `key`, or `path`, or `host` + `port`, plus timing); throws
+ * LineParamsError. A key named in `aliases` is reached where its alias points and keeps its name.
+ */
+export function parseLineParams(line: LineRef, aliases?: Readonly<Record<string, string>>): SerialLineParams {
   const r = paramsSchema.safeParse(line.params ?? {});
   if (!r.success) throw new LineParamsError(`line ${line.id}: ${r.error.issues[0]?.message ?? 'invalid'}`);
   const p = r.data;
   let where: { path?: string; host?: string; port?: number };
   if (p.key !== undefined) {
-    const tty = TTY.exec(p.key);
-    const tcp = TCP.exec(p.key);
+    const at = (Object.hasOwn(aliases ?? {}, p.key) && aliases?.[p.key]) || p.key;
+    const tty = TTY.exec(at);
+    const tcp = TCP.exec(at);
     if (tty && !tty[1].includes('\u0000')) where = { path: tty[1] };
     else if (tcp) where = { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
     else throw new LineParamsError(`line ${line.id}: key must be tty:/dev/… or tcp://host:port`);

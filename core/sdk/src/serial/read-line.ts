@@ -17,16 +17,18 @@ export type ReadMeter = (
  * frames (so a control command can go between two meters) at its own speed when its params name
  * one (`baudRate`, `parity`: see `meterLine`), and yields exactly one result per
  * meter, in order. A line that cannot be opened fails the rest of its meters with the same
- * LINE_UNAVAILABLE instead of trying again for each; after an abort the rest are ABORTED.
+ * LINE_UNAVAILABLE instead of trying again for each; after an abort the rest are ABORTED. A line
+ * key named in `aliases` (the transport's `lines` config) is reached where the alias points.
  */
 export async function* readLine(
   request: ReadRequest,
   pool: LinePool,
   readMeter: ReadMeter,
+  aliases?: Readonly<Record<string, string>>,
 ): AsyncIterable<ReadResult> {
   let line: SerialLineParams;
   try {
-    line = parseLineParams(request.line);
+    line = parseLineParams(request.line, aliases);
   } catch (e) {
     for (const m of request.meters) yield { meterId: m.meterId, ok: false, error: toFailure(e) };
     return;

@@ -4,7 +4,14 @@ import { decimalString, scaledDecimal } from './decimal.ts';
 import { hasBadSum, withWake } from './exchange.ts';
 import { TransportError, toFailure } from './failure.ts';
 import { idempotencyKey } from './idempotency.ts';
-import { frameTimeoutMs, meterLine, parseLineParams, wireMs } from './line-params.ts';
+import {
+  frameTimeoutMs,
+  LineParamsError,
+  lineAliasesSchema,
+  meterLine,
+  parseLineParams,
+  wireMs,
+} from './line-params.ts';
 import { LinePool } from './line-pool.ts';
 
 const line = (params: Record<string, unknown>) => ({ id: 'l', params });
@@ -33,6 +40,19 @@ describe('line params', () => {
       key: 'tty:/dev/ttyS1',
       bitsPerByte: 11,
     });
+  });
+
+  it('reaches an aliased key where its alias points and keeps the alias as the key', () => {
+    const aliases = lineAliasesSchema.parse({ 'demo-bus': 'tcp://127.0.0.1:4001' });
+    expect(parseLineParams(line({ key: 'demo-bus' }), aliases)).toMatchObject({
+      key: 'demo-bus',
+      kind: 'tcp',
+      host: '127.0.0.1',
+      port: 4001,
+    });
+    expect(() => parseLineParams(line({ key: 'demo-bus' }))).toThrow(LineParamsError);
+    expect(() => parseLineParams(line({ key: 'toString' }), aliases)).toThrow(LineParamsError);
+    expect(lineAliasesSchema.safeParse({ x: 'http://h:1' }).success).toBe(false);
   });
 
   it('rejects bad keys, NUL bytes, huge and wrong-typed values with LINE_PARAMS_INVALID', () => {

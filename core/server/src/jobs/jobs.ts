@@ -1,4 +1,5 @@
 import { type JobResult, PgBoss } from 'pg-boss';
+import postgres from 'postgres';
 import type { Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { grantEnqueue, txDatabase } from './tx-database.ts';
@@ -53,6 +54,31 @@ function failure(err: unknown): { message: string } {
   return { message: err instanceof Error ? err.message : String(err) };
 }
 
+/** advisory lock key held while a process starts the queue (pg-boss installs or checks its schema) */
+const START_LOCK = 0x71_6d_6a_62; // 'qmjb'
+
+/**
+ * Starts pg-boss with a transaction-level advisory lock held on a connection of its own: pg-boss
+ * creates or migrates its schema and grants on start, and two processes doing that at the same
+ * moment fail with "tuple concurrently updated"; under the lock they take turns.
+ */
+async function startSerialised(url: string, boss: PgBoss): Promise<void> {
+  const lock = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connection: { application_name: 'quadmeter-jobs' },
+  });
+  try {
+    await lock.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(${START_LOCK})`;
+      await boss.start();
+      await grantEnqueue(boss, JOBS_SCHEMA);
+    });
+  } finally {
+    await lock.end();
+  }
+}
+
 /** `max`: pg-boss's own connection pool (QUADMETER_POOL_JOBS). */
 export async function startJobs(url: string, logger: Logger, max = 5): Promise<Jobs> {
   const boss = new PgBoss({
@@ -62,8 +88,7 @@ export async function startJobs(url: string, logger: Logger, max = 5): Promise<J
     application_name: 'quadmeter-jobs',
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
-  await boss.start();
-  await grantEnqueue(boss, JOBS_SCHEMA);
+  await startSerialised(url, boss);
   const known = new Set<string>();
   const ensureQueue = async (name: string) => {
     if (known.has(name)) return;

@@ -204,7 +204,7 @@ async function pass(
   await bounded(plan.lines, d.options.lineConcurrency, (batch) =>
     signal.aborted
       ? Promise.resolve()
-      : d.lines.run(`${batch.transport}|${batch.line.id}`, () =>
+      : d.lines.run(batch.line.id, () =>
           readLine(
             {
               db: d.db,
