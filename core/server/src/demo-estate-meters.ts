@@ -6,8 +6,11 @@ import type { MeterSegment } from './estate-bulk.ts';
  * reading engine maps `demo-bus` to the `serialUrl` that startDemoSimulators reports.
  */
 export const DEMO_BUS_LINE = 'demo-bus';
-/** The demo's Q/GDW 1376.1 concentrator: `quadmeter sim concentrator --a1 3501 --a2 1 --meters 1182`. */
-export const DEMO_CONCENTRATOR = { number: 'JZQ-3501-00001', a1: '3501', a2: 1 } as const;
+/**
+ * The demo's Q/GDW 1376.1 concentrator: `quadmeter sim concentrator --a1 3501 --a2 1 --meters 1182`
+ * (npm start runs it, dialing into the master station: demo-simulators.ts).
+ */
+export const DEMO_CONCENTRATOR = { number: 'JZQ-3501-00001', a1: '3501', a2: 1, points: 1182 } as const;
 
 const CJT188_INITIAL = (n: number) => 100 + n * 3.25;
 

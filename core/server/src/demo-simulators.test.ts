@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
 import { buildReadRequest, decodeFrame } from '@quadmeter/protocols/dlt645/index.ts';
 import { describe, expect, it } from 'vitest';
-import { startDemoSimulators } from './demo-simulators.ts';
+import { loadConfig } from './config.ts';
+import { demoTransportConfig, startDemoSimulators } from './demo-simulators.ts';
 import { createLogger } from './logger.ts';
+import { pluginConfigSource } from './plugin-config.ts';
 
 describe('demo simulators', () => {
   it('answer a DL/T 645 read over the TCP serial line that npm start prints', async () => {
@@ -31,5 +33,31 @@ describe('demo simulators', () => {
     } finally {
       await sims.stop();
     }
+  });
+
+  it('point the serial transports at the simulated line and the master station at a loopback port, under what the operator set', async () => {
+    const base = loadConfig({
+      DATABASE_URL: 'postgres://unused/x',
+      QUADMETER_PLUGIN_TRANSPORT_MBUS: JSON.stringify({ lines: { 'demo-bus': 'tty:/dev/ttyUSB3' } }),
+      QUADMETER_PLUGIN_TRANSPORT_RS485: JSON.stringify({ relayOperator: '00000001' }),
+    });
+    const { config, masterPort } = await demoTransportConfig(base, 'tcp://127.0.0.1:4001');
+    const of = pluginConfigSource(config);
+    expect(of('transport-rs485')).toEqual({
+      relayOperator: '00000001',
+      lines: { 'demo-bus': 'tcp://127.0.0.1:4001' },
+    });
+    expect(of('transport-mbus')).toEqual({ lines: { 'demo-bus': 'tty:/dev/ttyUSB3' } });
+    expect(of('transport-gdw1376')).toEqual({ host: '127.0.0.1', port: masterPort });
+    expect(masterPort).toBeGreaterThan(0);
+    const fixed = await demoTransportConfig(
+      loadConfig({
+        DATABASE_URL: 'postgres://unused/x',
+        QUADMETER_PLUGIN_TRANSPORT_GDW1376: JSON.stringify({ host: '0.0.0.0', port: 9027 }),
+      }),
+      'tcp://127.0.0.1:4001',
+    );
+    expect(fixed.masterPort).toBe(9027);
+    expect(pluginConfigSource(fixed.config)('transport-gdw1376')).toEqual({ host: '0.0.0.0', port: 9027 });
   });
 });

@@ -1,5 +1,9 @@
+import { createServer } from 'node:net';
+import type { Config } from './config.ts';
+import { DEMO_BUS_LINE, DEMO_CONCENTRATOR } from './demo-estate-meters.ts';
 import type { Logger } from './logger.ts';
 import { importOptional } from './optional-import.ts';
+import { pluginConfigSource, pluginEnvName } from './plugin-config.ts';
 
 export interface DemoSimulators {
   /** where the simulated RS-485 line answers, e.g. tcp://127.0.0.1:40123 */
@@ -38,4 +42,87 @@ export async function startDemoSimulators(
       bus.close();
     },
   };
+}
+
+export interface DemoConcentrator {
+  /** true once the master station confirmed its login */
+  loggedIn(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The demo's Q/GDW 1376.1 concentrator (DEMO_CONCENTRATOR: A1 3501, A2 1, measuring points
+ * 1..1182 with the DL/T 645 meters the archive routes to it) dialing into the master station at
+ * `master`, as a terminal on a GPRS modem would; it reconnects when the link drops.
+ */
+export async function startDemoConcentrator(
+  logger: Logger,
+  master: { host: string; port: number },
+): Promise<DemoConcentrator> {
+  const { ConcentratorSim, MeterTable, systemClock } = await importOptional<Simulators>(
+    '@quadmeter/simulators',
+    'the demo concentrator',
+  );
+  const c = DEMO_CONCENTRATOR;
+  const table = MeterTable.generate(systemClock, c.points, Number(c.a1) * 10_000 + c.a2);
+  const sim = new ConcentratorSim({
+    master,
+    a1: c.a1,
+    a2: c.a2,
+    table,
+    clock: systemClock,
+    heartbeatSec: 60,
+    reconnectMs: 2000,
+    log: (line) => logger.debug({ concentrator: c.number }, line),
+  });
+  sim.start();
+  logger.info({ master, points: c.points }, 'demo concentrator dialing the master station');
+  console.log(
+    `  Simulated concentrator: ${c.number} (A1 ${c.a1}, A2 ${c.a2}, ${c.points} meters) dialing tcp://${master.host}:${master.port}`,
+  );
+  return { loggedIn: () => sim.state === 'logged-in', stop: () => sim.stop() };
+}
+
+/** A TCP port free on loopback now (the master station listens on it a moment later). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The platform config with the transports pointed at the demo simulators, under whatever the
+ * operator configured (which wins): transport-rs485 and transport-mbus get the line alias
+ * `demo-bus` → `serialUrl`, transport-gdw1376 a master station on loopback at a free port when
+ * no port is configured. Answers the config and the port the demo concentrator dials.
+ */
+export async function demoTransportConfig(
+  config: Config,
+  serialUrl: string,
+): Promise<{ config: Config; masterPort: number }> {
+  const configured = pluginConfigSource(config);
+  const pluginEnv: Record<string, string> = { ...config.pluginEnv };
+  for (const id of ['transport-rs485', 'transport-mbus']) {
+    const own = configured(id);
+    const base = isRecord(own) ? own : {};
+    const lines = { [DEMO_BUS_LINE]: serialUrl, ...(isRecord(base.lines) ? base.lines : {}) };
+    pluginEnv[pluginEnvName(id)] = JSON.stringify({ ...base, lines });
+  }
+  const master = configured('transport-gdw1376');
+  const base = isRecord(master) ? master : {};
+  const masterPort = typeof base.port === 'number' && base.port > 0 ? base.port : await freePort();
+  pluginEnv[pluginEnvName('transport-gdw1376')] = JSON.stringify({
+    host: '127.0.0.1',
+    ...base,
+    port: masterPort,
+  });
+  return { config: { ...config, pluginEnv }, masterPort };
 }

@@ -29,7 +29,8 @@ async function snapshot(t: TestDatabase) {
   const [counts] = await sql`select
     (select count(*)::int from tenants) as tenants, (select count(*)::int from users) as users,
     (select count(*)::int from operators) as operators, (select count(*)::int from areas) as areas,
-    (select count(*)::int from roles) as roles, (select count(*)::int from plugin_settings) as plugins`;
+    (select count(*)::int from roles) as roles, (select count(*)::int from plugin_settings) as plugins,
+    (select count(*)::int from reading_schedules) as schedules`;
   const hashes = await sql`select 'u:' || username as who, password_hash from users
     union all select 'o:' || username, password_hash from operators order by 1`;
   return { counts, hashes };
@@ -55,6 +56,15 @@ describe('seeding on start', () => {
       ['meter-heat', true],
       ['meter-power', true],
       ['meter-water', true],
+      ['transport-gdw1376', true],
+      ['transport-mbus', true],
+      ['transport-rs485', true],
+    ]);
+    const schedules = await sql`select s.name, s.kind, s.cron, a.name as area from reading_schedules s
+      join areas a on a.id = s.target_id order by s.cron`;
+    expect(schedules.map((r) => [r.kind, r.cron, r.area])).toEqual([
+      ['daily', '30 1 * * *', '演示水务集团'],
+      ['realtime', '5 * * * *', '理工大学东校区'],
     ]);
     const file = credentialsFile(dataDir);
     expect((await stat(file)).mode & 0o777).toBe(0o600);

@@ -9,6 +9,7 @@ import { operators, pluginSettings, tenants } from './db/schema/index.ts';
 import { readSystem, withSystem, withTenant } from './db/tenant.ts';
 import { seedDemoAreas } from './demo-areas.ts';
 import { seedDemoEstate } from './demo-estate.ts';
+import { seedDemoSchedules } from './demo-reading.ts';
 import { assertStrongPassword } from './services/identity/password-policy.ts';
 import { hashPassword } from './services/identity/passwords.ts';
 import { createTenant, findTenantByCode } from './services/tenants/tenants.ts';
@@ -35,8 +36,16 @@ export interface SeedResult {
 export type DemoMode = 'auto' | 'on' | 'off';
 
 const DEMO_TENANT = 'demo';
-/** the meter types the demo's 18 simulated meters need */
-export const demoPlugins = ['meter-water', 'meter-power', 'meter-gas', 'meter-heat'] as const;
+/** the meter types of the demo's meters and the transports that read its simulated lines */
+export const demoPlugins = [
+  'meter-water',
+  'meter-power',
+  'meter-gas',
+  'meter-heat',
+  'transport-rs485',
+  'transport-mbus',
+  'transport-gdw1376',
+] as const;
 
 export const credentialsFile = (dataDir: string) => join(dataDir, 'credentials.json');
 
@@ -48,7 +57,8 @@ export function demoMode(config: Config): DemoMode {
 
 /**
  * The start's seeding: the first platform operator when there is none, and the demo tenant
- * (`demo` / `admin`, its area tree and archive (demo-estate.ts), the four meter types enabled) per
+ * (`demo` / `admin`, its area tree and archive (demo-estate.ts), the four meter types and the
+ * serial and concentrator transports enabled, an hourly and a daily-frozen schedule) per
  * `mode`. Nothing that exists is changed; passwords come from QUADMETER_DEMO_PASSWORD /
  * QUADMETER_OPERATOR_PASSWORD or are generated, and what was created is appended to
  * `<dataDir>/credentials.json` (mode 600).
@@ -105,12 +115,13 @@ async function createDemoTenant(db: Db, password: string, estate: boolean): Prom
   });
   await seedDemoAreas(db, tenant.id);
   if (estate) await seedDemoEstate(db, tenant.id);
-  await withTenant(db, tenant.id, (tx) =>
-    tx
+  await withTenant(db, tenant.id, async (tx) => {
+    await tx
       .insert(pluginSettings)
       .values(demoPlugins.map((pluginId) => ({ tenantId: tenant.id, pluginId, enabled: true })))
-      .onConflictDoNothing(),
-  );
+      .onConflictDoNothing();
+    if (estate) await seedDemoSchedules(tx, tenant.id);
+  });
 }
 
 /** Keeps what was created (merged with earlier entries) so the first logins can be looked up. */

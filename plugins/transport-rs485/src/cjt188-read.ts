@@ -27,6 +27,7 @@ function currentRegisters(meterType: number, d: Record<string, unknown>): Record
   const family = cjt188.meterFamily(meterType);
   const valve = (d.status as { valve?: string } | undefined)?.valve;
   const state: Record<string, string> = valve === 'open' || valve === 'closed' ? { valve } : {};
+  // the heat meter type declares no valve register: its state would be rejected as a number
   if (family === 'heat') {
     const supply = d.supply_temp_C;
     const ret = d.return_temp_C;
@@ -38,7 +39,6 @@ function currentRegisters(meterType: number, d: Record<string, unknown>): Record
       supplyTemperature: decimalString(supply, 2),
       returnTemperature: decimalString(ret, 2),
       operatingHours: decimalString(d.working_hours, 0),
-      ...state,
     };
   }
   const key = family === 'gas' ? 'workingVolume' : 'totalVolume';

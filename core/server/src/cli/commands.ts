@@ -84,25 +84,45 @@ export const commands = {
   async start(args: string[]): Promise<number> {
     noArguments('start', args);
     const { startPlatform } = await import('../main.ts');
-    const running = await startPlatform();
-    const { config, logger } = running.platform;
-    printStart(running.seeded, config.QUADMETER_DATA_DIR, running.url);
-    let sims: { stop(): Promise<void> } | undefined;
+    let config = loadConfig();
+    const logger = createLogger(config.LOG_LEVEL);
+    const sims: { stop(): Promise<void> }[] = [];
+    let masterPort: number | undefined;
     if (config.QUADMETER_SIMULATORS === 'on') {
       try {
-        const { startDemoSimulators } = await import('../demo-simulators.ts');
-        sims = await startDemoSimulators(logger);
+        const demo = await import('../demo-simulators.ts');
+        const bus = await demo.startDemoSimulators(logger);
+        sims.push(bus);
+        ({ config, masterPort } = await demo.demoTransportConfig(config, bus.serialUrl));
       } catch (e) {
         if (!isAppError(e) || e.code !== 'PACKAGE_MISSING') throw e;
         console.log(`  Simulated meters: not started (${e.message}; QUADMETER_SIMULATORS=off hides this)`);
       }
+    }
+    let running: Awaited<ReturnType<typeof startPlatform>>;
+    try {
+      running = await startPlatform({ config, logger });
+    } catch (e) {
+      for (const s of sims) await s.stop();
+      throw e;
+    }
+    printStart(running.seeded, config.QUADMETER_DATA_DIR, running.url);
+    if (masterPort !== undefined) {
+      const demo = await import('../demo-simulators.ts');
+      sims.push(await demo.startDemoConcentrator(logger, { host: '127.0.0.1', port: masterPort }));
+      const { startDemoRead } = await import('../demo-reading.ts');
+      startDemoRead(running.platform).then(
+        (id) =>
+          id && console.log(`  Demo read:       the whole estate, real-time (task ${id}; admin → 抄表)`),
+        (err) => logger.warn({ err }, 'the demo read on start was not created'),
+      );
     }
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      await sims?.stop();
+      for (const s of sims.reverse()) await s.stop();
       await running.stop();
       process.exit(0);
     };

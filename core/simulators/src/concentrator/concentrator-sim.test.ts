@@ -73,6 +73,23 @@ describe('Q/GDW 1376.1 concentrator simulator', () => {
     expect(byPn.get(2)?.time).toBeNull();
   });
 
+  it('loses the share of requests its loss option names (seeded), and answers the rest', async () => {
+    const { master, sim } = await setup(2, { loss: 0.5, seed: 7 });
+    let answered = 0;
+    for (let i = 0; i < 40; i++) {
+      const got = await master
+        .request(gdw.buildRead({ ...A, A3_master: 2 }, '0C', [{ pn: 1, fn: 129 }], i & 0x0f), 150)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (got) answered++;
+    }
+    expect(sim.lost + answered).toBe(40);
+    expect(sim.lost).toBeGreaterThan(8);
+    expect(answered).toBeGreaterThan(8);
+  });
+
   it('answers daily frozen F161 for a date, the terminal clock, and F25', async () => {
     const { master, table, clock } = await setup(3, { missing: [3] });
     clock.advance(30 * 3_600_000); // past 2026-06-15 00:00, the freeze that closes the 14th

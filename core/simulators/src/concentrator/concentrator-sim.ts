@@ -23,6 +23,8 @@ export interface ConcentratorOptions {
   missing?: Iterable<number>;
   /** probability that any one point read comes back EE (seeded) */
   missRate?: number;
+  /** probability that a request from the master is lost on the way (no reply; seeded) */
+  loss?: number;
   seed?: number;
   /** split replies above this many user-data bytes */
   maxUserData?: number;
@@ -44,6 +46,8 @@ export class ConcentratorSim {
   state: ConcentratorState = 'idle';
   /** number of successful TCP connections so far */
   connections = 0;
+  /** requests from the master dropped by `loss` */
+  lost = 0;
   /** control commands received (AFN 05), latest last */
   readonly controls: { fn: number; pn: number | 'all'; data: unknown }[] = [];
   private socket: Socket | undefined;
@@ -53,12 +57,14 @@ export class ConcentratorSim {
   private clockOffsetMs = 0;
   private readonly missing: Set<number>;
   private readonly prng: Prng;
+  private readonly lossPrng: Prng;
   private readonly x = gdw.extractor();
 
   constructor(o: ConcentratorOptions) {
     this.options = o;
     this.missing = new Set(o.missing ?? []);
     this.prng = createPrng(o.seed ?? 1);
+    this.lossPrng = createPrng((o.seed ?? 1) + 0x51);
   }
 
   private get address(): { A1_region: string; A2_terminal: number } {
@@ -135,6 +141,11 @@ export class ConcentratorSim {
       f = gdw.decodeFrame(bytes);
     } catch (e) {
       this.log(`undecodable frame from master dropped: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (f.afn !== '00' && (this.options.loss ?? 0) > 0 && this.lossPrng.chance(this.options.loss ?? 0)) {
+      this.lost++;
+      this.log(`${describeFrame(f)} lost`);
       return;
     }
     const replies = respond(f, {
