@@ -578,6 +578,8 @@ export default {
     METER_ADDRESS_INVALID: "The address does not match the meter's protocol",
     METER_ASSET_TAKEN: 'Another meter already has this asset number',
     METER_ROUTE_CLASH: 'Another meter already has this address on this line',
+    UPLINK_RESOLVED: 'The uplink was already assigned or dismissed',
+    UPLINK_ROUTE_UNSUPPORTED: 'An uplink that arrived this way cannot be assigned to a meter from the inbox',
     METER_POINT_CLASH: 'Another meter already uses this measuring point on this concentrator',
     METER_STATE_INVALID: "The meter's status does not allow this action",
     METER_RELATION_CYCLE: 'A meter cannot feed itself, directly or indirectly',

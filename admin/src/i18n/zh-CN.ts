@@ -562,6 +562,8 @@ export default {
     METER_ADDRESS_INVALID: '通信地址不符合该表的规约格式',
     METER_ASSET_TAKEN: '资产编号已被其他表计使用',
     METER_ROUTE_CLASH: '同一线路上已有相同地址的表计',
+    UPLINK_RESOLVED: '该上行数据已被分配或忽略',
+    UPLINK_ROUTE_UNSUPPORTED: '此类通道的上行数据不能在收件箱中分配给表计',
     METER_POINT_CLASH: '该集中器上的测量点号已被占用',
     METER_STATE_INVALID: '表计当前状态不允许此操作',
     METER_RELATION_CYCLE: '总分表关系不能形成循环',

@@ -26,6 +26,7 @@ import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { topologyRoutes } from './routes/topology.ts';
+import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
@@ -49,6 +50,7 @@ const protectedResources = {
   '/accounts': accountRoutes,
   '/custom-fields': customFieldRoutes,
   '/imports': importRoutes,
+  '/uplinks': uplinkRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
