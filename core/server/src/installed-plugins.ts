@@ -3,6 +3,13 @@ import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
 import type { AnyPlugin } from '@quadmeter/sdk';
+import transportNbiot from '@quadmeter/transport-nbiot';
 
 /** The one explicit list of plugins this build ships. */
-export const installedPlugins: readonly AnyPlugin[] = [meterWater, meterPower, meterGas, meterHeat];
+export const installedPlugins: readonly AnyPlugin[] = [
+  meterWater,
+  meterPower,
+  meterGas,
+  meterHeat,
+  transportNbiot,
+];

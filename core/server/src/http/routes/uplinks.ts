@@ -40,10 +40,15 @@ const Outcome = z.object({ status: z.string() }).loose().openapi('IngestOutcome'
  */
 export function uplinkRoutes(p: Platform) {
   const r = router();
-  const deps = {
-    kinds: meterKinds(p.registry),
-    zone: zone(p.config.QUADMETER_TIMEZONE),
-    partitions: partitionKeeper(p.database.jobs),
+  // built on first use: the OpenAPI document is written without a database
+  let deps: Parameters<typeof assignUplink>[1] | undefined;
+  const ingestDeps = () => {
+    deps ??= {
+      kinds: meterKinds(p.registry),
+      zone: zone(p.config.QUADMETER_TIMEZONE),
+      partitions: partitionKeeper(p.database.jobs),
+    };
+    return deps;
   };
   r.openapi(
     jsonRoute({
@@ -71,7 +76,7 @@ export function uplinkRoutes(p: Platform) {
     async (c) => {
       const out = await inTenant(p, c, 'meters.write', async (tx, { actor, tenantId, meta }) => {
         const id = c.req.valid('param').id;
-        const done = await assignUplink(tx, deps, actor, tenantId, id, c.req.valid('json').meterId);
+        const done = await assignUplink(tx, ingestDeps(), actor, tenantId, id, c.req.valid('json').meterId);
         await recordAudit(tx, tenantId, meta, {
           action: 'uplinks.assign',
           targetType: 'meter',

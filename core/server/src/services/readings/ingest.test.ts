@@ -151,7 +151,8 @@ describe('the device registry', () => {
     });
     const res = await ingest([uplink('u1'), uplink('u2', b.tenantId)]);
     expect(res.outcomes[0]).toEqual({ status: 'stored', tenantId: a.tenantId, meterId: ma, flags: [] });
-    expect(res.outcomes[1]).toEqual({ status: 'unmatched', reason: 'NO_ROUTE' });
+    // named for tenant B, it is kept in B's unmatched-uplinks inbox, never stored for A
+    expect(res.outcomes[1]).toEqual({ status: 'unmatched', reason: 'NO_ROUTE', kept: true });
     expect(await count(b.tenantId)).toBe(0);
     expect(await count(off.tenantId)).toBe(0);
 
