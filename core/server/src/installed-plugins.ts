@@ -3,6 +3,7 @@ import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
 import type { AnyPlugin } from '@quadmeter/sdk';
+import transportLora from '@quadmeter/transport-lora';
 import transportNbiot from '@quadmeter/transport-nbiot';
 
 /** The one explicit list of plugins this build ships. */
@@ -12,4 +13,5 @@ export const installedPlugins: readonly AnyPlugin[] = [
   meterGas,
   meterHeat,
   transportNbiot,
+  transportLora,
 ];

