@@ -9,7 +9,7 @@ export const tenantSettings = z.object({
   brokerUrl: z
     .string()
     .max(300)
-    .regex(/^(?:$|mqtts?:\/\/[^\s\u0000]+)$/, 'an mqtt:// or mqtts:// URL')
+    .regex(/^(?:$|mqtts?:\/\/[!-~]+)$/, 'an mqtt:// or mqtts:// URL')
     .default('')
     .meta(
       settingMeta(
@@ -37,7 +37,8 @@ export const tenantSettings = z.object({
   topicPrefix: z
     .string()
     .max(100)
-    .regex(/^[^#+\s\u0000]*$/, 'no wildcards')
+    .regex(/^[!-~]*$/, 'printable ASCII')
+    .refine((v) => !/[#+]/.test(v), 'no wildcards')
     .default('')
     .meta(
       settingMeta(
