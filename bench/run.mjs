@@ -13,6 +13,7 @@ const benches = {
   'api-latency': [[], ['100']],
   archives: [[], ['5000']],
   ingest: [[], ['2000', '20']],
+  'nbiot-webhook': [[], ['4', '4', '16']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
