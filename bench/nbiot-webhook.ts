@@ -11,7 +11,7 @@ import { createLogger } from '../core/server/src/logger.ts';
 import { startPlatform } from '../core/server/src/main.ts';
 import { CJT188_TYPES, Cjt188Meter } from '../core/simulators/src/meters/cjt188-meter.ts';
 import { reportBytes } from '../core/simulators/src/pushers/device-report.ts';
-import { NbiotPusher } from '../core/simulators/src/pushers/nbiot-pusher.ts';
+import { type NbDevice, NbiotPusher } from '../core/simulators/src/pushers/nbiot-pusher.ts';
 import { ManualClock } from '../core/simulators/src/time/clock.ts';
 
 const budget = Number(process.env.BENCH_BUDGET_S ?? Number.POSITIVE_INFINITY);
@@ -57,9 +57,9 @@ try {
     enabled: true,
     settings: { ctwingToken: TOKEN },
   });
-  const areas = (await api('GET', '/api/v1/areas', cookie, csrfToken)).items as { id: string }[];
+  const areas = ((await api('GET', '/api/v1/areas', cookie, csrfToken)) as { items: { id: string }[] }).items;
   const clock = new ManualClock(Date.now() - 30 * 86_400_000);
-  const devices = [];
+  const devices: NbDevice[] = [];
   for (let i = 0; i < meterCount; i++) {
     const imei = `86900000${String(i).padStart(7, '0')}`;
     const address = String(90_000_000_000_000 + i);
@@ -72,7 +72,7 @@ try {
       route: { via: 'nbiot', platform: 'ctwing', deviceId: imei },
     });
     const meter = new Cjt188Meter({ type: CJT188_TYPES.coldWater, address, clock, initialVolume: 1 });
-    devices.push({ imei, deviceId: String(300_000 + i), source: { kind: 'cjt188' as const, meter } });
+    devices.push({ imei, deviceId: String(300_000 + i), source: { kind: 'cjt188', meter } });
   }
   const url = `${running.url}/hooks/transport-nbiot/ctwing/${tenant.id}?token=${TOKEN}`;
   const pusher = new NbiotPusher({ url, platform: 'ctwing', devices });

@@ -6684,7 +6684,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Assign an uplink to a meter: the meter takes the uplink's route and the reading is ingested */
+        /** Assign an uplink to a meter: the meter takes the uplink's route; its reading and the device's other pending uplinks are ingested */
         post: {
             parameters: {
                 query?: never;
@@ -6710,6 +6710,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            assigned: number;
                             outcome: components["schemas"]["IngestOutcome"];
                             uplink: components["schemas"]["UnmatchedUplink"];
                         };

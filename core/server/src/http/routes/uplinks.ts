@@ -67,10 +67,11 @@ export function uplinkRoutes(p: Platform) {
       method: 'post',
       path: '/{id}/assign',
       tag,
-      summary: "Assign an uplink to a meter: the meter takes the uplink's route and the reading is ingested",
+      summary:
+        "Assign an uplink to a meter: the meter takes the uplink's route; its reading and the device's other pending uplinks are ingested",
       params: IdParam,
       body: z.object({ meterId: z.uuid() }).strict(),
-      response: z.object({ uplink: Uplink, outcome: Outcome }),
+      response: z.object({ uplink: Uplink, outcome: Outcome, assigned: z.number() }),
       status: 200,
     }),
     async (c) => {
@@ -85,7 +86,7 @@ export function uplinkRoutes(p: Platform) {
           before: done.before,
           after: done.after,
         });
-        return { uplink: done.after, outcome: done.outcome };
+        return { uplink: done.after, outcome: done.outcome, assigned: done.assigned };
       });
       return c.json(out, 200);
     },

@@ -171,6 +171,7 @@ describe('the unmatched-uplinks inbox', () => {
     const r = await w.admin.post(`/api/v1/uplinks/${u.id}/assign`, { meterId });
     expect(r.status).toBe(200);
     expect(r.body.outcome).toMatchObject({ status: 'stored', meterId });
+    expect(r.body.assigned).toBe(1);
     expect(r.body.uplink).toMatchObject({
       id: u.id,
       status: 'assigned',
@@ -195,6 +196,30 @@ describe('the unmatched-uplinks inbox', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('UPLINK_RESOLVED');
     expect((await w.admin.post(`/api/v1/uplinks/${u.id}/dismiss`)).body.error.code).toBe('UPLINK_RESOLVED');
+  });
+
+  it('assigns every pending uplink of the device with it, oldest first', async () => {
+    const d = device('861000000000026');
+    const t0 = Date.parse('2026-11-20T00:00:00Z');
+    for (const at of [t0, t0 + 3600_000]) {
+      clock.advance(3600_000);
+      expect(await post(d.url, d.pusher.body(d.dev, bytesOf(d), at))).toMatchObject({
+        body: { unmatched: 1 },
+      });
+    }
+    const mine = (await rows()).uplinks.filter((u) => u.deviceId === '861000000000026');
+    expect(mine.length).toBe(2);
+    const meterId = await nbMeter(w.admin, b1);
+    const before = (await rows()).readings;
+    const r = await w.admin.post(`/api/v1/uplinks/${mine[1].id}/assign`, { meterId });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ assigned: 2, outcome: { status: 'stored' } });
+    expect((await rows()).readings).toBe(before + 2);
+    const after = (await rows()).uplinks.filter((u) => u.deviceId === '861000000000026');
+    expect(after.map((u) => [u.status, u.meterId])).toEqual([
+      ['assigned', meterId],
+      ['assigned', meterId],
+    ]);
   });
 
   it('dismisses an uplink: kept, listed under dismissed', async () => {

@@ -1,5 +1,5 @@
 import { AppError, type IngestOutcome, type RawReading } from '@quadmeter/sdk';
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { unmatchedUplinks, type uplinkStatuses } from '../../db/schema/index.ts';
 import { writeRoute } from '../archives/meter-routes.ts';
@@ -85,10 +85,30 @@ function resultOf(o: IngestOutcome): string {
   return o.status === 'rejected' ? `rejected:${o.reasons.map((r) => r.code).join(',')}` : o.status;
 }
 
+/** Every pending uplink of the device `row` came from (itself included), locked, oldest first. */
+async function sameDevice(tx: Tx, row: Row): Promise<Row[]> {
+  return tx
+    .select()
+    .from(unmatchedUplinks)
+    .where(
+      and(
+        eq(unmatchedUplinks.status, 'pending'),
+        eq(unmatchedUplinks.via, row.via),
+        eq(unmatchedUplinks.deviceId, row.deviceId),
+        row.platform === null
+          ? isNull(unmatchedUplinks.platform)
+          : eq(unmatchedUplinks.platform, row.platform),
+      ),
+    )
+    .orderBy(unmatchedUplinks.receivedAt, unmatchedUplinks.id)
+    .for('update');
+}
+
 /**
  * Assigns a pending uplink to a meter within the actor's scope: the meter's route becomes the
  * uplink's (replacing the one it had), so the device's next uplinks resolve to it, and the kept
- * reading is ingested for it, all in the request's transaction. Answers the ingest outcome.
+ * reading — with every other pending uplink of the same device — is ingested for it, all in the
+ * request's transaction. Answers the uplink's ingest outcome and how many uplinks were assigned.
  */
 export async function assignUplink(
   tx: Tx,
@@ -97,46 +117,64 @@ export async function assignUplink(
   tenantId: string,
   id: string,
   meterId: string,
-): Promise<{ before: UplinkDto; after: UplinkDto; outcome: IngestOutcome; areaPath: string[] }> {
+): Promise<{
+  before: UplinkDto;
+  after: UplinkDto;
+  outcome: IngestOutcome;
+  assigned: number;
+  areaPath: string[];
+}> {
   const row = await pending(tx, id);
   const { m, path } = await findMeter(tx, actor, meterId, true);
-  const raw = row.reading as RawReading;
-  await writeRoute(tx, routeRow(tenantId, m.id, raw.route));
+  await writeRoute(tx, routeRow(tenantId, m.id, (row.reading as RawReading).route));
+  const rows = await sameDevice(tx, row);
+  const meter = {
+    tenantId,
+    meterId: m.id,
+    kind: m.kind,
+    digits: m.digits,
+    initialReading: String(m.initialReading),
+  };
   const outcomes: IngestOutcome[] = [];
-  const reasons = shapeCheck(raw);
-  if (reasons.length > 0) outcomes[0] = { status: 'rejected', tenantId, meterId: m.id, reasons };
-  else {
+  const items: Item[] = [];
+  const months = new Set<string>();
+  rows.forEach((r, n) => {
+    const raw = r.reading as RawReading;
+    const reasons = shapeCheck(raw);
+    if (reasons.length > 0) {
+      outcomes[n] = { status: 'rejected', tenantId, meterId: m.id, reasons };
+      return;
+    }
     const ts = keyInstant(raw, deps.zone);
-    await deps.partitions.ensure(new Set([utcMonth(ts)]));
-    const item: Item = {
-      n: 0,
-      raw,
-      meter: {
-        tenantId,
+    months.add(utcMonth(ts));
+    items.push({ n, raw, meter, kind: KIND_CODES[raw.kind], ts, receivedAt: Date.parse(raw.receivedAt) });
+  });
+  if (months.size > 0) await deps.partitions.ensure(months);
+  await ingestTenant(tx, deps, tenantId, items, outcomes);
+  const now = new Date();
+  let after: Row | undefined;
+  for (const [n, r] of rows.entries()) {
+    const [saved] = await tx
+      .update(unmatchedUplinks)
+      .set({
+        status: 'assigned',
         meterId: m.id,
-        kind: m.kind,
-        digits: m.digits,
-        initialReading: String(m.initialReading),
-      },
-      kind: KIND_CODES[raw.kind],
-      ts,
-      receivedAt: Date.parse(raw.receivedAt),
-    };
-    await ingestTenant(tx, deps, tenantId, [item], outcomes);
+        result: resultOf(outcomes[n]),
+        resolvedAt: now,
+        resolvedBy: actor.name,
+      })
+      .where(and(eq(unmatchedUplinks.tenantId, tenantId), eq(unmatchedUplinks.id, r.id)))
+      .returning();
+    if (r.id === id) after = saved;
   }
-  const outcome = outcomes[0];
-  const [after] = await tx
-    .update(unmatchedUplinks)
-    .set({
-      status: 'assigned',
-      meterId: m.id,
-      result: resultOf(outcome),
-      resolvedAt: new Date(),
-      resolvedBy: actor.name,
-    })
-    .where(and(eq(unmatchedUplinks.tenantId, tenantId), eq(unmatchedUplinks.id, id)))
-    .returning();
-  return { before: uplinkDto(row), after: uplinkDto(after), outcome, areaPath: path };
+  if (!after) throw new Error('the assigned uplink was not among its device’s pending uplinks');
+  return {
+    before: uplinkDto(row),
+    after: uplinkDto(after),
+    outcome: outcomes[rows.findIndex((r) => r.id === id)],
+    assigned: rows.length,
+    areaPath: path,
+  };
 }
 
 /** Dismisses a pending uplink (kept, marked dismissed). */
