@@ -1,4 +1,5 @@
 import archivesOps from './archives-ops.en.ts';
+import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
 
 // English; every key of zh-CN.ts is present.
@@ -67,6 +68,7 @@ export default {
     plugins: 'Plugins',
     devices: 'Devices',
     concentrators: 'Concentrators',
+    uplinks: 'Unmatched uplinks',
     collectors: 'Collectors',
     topology: 'Topology',
     meterGroups: 'Meter groups',
@@ -228,6 +230,7 @@ export default {
         revoke: 'Revoke API token',
       },
       concentrators: { create: 'Create concentrator', update: 'Change concentrator' },
+      uplinks: { assign: 'Assign uplink to meter', dismiss: 'Dismiss uplink' },
       collectors: { create: 'Create collector', update: 'Change collector' },
       customers: {
         create: 'Create customer',
@@ -284,6 +287,7 @@ export default {
       concentrator: 'Concentrator',
       collector: 'Collector',
       meter: 'Meter',
+      uplink: 'Uplink',
       'meter-group': 'Meter group',
       custom_field: 'Custom field',
       import: 'Import',
@@ -591,4 +595,5 @@ export default {
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
   ...archivesOps,
+  ...uplinks,
 } satisfies typeof zhCN;

@@ -1,5 +1,7 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
+
 import archivesOps from './archives-ops.zh-CN.ts';
+import uplinks from './uplinks.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
   common: {
@@ -65,6 +67,7 @@ export default {
     plugins: '插件管理',
     devices: '设备档案',
     concentrators: '集中器',
+    uplinks: '未匹配上行',
     collectors: '采集器',
     topology: '设备拓扑',
     meterGroups: '表计分组',
@@ -226,6 +229,7 @@ export default {
         revoke: '吊销 API 令牌',
       },
       concentrators: { create: '新增集中器', update: '修改集中器' },
+      uplinks: { assign: '上行分配给表计', dismiss: '忽略上行' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -274,6 +278,7 @@ export default {
       concentrator: '集中器',
       collector: '采集器',
       meter: '表计',
+      uplink: '上行数据',
       'meter-group': '表计分组',
       custom_field: '自定义字段',
       import: '导入',
@@ -575,4 +580,5 @@ export default {
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
   ...archivesOps,
+  ...uplinks,
 };

@@ -9,6 +9,12 @@ export const archivesOpsRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.concentrators', permission: 'meters.read', menu: 'devices', needsTenant: true },
   },
   {
+    path: 'uplinks',
+    name: 'uplinks',
+    component: () => import('../../views/uplinks/index.vue'),
+    meta: { title: 'menu.uplinks', permission: 'meters.read', menu: 'devices', needsTenant: true },
+  },
+  {
     path: 'collectors',
     name: 'collectors',
     component: () => import('../../views/collectors/index.vue'),
