@@ -7,7 +7,9 @@ import {
   verifyOneNetUrl,
 } from '@quadmeter/protocols/push/index.ts';
 import type { HookRouter, PluginContext, PluginRequest, PluginResponse, RawReading } from '@quadmeter/sdk';
-import { type NbiotSettings, type NbPlatform, platformSettings, tenantSettings } from './settings.ts';
+import { batcherOf } from './batcher.ts';
+import { type NbiotSettings, type NbPlatform, platformSettings } from './settings.ts';
+import { tenantSettingsOf } from './tenant-cache.ts';
 import { uplinkReading } from './uplink.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,9 +36,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
 async function settingsOf(req: PluginRequest, ctx: PluginContext): Promise<NbiotSettings | undefined> {
   const tenantId = req.params.tenantId ?? '';
   if (!UUID.test(tenantId)) return undefined;
-  if (!(await ctx.core.enabledTenants()).includes(tenantId.toLowerCase())) return undefined;
-  const parsed = tenantSettings.safeParse(await ctx.core.tenantSettings(tenantId.toLowerCase()));
-  return parsed.success ? parsed.data : undefined;
+  return tenantSettingsOf(ctx, tenantId.toLowerCase());
 }
 
 /** ProtocolError from a parser: a bad signature is 401, anything else a malformed body (400). */
@@ -101,12 +101,13 @@ export function pushHandler(platform: NbPlatform) {
       readings.push(r.reading);
     }
     if (readings.length === 0) return answer(200, 'IGNORED', { ignored });
-    const res = await ctx.core.ingestReadings(readings);
+    const outcomes = await batcherOf(ctx).ingest(readings);
+    const count = (s: string) => outcomes.filter((o) => o.status === s).length;
     return answer(200, 'OK', {
-      stored: res.stored,
-      duplicate: res.duplicate,
-      rejected: res.rejected,
-      unmatched: res.unmatched,
+      stored: count('stored'),
+      duplicate: count('duplicate'),
+      rejected: count('rejected'),
+      unmatched: count('unmatched'),
       ignored,
     });
   };
