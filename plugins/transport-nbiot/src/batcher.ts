@@ -72,7 +72,9 @@ const batchers = new WeakMap<PluginContext, IngestBatcher>();
 
 /** The batcher of a running plugin context. */
 export function batcherOf(ctx: PluginContext): IngestBatcher {
-  let b = batchers.get(ctx);
-  if (!b) batchers.set(ctx, (b = new IngestBatcher(ctx)));
-  return b;
+  const found = batchers.get(ctx);
+  if (found) return found;
+  const made = new IngestBatcher(ctx);
+  batchers.set(ctx, made);
+  return made;
 }

@@ -27,8 +27,8 @@ export function tenantSettingsOf(
   tenantId: string,
   now = Date.now(),
 ): Promise<NbiotSettings | undefined> {
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new Map()));
+  const cache = caches.get(ctx) ?? new Map<string, Entry>();
+  caches.set(ctx, cache);
   const hit = cache.get(tenantId);
   if (hit && hit.until > now) return hit.value;
   if (cache.size >= 10_000) cache.clear();
