@@ -198,3 +198,36 @@ describe('malformed pushes', () => {
     expect(t.ingested).toEqual([]);
   });
 });
+
+describe('under load', () => {
+  it('gathers concurrent pushes into fewer ingest calls, each push answered with its own outcome', async () => {
+    const t = open();
+    const calls: number[] = [];
+    const inner = t.ctx.core.ingestReadings.bind(t.ctx.core);
+    let settingsReads = 0;
+    const innerSettings = t.ctx.core.tenantSettings.bind(t.ctx.core);
+    t.ctx.core.tenantSettings = async (id) => {
+      settingsReads++;
+      return innerSettings(id);
+    };
+    t.ctx.core.ingestReadings = async (readings) => {
+      calls.push(readings.length);
+      await new Promise((r) => setTimeout(r, 30));
+      return inner(readings);
+    };
+    const bodies = Array.from({ length: 8 }, (_, i) => {
+      const b = JSON.parse(fixture('ctwing-uplink.json'));
+      b.timestamp += i * 1000;
+      return JSON.stringify(b);
+    });
+    const answers = await Promise.all(
+      bodies.map((body) => call(t.ctx, { platform: 'ctwing', query: { token: TOKEN }, body })),
+    );
+    for (const a of answers) expect(a.json).toMatchObject({ code: 'OK', stored: 1 });
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(calls.length).toBeLessThan(8);
+    expect(new Set(t.ingested.flat().map((r) => r.idempotencyKey)).size).toBe(8);
+    // the tenant's settings were read once for all eight
+    expect(settingsReads).toBe(1);
+  });
+});
