@@ -12,7 +12,7 @@ function token(p: keyof typeof names) {
         { 'zh-CN': `${names[p]} 推送令牌`, en: `${names[p]} push token` },
         signed
           ? {
-              'zh-CN': '平台签名推送所用的 Token；留空则不接收该平台',
+              'zh-CN': '平台为推送签名所用的令牌；留空则不接收该平台',
               en: 'The token the platform signs pushes with; empty turns the platform off',
             }
           : {
@@ -50,7 +50,7 @@ export const tenantSettings = z.object({
     .meta(
       settingMeta(
         { 'zh-CN': 'OneNET 消息加密密钥', en: 'OneNET message AES key' },
-        { 'zh-CN': '安全模式推送（enc_msg）时填写', en: 'Needed for secure-mode (enc_msg) pushes' },
+        { 'zh-CN': '安全模式（加密消息）推送时填写', en: 'Needed for secure-mode (enc_msg) pushes' },
       ),
     ),
   onenetDeviceId: deviceIdFrom('onenet'),
