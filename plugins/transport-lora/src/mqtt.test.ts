@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
 import { CJT188_TYPES, Cjt188Meter, LoraPusher, ManualClock, startMqttBroker } from '@quadmeter/simulators';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { subscriptionsOf } from './index.ts';
 
@@ -83,6 +84,13 @@ async function roundTrip(brokerUrl: string, creds: { username?: string; password
     expect(subscriptionsOf()?.stats).toMatchObject({ ingested: 2, failed: 0 });
   } finally {
     await plugin.stop?.(t.ctx);
+    // the plugin keeps its broker session; a shared broker is left without it
+    const wipe = await mqtt.connectAsync(brokerUrl, {
+      clientId: `quadmeter-lora-${TEST_TENANT_ID}`,
+      clean: true,
+      ...creds,
+    });
+    await wipe.endAsync();
   }
 }
 
@@ -95,6 +103,55 @@ describe('ChirpStack MQTT against an in-process broker (aedes)', () => {
 
   it('ingests every uplink of the tenant application once', async () => {
     await roundTrip(broker.url, { username: 'qm', password: 'broker-secret' });
+  });
+
+  it('an uplink whose ingest failed is delivered again after the reconnect, and then stored', async () => {
+    const applicationId = randomUUID();
+    const t = makeTestContext({
+      pluginId: plugin.id,
+      config: { syncSeconds: 3600 },
+      tenantSettings: () => ({
+        brokerUrl: broker.url,
+        applicationId,
+        username: 'qm',
+        password: 'broker-secret',
+      }),
+    });
+    const ingest = t.ctx.core.ingestReadings.bind(t.ctx.core);
+    let failures = 1;
+    t.ctx.core.ingestReadings = async (readings) => {
+      if (failures-- > 0) throw new Error('database gone');
+      return ingest(readings);
+    };
+    await plugin.start?.(t.ctx);
+    const clock = new ManualClock(Date.parse('2026-11-25T00:00:00Z'));
+    const meter = new Cjt188Meter({
+      type: CJT188_TYPES.gas,
+      address: '00000000000009',
+      clock,
+      initialVolume: 3,
+    });
+    const pusher = new LoraPusher({
+      mqttUrl: broker.url.replace('mqtt://', 'mqtt://qm:broker-secret@'),
+      applicationId,
+      devices: [{ devEui: '70b3d5fffe0000b1', meter }],
+    });
+    try {
+      const subs = subscriptionsOf();
+      await subs?.ready();
+      await pusher.start();
+      await pusher.uplinkAll();
+      await until(() => (subs?.stats.failed ?? 0) === 1);
+      expect(t.ingested).toEqual([]);
+      // the next sync connects again; the broker hands over the unacknowledged message
+      await subs?.sync();
+      await until(() => t.ingested.length === 1);
+      expect(t.ingested[0][0]).toMatchObject({ route: { via: 'lora', devEui: '70b3d5fffe0000b1' } });
+      expect(subs?.stats).toMatchObject({ ingested: 1, failed: 1 });
+    } finally {
+      await pusher.stop();
+      await plugin.stop?.(t.ctx);
+    }
   });
 
   it('stays unsubscribed with wrong credentials (nothing ingested)', async () => {
