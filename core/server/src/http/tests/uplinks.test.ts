@@ -1,3 +1,4 @@
+import { buildOneNetUrlCheck } from '@quadmeter/protocols/push/index.ts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CJT188_TYPES, Cjt188Meter } from '../../../../simulators/src/meters/cjt188-meter.ts';
@@ -22,13 +23,13 @@ beforeAll(async () => {
   w = await archiveWorld();
   b1 = w.area['1号楼'].id;
   b3 = w.area['3号楼'].id;
-  const on = (c: Client, token: string) =>
+  const on = (c: Client, token: string, onenet: string) =>
     c.put('/api/v1/plugins/transport-nbiot/tenant', {
       enabled: true,
-      settings: { ctwingToken: token, onenetToken: ONENET },
+      settings: { ctwingToken: token, onenetToken: onenet },
     });
-  expect((await on(w.admin, TOKEN)).status).toBe(200);
-  expect((await on(w.other, OTHER_TOKEN)).status).toBe(200);
+  expect((await on(w.admin, TOKEN, ONENET)).status).toBe(200);
+  expect((await on(w.other, OTHER_TOKEN, `${ONENET}-other`)).status).toBe(200);
 });
 afterAll(async () => w?.p.stop());
 
@@ -129,6 +130,16 @@ describe('NB-IoT webhooks through the whole platform', () => {
       expect(await post(d.url, bad)).toMatchObject({ status: 400, body: { code: 'NBIOT_PAYLOAD_INVALID' } });
     }
     expect(await rows()).toEqual(before);
+  });
+
+  it("answers OneNET's URL verification over HTTP only for the tenant's token", async () => {
+    const q = buildOneNetUrlCheck(ONENET, 'check+Msg/1', 'nonce123');
+    const url = `${w.p.baseUrl}/hooks/transport-nbiot/onenet/${w.tenantId}?${new URLSearchParams(q)}`;
+    const ok = await fetch(url);
+    expect([ok.status, await ok.text()]).toEqual([200, 'check+Msg/1']);
+    const other = await fetch(url.replace(w.tenantId, w.otherTenantId));
+    expect(other.status).toBe(401);
+    expect(await other.json()).toMatchObject({ code: 'NBIOT_AUTH_FAILED' });
   });
 
   it('keeps an uplink of an unknown device in its tenant’s inbox, once per message', async () => {
