@@ -13,6 +13,8 @@ const benches = {
   'api-latency': [[], ['100']],
   archives: [[], ['5000']],
   ingest: [[], ['2000', '20']],
+  concentrators: [[], ['200', '1', '2']],
+  'reading-lines': [[], ['3', '2']],
   'nbiot-webhook': [[], ['4', '4', '16']],
 };
 const args = process.argv.slice(2);

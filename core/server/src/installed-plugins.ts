@@ -3,8 +3,11 @@ import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
 import type { AnyPlugin } from '@quadmeter/sdk';
+import transportGdw1376 from '@quadmeter/transport-gdw1376';
 import transportLora from '@quadmeter/transport-lora';
+import transportMbus from '@quadmeter/transport-mbus';
 import transportNbiot from '@quadmeter/transport-nbiot';
+import transportRs485 from '@quadmeter/transport-rs485';
 
 /** The one explicit list of plugins this build ships. */
 export const installedPlugins: readonly AnyPlugin[] = [
@@ -12,6 +15,9 @@ export const installedPlugins: readonly AnyPlugin[] = [
   meterPower,
   meterGas,
   meterHeat,
+  transportGdw1376,
+  transportRs485,
+  transportMbus,
   transportNbiot,
   transportLora,
 ];
