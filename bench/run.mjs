@@ -15,6 +15,7 @@ const benches = {
   ingest: [[], ['2000', '20']],
   concentrators: [[], ['200', '1', '2']],
   'reading-lines': [[], ['3', '2']],
+  'reading-engine': [[], ['200', '4']],
   'nbiot-webhook': [[], ['4', '4', '16']],
 };
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
 -- Uplinks whose route resolved to no meter of the tenant that pushed them (ingest outcome
--- `unmatched`, docs/decisions/0013). Kept whole, never dropped: an operator assigns one to a meter
+-- `unmatched`, docs/decisions/0014). Kept whole, never dropped: an operator assigns one to a meter
 -- (the route is created and the kept reading ingested again) or dismisses it. One row per
 -- platform message (idempotency key), so a replayed push is kept once.
 CREATE TABLE "unmatched_uplinks" (

@@ -71,6 +71,8 @@ export const errorCatalogue = {
   IMPORT_HAS_ERRORS: { status: 409, message: 'The import has error rows; fix the file and upload it again' },
   IMPORT_APPLY_FAILED: { status: 500, message: 'The import failed; nothing was changed' },
   READING_BACKWARDS: { status: 422, message: 'A meter counter went backwards' },
+  READING_TASK_EMPTY: { status: 422, message: 'The target has no installed meter to read' },
+  READING_TASK_BUSY: { status: 409, message: 'The reading task is still running' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },

@@ -15,6 +15,8 @@ import { startPlugins } from './plugin-host.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
+import { startReadingEngine } from './services/reading-tasks/engine.ts';
+import type { EngineOptions } from './services/reading-tasks/runner.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
 
 export interface RunningPlatform {
@@ -33,6 +35,8 @@ export interface StartOptions {
   demo?: boolean;
   /** plugins to run instead of the installed list (tests, embedding) */
   plugins?: readonly AnyPlugin[];
+  /** reading engine tuning (tests: short backoff and leases) */
+  engine?: Partial<EngineOptions>;
 }
 
 /** env → database (embedded unless DATABASE_URL) → migrate → jobs → plugins → HTTP. */
@@ -96,6 +100,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
+    const engine = await startReadingEngine(platform, options.engine);
+    stack.push({ name: 'reading engine', stop: () => engine.stop() });
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

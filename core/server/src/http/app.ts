@@ -22,6 +22,8 @@ import { importRoutes } from './routes/imports.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { pluginRoutes } from './routes/plugins.ts';
+import { readingScheduleRoutes } from './routes/reading-schedules.ts';
+import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -50,6 +52,8 @@ const protectedResources = {
   '/accounts': accountRoutes,
   '/custom-fields': customFieldRoutes,
   '/imports': importRoutes,
+  '/reading-tasks': readingTaskRoutes,
+  '/reading-schedules': readingScheduleRoutes,
   '/uplinks': uplinkRoutes,
 } as const;
 

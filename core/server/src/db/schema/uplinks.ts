@@ -17,7 +17,7 @@ export const uplinkStatuses = ['pending', 'assigned', 'dismissed'] as const;
 
 /**
  * An uplink a push transport handed in for a tenant whose route resolved to no meter (migration
- * 0006, docs/decisions/0013): the reading is kept whole until it is assigned to a meter or
+ * 0006, docs/decisions/0014): the reading is kept whole until it is assigned to a meter or
  * dismissed. One row per idempotency key.
  */
 export const unmatchedUplinks = pgTable(

@@ -10,6 +10,7 @@ import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../rou
 import { registerMeterKinds } from './meter-kinds.ts';
 import { meterLifecycleRoutes } from './meter-lifecycle.ts';
 import { meterLinkRoutes } from './meter-links.ts';
+import { meterReadingRoutes } from './meter-readings.ts';
 import { ListQuery, Meter, MeterCreate, MeterPage, meterFields, Reading } from './meter-schemas.ts';
 import { registerXlsxExport } from './xlsx-export.ts';
 
@@ -183,5 +184,6 @@ export function meterRoutes(p: Platform) {
   );
   meterLinkRoutes(p, r);
   meterLifecycleRoutes(p, r);
+  r.route('/', meterReadingRoutes(p));
   return r;
 }

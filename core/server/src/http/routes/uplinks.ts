@@ -33,7 +33,7 @@ const Uplink = z
 const Outcome = z.object({ status: z.string() }).loose().openapi('IngestOutcome');
 
 /**
- * The unmatched-uplinks inbox (docs/decisions/0013): uplinks a push transport handed in for this
+ * The unmatched-uplinks inbox (docs/decisions/0014): uplinks a push transport handed in for this
  * tenant whose device no meter's route names. An uplink belongs to no area yet, so the inbox is
  * the tenant's: anyone holding meters.read lists it; assigning needs meters.write and a meter
  * within the caller's scope; dismissing needs meters.write and the whole tenant as scope.

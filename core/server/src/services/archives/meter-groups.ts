@@ -53,7 +53,7 @@ async function members(tx: Tx, actor: Actor, groupId: string) {
  * An area-scoped user changes only groups that reach nothing beyond their areas: static groups
  * whose members they all see, saved filters bounded by an area inside their scope.
  */
-async function requireReach(
+export async function requireReach(
   tx: Tx,
   actor: Actor,
   kind: 'static' | 'filter',

@@ -47,6 +47,7 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   ),
   p('meters.control', 'metering', 'action', '远程控制（阀门/拉合闸）', 'Remote control (valve/relay)'),
   p('meters.read-now', 'metering', 'action', '实时抄表', 'Read meters now'),
+  p('readings.schedule', 'metering', 'action', '管理抄表计划', 'Manage reading schedules'),
   p('billing.read', 'billing', 'menu', '查看账单', 'View bills'),
   p('billing.run', 'billing', 'action', '执行计费', 'Run billing'),
   p('tariffs.manage', 'billing', 'action', '管理价格方案', 'Manage tariffs'),
