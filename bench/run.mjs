@@ -16,6 +16,7 @@ const benches = {
   concentrators: [[], ['200', '1', '2']],
   'reading-lines': [[], ['3', '2']],
   'reading-engine': [[], ['200', '4']],
+  'nbiot-webhook': [[], ['4', '4', '16']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

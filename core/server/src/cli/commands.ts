@@ -91,7 +91,11 @@ export const commands = {
     if (config.QUADMETER_SIMULATORS === 'on') {
       try {
         const { startDemoSimulators } = await import('../demo-simulators.ts');
-        sims = await startDemoSimulators(logger);
+        const started = await startDemoSimulators(logger);
+        sims = started;
+        const { useDemoBroker } = await import('../demo-lora.ts');
+        if (await useDemoBroker(running.platform, started.mqttUrl))
+          console.log('  The demo tenant’s LoRa transport subscribes to that broker');
       } catch (e) {
         if (!isAppError(e) || e.code !== 'PACKAGE_MISSING') throw e;
         console.log(`  Simulated meters: not started (${e.message}; QUADMETER_SIMULATORS=off hides this)`);
