@@ -12,7 +12,7 @@ const benches = {
   protocols: [[], ['0.2']],
   'api-latency': [[], ['100']],
   archives: [[], ['5000']],
-  ingest: [[], ['2000', '20']],
+  ingest: [[], ['2000', '5']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -46,17 +46,6 @@ async function lockState(tx: Tx, tenantId: string, meterIds: string[]): Promise<
   return out;
 }
 
-async function saveState(tx: Tx, tenantId: string, last: Map<string, Point>) {
-  if (last.size === 0) return;
-  const e = [...last.entries()];
-  await tx.execute(sql`
-    update reading_state s set ts = u.ts, kind = u.kind, value = u.value
-    from unnest(${pgArray(e.map(([m]) => m))}::uuid[], ${pgArray(e.map(([, p]) => iso(p.ts)))}::timestamptz[],
-      ${pgArray(e.map(([, p]) => p.kind))}::smallint[], ${pgArray(e.map(([, p]) => p.value))}::numeric[])
-      as u(meter_id, ts, kind, value)
-    where s.tenant_id = ${tenantId} and s.meter_id = u.meter_id`);
-}
-
 function issueFlag(i: { code: string; register?: string }) {
   return i.register ? `${i.code}:${i.register}` : i.code;
 }
@@ -184,8 +173,7 @@ async function rollStored(
     const end = list[list.length - 1];
     newState.set(meterId, { ts: end.ts, kind: end.kind, value: end.value as string });
   }
-  await writeBuckets(tx, tenantId, buckets);
-  await saveState(tx, tenantId, newState);
+  await writeBuckets(tx, tenantId, buckets, false, newState);
 }
 
 /**
@@ -202,8 +190,12 @@ export async function ingestTenant(
 ): Promise<void> {
   const byMeter = dedupe(items, tenantId, outcomes);
   if (byMeter.size === 0) return;
-  const { typeOf, calcOf, calcs } = meterCalcs(deps.kinds, await tenantPluginSettings(tx));
-  const state = await lockState(tx, tenantId, [...byMeter.keys()]);
+  // one round trip: both statements are sent before either answer is awaited (pipelined)
+  const [settings, state] = await Promise.all([
+    tenantPluginSettings(tx),
+    lockState(tx, tenantId, [...byMeter.keys()]),
+  ]);
+  const { typeOf, calcOf, calcs } = meterCalcs(deps.kinds, settings);
   const rows: ReadingRow[] = [];
   for (const [meterId, list] of byMeter) {
     list.sort((a, b) => a.ts - b.ts || a.kind - b.kind);

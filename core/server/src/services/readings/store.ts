@@ -26,25 +26,47 @@ export function keyHash(k: string): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** How close to a partition bound a reading's key is also kept in reading_keys. */
+export const KEY_BOUND_MARGIN_MS = 24 * 3_600_000;
+
 /**
- * Stores a batch inside the tenant transaction (COPY is refused under FORCE RLS) in two linear
- * statements with no join the planner could misjudge: the keys not seen before are recorded, and
- * only their readings are inserted with unnest, ON CONFLICT DO NOTHING on (tenant, meter, kind,
- * ts). Returns the batch positions actually stored; the others are duplicates (by idempotency key
- * or by key instant). Keys are unique within the batch (the caller dedupes).
+ * Whether a reading at `ts` lies within KEY_BOUND_MARGIN_MS of its UTC month partition's bounds,
+ * where a replay stamped with another time could land in the neighbouring partition, out of
+ * reach of the partition's unique key index.
+ */
+export function nearPartitionBound(ts: number): boolean {
+  const d = new Date(ts);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return ts - start < KEY_BOUND_MARGIN_MS || end - ts <= KEY_BOUND_MARGIN_MS;
+}
+
+/**
+ * Stores a batch inside the tenant transaction (COPY is refused under FORCE RLS) with one
+ * INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING: a reading conflicts on its key
+ * (tenant, meter, kind, ts) or on its idempotency key, unique per month partition (migration
+ * 0008). Only readings near a partition bound also record their key in reading_keys first, so a
+ * replay with another measuredAt in the neighbouring month is a duplicate too. Returns the batch
+ * positions actually stored; the others are duplicates. Keys are unique within the batch (the
+ * caller dedupes).
  */
 export async function storeRows(tx: Tx, tenantId: string, all: readonly ReadingRow[]): Promise<Set<number>> {
   if (all.length === 0) return new Set();
-  const hashes = all.map((r) => keyHash(r.idemKey));
-  const fresh = new Set(
-    (
-      (await tx.execute(sql`
-        insert into reading_keys (tenant_id, key)
-        select ${tenantId}::uuid, k from unnest(${pgArray(hashes)}::uuid[]) k
-        on conflict do nothing returning key::text as key`)) as unknown as { key: string }[]
-    ).map((r) => r.key),
-  );
-  const rows = all.filter((_, i) => fresh.has(hashes[i]));
+  let rows = all;
+  const edge = all.filter((r) => nearPartitionBound(r.ts));
+  if (edge.length > 0) {
+    const hashes = edge.map((r) => keyHash(r.idemKey));
+    const fresh = new Set(
+      (
+        (await tx.execute(sql`
+          insert into reading_keys (tenant_id, key)
+          select ${tenantId}::uuid, k from unnest(${pgArray(hashes)}::uuid[]) k
+          on conflict do nothing returning key::text as key`)) as unknown as { key: string }[]
+      ).map((r) => r.key),
+    );
+    const taken = new Set(edge.filter((_, i) => !fresh.has(hashes[i])).map((r) => r.n));
+    if (taken.size > 0) rows = all.filter((r) => !taken.has(r.n));
+  }
   if (rows.length === 0) return new Set();
   const col = <T>(f: (r: ReadingRow) => T) => rows.map(f);
   const stored = (await tx.execute(sql`
