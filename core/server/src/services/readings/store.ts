@@ -69,7 +69,9 @@ export async function storeRows(tx: Tx, tenantId: string, all: readonly ReadingR
   }
   if (rows.length === 0) return new Set();
   const col = <T>(f: (r: ReadingRow) => T) => rows.map(f);
-  const stored = (await tx.execute(sql`
+  // the common answer is "all of them": the keys come back only when some were duplicates
+  const [res] = (await tx.execute(sql`
+    with ins as (
     insert into readings (tenant_id, meter_id, kind, ts, value, registers, flags, status, status_protocol,
       received_at, idem_key)
     select ${tenantId}::uuid, meter_id, kind, ts, value, registers, string_to_array(flags, ' '), status,
@@ -82,7 +84,10 @@ export async function storeRows(tx: Tx, tenantId: string, all: readonly ReadingR
       ${pgArray(col((r) => r.status))}::bigint[], ${pgArray(col((r) => r.statusProtocol))}::text[],
       ${pgArray(col((r) => iso(r.receivedAt)))}::timestamptz[], ${pgArray(col((r) => r.idemKey))}::text[]
     ) as i(meter_id, kind, ts, value, registers, flags, status, status_protocol, received_at, idem_key)
-    on conflict do nothing returning idem_key`)) as unknown as { idem_key: string }[];
+    on conflict do nothing returning idem_key)
+    select count(*)::int as n, case when count(*) < ${rows.length} then array_agg(idem_key) end as keys
+    from ins`)) as unknown as { n: number; keys: string[] | null }[];
+  if (res.n === rows.length) return new Set(rows.map((r) => r.n));
   const byKey = new Map(rows.map((r) => [r.idemKey, r.n]));
-  return new Set(stored.map((r) => byKey.get(r.idem_key) as number));
+  return new Set((res.keys ?? []).map((k) => byKey.get(k) as number));
 }
