@@ -52,8 +52,9 @@ function key(r: MeterRoute) {
  * no such tenant is NO_ROUTE; one found in several (the same IMEI registered by two tenants) is
  * AMBIGUOUS and never guessed. A reading naming its tenant is resolved in that tenant only.
  * The explicit cross-tenant path (system role), one statement for the whole batch: each route is
- * an index probe on (via, address, line) (a lateral subquery the planner cannot turn into a hash of
- * the whole registry), so the cost grows with the batch, never with the number of meters.
+ * an index probe on (via, address, line) and each meter found one on its key, as lateral subqueries
+ * the planner cannot turn into hashes or scans of the whole registry (it misjudges how few rows a
+ * route finds), so the cost grows with the batch, never with the number of meters.
  */
 export async function resolveRoutes(
   db: Db,
@@ -78,22 +79,25 @@ export async function resolveRoutes(
         where i.a1 is null or c.id is not null
       ),
       r as (
-        select g.n, r.tenant_id, r.meter_id from g cross join lateral (
-          select r.tenant_id, r.meter_id from meter_routes r
+        select g.n, x.* from g cross join lateral (
+          select r.tenant_id, r.meter_id, m.kind, m.digits, m.initial_reading from meter_routes r
+          cross join lateral (select m.kind, m.digits, m.initial_reading from meters m
+            where m.tenant_id = r.tenant_id and m.id = r.meter_id offset 0) m
           where r.via = g.via and r.address = g.address and r.line = g.line
-            and (g.tenant is null or r.tenant_id = g.tenant) offset 0) r
+            and (g.tenant is null or r.tenant_id = g.tenant) offset 0) x
         where g.line is not null
         union all
-        select g.n, r.tenant_id, r.meter_id from g cross join lateral (
-          select r.tenant_id, r.meter_id from meter_routes r
+        select g.n, x.* from g cross join lateral (
+          select r.tenant_id, r.meter_id, m.kind, m.digits, m.initial_reading from meter_routes r
+          cross join lateral (select m.kind, m.digits, m.initial_reading from meters m
+            where m.tenant_id = r.tenant_id and m.id = r.meter_id offset 0) m
           where r.via = g.via and r.address = g.address
-            and (g.tenant is null or r.tenant_id = g.tenant) offset 0) r
+            and (g.tenant is null or r.tenant_id = g.tenant) offset 0) x
         where g.line is null
       )
-      select r.n::int as n, r.tenant_id::text as "tenantId", r.meter_id::text as "meterId", m.kind,
-        m.digits, m.initial_reading::text as initial
+      select r.n::int as n, r.tenant_id::text as "tenantId", r.meter_id::text as "meterId", r.kind,
+        r.digits, r.initial_reading::text as initial
       from r
-      join meters m on m.tenant_id = r.tenant_id and m.id = r.meter_id
       where r.tenant_id in (select p.tenant_id from plugin_settings p where p.plugin_id = ${pluginId} and p.enabled)`),
   )) as unknown as Row[];
   const out: Resolution[] = items.map(() => 'NO_ROUTE');
