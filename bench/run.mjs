@@ -13,6 +13,8 @@ const benches = {
   'api-latency': [[], ['100']],
   archives: [[], ['5000']],
   ingest: [[], ['2000', '5']],
+  concentrators: [[], ['200', '1', '2']],
+  'reading-lines': [[], ['3', '2']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -39,6 +39,8 @@ describe('archives in Chromium', () => {
     newMeter: `E2E-W2-${tag}`,
     oldAddress: `202601${digits}`,
     newAddress: `202602${digits}`,
+    subMeter: `E2E-S-${tag}`,
+    subAddress: `202603${digits}`,
     line: 'tcp://127.0.0.1:4001',
   };
 
@@ -202,6 +204,37 @@ describe('archives in Chromium', () => {
       await page.getByRole('tab', { name: '变更记录' }).click();
       await page.locator(`${sel('history-row')}[data-action="customers.create"]:visible`).waitFor();
     });
+  });
+
+  it('links a sub-meter to the new meter through the picker and unlinks it', async () => {
+    const { page } = b;
+    const [fresh] = (await one(`/api/v1/meters?q=${names.newMeter}`)).items;
+    const made = await api.post('/api/v1/meters', {
+      kind: 'meter-water',
+      assetNo: names.subMeter,
+      commAddress: names.subAddress,
+      protocol: 'cjt188',
+      areaId: fresh.areaId,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    await step('archives-sub-meter', async () => {
+      await page.goto(`${platform.baseUrl}/meters/${fresh.id}`);
+      await poll(() => page.locator(sel('meter-detail-title')).textContent()).toContain(names.newMeter);
+      await page.click(sel('meter-link-add'));
+      const dlg = page.locator(`${sel('meter-link-dialog')}:visible`);
+      await dlg.locator(`${sel('meter-link-picker')} input`).fill(names.subMeter);
+      await page.locator(`${sel('meter-option')}[data-label="${names.subMeter}"]:visible`).click();
+      await dlg.locator(sel('meter-link-submit')).click();
+      await page.locator(sel(`meter-unlink-${names.subMeter}`)).waitFor();
+    });
+    expect((await one(`/api/v1/meters/${fresh.id}/children`)).childIds).toEqual([made.body.id]);
+
+    await step('archives-sub-meter-unlink', async () => {
+      await page.click(sel(`meter-unlink-${names.subMeter}`));
+      await page.locator('.el-message-box__btns .el-button--primary').click();
+      await poll(() => page.locator(sel(`meter-unlink-${names.subMeter}`)).count()).toBe(0);
+    });
+    expect((await one(`/api/v1/meters/${fresh.id}/children`)).childIds).toEqual([]);
   });
 
   it('shows a clerk without customers.pii masked numbers and keeps them when the clerk edits', async () => {

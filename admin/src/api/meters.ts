@@ -67,6 +67,11 @@ export const metersApi = {
   deleteRoute: (id: string) => http.del(`${one(id)}/route`),
   history: (id: string) => http.get<ReplyOf<'/meters/{id}/history'>>(`${one(id)}/history`),
   children: (id: string) => http.get<ReplyOf<'/meters/{id}/children'>>(`${one(id)}/children`),
+  /** makes `childId` a sub-meter of `id` (总分表) */
+  linkChild: (id: string, childId: string) =>
+    http.put<void>(`${one(id)}/children/${encodeURIComponent(childId)}`),
+  unlinkChild: (id: string, childId: string) =>
+    http.del(`${one(id)}/children/${encodeURIComponent(childId)}`),
   install: (id: string, body: BodyOf<'/meters/{id}/install', 'post'>) =>
     http.post<Meter>(`${one(id)}/install`, body),
   replace: (id: string, body: ReplaceInput) =>

@@ -3011,7 +3011,7 @@ export type paths = {
         post: {
             parameters: {
                 query: {
-                    entity: "customers" | "meters";
+                    entity: "customers" | "concentrators" | "collectors" | "meters";
                     fileName?: string;
                 };
                 header?: never;
@@ -3445,7 +3445,7 @@ export type paths = {
                 };
                 header?: never;
                 path: {
-                    entity: "customers" | "meters";
+                    entity: "customers" | "concentrators" | "collectors" | "meters";
                 };
                 cookie?: never;
             };

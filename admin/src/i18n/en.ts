@@ -440,6 +440,15 @@ export default {
     history: 'Lifecycle',
     children: 'Sub-meters',
     noChildren: 'No sub-meters',
+    links: {
+      add: 'Add sub-meter',
+      child: 'Sub-meter',
+      pickPlaceholder: 'Search by asset number or address',
+      pickRequired: 'Choose a meter',
+      unlink: 'Unlink',
+      unlinked: 'Unlinked',
+      confirmUnlink: 'Stop counting meter {assetNo} as a sub-meter of this one?',
+    },
     route: {
       title: 'Route',
       via: 'Reached by',

@@ -424,6 +424,15 @@ export default {
     history: '生命周期记录',
     children: '下级分表',
     noChildren: '没有下级分表',
+    links: {
+      add: '添加分表',
+      child: '分表',
+      pickPlaceholder: '按表号或通信地址搜索',
+      pickRequired: '请选择表计',
+      unlink: '解除关联',
+      unlinked: '已解除关联',
+      confirmUnlink: '确定不再把表 {assetNo} 作为本表的下级分表吗？',
+    },
     route: {
       title: '通信路径',
       via: '接入方式',

@@ -69,6 +69,7 @@ export {
   type MeterTarget,
   type PollTransport,
   type PushTransport,
+  type ReadKind,
   type ReadRequest,
   type ReadResult,
   type TransportFailure,

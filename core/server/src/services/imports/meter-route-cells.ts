@@ -25,7 +25,8 @@ function gateway(
   return null;
 }
 
-function concentratorKey(text: string): string {
+/** `3501-2` (A1-A2) names a concentrator as well as its number does. */
+export function concentratorKey(text: string): string {
   const m = /^([0-9A-Fa-f]{4})[-:/](\d{1,5})$/.exec(text);
   return m ? `${m[1].toUpperCase()}-${Number(m[2])}` : text;
 }

@@ -1,0 +1,163 @@
+import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
+import type { ControlCommand, ReadResult } from '@quadmeter/sdk';
+import { decimalString } from '@quadmeter/sdk/serial';
+import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configOf, type Rs485Config } from './config.ts';
+import plugin from './index.ts';
+import { closeLines } from './pool.ts';
+import { pastClock, power, water } from './sim-meters.ts';
+import { mangled, ptyLine, type SimLine } from './test-lines.ts';
+
+const lines: SimLine[] = [];
+afterEach(async () => {
+  await closeLines();
+  while (lines.length) await lines.pop()?.close();
+});
+
+const { ctx } = makeTestContext<Rs485Config>({ pluginId: 'transport-rs485', config: configOf({}) });
+
+/** A DL/T 645-2007 meter without status word 3: answers "no data requested" for 04000503. */
+function noStatusWord(address: string, clock: ReturnType<typeof pastClock>) {
+  return mangled(power(clock, address), (reply, request) => {
+    const f = dlt645.decodeFrame(request);
+    return f.di === '04000503' ? dlt645.buildErrorReply(address, 'read', 0x02) : reply;
+  });
+}
+
+describe('transport-rs485 on a socat pty pair through serialport', () => {
+  it('reads, trips and closes a relay, closes and opens a valve, reading the state back', async () => {
+    const clock = pastClock();
+    const p = power(clock, '000000002001');
+    const w = water(clock, '00000000002002');
+    const line = await ptyLine([p, w, noStatusWord('000000002003', clock)]);
+    lines.push(line);
+    clock.catchUp();
+    expect(line.key.startsWith('tty:/')).toBe(true);
+    const out: ReadResult[] = [];
+    for await (const r of plugin.read(
+      {
+        tenantId: TEST_TENANT_ID,
+        signal: ctx.signal,
+        line: line.ref,
+        meters: [
+          { meterId: 'p', ref: { protocol: 'dlt645-2007', address: '000000002001' } },
+          // a meter with its own speed: the port is switched for it (the simulated bus keeps its own)
+          {
+            meterId: 'blind',
+            ref: { protocol: 'dlt645-2007', address: '000000002003' },
+            params: { baudRate: 4800 },
+          },
+        ],
+      },
+      ctx,
+    ))
+      out.push(r);
+    // a meter without status word 3 still reads; its relay register has no value and no status
+    expect(out[1]).toMatchObject({ ok: true, reading: { registers: { relay: null } } });
+    expect(out[1].ok && out[1].reading.status).toBeUndefined();
+    expect(out[0]).toMatchObject({
+      ok: true,
+      reading: {
+        route: { via: 'serial', line: line.key, address: '000000002001' },
+        registers: { activeImportTotal: decimalString(p.meter.registers().positive[0], 2), relay: 'closed' },
+      },
+    });
+
+    const cmd = (
+      id: string,
+      action: ControlCommand['action'],
+      protocol: string,
+      address: string,
+    ): ControlCommand => ({
+      id,
+      tenantId: TEST_TENANT_ID,
+      meterId: id,
+      ref: { protocol, address },
+      line: line.ref,
+      action,
+    });
+    const run = (c: ControlCommand) => plugin.control(c, ctx);
+    expect(await run(cmd('trip', 'relay-trip', 'dlt645-2007', '000000002001'))).toEqual({
+      commandId: 'trip',
+      ok: true,
+      detail: 'relay open',
+    });
+    expect(p.meter.relay.state).toBe('tripped');
+    expect(await run(cmd('close', 'relay-close', 'dlt645-2007', '000000002001'))).toEqual({
+      commandId: 'close',
+      ok: true,
+      detail: 'relay closed',
+    });
+    expect(p.meter.relay.state).toBe('closed');
+    expect(await run(cmd('vc', 'valve-close', 'cjt188', '00000000002002'))).toEqual({
+      commandId: 'vc',
+      ok: true,
+      detail: 'valve closed',
+    });
+    expect(w.meter.valve).toBe('closed');
+    expect(await run(cmd('vo', 'valve-open', 'cjt188', '00000000002002'))).toMatchObject({
+      ok: true,
+      detail: 'valve open',
+    });
+    expect(w.meter.valve).toBe('open');
+    // a meter that cannot report its relay state: the command is acknowledged, not verified
+    expect(await run(cmd('blind', 'relay-trip', 'dlt645-2007', '000000002003'))).toEqual({
+      commandId: 'blind',
+      ok: true,
+      detail: 'acknowledged, unverified',
+    });
+  });
+
+  it('refusals and unsupported actions come back with stable codes', async () => {
+    const clock = pastClock();
+    const p = power(clock, '000000002101');
+    const line = await ptyLine([p], {}, undefined, { retries: 0 });
+    lines.push(line);
+    clock.catchUp();
+    const base = { tenantId: TEST_TENANT_ID, meterId: 'p', line: line.ref };
+    const ref = { protocol: 'dlt645-2007', address: '000000002101' };
+    expect(await plugin.control({ ...base, id: 'kp', ref, action: 'keep-power' }, ctx)).toMatchObject({
+      ok: true,
+    });
+    // keep-power set: the meter refuses to trip (abnormal reply, error word bit 0)
+    const refused = await plugin.control({ ...base, id: 't', ref, action: 'relay-trip' }, ctx);
+    expect(refused).toMatchObject({
+      commandId: 't',
+      ok: false,
+      error: { code: 'METER_ERROR', retryable: false },
+    });
+    expect(p.meter.relay.state).toBe('closed');
+    expect(await plugin.control({ ...base, id: 'v', ref, action: 'valve-open' }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'ACTION_UNSUPPORTED', retryable: false },
+    });
+    const noLine = await plugin.control(
+      { ...base, line: undefined, id: 'n', ref, action: 'relay-trip' },
+      ctx,
+    );
+    expect(noLine).toMatchObject({ ok: false, error: { code: 'LINE_PARAMS_INVALID', retryable: false } });
+    const missing = await plugin.control(
+      {
+        ...base,
+        line: { id: 'x', params: { key: '/dev/qm-no-such-tty' } },
+        id: 'm',
+        ref,
+        action: 'relay-trip',
+      },
+      ctx,
+    );
+    expect(missing).toMatchObject({ ok: false, error: { code: 'LINE_PARAMS_INVALID' } });
+    const gone = await plugin.control(
+      {
+        ...base,
+        line: { id: 'x', params: { key: 'tty:/dev/qm-no-such-tty' } },
+        id: 'g',
+        ref,
+        action: 'relay-trip',
+      },
+      ctx,
+    );
+    expect(gone).toMatchObject({ ok: false, error: { code: 'LINE_UNAVAILABLE', retryable: true } });
+  });
+});
