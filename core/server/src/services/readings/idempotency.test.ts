@@ -89,3 +89,41 @@ describe('idempotency keys', () => {
     expect((await held()).readings).toBe(readings);
   });
 });
+
+describe('row-level security of the readings tables (tenant checked once per statement)', () => {
+  const TABLES = ['readings', 'reading_keys', 'reading_state', 'consumption_daily', 'consumption_monthly'];
+  const counts = (run: (q: ReturnType<typeof sql>) => Promise<unknown>) =>
+    Promise.all(
+      TABLES.map(async (name) => {
+        const [r] = (await run(sql`select count(*)::int as n from ${sql.identifier(name)}`)) as {
+          n: number;
+        }[];
+        return r.n;
+      }),
+    );
+
+  it('another tenant sees none of the rows and cannot write into the tenant', async () => {
+    // the tenant of this file holds rows in every table by now
+    const mine = await withTenant(db, tenant.tenantId, (tx) => counts((q) => tx.execute(q)));
+    // (its reading_keys were all forgotten above)
+    expect([mine[0], mine[2], mine[3], mine[4]].every((n) => n > 0)).toBe(true);
+    const other = await ingestTenant(db, 'idem-other');
+    expect(await withTenant(db, other.tenantId, (tx) => counts((q) => tx.execute(q)))).toEqual(
+      TABLES.map(() => 0),
+    );
+    await expect(
+      withTenant(db, other.tenantId, (tx) =>
+        tx.execute(
+          sql`insert into reading_state (tenant_id, meter_id) values (${tenant.tenantId}, gen_random_uuid())`,
+        ),
+      ),
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42501' }) });
+    await expect(
+      withTenant(db, other.tenantId, (tx) =>
+        tx.execute(sql`insert into readings (tenant_id, meter_id, kind, ts, received_at, idem_key)
+          values (${tenant.tenantId}, gen_random_uuid(), 1, '2026-11-15T00:00:00Z', now(), 'x')`),
+      ),
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42501' }) });
+    expect(await withTenant(db, tenant.tenantId, (tx) => counts((q) => tx.execute(q)))).toEqual(mine);
+  });
+});
