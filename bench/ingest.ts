@@ -169,7 +169,7 @@ try {
           receivedAt: ts,
           idemKey: key(i, at(s)),
         });
-      const stored = await withTenant(db.jobs, tenant.tenantId, (tx) =>
+      const { stored } = await withTenant(db.jobs, tenant.tenantId, (tx) =>
         storeRows(tx, tenant.tenantId, batch),
       );
       if (stored.size !== batch.length) throw new Error(`floor stored ${stored.size} of ${batch.length}`);

@@ -14,6 +14,7 @@ let t: TestDatabase;
 let db: Db;
 let deps: IngestDeps;
 let tenant: { tenantId: string; areaId: string };
+let ids: string[];
 const LINE = 'tcp://10.0.9.1:4001';
 const addr = (i: number) => String(900 + i).padStart(12, '0');
 beforeAll(async () => {
@@ -21,10 +22,10 @@ beforeAll(async () => {
   db = t.database.jobs;
   deps = ingestDeps(db);
   tenant = await ingestTenant(db, 'idem');
-  await addMeters(
+  ids = await addMeters(
     db,
     tenant,
-    [0, 1, 2].map((i) => ({ comm: addr(i), via: 'serial' as const, line: LINE })),
+    [0, 1, 2, 3].map((i) => ({ comm: addr(i), via: 'serial' as const, line: LINE })),
   );
 });
 afterAll(async () => t?.drop());
@@ -87,6 +88,24 @@ describe('idempotency keys', () => {
     expect(status(await ingest(uplink(2, at, 'u-1101', '3.000')))).toBe('duplicate');
     expect(status(await ingest(uplink(2, '2026-11-01T02:00:00Z', 'u-1101', '3.000')))).toBe('duplicate');
     expect((await held()).readings).toBe(readings);
+  });
+});
+
+describe('rollups written with the store', () => {
+  it('leave out a meter whose batch holds a duplicate and add up only what was stored', async () => {
+    expect(status(await ingest(uplink(3, '2026-11-20T08:00:00Z', 'r-1', '10.000')))).toBe('stored');
+    // a replay stamped later (after the meter's latest point) beside a new reading
+    const res = await ingestReadings(deps, TRANSPORT, [
+      uplink(3, '2026-11-20T08:05:00Z', 'r-1', '10.000'),
+      uplink(3, '2026-11-20T09:00:00Z', 'r-2', '12.500'),
+    ]);
+    expect(res.outcomes.map(status)).toEqual(['duplicate', 'stored']);
+    const rolled = (await withTenant(db, tenant.tenantId, (tx) =>
+      tx.execute(sql`select (select sum(usage)::text from consumption_daily where meter_id = ${ids[3]}) as daily,
+        (select sum(readings)::int from consumption_monthly where meter_id = ${ids[3]}) as counted,
+        (select value::text from reading_state where meter_id = ${ids[3]}) as latest`),
+    )) as unknown as { daily: string; counted: number; latest: string }[];
+    expect(rolled[0]).toEqual({ daily: '12.500', counted: 2, latest: '12.500' });
   });
 });
 

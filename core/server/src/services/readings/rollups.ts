@@ -107,32 +107,47 @@ export async function writeBuckets(
   replace = false,
   state: ReadonlyMap<string, Point> = new Map(),
 ) {
+  if (b.days.size === 0 && b.months.size === 0 && state.size === 0) return;
+  await tx.execute(sql`with ${rollupCtes(tenantId, b, replace, state)} select 1`);
+}
+
+/**
+ * The data-modifying CTEs `d`, `m` and `s` of writeBuckets, for a statement of its own or to end
+ * another one; `only`, a CTE of meter ids, limits them to those meters.
+ */
+export function rollupCtes(
+  tenantId: string,
+  b: Buckets,
+  replace: boolean,
+  state: ReadonlyMap<string, Point>,
+  only?: 'ok',
+) {
   const days = [...b.days.values()];
   const months = [...b.months.values()];
   const e = [...state.entries()];
-  if (days.length === 0 && months.length === 0 && e.length === 0) return;
-  await tx.execute(sql`
-    with d as (
+  const where = only ? sql.raw(`where x.meter_id in (select meter_id from ${only})`) : sql``;
+  return sql`d as (
       insert into consumption_daily (tenant_id, meter_id, day, usage, readings, rolled_over)
-      select ${tenantId}::uuid, * from unnest(${pgArray(days.map((x) => x.meterId))}::uuid[],
+      select ${tenantId}::uuid, x.* from unnest(${pgArray(days.map((x) => x.meterId))}::uuid[],
         ${pgArray(days.map((x) => x.day))}::date[], ${pgArray(days.map((x) => format(x.units, x.decimals)))}::numeric[],
         ${pgArray(days.map((x) => x.count))}::int[], ${pgArray(days.map((x) => String(x.rolled)))}::bool[])
+        as x(meter_id, k, usage, readings, rolled) ${where}
       on conflict (tenant_id, meter_id, day) do update set usage = ${upsert('consumption_daily', replace)}
     ), m as (
       insert into consumption_monthly (tenant_id, meter_id, month, usage, readings, rolled_over)
-      select ${tenantId}::uuid, * from unnest(${pgArray(months.map((x) => x.meterId))}::uuid[],
+      select ${tenantId}::uuid, x.* from unnest(${pgArray(months.map((x) => x.meterId))}::uuid[],
         ${pgArray(months.map((x) => x.month))}::date[], ${pgArray(months.map((x) => format(x.units, x.decimals)))}::numeric[],
         ${pgArray(months.map((x) => x.count))}::int[], ${pgArray(months.map((x) => String(x.rolled)))}::bool[])
+        as x(meter_id, k, usage, readings, rolled) ${where}
       on conflict (tenant_id, meter_id, month) do update set usage = ${upsert('consumption_monthly', replace)}
     ), s as (
-      update reading_state s set ts = u.ts, kind = u.kind, value = u.value
-      from unnest(${pgArray(e.map(([m]) => m))}::uuid[], ${pgArray(e.map(([, p]) => iso(p.ts)))}::timestamptz[],
+      update reading_state s set ts = x.ts, kind = x.kind, value = x.value
+      from (select x.* from unnest(${pgArray(e.map(([m]) => m))}::uuid[], ${pgArray(e.map(([, p]) => iso(p.ts)))}::timestamptz[],
         ${pgArray(e.map(([, p]) => p.kind))}::smallint[], ${pgArray(e.map(([, p]) => p.value))}::numeric[])
-        as u(meter_id, ts, kind, value)
+        as x(meter_id, ts, kind, value) ${where}) x
       where s.tenant_id = ${tenantId} and s.meter_id = any(${pgArray(e.map(([m]) => m))}::uuid[])
-        and s.meter_id = u.meter_id
-    )
-    select 1`);
+        and s.meter_id = x.meter_id
+    )`;
 }
 
 /** The last point of the meter at or before `ts` (strictly before when `strict`), any kind. */

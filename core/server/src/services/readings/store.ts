@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { pgArray } from './pg-array.ts';
 
@@ -47,11 +47,21 @@ export function nearPartitionBound(ts: number): boolean {
  * (tenant, meter, kind, ts) or on its idempotency key, unique per month partition (migration
  * 0008). Only readings near a partition bound also record their key in reading_keys first, so a
  * replay with another measuredAt in the neighbouring month is a duplicate too. Returns the batch
- * positions actually stored; the others are duplicates. Keys are unique within the batch (the
- * caller dedupes).
+ * positions actually stored (the others are duplicates), and the meters whose `then` ran. Keys are
+ * unique within the batch (the caller dedupes).
+ *
+ * `then` ends the same statement: CTEs (the rollups of the batch, computed as if every reading is
+ * stored) that may read `ok`, the meters all of whose `counts` readings were inserted; the caller
+ * rolls up the other meters itself.
  */
-export async function storeRows(tx: Tx, tenantId: string, all: readonly ReadingRow[]): Promise<Set<number>> {
-  if (all.length === 0) return new Set();
+export async function storeRows(
+  tx: Tx,
+  tenantId: string,
+  all: readonly ReadingRow[],
+  then?: { counts: ReadonlyMap<string, number>; ctes: SQL },
+): Promise<{ stored: Set<number>; rolled: Set<string> }> {
+  const none = { stored: new Set<number>(), rolled: new Set<string>() };
+  if (all.length === 0) return none;
   let rows = all;
   const edge = all.filter((r) => nearPartitionBound(r.ts));
   if (edge.length > 0) {
@@ -67,7 +77,16 @@ export async function storeRows(tx: Tx, tenantId: string, all: readonly ReadingR
     const taken = new Set(edge.filter((_, i) => !fresh.has(hashes[i])).map((r) => r.n));
     if (taken.size > 0) rows = all.filter((r) => !taken.has(r.n));
   }
-  if (rows.length === 0) return new Set();
+  if (rows.length === 0) return none;
+  const c = [...(then?.counts ?? new Map<string, number>()).entries()];
+  const tail = then
+    ? sql`, ok as (
+      select e.meter_id from unnest(${pgArray(c.map(([m]) => m))}::uuid[], ${pgArray(c.map(([, n]) => n))}::int[])
+        as e(meter_id, n)
+      join (select meter_id, count(*)::int as n from ins group by meter_id) i using (meter_id)
+      where i.n = e.n
+    ), ${then.ctes}`
+    : sql``;
   const col = <T>(f: (r: ReadingRow) => T) => rows.map(f);
   // the common answer is "all of them": the keys come back only when some were duplicates
   const [res] = (await tx.execute(sql`
@@ -84,10 +103,17 @@ export async function storeRows(tx: Tx, tenantId: string, all: readonly ReadingR
       ${pgArray(col((r) => r.status))}::bigint[], ${pgArray(col((r) => r.statusProtocol))}::text[],
       ${pgArray(col((r) => iso(r.receivedAt)))}::timestamptz[], ${pgArray(col((r) => r.idemKey))}::text[]
     ) as i(meter_id, kind, ts, value, registers, flags, status, status_protocol, received_at, idem_key)
-    on conflict do nothing returning idem_key)
-    select count(*)::int as n, case when count(*) < ${rows.length} then array_agg(idem_key) end as keys
-    from ins`)) as unknown as { n: number; keys: string[] | null }[];
-  if (res.n === rows.length) return new Set(rows.map((r) => r.n));
+    on conflict do nothing returning meter_id, idem_key)${tail}
+    select n, case when n < ${rows.length} then (select array_agg(idem_key) from ins) end as keys,
+      ${then ? sql`case when n < ${all.length} then (select array_agg(meter_id::text) from ok) end` : sql`null::text[]`} as rolled
+    from (select count(*)::int as n from ins) c`)) as unknown as {
+    n: number;
+    keys: string[] | null;
+    rolled: string[] | null;
+  }[];
+  // every reading inserted: every meter of `counts` is in `ok`
+  const rolled = new Set(then ? (res.n === all.length ? then.counts.keys() : (res.rolled ?? [])) : []);
+  if (res.n === rows.length) return { stored: new Set(rows.map((r) => r.n)), rolled };
   const byKey = new Map(rows.map((r) => [r.idemKey, r.n]));
-  return new Set((res.keys ?? []).map((k) => byKey.get(k) as number));
+  return { stored: new Set((res.keys ?? []).map((k) => byKey.get(k) as number)), rolled };
 }
