@@ -45,7 +45,7 @@ export function nearPartitionBound(ts: number): boolean {
  * Stores a batch inside the tenant transaction (COPY is refused under FORCE RLS) with one
  * INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING: a reading conflicts on its key
  * (tenant, meter, kind, ts) or on its idempotency key, unique per month partition (migration
- * 0008). Only readings near a partition bound also record their key in reading_keys first, so a
+ * 0007). Only readings near a partition bound also record their key in reading_keys first, so a
  * replay with another measuredAt in the neighbouring month is a duplicate too. Returns the batch
  * positions actually stored (the others are duplicates), and the meters whose `then` ran. Keys are
  * unique within the batch (the caller dedupes).
