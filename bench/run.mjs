@@ -12,10 +12,11 @@ const benches = {
   protocols: [[], ['0.2']],
   'api-latency': [[], ['100']],
   archives: [[], ['5000']],
-  ingest: [[], ['2000', '20']],
+  ingest: [[], ['2000', '5']],
   concentrators: [[], ['200', '1', '2']],
   'reading-lines': [[], ['3', '2']],
   'reading-engine': [[], ['200', '4']],
+  'nbiot-webhook': [[], ['4', '4', '16']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -144,7 +144,7 @@ describe('every page in both languages', () => {
         await openDialog(locale, '[data-test^="role-edit-"]', 'role-dialog');
         await visit(locale, '/areas', 'area-node');
         await openDialog(locale, sel('area-add-root'), 'area-dialog');
-        for (const id of ['meter-water', 'meter-power', 'meter-gas', 'meter-heat']) {
+        for (const id of ['meter-water', 'meter-power', 'meter-gas', 'meter-heat', 'transport-nbiot', 'transport-lora']) {
           await visit(locale, '/plugins', `plugin-settings-${id}`);
           await openDialog(locale, sel(`plugin-settings-${id}`), 'plugin-dialog');
         }
@@ -182,6 +182,7 @@ describe('every page in both languages', () => {
         await visit(locale, '/custom-fields', 'custom-field-row');
         await openDialog(locale, sel('custom-field-create'), 'custom-field-dialog');
         await openDialog(locale, '[data-test^="custom-field-edit-"]', 'custom-field-dialog');
+        await visit(locale, '/uplinks', 'uplinks-page');
         await visit(locale, '/imports', 'import-start');
         await visit(locale, `/imports?id=${importId}`, 'import-error-row');
         await logout(page);

@@ -1,5 +1,6 @@
 import archivesOps from './archives-ops.en.ts';
 import reading from './reading.en.ts';
+import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
 
 // English; every key of zh-CN.ts is present.
@@ -68,6 +69,7 @@ export default {
     plugins: 'Plugins',
     devices: 'Devices',
     concentrators: 'Concentrators',
+    uplinks: 'Unmatched uplinks',
     collectors: 'Collectors',
     topology: 'Topology',
     meterGroups: 'Meter groups',
@@ -233,6 +235,7 @@ export default {
         revoke: 'Revoke API token',
       },
       concentrators: { create: 'Create concentrator', update: 'Change concentrator' },
+      uplinks: { assign: 'Assign uplink to meter', dismiss: 'Dismiss uplink' },
       collectors: { create: 'Create collector', update: 'Change collector' },
       customers: {
         create: 'Create customer',
@@ -295,6 +298,7 @@ export default {
       concentrator: 'Concentrator',
       collector: 'Collector',
       meter: 'Meter',
+      uplink: 'Uplink',
       'meter-group': 'Meter group',
       'reading-task': 'Reading task',
       'reading-schedule': 'Reading schedule',
@@ -619,6 +623,8 @@ export default {
     METER_ADDRESS_INVALID: "The address does not match the meter's protocol",
     METER_ASSET_TAKEN: 'Another meter already has this asset number',
     METER_ROUTE_CLASH: 'Another meter already has this address on this line',
+    UPLINK_RESOLVED: 'The uplink was already assigned or dismissed',
+    UPLINK_ROUTE_UNSUPPORTED: 'An uplink that arrived this way cannot be assigned to a meter from the inbox',
     METER_POINT_CLASH: 'Another meter already uses this measuring point on this concentrator',
     METER_STATE_INVALID: "The meter's status does not allow this action",
     METER_RELATION_CYCLE: 'A meter cannot feed itself, directly or indirectly',
@@ -631,4 +637,5 @@ export default {
   },
   ...archivesOps,
   ...reading,
+  ...uplinks,
 } satisfies typeof zhCN;

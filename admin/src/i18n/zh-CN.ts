@@ -1,6 +1,8 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
+
 import archivesOps from './archives-ops.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
+import uplinks from './uplinks.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
   common: {
@@ -66,6 +68,7 @@ export default {
     plugins: '插件管理',
     devices: '设备档案',
     concentrators: '集中器',
+    uplinks: '未匹配上行',
     collectors: '采集器',
     topology: '设备拓扑',
     meterGroups: '表计分组',
@@ -231,6 +234,7 @@ export default {
         revoke: '吊销 API 令牌',
       },
       concentrators: { create: '新增集中器', update: '修改集中器' },
+      uplinks: { assign: '上行分配给表计', dismiss: '忽略上行' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
@@ -281,6 +285,7 @@ export default {
       concentrator: '集中器',
       collector: '采集器',
       meter: '表计',
+      uplink: '上行数据',
       'meter-group': '表计分组',
       'reading-task': '抄表任务',
       'reading-schedule': '抄表计划',
@@ -593,6 +598,8 @@ export default {
     METER_ADDRESS_INVALID: '通信地址不符合该表的规约格式',
     METER_ASSET_TAKEN: '资产编号已被其他表计使用',
     METER_ROUTE_CLASH: '同一线路上已有相同地址的表计',
+    UPLINK_RESOLVED: '该上行数据已被分配或忽略',
+    UPLINK_ROUTE_UNSUPPORTED: '此类通道的上行数据不能在收件箱中分配给表计',
     METER_POINT_CLASH: '该集中器上的测量点号已被占用',
     METER_STATE_INVALID: '表计当前状态不允许此操作',
     METER_RELATION_CYCLE: '总分表关系不能形成循环',
@@ -605,4 +612,5 @@ export default {
   },
   ...archivesOps,
   ...reading,
+  ...uplinks,
 };

@@ -40,6 +40,11 @@ export const errorCatalogue = {
   },
   METER_STATE_INVALID: { status: 409, message: "The meter's status does not allow this action" },
   METER_RELATION_CYCLE: { status: 409, message: 'A meter cannot feed itself, directly or indirectly' },
+  UPLINK_RESOLVED: { status: 409, message: 'The uplink was already assigned or dismissed' },
+  UPLINK_ROUTE_UNSUPPORTED: {
+    status: 409,
+    message: 'An uplink that arrived this way cannot be assigned to a meter from the inbox',
+  },
   GATEWAY_ADDRESS_TAKEN: { status: 409, message: 'Another gateway already has this number or address' },
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_REQUIRED: { status: 400, message: 'Choose a tenant first' },

@@ -153,7 +153,7 @@ describe('demo estate', () => {
       ),
     );
     expect(devices).toEqual([
-      { via: 'lora', line: 'lora', address: '70b3d5fffe000001', comm: '00000000000001' },
+      { via: 'lora', line: 'lora', address: '70B3D5FFFE000001', comm: '00000000000001' },
       { via: 'nbiot', line: 'onenet', address: '860000000000001', comm: '00000000000001' },
     ]);
   });

@@ -30,6 +30,8 @@ describe('demo simulators', () => {
       const frame = decodeFrame(new Uint8Array(reply)) as { address: string; di: string; value: number };
       expect(frame).toMatchObject({ address: '000000000001', di: '00010000' });
       expect(frame.value).toBeGreaterThan(1000);
+      expect(sims.mqttUrl).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+      expect(sims.loraDevices).toContain('70b3d5fffe000001');
     } finally {
       await sims.stop();
     }

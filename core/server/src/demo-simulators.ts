@@ -9,6 +9,10 @@ export interface DemoSimulators {
   /** where the simulated RS-485 line answers, e.g. tcp://127.0.0.1:40123 */
   serialUrl: string;
   meters: string[];
+  /** the embedded MQTT broker (aedes, loopback) the demo's LoRa meters publish to, mqtt://… */
+  mqttUrl: string;
+  /** the DevEUIs publishing there */
+  loraDevices: string[];
   stop(): Promise<void>;
 }
 
@@ -23,10 +27,8 @@ export async function startDemoSimulators(
   logger: Logger,
   port = Number(process.env.QUADMETER_SIM_PORT ?? 0),
 ): Promise<DemoSimulators> {
-  const { populateBus, Rs485Bus, startTcpSerialServer, systemClock } = await importOptional<Simulators>(
-    '@quadmeter/simulators',
-    'the demo meters',
-  );
+  const sims = await importOptional<Simulators>('@quadmeter/simulators', 'the demo meters');
+  const { populateBus, Rs485Bus, startTcpSerialServer, systemClock } = sims;
   const bus = new Rs485Bus({ baud: 2400, loss: 0, corruption: 0, seed: 1 });
   const pop = populateBus(bus, { clock: systemClock, dlt645: 8, dlt645Of1997: 2, cjt188: 6, mbus: 4 });
   const server = await startTcpSerialServer(bus, { host: '127.0.0.1', port });
@@ -34,10 +36,14 @@ export async function startDemoSimulators(
   const meters = [...pop.dlt645, ...pop.cjt188, ...pop.mbus].map((d) => d.label);
   logger.info({ serialUrl, meters: meters.length }, 'demo meters on a simulated RS-485 line');
   console.log(`  Simulated meters: ${meters.length} on an RS-485 line at ${serialUrl} (2400 8E1)`);
+  const lora = await startDemoLora(sims, logger);
   return {
     serialUrl,
     meters,
+    mqttUrl: lora.mqttUrl,
+    loraDevices: lora.devices,
     async stop() {
+      await lora.stop();
       await server.close();
       bus.close();
     },
@@ -125,4 +131,51 @@ export async function demoTransportConfig(
     port: masterPort,
   });
   return { config: { ...config, pluginEnv }, masterPort };
+}
+
+/**
+ * LoRaWAN meters behind a ChirpStack application `demo` on an embedded MQTT broker: the first gas
+ * and heat meters of the demo estate (DevEUI 70b3d5fffe + hex of their number, CJ/T 188 address
+ * the number, volume from 4 + number) and one device no meter names, which lands in the
+ * unmatched-uplinks inbox. They publish every QUADMETER_SIM_LORA_INTERVAL seconds (default 60).
+ */
+async function startDemoLora(sims: Simulators, logger: Logger) {
+  const { CJT188_TYPES, Cjt188Meter, LoraPusher, startMqttBroker, systemClock } = sims;
+  const broker = await startMqttBroker({ port: Number(process.env.QUADMETER_SIM_MQTT_PORT ?? 0) });
+  const device = (n: number, type: number) => ({
+    devEui: `70b3d5fffe${n.toString(16).padStart(6, '0')}`,
+    meter: new Cjt188Meter({
+      type,
+      address: String(n).padStart(14, '0'),
+      clock: systemClock,
+      initialVolume: 4 + n,
+    }),
+  });
+  const devices = [
+    ...[1, 2, 3].map((n) => device(n, CJT188_TYPES.gas)),
+    ...[301, 302].map((n) => device(n, CJT188_TYPES.heat)),
+    device(0x0f0001, CJT188_TYPES.gas),
+  ];
+  const pusher = new LoraPusher({
+    mqttUrl: broker.url,
+    applicationId: 'demo',
+    devices,
+    intervalSec: Number(process.env.QUADMETER_SIM_LORA_INTERVAL ?? 60),
+  });
+  await pusher.start();
+  logger.info(
+    { mqttUrl: broker.url, devices: devices.length },
+    'demo LoRa meters on an embedded MQTT broker',
+  );
+  console.log(
+    `  Simulated LoRa meters: ${devices.length} publishing to ${broker.url} (ChirpStack application "demo")`,
+  );
+  return {
+    mqttUrl: broker.url,
+    devices: devices.map((d) => d.devEui),
+    async stop() {
+      await pusher.stop();
+      await broker.close();
+    },
+  };
 }

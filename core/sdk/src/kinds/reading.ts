@@ -166,7 +166,15 @@ export type IngestOutcome =
   | { status: 'stored'; tenantId: string; meterId: string; flags: string[] }
   | { status: 'duplicate'; tenantId: string; meterId: string }
   | { status: 'rejected'; tenantId?: string; meterId?: string; reasons: IngestReason[] }
-  | { status: 'unmatched'; reason: 'NO_ROUTE' | 'AMBIGUOUS' };
+  | {
+      status: 'unmatched';
+      reason: 'NO_ROUTE' | 'AMBIGUOUS';
+      /**
+       * true when the core kept the reading in the tenant's unmatched-uplinks inbox (the reading
+       * named a tenant that enabled the plugin), to be assigned to a meter or dismissed there
+       */
+      kept?: boolean;
+    };
 
 /** Why a reading was rejected: a stable code, and the register or field it concerns. */
 export interface IngestReason {

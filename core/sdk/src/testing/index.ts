@@ -18,6 +18,7 @@ export {
 } from './test-context.ts';
 export {
   describeTransportContract,
+  type PushHarness,
   type TransportContractOptions,
   type TransportHarness,
 } from './transport-contract.ts';

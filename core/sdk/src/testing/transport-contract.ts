@@ -4,7 +4,7 @@ import type { ControlCommand, ReadRequest, ReadResult, TransportPlugin } from '.
 import type { PluginContext } from '../plugin/context.ts';
 import { type CommonContractOptions, describeCommonContract } from './common-contract.ts';
 import { checkOrSkip, within } from './skip.ts';
-import { makeSetupContext } from './test-context.ts';
+import { makeSetupContext, makeTestContext, TEST_TENANT_ID } from './test-context.ts';
 
 /** A line the plugin's own test provides (a simulator on loopback, a fake port …). */
 export interface TransportHarness<C> {
@@ -14,8 +14,19 @@ export interface TransportHarness<C> {
   command?: ControlCommand;
 }
 
+/**
+ * How a push transport's test hands it one uplink as its platform sends it: `deliver` runs the
+ * plugin's hook handler (or its broker callback) in `ctx`; `forged` delivers the same uplink with
+ * a wrong signature or token. Settings are the tenant's plugin settings the core answers.
+ */
+export interface PushHarness<C> {
+  tenantSettings: unknown;
+  deliver(ctx: PluginContext<C>, variant: 'sample' | 'forged'): Promise<void>;
+}
+
 export interface TransportContractOptions<C> extends CommonContractOptions {
   harness?: TransportHarness<C>;
+  push?: PushHarness<C>;
   skip?: CommonContractOptions['skip'] & { read?: string; control?: string };
 }
 
@@ -44,6 +55,33 @@ export function describeTransportContract<C, S>(
           if (plugin.routes) expect(declared.routes.length).toBeGreaterThan(0);
           else expect(typeof plugin.start).toBe('function');
           for (const r of declared.routes) expect(r.path.startsWith('/')).toBe(true);
+        });
+        const push = options.push;
+        if (!push) return;
+        const open = () =>
+          makeTestContext<C>({
+            pluginId: plugin.id,
+            config: {} as C,
+            tenantSettings: () => push.tenantSettings,
+          });
+        it('an uplink becomes well-formed readings naming the tenant; a replay repeats their keys', async () => {
+          const t = open();
+          await push.deliver(t.ctx, 'sample');
+          await push.deliver(t.ctx, 'sample');
+          expect(t.ingested.length).toBe(2);
+          const [first, again] = t.ingested;
+          expect(first.length).toBeGreaterThan(0);
+          for (const r of first) {
+            expect(rawReadingSchema.safeParse(r).success).toBe(true);
+            expect(r.tenantId).toBe(TEST_TENANT_ID);
+            expect(['nbiot', 'lora']).toContain(r.route.via);
+          }
+          expect(again.map((r) => r.idempotencyKey)).toEqual(first.map((r) => r.idempotencyKey));
+        });
+        it('a forged uplink is refused and nothing is ingested', async () => {
+          const t = open();
+          await push.deliver(t.ctx, 'forged');
+          expect(t.ingested).toEqual([]);
         });
         return;
       }

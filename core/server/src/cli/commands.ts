@@ -88,11 +88,13 @@ export const commands = {
     const logger = createLogger(config.LOG_LEVEL);
     const sims: { stop(): Promise<void> }[] = [];
     let masterPort: number | undefined;
+    let mqttUrl: string | undefined;
     if (config.QUADMETER_SIMULATORS === 'on') {
       try {
         const demo = await import('../demo-simulators.ts');
         const bus = await demo.startDemoSimulators(logger);
         sims.push(bus);
+        mqttUrl = bus.mqttUrl;
         ({ config, masterPort } = await demo.demoTransportConfig(config, bus.serialUrl));
       } catch (e) {
         if (!isAppError(e) || e.code !== 'PACKAGE_MISSING') throw e;
@@ -107,6 +109,11 @@ export const commands = {
       throw e;
     }
     printStart(running.seeded, config.QUADMETER_DATA_DIR, running.url);
+    if (mqttUrl !== undefined) {
+      const { useDemoBroker } = await import('../demo-lora.ts');
+      if (await useDemoBroker(running.platform, mqttUrl))
+        console.log('  The demo tenant’s LoRa transport subscribes to that broker');
+    }
     if (masterPort !== undefined) {
       const demo = await import('../demo-simulators.ts');
       sims.push(await demo.startDemoConcentrator(logger, { host: '127.0.0.1', port: masterPort }));

@@ -28,6 +28,7 @@ import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { topologyRoutes } from './routes/topology.ts';
+import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
@@ -53,6 +54,7 @@ const protectedResources = {
   '/imports': importRoutes,
   '/reading-tasks': readingTaskRoutes,
   '/reading-schedules': readingScheduleRoutes,
+  '/uplinks': uplinkRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

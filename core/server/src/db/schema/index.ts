@@ -7,3 +7,4 @@ export * from './identity.ts';
 export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
+export * from './uplinks.ts';

@@ -120,7 +120,7 @@ export function routeClash(err: unknown, via?: Via): unknown {
   return err;
 }
 
-async function write(tx: Tx, row: typeof meterRoutes.$inferInsert): Promise<RouteRow> {
+export async function writeRoute(tx: Tx, row: typeof meterRoutes.$inferInsert): Promise<RouteRow> {
   try {
     const [saved] = await tx
       .insert(meterRoutes)
@@ -141,7 +141,7 @@ export async function setRoute(
   meter: { id: string; commAddress: string },
   input: RouteInput,
 ): Promise<RouteDto> {
-  return routeDto(await write(tx, await rowOf(tx, actor, tenantId, meter.id, meter.commAddress, input)));
+  return routeDto(await writeRoute(tx, await rowOf(tx, actor, tenantId, meter.id, meter.commAddress, input)));
 }
 
 export async function deleteRoute(tx: Tx, meterId: string): Promise<RouteDto | null> {
@@ -192,5 +192,5 @@ export async function moveRoute(
   const old = await deleteRoute(tx, from.id);
   if (!old) return null;
   const address = old.via === 'concentrator' ? old.address : to.commAddress;
-  return routeDto(await write(tx, { ...old, tenantId, meterId: to.id, address }));
+  return routeDto(await writeRoute(tx, { ...old, tenantId, meterId: to.id, address }));
 }

@@ -51,7 +51,10 @@ function key(r: MeterRoute) {
  * IMEI, a concentrator only its A1/A2 — among the tenants that enabled `pluginId`. A route found in
  * no such tenant is NO_ROUTE; one found in several (the same IMEI registered by two tenants) is
  * AMBIGUOUS and never guessed. A reading naming its tenant is resolved in that tenant only.
- * The explicit cross-tenant path (system role), one statement for the whole batch.
+ * The explicit cross-tenant path (system role), one statement for the whole batch: each route is
+ * an index probe on (via, address, line) and each meter found one on its key, as lateral subqueries
+ * the planner cannot turn into hashes or scans of the whole registry (it misjudges how few rows a
+ * route finds), so the cost grows with the batch, never with the number of meters.
  */
 export async function resolveRoutes(
   db: Db,
@@ -74,13 +77,27 @@ export async function resolveRoutes(
         from i left join concentrators c on i.a1 is not null and c.a1 = i.a1 and c.a2 = i.a2
           and (i.tenant is null or c.tenant_id = i.tenant)
         where i.a1 is null or c.id is not null
+      ),
+      r as (
+        select g.n, x.* from g cross join lateral (
+          select r.tenant_id, r.meter_id, m.kind, m.digits, m.initial_reading from meter_routes r
+          cross join lateral (select m.kind, m.digits, m.initial_reading from meters m
+            where m.tenant_id = r.tenant_id and m.id = r.meter_id offset 0) m
+          where r.via = g.via and r.address = g.address and r.line = g.line
+            and (g.tenant is null or r.tenant_id = g.tenant) offset 0) x
+        where g.line is not null
+        union all
+        select g.n, x.* from g cross join lateral (
+          select r.tenant_id, r.meter_id, m.kind, m.digits, m.initial_reading from meter_routes r
+          cross join lateral (select m.kind, m.digits, m.initial_reading from meters m
+            where m.tenant_id = r.tenant_id and m.id = r.meter_id offset 0) m
+          where r.via = g.via and r.address = g.address
+            and (g.tenant is null or r.tenant_id = g.tenant) offset 0) x
+        where g.line is null
       )
-      select g.n::int as n, r.tenant_id::text as "tenantId", r.meter_id::text as "meterId", m.kind,
-        m.digits, m.initial_reading::text as initial
-      from g
-      join meter_routes r on r.via = g.via and r.address = g.address
-        and (g.line is null or r.line = g.line) and (g.tenant is null or r.tenant_id = g.tenant)
-      join meters m on m.tenant_id = r.tenant_id and m.id = r.meter_id
+      select r.n::int as n, r.tenant_id::text as "tenantId", r.meter_id::text as "meterId", r.kind,
+        r.digits, r.initial_reading::text as initial
+      from r
       where r.tenant_id in (select p.tenant_id from plugin_settings p where p.plugin_id = ${pluginId} and p.enabled)`),
   )) as unknown as Row[];
   const out: Resolution[] = items.map(() => 'NO_ROUTE');

@@ -7,7 +7,15 @@ import type { ResolvedMeter } from './device-registry.ts';
 import { meterCalcs, type TypeInfo } from './meter-calc.ts';
 import { pgArray } from './pg-array.ts';
 import { splitValues } from './prepare.ts';
-import { Buckets, type MeterCalc, type Point, pointBefore, recompute, writeBuckets } from './rollups.ts';
+import {
+  Buckets,
+  type MeterCalc,
+  type Point,
+  pointBefore,
+  recompute,
+  rollupCtes,
+  writeBuckets,
+} from './rollups.ts';
 import { type ReadingRow, storeRows } from './store.ts';
 import type { Zone } from './zone.ts';
 
@@ -44,17 +52,6 @@ async function lockState(tx: Tx, tenantId: string, meterIds: string[]): Promise<
     for (const r of await select(missing)) out.set(r.meterId, r.ts === null ? null : (r as Point));
   }
   return out;
-}
-
-async function saveState(tx: Tx, tenantId: string, last: Map<string, Point>) {
-  if (last.size === 0) return;
-  const e = [...last.entries()];
-  await tx.execute(sql`
-    update reading_state s set ts = u.ts, kind = u.kind, value = u.value
-    from unnest(${pgArray(e.map(([m]) => m))}::uuid[], ${pgArray(e.map(([, p]) => iso(p.ts)))}::timestamptz[],
-      ${pgArray(e.map(([, p]) => p.kind))}::smallint[], ${pgArray(e.map(([, p]) => p.value))}::numeric[])
-      as u(meter_id, ts, kind, value)
-    where s.tenant_id = ${tenantId} and s.meter_id = u.meter_id`);
 }
 
 function issueFlag(i: { code: string; register?: string }) {
@@ -151,28 +148,37 @@ async function validateMeter(b: MeterBatch, list: Item[]): Promise<ReadingRow[]>
   return rows;
 }
 
+/** The value readings (points of the series) of each meter, in time order. */
+function pointsBy(rows: readonly ReadingRow[]) {
+  const by = new Map<string, ReadingRow[]>();
+  for (const r of rows) {
+    if (r.value === null) continue;
+    const list = by.get(r.meterId) ?? by.set(r.meterId, []).get(r.meterId);
+    list?.push(r);
+  }
+  return by;
+}
+
 /**
- * Adds the stored readings' consumption to the rollups: incrementally after each meter's latest
- * point, by recomputation from the month of the earliest for a meter with a reading at or before
- * it. Answers each meter's new latest point.
+ * The incremental rollups of the meters whose readings all come after their latest point: the
+ * buckets of their intervals and their new latest points. Meters with a reading at or before it
+ * are left out (`late`): their rollups are recomputed from the stored readings.
  */
-async function rollStored(
-  tx: Tx,
+function plan(
   z: Zone,
-  tenantId: string,
-  storedBy: Map<string, ReadingRow[]>,
+  pointsOf: Map<string, ReadingRow[]>,
   calcs: Map<string, MeterCalc>,
   state: Map<string, Point | null>,
 ) {
   const buckets = new Buckets(z);
   const newState = new Map<string, Point>();
-  for (const [meterId, list] of storedBy) {
+  const late: string[] = [];
+  for (const [meterId, list] of pointsOf) {
     const calc = calcs.get(meterId);
     if (!calc) continue;
     const latest = state.get(meterId) ?? null;
     if (latest && list[0].ts <= latest.ts) {
-      const end = await recompute(tx, tenantId, z, calc, list[0].ts);
-      if (end) newState.set(meterId, end);
+      late.push(meterId);
       continue;
     }
     let prev = latest?.value ?? calc.initialReading;
@@ -184,8 +190,29 @@ async function rollStored(
     const end = list[list.length - 1];
     newState.set(meterId, { ts: end.ts, kind: end.kind, value: end.value as string });
   }
-  await writeBuckets(tx, tenantId, buckets);
-  await saveState(tx, tenantId, newState);
+  return { buckets, newState, late };
+}
+
+/**
+ * Adds the stored readings' consumption to the rollups of the meters not rolled up with the store:
+ * incrementally after each meter's latest point, by recomputation from the month of the earliest
+ * for a meter with a reading at or before it.
+ */
+async function rollStored(
+  tx: Tx,
+  z: Zone,
+  tenantId: string,
+  storedBy: Map<string, ReadingRow[]>,
+  calcs: Map<string, MeterCalc>,
+  state: Map<string, Point | null>,
+) {
+  const { buckets, newState, late } = plan(z, storedBy, calcs, state);
+  for (const meterId of late) {
+    const calc = calcs.get(meterId) as MeterCalc;
+    const end = await recompute(tx, tenantId, z, calc, (storedBy.get(meterId) as ReadingRow[])[0].ts);
+    if (end) newState.set(meterId, end);
+  }
+  await writeBuckets(tx, tenantId, buckets, false, newState);
 }
 
 /**
@@ -202,8 +229,12 @@ export async function ingestTenant(
 ): Promise<void> {
   const byMeter = dedupe(items, tenantId, outcomes);
   if (byMeter.size === 0) return;
-  const { typeOf, calcOf, calcs } = meterCalcs(deps.kinds, await tenantPluginSettings(tx));
-  const state = await lockState(tx, tenantId, [...byMeter.keys()]);
+  // one round trip: both statements are sent before either answer is awaited (pipelined)
+  const [settings, state] = await Promise.all([
+    tenantPluginSettings(tx),
+    lockState(tx, tenantId, [...byMeter.keys()]),
+  ]);
+  const { typeOf, calcOf, calcs } = meterCalcs(deps.kinds, settings);
   const rows: ReadingRow[] = [];
   for (const [meterId, list] of byMeter) {
     list.sort((a, b) => a.ts - b.ts || a.kind - b.kind);
@@ -231,17 +262,20 @@ export async function ingestTenant(
     };
     rows.push(...(await validateMeter(b, list)));
   }
-  const stored = await storeRows(tx, tenantId, rows);
-  const storedBy = new Map<string, ReadingRow[]>();
-  for (const r of rows) {
-    const ok = stored.has(r.n);
-    outcomes[r.n] = ok
+  // the in-order meters' rollups ride on the store statement, computed as if every reading is
+  // stored, and apply to the meters none of whose readings turned out a duplicate
+  const pre = plan(deps.zone, pointsBy(rows), calcs, state);
+  const counts = new Map<string, number>();
+  for (const r of rows)
+    if (pre.newState.has(r.meterId)) counts.set(r.meterId, (counts.get(r.meterId) ?? 0) + 1);
+  const { stored, rolled } = await storeRows(tx, tenantId, rows, {
+    counts,
+    ctes: rollupCtes(tenantId, pre.buckets, false, pre.newState, 'ok'),
+  });
+  for (const r of rows)
+    outcomes[r.n] = stored.has(r.n)
       ? { status: 'stored', tenantId, meterId: r.meterId, flags: r.flags }
       : { status: 'duplicate', tenantId, meterId: r.meterId };
-    if (ok && r.value !== null) {
-      const list = storedBy.get(r.meterId) ?? storedBy.set(r.meterId, []).get(r.meterId);
-      list?.push(r);
-    }
-  }
-  await rollStored(tx, deps.zone, tenantId, storedBy, calcs, state);
+  const rest = pointsBy(rows.filter((r) => stored.has(r.n) && !rolled.has(r.meterId)));
+  if (rest.size > 0) await rollStored(tx, deps.zone, tenantId, rest, calcs, state);
 }

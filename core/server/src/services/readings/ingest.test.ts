@@ -151,9 +151,23 @@ describe('the device registry', () => {
     });
     const res = await ingest([uplink('u1'), uplink('u2', b.tenantId)]);
     expect(res.outcomes[0]).toEqual({ status: 'stored', tenantId: a.tenantId, meterId: ma, flags: [] });
-    expect(res.outcomes[1]).toEqual({ status: 'unmatched', reason: 'NO_ROUTE' });
+    // named for tenant B, it is kept in B's unmatched-uplinks inbox, never stored for A
+    expect(res.outcomes[1]).toEqual({ status: 'unmatched', reason: 'NO_ROUTE', kept: true });
     expect(await count(b.tenantId)).toBe(0);
     expect(await count(off.tenantId)).toBe(0);
+    // a tenant that did not enable the transport keeps nothing, even when a reading names it
+    const offNamed = await ingest([uplink('u9', off.tenantId), uplink('u2', b.tenantId)]);
+    expect(offNamed.outcomes).toEqual([
+      { status: 'unmatched', reason: 'NO_ROUTE' },
+      { status: 'unmatched', reason: 'NO_ROUTE', kept: true },
+    ]);
+    const kept = async (tenantId: string) =>
+      (await withTenant(db, tenantId, (tx) =>
+        tx.execute(sql`select idem_key as key, seen, via, device_id as "deviceId" from unmatched_uplinks`),
+      )) as unknown as { key: string; seen: number }[];
+    expect(await kept(off.tenantId)).toEqual([]);
+    // the replay of u2 is the same uplink, seen twice
+    expect(await kept(b.tenantId)).toEqual([{ key: 'u2', seen: 2, via: 'nbiot', deviceId: imei }]);
 
     const c = await ingestTenant(db, 'imei-c');
     await addMeters(db, c, [{ comm: imei, protocol: 'nbiot', via: 'nbiot', line: 'onenet' }]);

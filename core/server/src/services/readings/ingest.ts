@@ -9,6 +9,7 @@ import { type Item, ingestTenant } from './ingest-tenant.ts';
 import type { PartitionKeeper } from './partitions.ts';
 import { utcMonth } from './partitions.ts';
 import { KIND_CODES, keyInstant, shapeCheck } from './prepare.ts';
+import { keepUnmatched } from './unmatched.ts';
 import type { Zone } from './zone.ts';
 
 export interface IngestDeps {
@@ -35,7 +36,8 @@ export function summarize(outcomes: IngestOutcome[]): IngestResult {
  * (route → tenant, meter among the tenants that enabled the plugin) → partitions → one tenant
  * transaction per tenant: validate, store, rollups. One outcome per reading, in order. A failing
  * transaction (the database gone, the process killed) stores nothing of its tenant's share, so
- * the caller's retry of the same batch stores each reading exactly once.
+ * the caller's retry of the same batch stores each reading exactly once. An unmatched reading that
+ * names its tenant is kept in that tenant's unmatched-uplinks inbox (`kept: true`).
  */
 export async function ingestReadings(
   deps: IngestDeps,
@@ -81,6 +83,7 @@ export async function ingestReadings(
   if (byTenant.size > 0) await deps.partitions.ensure(months);
   for (const [tenantId, items] of byTenant)
     await withTenant(deps.db, tenantId, (tx) => ingestTenant(tx, deps, tenantId, items, outcomes));
+  await keepUnmatched(deps.db, pluginId, readings, outcomes);
   return summarize(outcomes);
 }
 

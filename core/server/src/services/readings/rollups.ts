@@ -84,37 +84,70 @@ export class Buckets {
   }
 }
 
-/**
- * Adds the buckets to the rollups (incremental: usage and counts are summed onto what is there).
- * `replace`: the buckets are the whole truth for their days and months (a recomputation).
- */
-export async function writeBuckets(tx: Tx, tenantId: string, b: Buckets, replace = false) {
-  const days = [...b.days.values()];
-  const months = [...b.months.values()];
-  const op = replace
-    ? sql.raw('excluded.usage, readings = excluded.readings, rolled_over = excluded.rolled_over')
-    : sql.raw(
-        'consumption_daily.usage + excluded.usage, readings = consumption_daily.readings + excluded.readings, rolled_over = consumption_daily.rolled_over or excluded.rolled_over',
-      );
-  if (days.length > 0)
-    await tx.execute(sql`
-      insert into consumption_daily (tenant_id, meter_id, day, usage, readings, rolled_over)
-      select ${tenantId}::uuid, * from unnest(${pgArray(days.map((x) => x.meterId))}::uuid[],
-        ${pgArray(days.map((x) => x.day))}::date[], ${pgArray(days.map((x) => format(x.units, x.decimals)))}::numeric[],
-        ${pgArray(days.map((x) => x.count))}::int[], ${pgArray(days.map((x) => String(x.rolled)))}::bool[])
-      on conflict (tenant_id, meter_id, day) do update set usage = ${op}`);
-  const mop = sql.raw(
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function upsert(table: 'consumption_daily' | 'consumption_monthly', replace: boolean) {
+  return sql.raw(
     replace
       ? 'excluded.usage, readings = excluded.readings, rolled_over = excluded.rolled_over'
-      : 'consumption_monthly.usage + excluded.usage, readings = consumption_monthly.readings + excluded.readings, rolled_over = consumption_monthly.rolled_over or excluded.rolled_over',
+      : `${table}.usage + excluded.usage, readings = ${table}.readings + excluded.readings, rolled_over = ${table}.rolled_over or excluded.rolled_over`,
   );
-  if (months.length > 0)
-    await tx.execute(sql`
+}
+
+/**
+ * Adds the buckets to the rollups (incremental: usage and counts are summed onto what is there),
+ * and saves the meters' new latest points (`state`), in one statement: one set-based upsert per
+ * table for the whole batch, one round trip. `replace`: the buckets are the whole truth for their
+ * days and months (a recomputation).
+ */
+export async function writeBuckets(
+  tx: Tx,
+  tenantId: string,
+  b: Buckets,
+  replace = false,
+  state: ReadonlyMap<string, Point> = new Map(),
+) {
+  if (b.days.size === 0 && b.months.size === 0 && state.size === 0) return;
+  await tx.execute(sql`with ${rollupCtes(tenantId, b, replace, state)} select 1`);
+}
+
+/**
+ * The data-modifying CTEs `d`, `m` and `s` of writeBuckets, for a statement of its own or to end
+ * another one; `only`, a CTE of meter ids, limits them to those meters.
+ */
+export function rollupCtes(
+  tenantId: string,
+  b: Buckets,
+  replace: boolean,
+  state: ReadonlyMap<string, Point>,
+  only?: 'ok',
+) {
+  const days = [...b.days.values()];
+  const months = [...b.months.values()];
+  const e = [...state.entries()];
+  const where = only ? sql.raw(`where x.meter_id in (select meter_id from ${only})`) : sql``;
+  return sql`d as (
+      insert into consumption_daily (tenant_id, meter_id, day, usage, readings, rolled_over)
+      select ${tenantId}::uuid, x.* from unnest(${pgArray(days.map((x) => x.meterId))}::uuid[],
+        ${pgArray(days.map((x) => x.day))}::date[], ${pgArray(days.map((x) => format(x.units, x.decimals)))}::numeric[],
+        ${pgArray(days.map((x) => x.count))}::int[], ${pgArray(days.map((x) => String(x.rolled)))}::bool[])
+        as x(meter_id, k, usage, readings, rolled) ${where}
+      on conflict (tenant_id, meter_id, day) do update set usage = ${upsert('consumption_daily', replace)}
+    ), m as (
       insert into consumption_monthly (tenant_id, meter_id, month, usage, readings, rolled_over)
-      select ${tenantId}::uuid, * from unnest(${pgArray(months.map((x) => x.meterId))}::uuid[],
+      select ${tenantId}::uuid, x.* from unnest(${pgArray(months.map((x) => x.meterId))}::uuid[],
         ${pgArray(months.map((x) => x.month))}::date[], ${pgArray(months.map((x) => format(x.units, x.decimals)))}::numeric[],
         ${pgArray(months.map((x) => x.count))}::int[], ${pgArray(months.map((x) => String(x.rolled)))}::bool[])
-      on conflict (tenant_id, meter_id, month) do update set usage = ${mop}`);
+        as x(meter_id, k, usage, readings, rolled) ${where}
+      on conflict (tenant_id, meter_id, month) do update set usage = ${upsert('consumption_monthly', replace)}
+    ), s as (
+      update reading_state s set ts = x.ts, kind = x.kind, value = x.value
+      from (select x.* from unnest(${pgArray(e.map(([m]) => m))}::uuid[], ${pgArray(e.map(([, p]) => iso(p.ts)))}::timestamptz[],
+        ${pgArray(e.map(([, p]) => p.kind))}::smallint[], ${pgArray(e.map(([, p]) => p.value))}::numeric[])
+        as x(meter_id, ts, kind, value) ${where}) x
+      where s.tenant_id = ${tenantId} and s.meter_id = any(${pgArray(e.map(([m]) => m))}::uuid[])
+        and s.meter_id = x.meter_id
+    )`;
 }
 
 /** The last point of the meter at or before `ts` (strictly before when `strict`), any kind. */

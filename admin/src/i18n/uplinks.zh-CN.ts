@@ -1,0 +1,26 @@
+// 未匹配上行收件箱的文案。
+export default {
+  uplinks: {
+    title: '未匹配上行',
+    hint: '推送通道收到、但找不到对应表计的上行数据。分配给表计后，该表计采用此设备的路由，数据随即入库；忽略的数据仍会保留。',
+    status: { pending: '待处理', assigned: '已分配', dismissed: '已忽略' },
+    via: '通道',
+    deviceId: '设备标识',
+    platform: '平台',
+    reason: '原因',
+    reasons: { NO_ROUTE: '无对应表计', AMBIGUOUS: '多个表计匹配' },
+    registers: '读数',
+    measuredAt: '测量时间',
+    receivedAt: '接收时间',
+    seen: '次数',
+    meter: '表计',
+    result: '结果',
+    assign: '分配',
+    dismiss: '忽略',
+    assignTitle: '分配给表计',
+    meterPlaceholder: '输入资产编号或通信地址搜索表计',
+    assigned: '已分配 {count} 条上行数据，读数结果：{result}',
+    dismissConfirm: '确定忽略这条上行数据吗？数据会保留但不再入库。',
+    dismissed: '已忽略',
+  },
+};

@@ -1,0 +1,55 @@
+import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
+import { z } from 'zod';
+import { type LoraSettings, tenantSettings } from './settings.ts';
+import { LoraSubscriptions } from './subscriptions.ts';
+
+const config = z.object({
+  /** how often tenants' settings are checked for a broker to connect to or drop, in seconds */
+  syncSeconds: z.number().int().min(1).max(3600).default(30),
+});
+type LoraConfig = z.infer<typeof config>;
+
+const running = new Map<string, { subs: LoraSubscriptions; timer: NodeJS.Timeout }>();
+
+/** The running subscriptions of the plugin instance (health, tests). */
+export function subscriptionsOf(pluginId = 'transport-lora'): LoraSubscriptions | undefined {
+  return running.get(pluginId)?.subs;
+}
+
+/** LoRaWAN meters behind a ChirpStack v4 network server, through its MQTT integration. */
+export default defineTransport<LoraConfig, LoraSettings>({
+  kind: 'transport',
+  id: 'transport-lora',
+  version: '0.1.0',
+  apiVersion: SDK_API_VERSION,
+  title: { 'zh-CN': 'LoRaWAN（ChirpStack MQTT）', en: 'LoRaWAN (ChirpStack MQTT)' },
+  mode: 'push',
+  protocols: ['cjt188', 'dlt645-2007'],
+  config,
+  tenantSettings,
+  async start(ctx) {
+    const subs = new LoraSubscriptions(ctx);
+    const timer = setInterval(() => {
+      subs.sync().catch((err) => ctx.logger.warn({ err }, 'LoRa subscriptions not synced'));
+    }, ctx.config.syncSeconds * 1000);
+    timer.unref();
+    running.set(ctx.pluginId, { subs, timer });
+    await subs.sync();
+  },
+  async stop(ctx) {
+    const r = running.get(ctx.pluginId);
+    running.delete(ctx.pluginId);
+    if (!r) return;
+    clearInterval(r.timer);
+    await r.subs.close();
+  },
+  health(ctx) {
+    const subs = running.get(ctx.pluginId)?.subs;
+    if (!subs) return { ok: false, detail: 'not running' };
+    const s = subs.stats;
+    return {
+      ok: true,
+      detail: `${subs.connected().length} tenant(s) connected; ${s.ingested} ingested, ${s.skipped} skipped, ${s.failed} failed`,
+    };
+  },
+});

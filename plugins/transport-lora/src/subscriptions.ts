@@ -1,0 +1,131 @@
+import type { PluginContext, RawReading } from '@quadmeter/sdk';
+import mqtt, { type MqttClient } from 'mqtt';
+import { type LoraSettings, tenantSettings, upTopic } from './settings.ts';
+import { uplinkReading } from './uplink.ts';
+
+interface Sub {
+  key: string;
+  client: MqttClient;
+}
+
+export interface LoraStats {
+  received: number;
+  ingested: number;
+  /** malformed events, other fPorts, unreadable frames */
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * One MQTT connection per tenant with a broker and an application configured, subscribed to the
+ * application's `up` events at QoS 1. A message is acknowledged only after its reading was
+ * handed to ingest (mqtt.js sends PUBACK when `handleMessage` calls back); when ingest fails the
+ * connection is dropped unacknowledged so the broker delivers the message again, and the next
+ * `sync` reconnects. Ingest is idempotent by ChirpStack's deduplication id.
+ */
+export class LoraSubscriptions {
+  readonly stats: LoraStats = { received: 0, ingested: 0, skipped: 0, failed: 0 };
+  private readonly subs = new Map<string, Sub>();
+  private readonly ctx: PluginContext;
+
+  constructor(ctx: PluginContext) {
+    this.ctx = ctx;
+  }
+
+  /** Connects tenants newly configured, drops the ones unconfigured or changed. */
+  async sync(): Promise<void> {
+    const want = new Map<string, LoraSettings>();
+    for (const tenantId of await this.ctx.core.enabledTenants()) {
+      const parsed = tenantSettings.safeParse(await this.ctx.core.tenantSettings(tenantId));
+      if (parsed.success && parsed.data.brokerUrl && parsed.data.applicationId)
+        want.set(tenantId, parsed.data);
+    }
+    for (const [tenantId, sub] of this.subs) {
+      const s = want.get(tenantId);
+      if (!s || keyOf(s) !== sub.key) await this.drop(tenantId);
+    }
+    for (const [tenantId, s] of want)
+      if (!this.subs.has(tenantId)) this.subs.set(tenantId, this.connect(tenantId, s));
+  }
+
+  /** Tenants whose connection is up. */
+  connected(): string[] {
+    return [...this.subs].filter(([, s]) => s.client.connected).map(([t]) => t);
+  }
+
+  /** Resolves once every configured tenant is connected and subscribed (tests, health). */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (
+      [...this.subs.values()].some((s) => !(s.client as MqttClient & { subscribed?: boolean }).subscribed)
+    ) {
+      if (Date.now() > until) throw new Error('LoRa subscriptions not ready');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private connect(tenantId: string, s: LoraSettings): Sub {
+    const client = mqtt.connect(s.brokerUrl, {
+      // a stable id and a kept session: QoS 1 uplinks published while the server was away, or not
+      // acknowledged because ingest failed, are delivered when it connects again
+      clientId: `quadmeter-lora-${tenantId}`,
+      clean: false,
+      username: s.username || undefined,
+      password: s.password || undefined,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+    });
+    const log = this.ctx.logger.child({ tenantId, broker: s.brokerUrl.replace(/\/\/[^@/]*@/, '//') });
+    client.on('connect', () => {
+      client.subscribe(upTopic(s), { qos: 1 }, (err) => {
+        if (err) log.error({ err }, 'LoRa subscription refused');
+        else (client as MqttClient & { subscribed?: boolean }).subscribed = true;
+      });
+    });
+    client.on('error', (err) => log.warn({ err: err.message }, 'LoRa broker connection'));
+    client.handleMessage = (packet, done) => {
+      this.stats.received++;
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      void this.onUplink(tenantId, s, packet.topic, payload).then(
+        () => done(),
+        (err) => {
+          this.stats.failed++;
+          log.error({ err }, 'LoRa uplink not ingested; dropping the connection to get it again');
+          void this.drop(tenantId);
+        },
+      );
+    };
+    return { key: keyOf(s), client };
+  }
+
+  /** One message of a tenant's subscription: read, and ingest when it is a meter report. */
+  async onUplink(tenantId: string, s: LoraSettings, topic: string, payload: Uint8Array): Promise<void> {
+    const r = await uplinkReading(tenantId, s, topic, payload);
+    if (!r.ok) {
+      this.stats.skipped++;
+      if (r.code !== 'LORA_NOT_A_REPORT')
+        this.ctx.logger.warn({ tenantId, topic, code: r.code, detail: r.detail }, 'LoRa uplink not read');
+      return;
+    }
+    await this.ingest(r.reading);
+  }
+
+  private async ingest(reading: RawReading): Promise<void> {
+    await this.ctx.core.ingestReadings([reading]);
+    this.stats.ingested++;
+  }
+
+  private async drop(tenantId: string): Promise<void> {
+    const sub = this.subs.get(tenantId);
+    this.subs.delete(tenantId);
+    await sub?.client.endAsync(true);
+  }
+
+  async close(): Promise<void> {
+    for (const tenantId of [...this.subs.keys()]) await this.drop(tenantId);
+  }
+}
+
+function keyOf(s: LoraSettings): string {
+  return JSON.stringify([s.brokerUrl, s.applicationId, s.username, s.password, s.topicPrefix]);
+}

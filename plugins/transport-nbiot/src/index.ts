@@ -1,0 +1,16 @@
+import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
+import { mountHooks } from './hooks.ts';
+import { type NbiotSettings, tenantSettings } from './settings.ts';
+
+/** NB-IoT meters pushed through CTWing, OneNET or Huawei IoTDA (HTTP push). */
+export default defineTransport<unknown, NbiotSettings>({
+  kind: 'transport',
+  id: 'transport-nbiot',
+  version: '0.1.0',
+  apiVersion: SDK_API_VERSION,
+  title: { 'zh-CN': 'NB-IoT 平台推送', en: 'NB-IoT platform push' },
+  mode: 'push',
+  protocols: ['cjt188', 'dlt645-2007'],
+  tenantSettings,
+  routes: mountHooks,
+});
