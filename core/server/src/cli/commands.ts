@@ -113,6 +113,9 @@ export const commands = {
       const { useDemoBroker } = await import('../demo-lora.ts');
       if (await useDemoBroker(running.platform, mqttUrl))
         console.log('  The demo tenant’s LoRa transport subscribes to that broker');
+      const { startDemoNbiot } = await import('../demo-nbiot.ts');
+      const nbiot = await startDemoNbiot(running.platform, running.url, logger);
+      if (nbiot) sims.push(nbiot);
     }
     if (masterPort !== undefined) {
       const demo = await import('../demo-simulators.ts');
