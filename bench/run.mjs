@@ -17,6 +17,7 @@ const benches = {
   'reading-lines': [[], ['3', '2']],
   'reading-engine': [[], ['200', '4']],
   'nbiot-webhook': [[], ['4', '4', '16']],
+  reading: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
