@@ -17,7 +17,7 @@ export const DEMO_NBIOT_METERS = 783;
  * transport enabled, so the simulated platform can sign its pushes. Undefined without a demo
  * tenant or without transport-nbiot.
  */
-async function demoToken(p: Platform): Promise<{ tenantId: string; token: string } | undefined> {
+export async function demoToken(p: Platform): Promise<{ tenantId: string; token: string } | undefined> {
   const tenant = await findTenantByCode(p.db, 'demo');
   if (!tenant || !p.registry.get('transport-nbiot')) return undefined;
   const codec = settingsCodec(p.registry, p.secrets);
