@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { withTenant } from './db/tenant.ts';
 import type { Logger } from './logger.ts';
 import { importOptional } from './optional-import.ts';
@@ -9,63 +10,75 @@ import { findTenantByCode } from './services/tenants/tenants.ts';
 
 type Simulators = typeof import('@quadmeter/simulators');
 
-/** The demo estate's NB-IoT water meters (demo-estate-meters.ts: 阳光花园 households and shops). */
-export const DEMO_NBIOT_METERS = 783;
+/** An NB-IoT meter of the demo archive: its IMEI, CJ/T 188 address and initial reading. */
+interface ArchivedMeter {
+  imei: string;
+  address: string;
+  initial: number;
+}
 
 /**
  * The demo tenant's OneNET push token: the one it has, or (none yet) a new one saved with the
  * transport enabled, so the simulated platform can sign its pushes. Undefined without a demo
  * tenant or without transport-nbiot.
  */
-export async function demoToken(p: Platform): Promise<{ tenantId: string; token: string } | undefined> {
+export async function demoToken(
+  p: Platform,
+): Promise<{ tenantId: string; token: string; meters: ArchivedMeter[] } | undefined> {
   const tenant = await findTenantByCode(p.db, 'demo');
   if (!tenant || !p.registry.get('transport-nbiot')) return undefined;
   const codec = settingsCodec(p.registry, p.secrets);
   return await withTenant(p.db, tenant.id, async (tx) => {
+    const meters = (await tx.execute(sql`
+      select r.address as imei, m.comm_address as address, m.initial_reading::float8 as initial
+      from meters m join meter_routes r on r.meter_id = m.id
+      where r.via = 'nbiot' and r.line = 'onenet' and m.protocol = 'nbiot' order by r.address`)) as unknown as ArchivedMeter[];
     const row = await tenantPlugin(tx, 'transport-nbiot');
     const current = codec.open('transport-nbiot', row?.settings) as { onenetToken?: string };
-    if (current.onenetToken) return { tenantId: tenant.id, token: current.onenetToken };
+    if (current.onenetToken) return { tenantId: tenant.id, token: current.onenetToken, meters };
     const token = randomBytes(16).toString('hex');
     await configureTenantPlugin(tx, { registry: p.registry, codec }, tenant.id, 'transport-nbiot', {
       enabled: true,
       settings: { ...current, onenetToken: token },
     });
-    return { tenantId: tenant.id, token };
+    return { tenantId: tenant.id, token, meters };
   });
 }
 
 /**
- * The demo's NB-IoT water meters on OneNET: every meter of the estate (IMEI 86 + its number, CJ/T
- * 188 address the number, volume from 9 + number) and one IMEI no meter names (it lands in the
- * unmatched-uplinks inbox), pushed signed to the platform's own webhook at `baseUrl` right away and
- * then every QUADMETER_SIM_NBIOT_INTERVAL seconds (default 300).
+ * The demo's NB-IoT water meters on OneNET: every NB-IoT water meter of the demo archive (its IMEI
+ * and CJ/T 188 address, the volume running on from its initial reading) and one IMEI no meter
+ * names (it lands in the unmatched-uplinks inbox), pushed signed to the platform's own webhook at
+ * `baseUrl` right away and then every QUADMETER_SIM_NBIOT_INTERVAL seconds (default 300).
+ * `limit` caps how many archived meters push (tests).
  */
 export async function startDemoNbiot(
   p: Platform,
   baseUrl: string,
   logger: Logger,
-  meters = DEMO_NBIOT_METERS,
-): Promise<{ url: string; devices: number; stop(): Promise<void> } | undefined> {
+  limit = Number.POSITIVE_INFINITY,
+): Promise<{ url: string; devices: number; firstRound: Promise<void>; stop(): Promise<void> } | undefined> {
   const demo = await demoToken(p);
   if (!demo) return undefined;
   const { CJT188_TYPES, Cjt188Meter, NbiotPusher, systemClock } = await importOptional<Simulators>(
     '@quadmeter/simulators',
     'the demo NB-IoT meters',
   );
-  const device = (n: number) => ({
-    imei: `86${String(n).padStart(13, '0')}`,
+  const device = (m: ArchivedMeter, n: number) => ({
+    imei: m.imei,
     deviceId: String(100_000 + n),
     source: {
       kind: 'cjt188' as const,
       meter: new Cjt188Meter({
         type: CJT188_TYPES.coldWater,
-        address: String(n).padStart(14, '0'),
+        address: m.address,
         clock: systemClock,
-        initialVolume: 9 + n,
+        initialVolume: m.initial,
       }),
     },
   });
-  const devices = [...Array.from({ length: meters }, (_, i) => device(i + 1)), device(9_001)];
+  const unknown = { imei: '860000000009001', address: '00000000009001', initial: 10 };
+  const devices = [...demo.meters.slice(0, limit), unknown].map((m, i) => device(m, i + 1));
   const url = `${baseUrl}/hooks/transport-nbiot/onenet/${demo.tenantId}`;
   let failed = 0;
   const pusher = new NbiotPusher({
@@ -73,20 +86,33 @@ export async function startDemoNbiot(
     platform: 'onenet',
     token: demo.token,
     devices,
-    intervalSec: Number(process.env.QUADMETER_SIM_NBIOT_INTERVAL ?? 300),
     onResult: (r) => {
       if ((r.status < 200 || r.status > 299) && failed++ < 3)
         logger.warn({ device: r.deviceId, status: r.status, error: r.error }, 'demo NB-IoT push refused');
     },
   });
-  pusher.start();
+  // a round right away, then one every interval (a round never overlaps the one before)
+  const intervalMs = Number(process.env.QUADMETER_SIM_NBIOT_INTERVAL ?? 300) * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const round = (): Promise<void> =>
+    pusher.pushOnce().then(
+      () => {
+        if (!stopped) timer = setTimeout(round, intervalMs);
+      },
+      (err) => logger.warn({ err }, 'demo NB-IoT pushes failed'),
+    );
+  const firstRound = round();
   logger.info({ url, devices: devices.length }, 'demo NB-IoT meters pushing through OneNET');
   console.log(`  Simulated NB-IoT meters: ${devices.length} pushing (OneNET, signed) to ${url}`);
   return {
     url,
     devices: devices.length,
+    firstRound,
     async stop() {
-      pusher.stop();
+      stopped = true;
+      clearTimeout(timer);
+      await firstRound;
     },
   };
 }

@@ -86,53 +86,27 @@ export const commands = {
     const { startPlatform } = await import('../main.ts');
     let config = loadConfig();
     const logger = createLogger(config.LOG_LEVEL);
-    const sims: { stop(): Promise<void> }[] = [];
-    let masterPort: number | undefined;
-    let mqttUrl: string | undefined;
-    if (config.QUADMETER_SIMULATORS === 'on') {
-      try {
-        const demo = await import('../demo-simulators.ts');
-        const bus = await demo.startDemoSimulators(logger);
-        sims.push(bus);
-        mqttUrl = bus.mqttUrl;
-        ({ config, masterPort } = await demo.demoTransportConfig(config, bus.serialUrl));
-      } catch (e) {
-        if (!isAppError(e) || e.code !== 'PACKAGE_MISSING') throw e;
-        console.log(`  Simulated meters: not started (${e.message}; QUADMETER_SIMULATORS=off hides this)`);
-      }
-    }
+    const { startDemoField } = await import('../demo-field.ts');
+    const field = config.QUADMETER_SIMULATORS === 'on' ? await startDemoField(config, logger) : undefined;
+    if (field) config = field.config;
     let running: Awaited<ReturnType<typeof startPlatform>>;
     try {
       running = await startPlatform({ config, logger });
     } catch (e) {
-      for (const s of sims) await s.stop();
+      await field?.stop();
       throw e;
     }
     printStart(running.seeded, config.QUADMETER_DATA_DIR, running.url);
-    if (mqttUrl !== undefined) {
-      const { useDemoBroker } = await import('../demo-lora.ts');
-      if (await useDemoBroker(running.platform, mqttUrl))
-        console.log('  The demo tenant’s LoRa transport subscribes to that broker');
-      const { startDemoNbiot } = await import('../demo-nbiot.ts');
-      const nbiot = await startDemoNbiot(running.platform, running.url, logger);
-      if (nbiot) sims.push(nbiot);
-    }
-    if (masterPort !== undefined) {
-      const demo = await import('../demo-simulators.ts');
-      sims.push(await demo.startDemoConcentrator(logger, { host: '127.0.0.1', port: masterPort }));
-      const { startDemoRead } = await import('../demo-reading.ts');
-      startDemoRead(running.platform).then(
-        (id) =>
-          id && console.log(`  Demo read:       the whole estate, real-time (task ${id}; admin → 抄表)`),
-        (err) => logger.warn({ err }, 'the demo read on start was not created'),
-      );
-    }
+    field?.attach(running).then(
+      (id) => id && console.log(`  Demo read:       the whole estate, real-time (task ${id}; admin → 抄表)`),
+      (err) => logger.warn({ err }, 'the demo field did not start in full'),
+    );
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      for (const s of sims.reverse()) await s.stop();
+      await field?.stop();
       await running.stop();
       process.exit(0);
     };

@@ -170,10 +170,10 @@ describe('a whole-area daily frozen read end to end', () => {
     const day = e.engine.zone.dayOf(Date.now());
     const freeze = e.engine.zone.startOf(day);
     const expected = new Map<string, number | undefined>();
-    serialIds.forEach((id, k) =>
-      expected.set(id, frozenAt(lineMeters[Math.floor(k / PER_LINE)][k % PER_LINE], freeze)),
-    );
-    pointIds.forEach((id, k) => expected.set(id, frozenAt(table.entries()[k].device.meter, freeze)));
+    for (const [k, id] of serialIds.entries())
+      expected.set(id, frozenAt(lineMeters[Math.floor(k / PER_LINE)][k % PER_LINE], freeze));
+    for (const [k, id] of pointIds.entries())
+      expected.set(id, frozenAt(table.entries()[k].device.meter, freeze));
     expect([...expected.values()].every((v) => typeof v === 'number')).toBe(true);
 
     const read = () =>
