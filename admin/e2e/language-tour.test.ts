@@ -77,6 +77,30 @@ describe('every page in both languages', () => {
     importId = ((await res.json()) as { id: string }).id;
   }
   let sample: ArchiveSample;
+  let taskId = '';
+
+  /** A reading task of the installed sample meter and a schedule, for the reading pages to show. */
+  async function seedReading() {
+    const api = await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password);
+    const task = await api.post('/api/v1/reading-tasks', {
+      target: 'meter',
+      meterId: sample.installedMeterId,
+      kind: 'realtime',
+      rounds: 0,
+    });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    taskId = task.body.task.id;
+    const schedule = await api.post('/api/v1/reading-schedules', {
+      name: 'A1',
+      target: 'meter',
+      targetId: sample.installedMeterId,
+      kind: 'daily',
+      frequency: 'daily',
+      hour: 1,
+      minute: 30,
+    });
+    expect(schedule.status, JSON.stringify(schedule.body)).toBe(201);
+  }
 
   beforeAll(async () => {
     ensureAdminBuilt();
@@ -84,6 +108,7 @@ describe('every page in both languages', () => {
     b = await openBrowser(platform.baseUrl);
     await seedArchive();
     sample = await seedArchiveSample(await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password));
+    await seedReading();
   });
   afterAll(async () => {
     await b?.close();
@@ -183,6 +208,12 @@ describe('every page in both languages', () => {
         await openDialog(locale, sel('custom-field-create'), 'custom-field-dialog');
         await openDialog(locale, '[data-test^="custom-field-edit-"]', 'custom-field-dialog');
         await visit(locale, '/uplinks', 'uplinks-page');
+        await visit(locale, '/reading', 'reading-console-page');
+        await visit(locale, '/reading/tasks', 'reading-task-row');
+        await visit(locale, `/reading/tasks/${taskId}`, 'reading-result-row');
+        await visit(locale, '/reading/schedules', 'schedule-row');
+        await openDialog(locale, sel('schedule-create'), 'schedule-form');
+        await openDialog(locale, '[data-test^="schedule-edit-"]', 'schedule-form');
         await visit(locale, '/imports', 'import-start');
         await visit(locale, `/imports?id=${importId}`, 'import-error-row');
         await logout(page);
