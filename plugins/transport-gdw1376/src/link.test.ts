@@ -145,6 +145,23 @@ describe('link: login, heartbeat, logout', () => {
     expect(masterOf(m.ctx)?.online).toBe(0);
   });
 
+  it('stopping the master station waits until the offline of each open link is recorded', async () => {
+    const m = await startMaster();
+    const online = m.ctx.core.gatewayOnline.bind(m.ctx.core);
+    m.ctx.core.gatewayOnline = async (g, on, at) => {
+      if (!on) await new Promise((r) => setTimeout(r, 200));
+      return online(g, on, at);
+    };
+    const sim = startSim(m.port, 17);
+    cleanups.push(() => sim.stop());
+    await waitUntil(() => sim.state === 'logged-in');
+    await m.stop();
+    expect(m.gatewayEvents.map((e) => [e.a2, e.online])).toEqual([
+      [17, true],
+      [17, false],
+    ]);
+  });
+
   it('a second login of the same terminal replaces the old link without marking it offline', async () => {
     const m = await master();
     const addr = { A1_region: A1, A2_terminal: 13 };

@@ -22,6 +22,8 @@ export class MasterStation implements LinkHost {
   private readonly sessions = new Set<Session>();
   private readonly byGateway = new Map<string, Session>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** offline records under way: close waits for them, so a stopping platform keeps its pool till then */
+  private readonly recording = new Set<Promise<void>>();
   /** frames that did not decode, and bytes of garbage skipped */
   stats = { badFrames: 0 };
 
@@ -69,8 +71,12 @@ export class MasterStation implements LinkHost {
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     const closing = new Promise<void>((r) => this.server.close(() => r()));
+    const links = [...this.sessions].map(
+      (s) => new Promise<void>((r) => (s.socket.closed ? r() : s.socket.once('close', () => r()))),
+    );
     for (const s of this.sessions) s.socket.destroy();
-    await closing;
+    await Promise.all([closing, ...links]);
+    while (this.recording.size > 0) await Promise.all(this.recording);
   }
 
   private onConnection(socket: Socket): void {
@@ -132,11 +138,15 @@ export class MasterStation implements LinkHost {
     if (!gw || this.byGateway.get(gatewayKey(gw)) !== session) return;
     this.byGateway.delete(gatewayKey(gw));
     this.logger.info({ gateway: gatewayKey(gw) }, 'concentrator link closed');
-    this.core
+    const recorded: Promise<void> = this.core
       .gatewayOnline(gw, false, new Date().toISOString())
-      .catch((e) =>
-        this.logger.error({ gateway: gatewayKey(gw), err: (e as Error).message }, 'offline not recorded'),
-      );
+      .then(
+        () => {},
+        (e) =>
+          this.logger.error({ gateway: gatewayKey(gw), err: (e as Error).message }, 'offline not recorded'),
+      )
+      .finally(() => this.recording.delete(recorded));
+    this.recording.add(recorded);
   }
 
   /** The one timer: drops silent logged-in links and connections that never logged in. */
