@@ -196,7 +196,7 @@ describe('meters CRUD', () => {
     for (const [i, kind] of kinds.entries())
       await w.admin.post('/api/v1/meters', meterBody(b3, { assetNo: `MIX-${i}`, kind }));
     // statuses interleaved with the asset numbers: each status is its own ordered run per area
-    const statuses = ['removed', 'installed', 'installed', 'in_stock', 'suspended', 'installed'];
+    const statuses = ['removed', 'installed', 'installed', 'in_stock', 'suspended', 'installed'] as const;
     await withTenant(w.p.running.platform.db, w.tenantId, async (tx) => {
       for (const [i, status] of statuses.entries())
         await tx
