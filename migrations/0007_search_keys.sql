@@ -1,12 +1,36 @@
--- Customer search reads the trigram index with the most selective part of a mixed fragment, and
--- the search-key triggers insert the keys of new rows plainly (docs/decisions/0010 and 0007).
+-- Denser search keys for characters beyond ASCII, customer search that reads the trigram index
+-- by the most selective part of a mixed fragment, and search-key triggers that insert the keys of
+-- new rows plainly (docs/decisions/0010 and 0007).
+--
+-- 0003 spelled every byte beyond ASCII as Q + three octal digits: 12 key characters per Chinese
+-- character from 9 symbols, most of them the same in every character (the Q, the 3 of a lead byte,
+-- the 2 of a continuation byte), so its trigrams were common to most keys and GIN intersected long
+-- posting lists (a 2-character name: ~20 ms at 400k customers). Now a character is Q + the last two
+-- octal digits of its lead byte (all lead bytes are 3xx in octal) + the last two of each
+-- continuation byte (all 2xx): 7 key characters for a Chinese character, every trigram carrying
+-- information. Q still occurs only at the start of a spelling and raw digits only inside one, and
+-- the lead byte fixes the spelling's length, so a fragment's key still matches only on character
+-- boundaries (property-tested in search-key.test.ts).
+CREATE OR REPLACE FUNCTION search_key(s text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT replace(replace(encode(convert_to(translate(lower(normalize(s, NFKC)), '0123456789\', 'ABCDEFGHIJ'),
+    'UTF8'), 'escape'), '\2', ''), '\3', 'Q')
+$$;--> statement-breakpoint
+-- The stored keys in the new spelling, rewritten from the old one (no RLS'd table is read): drop
+-- the continuation bytes' Q2 first, then turn each lead byte's Q3 into Q.
+UPDATE meter_search SET key = replace(replace(key, 'Q2', ''), 'Q3', 'Q') WHERE strpos(key, 'Q') > 0;--> statement-breakpoint
+UPDATE customer_search SET
+  number_key = replace(replace(number_key, 'Q2', ''), 'Q3', 'Q'),
+  name_key = replace(replace(name_key, 'Q2', ''), 'Q3', 'Q'),
+  address_key = replace(replace(address_key, 'Q2', ''), 'Q3', 'Q'),
+  phone_key = replace(replace(phone_key, 'Q2', ''), 'Q3', 'Q')
+  WHERE strpos(number_key || name_key || address_key || phone_key, 'Q') > 0;--> statement-breakpoint
 --
 -- A fragment mixing Chinese and ASCII, such as an address tail `3号楼 2单元 0501`, made GIN
--- intersect the posting lists of every trigram of its key, and the trigrams of spelled characters
--- (Q + octal digits, 9 symbols) are common to most rows: 60–70 ms at 400k customers for ~100
+-- intersect the posting lists of every trigram of its key, and the trigrams of the characters
+-- every address has (号楼, 单元) are common to every row: 60–70 ms at 400k customers for ~100
 -- candidates. When the key holds spelled characters and a run of at least three ASCII letters or
--- digits (letters and A–J in the key, which never occur inside a spelling), the index reads only
--- the longest such run — a substring of the key, so every row matching the whole fragment contains
+-- digits (letters and A–J in the key, which never occur inside a spelling), the name and address
+-- indexes read only the longest such run — a substring of the key, so every row matching the whole fragment contains
 -- it — and the whole pattern filters the candidates (written `(key || '') LIKE …` so that it is not
 -- an index condition too).
 CREATE OR REPLACE FUNCTION customer_search_ids(field text, q text, lim integer) RETURNS SETOF uuid
@@ -31,11 +55,13 @@ BEGIN
     RAISE EXCEPTION 'unknown customer search field %', field USING ERRCODE = 'invalid_parameter_value';
   END IF;
   k := search_key(q);
-  IF field <> 'phone=' AND strpos(k, 'Q') > 0 THEN
+  IF field IN ('name', 'address', 'any', 'any+phone') AND strpos(k, 'Q') > 0 THEN
     SELECT m[1] INTO run FROM regexp_matches(k, '([a-zA-J]{3,})', 'g') AS m ORDER BY length(m[1]) DESC LIMIT 1;
   END IF;
   IF run IS NOT NULL THEN
-    cond := replace(cond, '_key LIKE $2', '_key LIKE $5') || ' AND '
+    -- names and addresses by the run; numbers and phones (codes, without Chinese) by the whole
+    -- pattern, whose spelled trigrams they do not have; then every field by the whole pattern
+    cond := regexp_replace(cond, '(name_key|address_key) LIKE \$2', '\1 LIKE $5', 'g') || ' AND '
       || regexp_replace(cond, '(\w+_key) LIKE \$2', '(\1 || '''') LIKE $2', 'g');
   END IF;
   RETURN QUERY EXECUTE 'SELECT customer_id FROM customer_search WHERE tenant_id = $1 AND ' || cond || ' LIMIT $4'
