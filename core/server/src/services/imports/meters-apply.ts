@@ -9,8 +9,15 @@ const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 /** Rows per statement: a 100k-row jsonb parameter costs more per row than twenty of 5k. */
 const BATCH = 5000;
 
+/**
+ * Issues every batch's statement at once: the transaction's connection runs them in order while
+ * the next batches' JSON is already on the wire (no client round trip between batches). A failing
+ * batch aborts the transaction, so the later ones fail too and the first error is the one raised.
+ */
 async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let at = 0; at < rows.length; at += BATCH) await write(rows.slice(at, at + BATCH));
+  const pending: Promise<unknown>[] = [];
+  for (let at = 0; at < rows.length; at += BATCH) pending.push(write(rows.slice(at, at + BATCH)));
+  await Promise.all(pending);
 }
 
 /**
