@@ -223,11 +223,11 @@ async function explainSearches(o: ListBenchOptions, meterQ: string, customerQ: s
   };
   await show(
     `meter_search_ids(${meterQ}) inner query`,
-    sql`select meter_id from meter_search where tenant_id = ${o.tenantId}::uuid and key like search_pattern(${meterQ}) limit 10001`,
+    sql`select meter_id from meter_search where (tenant_id = ${o.tenantId}::uuid) is true and key like search_pattern(${meterQ}) limit 10001`,
   );
   await show(
     `customer_search_ids(any+phone, ${customerQ}) inner query`,
-    sql`select customer_id from customer_search where tenant_id = ${o.tenantId}::uuid and (number_key like search_pattern(${customerQ})
+    sql`select customer_id from customer_search where (tenant_id = ${o.tenantId}::uuid) is true and (number_key like search_pattern(${customerQ})
       or name_key like search_pattern(${customerQ}) or address_key like search_pattern(${customerQ}) or phone_key like search_pattern(${customerQ})) limit 10001`,
   );
 }

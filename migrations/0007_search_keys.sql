@@ -64,8 +64,21 @@ BEGIN
     cond := regexp_replace(cond, '(name_key|address_key) LIKE \$2', '\1 LIKE $5', 'g') || ' AND '
       || regexp_replace(cond, '(\w+_key) LIKE \$2', '(\1 || '''') LIKE $2', 'g');
   END IF;
-  RETURN QUERY EXECUTE 'SELECT customer_id FROM customer_search WHERE tenant_id = $1 AND ' || cond || ' LIMIT $4'
+  RETURN QUERY EXECUTE 'SELECT customer_id FROM customer_search WHERE (tenant_id = $1) IS TRUE AND ' || cond || ' LIMIT $4'
     USING t, search_pattern(q), k, lim, '%' || run || '%';
+END $$;--> statement-breakpoint
+-- The tenant as a filter only (`IS TRUE` is no index condition): the one way into these tables is
+-- then the trigram index. With `tenant_id = $1` the primary key (tenant_id, …) was a candidate path
+-- too, and right after a bulk load, before the tables were analysed, the planner could walk the
+-- tenant's whole key range with the LIKE as a filter (the bench saw the meter search's p50 at 13 ms
+-- in one run and 76 ms in the next on the same data).
+CREATE OR REPLACE FUNCTION meter_search_ids(q text, lim integer) RETURNS SETOF uuid
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE t uuid := app_tenant_id();
+BEGIN
+  IF t IS NULL OR q IS NULL OR lim IS NULL THEN RETURN; END IF;
+  RETURN QUERY EXECUTE 'SELECT meter_id FROM meter_search WHERE (tenant_id = $1) IS TRUE AND key LIKE $2 LIMIT $3'
+    USING t, search_pattern(q), lim;
 END $$;--> statement-breakpoint
 -- New rows have no keys yet (the keys cascade with their rows, and the INSERT transition table
 -- holds only rows actually inserted, also under INSERT … ON CONFLICT DO UPDATE), so the INSERT
