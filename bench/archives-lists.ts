@@ -1,34 +1,18 @@
 // The list and search part of bench/archives.ts: p50/p99 of the meter list (area subtree + kind +
-// status, sorted, keyset pages), of meter and customer searches (ASCII and Chinese fragments) and
-// of the customer list, all through the real service functions (listMeters, listCustomers) in one
-// tenant transaction per request as the routes run them, interleaved with `select 1` in the same
-// transaction path as the baseline. The HTTP layer is not included.
-import { randomUUID } from 'node:crypto';
+// status, sorted, keyset pages), of a scoped user's meter list, of meter and customer searches
+// (ASCII and Chinese fragments) and of the customer list, each through its real HTTP route (the
+// platform served on loopback, logged-in users, RLS as migrated), interleaved with GET /healthz
+// over the same HTTP as the baseline.
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../core/server/src/db/client.ts';
-import { type CustomerQuery, listCustomers } from '../core/server/src/services/archives/customer-list.ts';
-import { listMeters, type MeterFilter } from '../core/server/src/services/archives/meter-list.ts';
-import type { Actor } from '../core/server/src/services/identity/actor.ts';
 import { rows, type Tree } from './archives-build.ts';
+import { type HttpClient, logIn } from './archives-http.ts';
 
 type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
 const KINDS = ['meter-water', 'meter-power', 'meter-gas', 'meter-heat'] as const;
 const pct = (xs: number[], q: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : Number.NaN;
-
-function benchActor(tenantId: string, areaScope: string[] | null = null): Actor {
-  return {
-    kind: 'user',
-    id: randomUUID(),
-    name: 'bench',
-    displayName: 'bench',
-    locale: 'zh-CN',
-    tenantId,
-    permissions: new Set(['meters.read', 'customers.read', 'customers.pii']),
-    areaScope,
-  };
-}
 
 interface Samples {
   name: string;
@@ -44,6 +28,31 @@ export interface ListBenchOptions {
   requests: number;
   budgetMs: number;
   explain: boolean;
+  /** the platform served over the bench database, and the tenant's admin to log in as */
+  url: string;
+  tenantCode: string;
+  password: string;
+}
+
+/** Users scoped to one community each (a role with the read permissions), logged in. */
+async function scopedUsers(o: ListBenchOptions, admin: HttpClient, count: number): Promise<HttpClient[]> {
+  const role = await admin.call('POST', '/api/v1/roles', {
+    name: '压测只读',
+    permissions: ['meters.read', 'customers.read'],
+  });
+  const out: HttpClient[] = [];
+  for (let i = 0; i < Math.min(count, o.tree.communities.length); i++) {
+    const username = `scoped${i}`;
+    await admin.call('POST', '/api/v1/users', {
+      username,
+      displayName: username,
+      password: `${username}-password`,
+      roleIds: [role.id],
+      areaIds: [o.tree.communities[i].id],
+    });
+    out.push(await logIn(o.url, o.tenantCode, username, `${username}-password`));
+  }
+  return out;
 }
 
 /** Measures the lists and searches; returns the worst p99 of the list and search lines. */
@@ -83,11 +92,11 @@ export async function measureListsAndSearch(o: ListBenchOptions): Promise<number
   };
   const areaFor = (i: number) =>
     i % 2 ? pick(tree.communities, rnd(1 << 20)).id : pick(tree.buildings, rnd(1 << 20)).id;
-  const actor = benchActor(o.tenantId);
-  const scopedActor = (i: number) => benchActor(o.tenantId, [pick(tree.communities, i).id]);
+  const admin = await logIn(o.url, o.tenantCode, 'admin', o.password);
+  const scoped = await scopedUsers(o, admin, 8);
 
   const lines: Samples[] = [
-    { name: 'select 1 (tenant transaction)', xs: [], rows: 0 },
+    { name: 'GET /healthz (HTTP baseline)', xs: [], rows: 0 },
     { name: 'meter list: subtree+kind+status, page 1+2', xs: [], rows: 0 },
     { name: 'meter list: scoped user, kind, page 1+2', xs: [], rows: 0 },
     { name: 'meter search ASCII (asset no / address)', xs: [], rows: 0 },
@@ -95,67 +104,66 @@ export async function measureListsAndSearch(o: ListBenchOptions): Promise<number
     { name: 'customer search ASCII (number / phone)', xs: [], rows: 0 },
     { name: 'customer list: subtree, by number, page 1+2', xs: [], rows: 0 },
   ];
-  const [select1, meterList, scopedList, meterSearch, custChinese, custAscii, custList] = lines;
-  const timed = async (s: Samples | null, fn: (tx: Tx) => Promise<number>) => {
+  const [healthz, meterList, scopedList, meterSearch, custChinese, custAscii, custList] = lines;
+  const q = (params: Record<string, string | undefined>) =>
+    new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  /** one request, timed from the call to the parsed body */
+  const timed = async (s: Samples | null, who: HttpClient, path: string) => {
     const t = performance.now();
-    const n = await inTenant(fn);
+    const body = await who.call('GET', path);
     const ms = performance.now() - t;
     if (s) {
       s.xs.push(ms);
-      s.rows += n;
+      s.rows += body.items?.length ?? 0;
+    }
+    return body as { next?: string | null };
+  };
+  /** pages 1 and 2 of a list (each its own request and sample) */
+  const pages = async (s: Samples | null, who: HttpClient, base: string, params: Record<string, string>) => {
+    let after: string | undefined;
+    for (let k = 0; k < 2; k++) {
+      const page = await timed(s, who, `${base}?${q({ ...params, limit: '50', after })}`);
+      after = page.next ?? undefined;
+      if (!after) break;
     }
   };
-  const meterPages = async (s: Samples | null, who: Actor, f: MeterFilter) => {
-    let after: string | undefined;
-    for (let k = 0; k < 2; k++)
-      await timed(s, async (tx) => {
-        const page = await listMeters(tx, who, f, { after, limit: 50 });
-        after = page.next ?? undefined;
-        return page.items.length;
-      });
-  };
-  const customers = (s: Samples | null, q: Omit<CustomerQuery, 'limit'>) =>
-    timed(s, async (tx) => (await listCustomers(tx, actor, { ...q, limit: 50 })).items.length);
 
   const round = async (i: number, record: boolean) => {
     const r = <T>(s: T) => (record ? s : null);
-    await timed(r(select1), async (tx) => (await tx.execute(sql`select 1`)).length);
-    await meterPages(r(meterList), actor, { areaId: areaFor(i), kind: KINDS[rnd(4)], status: 'installed' });
-    await meterPages(r(scopedList), scopedActor(rnd(1 << 20)), { kind: KINDS[rnd(4)] });
-    await timed(
-      r(meterSearch),
-      async (tx) => (await listMeters(tx, actor, { q: meterAscii(i) }, { limit: 50 })).items.length,
-    );
-    await customers(r(custChinese), { q: customerChinese(i) });
-    await customers(r(custAscii), { q: customerAscii(i) });
-    let after: string | undefined;
-    for (let k = 0; k < 2; k++)
-      await timed(r(custList), async (tx) => {
-        const page = await listCustomers(tx, actor, { areaId: areaFor(i + 1), after, limit: 50 });
-        after = page.next ?? undefined;
-        return page.items.length;
-      });
+    await timed(r(healthz), admin, '/healthz');
+    await pages(r(meterList), admin, '/api/v1/meters', {
+      areaId: areaFor(i),
+      kind: KINDS[rnd(4)],
+      status: 'installed',
+    });
+    await pages(r(scopedList), pick(scoped, rnd(1 << 20)), '/api/v1/meters', { kind: KINDS[rnd(4)] });
+    await timed(r(meterSearch), admin, `/api/v1/meters?${q({ q: meterAscii(i), limit: '50' })}`);
+    await timed(r(custChinese), admin, `/api/v1/customers?${q({ q: customerChinese(i), limit: '50' })}`);
+    await timed(r(custAscii), admin, `/api/v1/customers?${q({ q: customerAscii(i), limit: '50' })}`);
+    await pages(r(custList), admin, '/api/v1/customers', { areaId: areaFor(i + 1) });
   };
   for (let i = 0; i < 10; i++) await round(i, false);
   const start = performance.now();
   let done = 0;
   while (done < o.requests && performance.now() - start < o.budgetMs) await round(done++, true);
 
-  console.log('\n== lists and searches through the service functions (FORCE RLS, as migrated)');
   console.log(
-    `one tenant transaction per request as the routes run them (HTTP not included): ${done} rounds, interleaved` +
+    '\n== lists and searches through their HTTP routes (loopback, logged-in users, FORCE RLS as migrated)',
+  );
+  console.log(
+    `each line one request (pages 1 and 2 are two), timed from fetch to parsed body: ${done} rounds, interleaved with GET /healthz` +
       (done < o.requests ? `, stopped by the ${o.budgetMs / 1000} s budget` : ''),
   );
   console.log(
-    'query                                          p50 ms   p99 ms   p50 ÷ select 1   p99 ÷ select 1   p99 < 50 ms',
+    'request                                        p50 ms   p99 ms   p50 ÷ healthz    p99 ÷ healthz    p99 < 50 ms',
   );
-  const b50 = pct(select1.xs, 0.5);
-  const b99 = pct(select1.xs, 0.99);
+  const b50 = pct(healthz.xs, 0.5);
+  const b99 = pct(healthz.xs, 0.99);
   for (const s of lines) {
     const p50 = pct(s.xs, 0.5);
     const p99 = pct(s.xs, 0.99);
     console.log(
-      `${s.name.padEnd(45)} ${p50.toFixed(2).padStart(7)}  ${p99.toFixed(2).padStart(7)}  ${(p50 / b50).toFixed(1).padStart(15)}  ${(p99 / b99).toFixed(1).padStart(15)}   ${s === select1 ? '' : p99 < 50 ? 'met' : 'missed'}`.trimEnd(),
+      `${s.name.padEnd(45)} ${p50.toFixed(2).padStart(7)}  ${p99.toFixed(2).padStart(7)}  ${(p50 / b50).toFixed(1).padStart(15)}  ${(p99 / b99).toFixed(1).padStart(15)}   ${s === healthz ? '' : p99 < 50 ? 'met' : 'missed'}`.trimEnd(),
     );
   }
   console.log(
@@ -215,11 +223,11 @@ async function explainSearches(o: ListBenchOptions, meterQ: string, customerQ: s
   };
   await show(
     `meter_search_ids(${meterQ}) inner query`,
-    sql`select meter_id from meter_search where tenant_id = ${o.tenantId}::uuid and key like search_pattern(${meterQ}) limit 10001`,
+    sql`select meter_id from meter_search where (tenant_id = ${o.tenantId}::uuid) is true and key like search_pattern(${meterQ}) limit 10001`,
   );
   await show(
     `customer_search_ids(any+phone, ${customerQ}) inner query`,
-    sql`select customer_id from customer_search where tenant_id = ${o.tenantId}::uuid and (number_key like search_pattern(${customerQ})
+    sql`select customer_id from customer_search where (tenant_id = ${o.tenantId}::uuid) is true and (number_key like search_pattern(${customerQ})
       or name_key like search_pattern(${customerQ}) or address_key like search_pattern(${customerQ}) or phone_key like search_pattern(${customerQ})) limit 10001`,
   );
 }

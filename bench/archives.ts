@@ -1,9 +1,10 @@
 // Archives at scale: builds N meters (with customers, accounts, areas, routes and install events)
 // in a fresh tenant with the bulk SQL of the demo estate (core/server/src/estate-bulk.ts), compares
 // that insert rate with a raw COPY of the same meter rows into an UNLOGGED table without indexes,
-// then measures p50/p99 of the filtered, sorted, keyset-paginated meter list, the customer list and
-// the trigram searches (ASCII and Chinese) through the service functions, beside `select 1` in the
-// same tenant transaction path, in the same run (bench/archives-lists.ts).
+// then serves the platform on loopback over that database and measures p50/p99 of the filtered,
+// sorted, keyset-paginated meter list (an admin's and a scoped user's), the customer list and the
+// trigram searches (ASCII and Chinese) through their HTTP routes, beside GET /healthz over the same
+// HTTP, in the same run (bench/archives-lists.ts).
 //   npm run bench -- archives [meters] [--explain]      (DATABASE_URL unset: embedded PostgreSQL)
 // then the xlsx import of meters ÷ 10 meters, at most 100k (bench/archives-import.ts; --import-only N: just N)
 // --explain prints EXPLAIN (ANALYZE, BUFFERS) of the search functions' queries; BENCH_BUDGET_S
@@ -22,6 +23,7 @@ import {
   plan,
   segments,
 } from './archives-build.ts';
+import { servePlatform } from './archives-http.ts';
 import { benchArchivesImport, importOnly, importRowsFor } from './archives-import.ts';
 import { measureListsAndSearch } from './archives-lists.ts';
 
@@ -39,11 +41,13 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function main() {
   const { db, stop, label } = await openBenchDatabase();
   try {
+    const tenantCode = `bench-${randomBytes(4).toString('hex')}`;
+    const password = `bench-${randomBytes(12).toString('hex')}`;
     const tenant = await createTenant(db.db, {
-      code: `bench-${randomBytes(4).toString('hex')}`,
+      code: tenantCode,
       name: '压测租户',
       adminUsername: 'admin',
-      adminPassword: `bench-${randomBytes(12).toString('hex')}`,
+      adminPassword: password,
     });
     const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(db.db, tenant.id, fn);
     const p = plan(n);
@@ -93,15 +97,23 @@ async function main() {
       '  (the bulk path writes meters with 6 indexes and their search keys, routes with 3 and install events, under RLS, logged; the xlsx import path is measured last)',
     );
 
-    await measureListsAndSearch({
-      db,
-      tenantId: tenant.id,
-      inTenant,
-      tree,
-      requests: REQUESTS,
-      budgetMs: BUDGET_MS,
-      explain,
-    });
+    const served = await servePlatform(db.url);
+    try {
+      await measureListsAndSearch({
+        db,
+        tenantId: tenant.id,
+        inTenant,
+        tree,
+        requests: REQUESTS,
+        budgetMs: BUDGET_MS,
+        explain,
+        url: served.url,
+        tenantCode,
+        password,
+      });
+    } finally {
+      await served.stop();
+    }
   } finally {
     await stop();
   }

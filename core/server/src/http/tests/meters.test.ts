@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../test/client.ts';
-import { customFields } from '../../db/schema/index.ts';
+import { customFields, meters } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { meterAt, routeOf } from '../../services/archives/meter-routes.ts';
 import { type ArchiveWorld, archiveWorld, makeAccount, makeUser, meterBody } from './meters-fixtures.ts';
@@ -189,6 +189,36 @@ describe('meters CRUD', () => {
     expect(inArea.body.items.map((m: { assetNo: string }) => m.assetNo)).toEqual(['LIST-3']);
     const bad = await w.admin.get('/api/v1/meters?after=garbage');
     expect(bad.body.error.code).toBe('LIST_CURSOR_INVALID');
+  });
+
+  it('lists a subtree by kind in asset-number order across statuses, page by page', async () => {
+    const kinds = ['meter-heat', 'meter-heat', 'meter-water', 'meter-heat', 'meter-heat', 'meter-heat'];
+    for (const [i, kind] of kinds.entries())
+      await w.admin.post('/api/v1/meters', meterBody(b3, { assetNo: `MIX-${i}`, kind }));
+    // statuses interleaved with the asset numbers: each status is its own ordered run per area
+    const statuses = ['removed', 'installed', 'installed', 'in_stock', 'suspended', 'installed'] as const;
+    await withTenant(w.p.running.platform.db, w.tenantId, async (tx) => {
+      for (const [i, status] of statuses.entries())
+        await tx
+          .update(meters)
+          .set({ status })
+          .where(eq(meters.assetNo, `MIX-${i}`));
+    });
+    const under = w.area.幸福里小区.id;
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: { body: { items: { assetNo: string }[]; next: string | null; total: number } } =
+        await w.admin.get(
+          `/api/v1/meters?areaId=${under}&kind=meter-heat&limit=2${after ? `&after=${after}` : ''}`,
+        );
+      expect(page.body.total).toBe(5);
+      seen.push(...page.body.items.map((m) => m.assetNo));
+      after = page.body.next;
+    } while (after);
+    expect(seen).toEqual(['MIX-0', 'MIX-1', 'MIX-3', 'MIX-4', 'MIX-5']);
+    const desc = await w.admin.get(`/api/v1/meters?areaId=${under}&kind=meter-heat&order=desc&limit=3`);
+    expect(desc.body.items.map((m: { assetNo: string }) => m.assetNo)).toEqual(['MIX-5', 'MIX-4', 'MIX-3']);
   });
 });
 

@@ -109,6 +109,18 @@ describe('customer search', () => {
     expect(numbers(await admin.get(`/api/v1/customers?q=${enc('丰阳')}`))).toEqual([]);
   });
 
+  it('a fragment mixing Chinese and digits is found by its digits in the index, then the whole fragment', async () => {
+    // the index reads the run `DAC` (302); only the whole fragment decides
+    expect(numbers(await admin.get(`/api/v1/customers?q=${enc('2单元302')}`))).toEqual(['SRCH-0002']);
+    expect(numbers(await admin.get(`/api/v1/customers?q=${enc('1单元302')}`))).toEqual([]);
+    expect(numbers(await admin.get(`/api/v1/customers?address=${enc('1号楼1单元501')}`))).toEqual([
+      'SRCH-0001',
+    ]);
+    expect(numbers(await admin.get(`/api/v1/customers?address=${enc('2号楼1单元501')}`))).toEqual([]);
+    // a run found only in another field does not satisfy the field asked for
+    expect(numbers(await admin.get(`/api/v1/customers?name=${enc('单元501')}`))).toEqual([]);
+  });
+
   it('finds ASCII fragments case-insensitively and full-width input as its ASCII form', async () => {
     expect(numbers(await admin.get('/api/v1/customers?q=srch-000'))).toEqual([
       'SRCH-0001',

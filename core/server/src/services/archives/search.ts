@@ -28,7 +28,7 @@ export function searchText(q: string): string {
 
 /**
  * True when the query's key has fewer than three characters: one or two ASCII characters (the key
- * drops backslashes and spells any other character in at least eight).
+ * drops backslashes and spells any other character in at least five).
  */
 export function tooShortForTrigrams(q: string): boolean {
   const s = searchText(q).replaceAll('\\', '');

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../identity/actor.ts';
@@ -9,6 +10,7 @@ import { cellText } from './cells.ts';
 import { checkCustomer } from './customers-check.ts';
 import type { LoadedCustomers } from './customers-load.ts';
 import type { ParsedRow } from './entity.ts';
+import { orderedUuid } from './ordered-ids.ts';
 import { parseDate, parseDecimal, parseYuanToFen } from './parse.ts';
 import { parseCsv, readRows } from './read-file.ts';
 
@@ -50,6 +52,18 @@ describe('import cell parsing', () => {
     expect(lookup.find('小区/1号楼')).toMatchObject({ ok: true, area: { id: ids.a } });
     expect(lookup.find('1号楼')).toMatchObject({ ok: true, area: { id: ids.a } });
     expect(lookup.find('别处/1号楼')).toMatchObject({ ok: false, code: 'unknown_area' });
+  });
+});
+
+describe('time-ordered ids', () => {
+  it('are version-7 UUIDs that sort in the order they were made, also past 4096 in one millisecond', () => {
+    const now = Date.now() + 60_000;
+    const ids = Array.from({ length: 10_000 }, () => orderedUuid(now));
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Number.parseInt(ids[0].replace('-', '').slice(0, 12), 16)).toBe(now);
   });
 });
 
@@ -174,4 +188,76 @@ describe('streamed xlsx reading', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads parts written with a namespace prefix, preserved spaces, self-closing rows and cells without references', async () => {
+    const ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    const rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+    const parts: Record<string, string> = {
+      'xl/workbook.xml': `<x:workbook ${ns} ${rel}><x:sheets><x:sheet name="a" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>`,
+      'xl/_rels/workbook.xml.rels':
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="t" Target="worksheets/sheet1.xml"/></Relationships>',
+      'xl/sharedStrings.xml': `<x:sst ${ns}><x:si><x:t>共享</x:t></x:si><x:si><x:r><x:t>富</x:t></x:r><x:r><x:t>文本</x:t></x:r></x:si></x:sst>`,
+      'xl/worksheets/sheet1.xml':
+        `<x:worksheet ${ns}><x:sheetData>` +
+        '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="s"><x:v>1</x:v></x:c></x:row>' +
+        '<x:row r="2"/>' +
+        '<x:row><x:c t="inlineStr"><x:is><x:t xml:space="preserve"> 空格 </x:t></x:is></x:c><x:c><x:v>7</x:v></x:c></x:row>' +
+        '<x:row r="5"><x:c r="B5" t="inlineStr"><x:is><x:t>a&amp;b</x:t></x:is></x:c></x:row>' +
+        '</x:sheetData></x:worksheet>',
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'qm-xlsx-'));
+    try {
+      const path = join(dir, 'prefixed.xlsx');
+      await writeFile(path, storedZip(parts));
+      const rows = [];
+      for await (const r of readRows(path, 'xlsx')) rows.push(r);
+      expect(rows).toEqual([
+        { row: 1, cells: ['共享', '', '富文本'] },
+        { row: 2, cells: [] },
+        { row: 3, cells: ['空格', '7'] },
+        { row: 5, cells: ['', 'a&b'] },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** A zip of uncompressed entries (enough for the reader: it opens any zip by its central directory). */
+function storedZip(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text, 'utf8');
+    const nameBytes = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    central.push(entry, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const dirBytes = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(dirBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dirBytes, end]);
+}

@@ -18,9 +18,6 @@ export interface XlsxRow {
 type Entry = { path: string; stream(): NodeJS.ReadableStream; buffer(): Promise<Buffer> };
 
 const tag = (name: string) => `(?:[A-Za-z_][\\w.-]*:)?${name}`;
-const ROW = new RegExp(`<${tag('row')}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${tag('row')}>)`, 'g');
-const ROW_END = new RegExp(`</${tag('row')}>`, 'g');
-const CELL = new RegExp(`<${tag('c')}\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${tag('c')}>)`, 'g');
 const VALUE = new RegExp(`<${tag('v')}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag('v')}>`);
 const TEXT = new RegExp(`<${tag('t')}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag('t')}>`, 'g');
 const PHONETIC = new RegExp(`<${tag('rPh')}\\b[\\s\\S]*?</${tag('rPh')}>`, 'g');
@@ -113,10 +110,46 @@ interface Parts {
   date1904: boolean;
 }
 
-function cellValue(a: Record<string, string>, body: string, p: Parts): string {
-  const t = a.t ?? 'n';
-  if (t === 'inlineStr') return runsText(body).trim();
-  const raw = VALUE.exec(body)?.[1];
+/** The value of attribute `name` in a start tag's attribute text, or undefined (no prefix match). */
+function attr(s: string, name: string): string | undefined {
+  let at = s.indexOf(`${name}="`);
+  while (at >= 0) {
+    const before = s.charCodeAt(at - 1);
+    // preceded by whitespace (or a namespace prefix's colon): not the tail of a longer name
+    if (before === 32 || before === 9 || before === 10 || before === 13 || before === 58) {
+      const from = at + name.length + 2;
+      return s.slice(from, s.indexOf('"', from));
+    }
+    at = s.indexOf(`${name}="`, at + 1);
+  }
+  return undefined;
+}
+
+/** The text of the first `<v>` in a cell body, or undefined. */
+function valueIn(body: string): string | undefined {
+  const at = body.indexOf('<v>');
+  if (at >= 0) {
+    const end = body.indexOf('<', at + 3);
+    if (body.startsWith('</v>', end)) return body.slice(at + 3, end);
+  }
+  return VALUE.exec(body)?.[1];
+}
+
+/** An inline string's text: the common `<is><t>…</t></is>` directly, anything richer by runsText. */
+function inlineText(body: string): string {
+  if (body.startsWith('<is><t>') && body.endsWith('</t></is>')) {
+    const inner = body.slice(7, -9);
+    if (!inner.includes('<')) return xmlText(inner);
+  } else if (body.startsWith('<is><t xml:space="preserve">') && body.endsWith('</t></is>')) {
+    const inner = body.slice(28, -9);
+    if (!inner.includes('<')) return xmlText(inner);
+  }
+  return runsText(body);
+}
+
+function cellValue(t: string, s: string | undefined, body: string, p: Parts): string {
+  if (t === 'inlineStr') return inlineText(body).trim();
+  const raw = valueIn(body);
   if (raw === undefined) return '';
   switch (t) {
     case 's':
@@ -129,26 +162,81 @@ function cellValue(a: Record<string, string>, body: string, p: Parts): string {
     default: {
       const n = Number(raw);
       if (!Number.isFinite(n)) return xmlText(raw).trim();
-      return a.s && p.dates.has(Number(a.s)) ? serialDate(n, p.date1904) : String(n);
+      return s && p.dates.has(Number(s)) ? serialDate(n, p.date1904) : String(n);
     }
   }
 }
 
+const isNameEnd = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 62 || c === 47;
+
+/**
+ * The rows of a run of sheet XML holding whole rows, scanned tag by tag with indexOf (no regular
+ * expressions or objects per cell on the common path; namespace prefixes allowed). Attribute
+ * values are assumed free of `>` (writers escape it), as any tag scanner of this kind does.
+ */
 function* rowsIn(xml: string, p: Parts, next: { row: number }): Generator<XlsxRow> {
-  for (const m of xml.matchAll(ROW)) {
-    const ra = attrs(m[1]);
-    const row = ra.r ? Number(ra.r) : next.row;
-    next.row = row + 1;
-    const cells: string[] = [];
-    if (m[2])
-      for (const c of m[2].matchAll(CELL)) {
-        const a = attrs(c[1]);
-        const col = a.r ? columnOf(a.r) : cells.length;
-        while (cells.length < col) cells.push('');
-        cells[col] = c[2] ? cellValue(a, c[2], p) : '';
+  let i = 0;
+  let cells: string[] | null = null;
+  let row = 0;
+  for (;;) {
+    const lt = xml.indexOf('<', i);
+    if (lt < 0) break;
+    const closing = xml.charCodeAt(lt + 1) === 47;
+    const from = closing ? lt + 2 : lt + 1;
+    let k = from;
+    while (k < xml.length && !isNameEnd(xml.charCodeAt(k))) k++;
+    const qname = xml.slice(from, k);
+    const colon = qname.indexOf(':');
+    const name = colon >= 0 ? qname.slice(colon + 1) : qname;
+    const gt = xml.indexOf('>', k);
+    if (gt < 0) break;
+    i = gt + 1;
+    const empty = xml.charCodeAt(gt - 1) === 47;
+    if (name === 'row') {
+      if (closing) {
+        if (cells) yield { row, cells };
+        cells = null;
+        continue;
       }
-    yield { row, cells };
+      const r = attr(xml.slice(k, gt), 'r');
+      row = r ? Number(r) : next.row;
+      next.row = row + 1;
+      cells = [];
+      if (empty) {
+        yield { row, cells };
+        cells = null;
+      }
+    } else if (name === 'c' && !closing && cells) {
+      const a = xml.slice(k, empty ? gt - 1 : gt);
+      const ref = attr(a, 'r');
+      const col = ref ? columnOf(ref) : cells.length;
+      while (cells.length < col) cells.push('');
+      if (empty) {
+        cells[col] = '';
+        continue;
+      }
+      const close = `</${qname}>`;
+      const end = xml.indexOf(close, i);
+      if (end < 0) break;
+      cells[col] = cellValue(attr(a, 't') ?? 'n', attr(a, 's'), xml.slice(i, end), p);
+      i = end + close.length;
+    }
   }
+  if (cells) yield { row, cells };
+}
+
+/** Where the last whole row of `buf` ends (after its `</row>` or `</x:row>`), or -1. */
+function lastRowEnd(buf: string): number {
+  for (let at = buf.lastIndexOf('row>'); at > 1; at = buf.lastIndexOf('row>', at - 1)) {
+    let b = at - 1;
+    if (buf.charCodeAt(b) === 58) {
+      // a prefix: walk back over its name to the `</`
+      b--;
+      while (b > 0 && !isNameEnd(buf.charCodeAt(b)) && buf.charCodeAt(b) !== 60) b--;
+    }
+    if (buf.charCodeAt(b) === 47 && buf.charCodeAt(b - 1) === 60) return at + 4;
+  }
+  return -1;
 }
 
 async function text(e: Entry | undefined): Promise<string> {
@@ -196,8 +284,7 @@ export async function* xlsxRows(path: string): AsyncGenerator<XlsxRow> {
   let buf = '';
   for await (const chunk of sheet.stream() as AsyncIterable<Buffer>) {
     buf += decoder.decode(chunk, { stream: true });
-    let end = -1;
-    for (const m of buf.matchAll(ROW_END)) end = m.index + m[0].length;
+    const end = lastRowEnd(buf);
     if (end < 0) continue;
     yield* rowsIn(buf.slice(0, end), parts, next);
     buf = buf.slice(end);
