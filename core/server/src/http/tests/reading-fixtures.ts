@@ -9,7 +9,8 @@ import { type Field, TEST_TRANSPORT, testTransport } from '../../services/readin
 import { demoAreas, inDemo, otherTenant, tenantId } from './archive-fixtures.ts';
 
 /**
- * The demo tenant with the test transport enabled and two DL/T 645 meters on each of two lines:
+ * The demo tenant with the test transport enabled (its serial and concentrator transports off) and
+ * two DL/T 645 meters on each of two lines:
  * LINE_A's in 1号楼 (area A), LINE_B's in 3号楼 (area B); a second tenant "other".
  */
 export interface ReadingWorld {
@@ -35,11 +36,14 @@ export async function readingWorld(): Promise<ReadingWorld> {
   const admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
   const areas = await demoAreas(admin);
   const tid = await tenantId(p, 'demo');
-  await inDemo(p, (tx) =>
-    tx.execute(
+  // the demo tenant reads its lines through the serial transports; here the test transport owns them
+  await inDemo(p, async (tx) => {
+    await tx.execute(
       sql`insert into plugin_settings (tenant_id, plugin_id, enabled) values (${tid}, ${TEST_TRANSPORT}, true)`,
-    ),
-  );
+    );
+    await tx.execute(sql`update plugin_settings set enabled = false
+      where tenant_id = ${tid} and plugin_id in ('transport-rs485', 'transport-mbus', 'transport-gdw1376')`);
+  });
   const db = p.running.platform.db;
   const metersA = await addLineMeters(db, { tenantId: tid, areaId: areas['1号楼'].id }, [LINE_A], 2);
   const metersB = await addLineMeters(db, { tenantId: tid, areaId: areas['3号楼'].id }, [LINE_B], 2);
