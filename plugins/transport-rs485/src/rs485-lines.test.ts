@@ -69,7 +69,9 @@ describe('transport-rs485 lines', () => {
         mangled(power(clock, '000000000704'), (r) => Uint8Array.of(...r, 0x00, 0xff, 0x68, 0x16, 0x55)),
       ],
       {},
-      { retries: 1 },
+      // a quiet line is three byte times by default; a loaded test machine can stall the socket
+      // that long between chunks of one reply, so the wait for quiet is longer here
+      { retries: 1, idleMs: 150 },
     );
     lines.push(lossy, faulty);
     const [lost] = await readAll({ line: lossy.ref, meters: [meter('lost', '000000000701')] });
