@@ -120,6 +120,8 @@ describe('reading console in Chromium', () => {
         Number(meters[0].energy.snapshot().positive[0].toFixed(2)),
       );
       expect(Number(await page.locator(sel('usage-chart')).getAttribute('data-days'))).toBeGreaterThan(28);
+      // the status word the meter sent, decoded by the electricity meter type (DL/T 645-2007 word 3)
+      expect(await page.locator(sel('meter-reading-status')).first().textContent()).toContain('继电器状态 闭合');
     });
   });
 

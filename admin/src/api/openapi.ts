@@ -8422,6 +8422,13 @@ export type components = {
                 };
                 unit: string;
             }[];
+            statusFields: {
+                key: string;
+                title: {
+                    en: string;
+                    "zh-CN": string;
+                };
+            }[];
             title: {
                 en: string;
                 "zh-CN": string;
@@ -8512,6 +8519,13 @@ export type components = {
             receivedAt: string;
             registers: {
                 [key: string]: string | null;
+            } | null;
+            status: {
+                fields: {
+                    [key: string]: boolean | string;
+                };
+                protocol: string | null;
+                word: number;
             } | null;
             ts: string;
             value: string | null;

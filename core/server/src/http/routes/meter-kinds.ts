@@ -20,6 +20,8 @@ const MeterKind = z
         billable: z.boolean(),
       }),
     ),
+    /** the fields of the status word, as the reading's `status.fields` names them */
+    statusFields: z.array(z.object({ key: z.string(), title: Localized })),
   })
   .openapi('MeterKind');
 
@@ -54,6 +56,7 @@ export function registerMeterKinds(r: OpenAPIHono<AppEnv>, p: Platform) {
               kind: g.kind,
               billable: g.billable,
             })),
+            statusFields: plugin.statusFields.map((f) => ({ key: f.key, title: f.title })),
           };
         });
       });

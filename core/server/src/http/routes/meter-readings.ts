@@ -1,4 +1,5 @@
 import type { Platform } from '../../platform.ts';
+import { meterKinds } from '../../services/archives/meter-kinds.ts';
 import { meterConsumption, meterReadings } from '../../services/reading-tasks/series.ts';
 import { zone } from '../../services/readings/zone.ts';
 import { IdParam, inTenant, jsonRoute, router, text, z } from '../route-kit.ts';
@@ -15,6 +16,14 @@ const ReadingPoint = z
     registers: z.record(z.string(), z.string().nullable()).nullable(),
     flags: z.array(z.string()),
     receivedAt: z.string(),
+    /** the status word, the protocol it came from and its fields as the meter type decodes them */
+    status: z
+      .object({
+        word: z.number(),
+        protocol: z.string().nullable(),
+        fields: z.record(z.string(), z.union([z.boolean(), z.string()])),
+      })
+      .nullable(),
   })
   .openapi('ReadingPoint');
 
@@ -47,7 +56,10 @@ export function meterReadingRoutes(p: Platform) {
     async (c) =>
       c.json(
         await inTenant(p, c, 'meters.read', (tx, { actor }) =>
-          meterReadings(tx, actor, c.req.valid('param').id, c.req.valid('query')),
+          meterReadings(tx, actor, c.req.valid('param').id, c.req.valid('query'), (kind) => {
+            const kinds = meterKinds(p.registry);
+            return kinds.ids.has(kind) ? kinds.plugin(kind) : undefined;
+          }),
         ),
         200,
       ),

@@ -47,7 +47,20 @@ describe('reading tasks over HTTP', () => {
     expect(readings.body.items[0]).toMatchObject({
       kind: 'realtime',
       value: done.results.items[0].reading.value,
+      status: null,
     });
+    // a stored status word comes back with its fields as the meter type decodes them, per protocol
+    await w.p.running.platform.database.sql`update readings set status = ${0x10 << 16},
+      status_protocol = 'dlt645-2007' where meter_id = ${w.metersA[0]}`;
+    const decoded = (await w.admin.get(`/api/v1/meters/${w.metersA[0]}/readings`)).body.items[0];
+    expect(decoded.status).toMatchObject({
+      word: 0x10 << 16,
+      protocol: 'dlt645-2007',
+      fields: { relay: 'open', activeReversed: false },
+    });
+    const kinds = (await w.admin.get('/api/v1/meters/kinds')).body.items;
+    const power = kinds.find((k: { id: string }) => k.id === 'meter-power');
+    expect(power.statusFields.map((f: { key: string }) => f.key)).toContain('relay');
   });
 
   it('single-meter reads of frozen days build the consumption series per day and month', async () => {

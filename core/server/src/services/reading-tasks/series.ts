@@ -1,4 +1,4 @@
-import { AppError } from '@quadmeter/sdk';
+import { AppError, type MeterTypePlugin, type StatusFlags } from '@quadmeter/sdk';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { decodeCursor, encodeCursor } from '../archives/list-kit.ts';
@@ -15,7 +15,15 @@ export interface ReadingPoint {
   registers: Record<string, string | null> | null;
   flags: string[];
   receivedAt: string;
+  /** the status word, the protocol it came from and its fields as the meter type decodes them */
+  status: { word: number; protocol: string | null; fields: StatusFlags } | null;
 }
+
+type Row = Omit<ReadingPoint, 'kind' | 'status'> & {
+  kind: number;
+  status: string | null;
+  statusProtocol: string | null;
+};
 
 const TS = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
@@ -25,27 +33,39 @@ export async function meterReadings(
   actor: Actor,
   meterId: string,
   q: { kind?: keyof typeof KIND_CODES; from?: string; to?: string; limit: number; after?: string },
+  meterType: (kind: string) => MeterTypePlugin | undefined,
 ) {
-  await findMeter(tx, actor, meterId);
+  const { m } = await findMeter(tx, actor, meterId);
+  const plugin = meterType(m.kind);
   const cursor = q.after ? decodeCursor(q.after, 'ts') : null;
   const [afterTs, afterKind] = cursor ? String(cursor.key).split('|') : [];
   if (cursor && (Number.isNaN(Date.parse(afterTs)) || !/^[1-5]$/.test(afterKind ?? '')))
     throw new AppError('LIST_CURSOR_INVALID');
   const rows = (await tx.execute(sql`
     select r.kind, ${TS('r.ts')} as ts, r.value::text as value, r.registers, coalesce(r.flags, '{}') as flags,
-      ${TS('r.received_at')} as "receivedAt"
+      ${TS('r.received_at')} as "receivedAt", r.status::text as status, r.status_protocol as "statusProtocol"
     from readings r where r.meter_id = ${meterId}
       ${q.kind ? sql`and r.kind = ${KIND_CODES[q.kind]}` : sql``}
       ${q.from ? sql`and r.ts >= ${q.from}::timestamptz` : sql``}
       ${q.to ? sql`and r.ts < ${q.to}::timestamptz` : sql``}
       ${cursor ? sql`and (r.ts, r.kind) < (${afterTs}::timestamptz, ${Number(afterKind)})` : sql``}
-    order by r.ts desc, r.kind desc limit ${q.limit + 1}`)) as unknown as (Omit<ReadingPoint, 'kind'> & {
-    kind: number;
-  })[];
+    order by r.ts desc, r.kind desc limit ${q.limit + 1}`)) as unknown as Row[];
   const more = rows.length > q.limit;
-  const items = rows
-    .slice(0, q.limit)
-    .map((r) => ({ ...r, kind: READING_KIND_NAMES[r.kind] ?? String(r.kind) }));
+  const items = rows.slice(0, q.limit).map(({ statusProtocol, ...r }): ReadingPoint => {
+    const word = r.status === null ? null : Number(r.status);
+    return {
+      ...r,
+      kind: READING_KIND_NAMES[r.kind] ?? String(r.kind),
+      status:
+        word === null
+          ? null
+          : {
+              word,
+              protocol: statusProtocol,
+              fields: plugin?.decodeStatus(word, statusProtocol ?? undefined) ?? {},
+            },
+    };
+  });
   const last = rows[Math.min(rows.length, q.limit) - 1];
   const next = more && last ? encodeCursor('ts', `${last.ts}|${last.kind}`, meterId) : null;
   return { items, next };
