@@ -43,6 +43,7 @@ if (process.argv[2] === '--child') {
         return gw(g);
       },
       enabledTenants: async () => ['t'],
+      controlUpdate: async () => ({ matched: false, changed: false }),
       tenantSettings: async () => ({}),
     };
     const config = configSchema.parse({ host: '127.0.0.1', port: 0 });

@@ -15,6 +15,8 @@ import type { Logger } from './logger.ts';
 import { createRegistry, type Registry, type StopReport } from './registry/index.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import { meterKinds } from './services/archives/meter-kinds.ts';
+import { applyControlUpdate } from './services/commands/control-update.ts';
+import { COMMAND_BACKOFF_MS } from './services/commands/options.ts';
 import { permissionKeys } from './services/identity/permissions.ts';
 import { settingsCodec } from './services/plugins/settings-codec.ts';
 import { tenantPlugin } from './services/plugins/tenant-plugins.ts';
@@ -127,6 +129,13 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
       const row = await withTenant(deps.db, tenantId, (tx) => tenantPlugin(tx, pluginId));
       return registry.validateTenantSettings(pluginId, codec.open(pluginId, row?.settings));
     },
+    controlUpdate: (tenantId, update) =>
+      applyControlUpdate(
+        { db: ingestDb, jobs: deps.jobs, backoffMs: COMMAND_BACKOFF_MS },
+        pluginId,
+        tenantId,
+        update,
+      ),
   });
   await registry.setup(setupApi);
   await registry.start((base) => ({ ...base, core: core(base.pluginId) }));

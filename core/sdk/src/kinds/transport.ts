@@ -56,15 +56,33 @@ export type ReadResult =
   | { meterId: string; ok: true; reading: RawReading }
   | { meterId: string; ok: false; error: TransportFailure };
 
-export type ControlAction =
-  | 'valve-open'
-  | 'valve-close'
-  | 'relay-trip'
-  | 'relay-close'
-  | 'keep-power'
-  | 'keep-power-clear'
-  | 'freeze'
-  | 'time-sync';
+export const controlActions = [
+  'valve-open',
+  'valve-close',
+  'relay-trip',
+  'relay-close',
+  'keep-power',
+  'keep-power-clear',
+  'alarm-on',
+  'alarm-off',
+  'freeze',
+  'time-sync',
+  'prepaid-params',
+] as const;
+
+/**
+ * What a command asks of a meter. `relay-close` is the meter's close (allow-close or direct close
+ * per its profile); `prepaid-params` writes DL/T 645-2007 04001001–04001005 from `params`
+ * (`alarm1`, `alarm2`, `overdraft`, `hoarding`, `closePermit`, each in integer fen).
+ */
+export type ControlAction = (typeof controlActions)[number];
+
+/** Supply state a meter reports: the same states its meter type's `valve` / `relay` registers carry. */
+export interface ControlState {
+  valve?: 'open' | 'closed' | 'abnormal';
+  relay?: 'open' | 'closed';
+  keepPower?: boolean;
+}
 
 /** One entry of the command outbox, drained by the transport that owns the meter. */
 export interface ControlCommand {
@@ -72,18 +90,75 @@ export interface ControlCommand {
   tenantId: string;
   meterId: string;
   ref: MeterRef;
+  /** the meter's route (serial line and address, concentrator and point, NB-IoT device, DevEUI) */
+  route?: MeterRoute;
+  /** serial line or concentrator, shaped as a read request's line */
   line?: LineRef;
   action: ControlAction;
   params?: Readonly<Record<string, unknown>>;
+  /** ISO instant after which the command must not reach the meter (platforms: cache until then) */
+  expiresAt?: string;
+  /** 1 on the first delivery, 2 on the first retry, … */
+  attempt?: number;
 }
 
+/**
+ * How a delivered command ended, as far as the transport can tell:
+ * - `confirmed`: the state was read back from the meter and matches (`state` says what it read);
+ * - `unverified`: the meter acknowledged it, but cannot report the state (or it is not a state
+ *   command: time sync, freeze); the core shows "acknowledged, unverified";
+ * - `queued`: handed to a platform or network that delivers later (NB-IoT platform cache, LoRa
+ *   downlink queue); `platformRef` is the platform's command id, and the outcome arrives later
+ *   through `ctx.core.controlUpdate` or as the state in the meter's next uplink.
+ * Absent means `unverified`.
+ */
+export type ControlStatus = 'confirmed' | 'unverified' | 'queued';
+
 export type ControlResult =
-  | { commandId: string; ok: true; detail?: string }
+  | {
+      commandId: string;
+      ok: true;
+      status?: ControlStatus;
+      state?: ControlState;
+      platformRef?: string;
+      detail?: string;
+    }
   | { commandId: string; ok: false; error: TransportFailure };
+
+/**
+ * A later report on a `queued` command, from a platform callback or a network ack. Names the
+ * command by its id or by the `platformRef` the transport returned.
+ * - `delivered`: the device received it (the core still waits for the state to come back);
+ * - `confirmed` / `unverified`: as in ControlResult;
+ * - `failed`: the platform or device refused it, or it timed out there.
+ */
+export interface ControlUpdate {
+  commandId?: string;
+  platformRef?: string;
+  status: 'delivered' | 'confirmed' | 'unverified' | 'failed';
+  state?: ControlState;
+  error?: TransportFailure;
+  detail?: string;
+  /** ISO instant of the event */
+  at?: string;
+}
 
 export interface DownloadResult {
   accepted: number;
   rejected: { meterId: string; reason: string }[];
+}
+
+/** One record of a concentrator's meter table as the terminal holds it (AFN 04 F10 / 0A F10). */
+export interface GatewayMeterRecord {
+  /** measuring point (测量点号) */
+  point: number;
+  /** terminal port the meter hangs on */
+  port: number;
+  /** codec name, e.g. 'dlt645-2007'; the terminal's number when it names none we know */
+  protocol: string;
+  address: string;
+  /** collector (采集器) address, '' when the meter hangs directly on the port */
+  collector: string;
 }
 
 interface TransportBase<C, S> extends PluginHeader<C, S> {
@@ -100,6 +175,14 @@ export interface PollTransport<C = unknown, S = unknown> extends TransportBase<C
   downloadAddresses?(
     gateway: GatewayRef,
     meters: readonly MeterTarget[],
+    ctx: PluginContext<C>,
+  ): Promise<DownloadResult>;
+  /** read the concentrator's meter table back (for the archive diff) */
+  readAddresses?(gateway: GatewayRef, ctx: PluginContext<C>): Promise<GatewayMeterRecord[]>;
+  /** remove measuring points the archive does not hold from the concentrator's table */
+  removeAddresses?(
+    gateway: GatewayRef,
+    points: readonly number[],
     ctx: PluginContext<C>,
   ): Promise<DownloadResult>;
 }
@@ -129,6 +212,8 @@ export const transportShapeSchema = z
     read: fnSchema.optional(),
     control: fnSchema.optional(),
     downloadAddresses: fnSchema.optional(),
+    readAddresses: fnSchema.optional(),
+    removeAddresses: fnSchema.optional(),
     routes: fnSchema.optional(),
   })
   .superRefine((p, ctx) => {

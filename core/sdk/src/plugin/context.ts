@@ -1,4 +1,5 @@
 import type { GatewayAddress, IngestOutcome, RawReading } from '../kinds/reading.ts';
+import type { ControlUpdate } from '../kinds/transport.ts';
 import type { HookOptions, HttpMethod, RouteHandler, RouteOptions } from './http.ts';
 import type { Logger } from './logger.ts';
 
@@ -31,6 +32,13 @@ export interface CoreApi {
   enabledTenants(): Promise<string[]>;
   /** this plugin's parsed settings for a tenant (the schema's defaults when never saved) */
   tenantSettings(tenantId: string): Promise<unknown>;
+  /**
+   * Report the later outcome of a command `control()` answered `queued` (a platform's result
+   * callback, a LoRa ack). `matched: false` when no command of this plugin's tenants has that id
+   * or platform reference (a replayed or forged callback changes nothing). A command already
+   * finished is left as it is (`changed: false`).
+   */
+  controlUpdate(tenantId: string, update: ControlUpdate): Promise<{ matched: boolean; changed: boolean }>;
 }
 
 export interface HealthResult {

@@ -1,4 +1,5 @@
 import { type IngestOutcome, type RawReading, rawReadingSchema } from '../kinds/reading.ts';
+import type { ControlUpdate } from '../kinds/transport.ts';
 import type { CoreApi, PluginContext, PluginSetupApi, SetupContext } from '../plugin/context.ts';
 import type { HookOptions, HttpMethod, RouteHandler, RouteOptions } from '../plugin/http.ts';
 import type { Logger } from '../plugin/logger.ts';
@@ -38,6 +39,8 @@ export interface TestContext<C> {
   ingested: (readonly RawReading[])[];
   /** every gateway event: online/offline and heartbeats, in order */
   gatewayEvents: { a1: string; a2: number; online: boolean; heartbeat: boolean; at?: string }[];
+  /** every `core.controlUpdate` call, in order */
+  controlUpdates: { tenantId: string; update: ControlUpdate }[];
   abort(): void;
 }
 
@@ -52,6 +55,7 @@ export function makeTestContext<C>(options: {
   const logs: LogEntry[] = [];
   const ingested: TestContext<C>['ingested'] = [];
   const gatewayEvents: TestContext<C>['gatewayEvents'] = [];
+  const controlUpdates: TestContext<C>['controlUpdates'] = [];
   const controller = new AbortController();
   const tenants = options.enabledTenants ?? [TEST_TENANT_ID];
   const core: CoreApi = {
@@ -93,6 +97,15 @@ export function makeTestContext<C>(options: {
     async tenantSettings(tenantId) {
       return options.tenantSettings?.(tenantId) ?? {};
     },
+    // the first report on a command changes it; a repeat (a replayed callback) does not
+    async controlUpdate(tenantId, update) {
+      const key = update.commandId ?? update.platformRef;
+      const changed = !controlUpdates.some(
+        (u) => (u.update.commandId ?? u.update.platformRef) === key && u.update.status === update.status,
+      );
+      controlUpdates.push({ tenantId, update });
+      return { matched: key !== undefined, changed };
+    },
   };
   const ctx: PluginContext<C> = {
     pluginId: options.pluginId,
@@ -101,7 +114,7 @@ export function makeTestContext<C>(options: {
     signal: controller.signal,
     core,
   };
-  return { ctx, logs, ingested, gatewayEvents, abort: () => controller.abort() };
+  return { ctx, logs, ingested, gatewayEvents, controlUpdates, abort: () => controller.abort() };
 }
 
 export interface Declared<C = unknown> {

@@ -25,6 +25,7 @@ export const withCore = (base: ContextBase) => ({
     gatewayHeartbeat: async () => ({ matched: false as const }),
     enabledTenants: async () => [],
     tenantSettings: async () => ({}),
+    controlUpdate: async () => ({ matched: false, changed: false }),
   },
 });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   date,
   foreignKey,
   index,
@@ -61,6 +62,8 @@ export const meters = pgTable(
     areaId: uuid('area_id').notNull(),
     accountId: uuid('account_id'),
     control: text('control', { enum: meterControls }).notNull().default('none'),
+    /** keep-power (保电): cut commands are refused unless overridden */
+    keepPower: boolean('keep_power').notNull().default(false),
     status: text('status', { enum: meterStatuses }).notNull().default('in_stock'),
     custom: jsonb('custom').notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
