@@ -25,6 +25,7 @@ export default defineTransport<LoraConfig, LoraSettings>({
   title: { 'zh-CN': 'LoRaWAN（ChirpStack MQTT）', en: 'LoRaWAN (ChirpStack MQTT)' },
   mode: 'push',
   protocols: ['cjt188', 'dlt645-2007'],
+  reaches: ['lora'],
   config,
   tenantSettings,
   async start(ctx) {

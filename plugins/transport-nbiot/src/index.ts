@@ -11,6 +11,7 @@ export default defineTransport<unknown, NbiotSettings>({
   title: { 'zh-CN': 'NB-IoT 平台推送', en: 'NB-IoT platform push' },
   mode: 'push',
   protocols: ['cjt188', 'dlt645-2007'],
+  reaches: ['nbiot'],
   tenantSettings,
   routes: mountHooks,
 });

@@ -193,6 +193,8 @@ export interface PushTransport<C = unknown, S = unknown> extends TransportBase<C
   routes?(router: HookRouter<C>): void;
   /** downlink through the platform, where it supports one */
   control?(command: ControlCommand, ctx: PluginContext<C>): Promise<ControlResult>;
+  /** the routes whose meters `control` reaches (the core picks the transport for a command by it) */
+  reaches?: readonly ('nbiot' | 'lora')[];
 }
 
 export type TransportPlugin<C = unknown, S = unknown> = PollTransport<C, S> | PushTransport<C, S>;
