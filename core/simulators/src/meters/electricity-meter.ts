@@ -30,6 +30,11 @@ export interface ElectricityMeterOptions {
   initialEnergy?: number;
   utcOffsetMin?: number;
   prepaid?: Partial<PrepaidParams>;
+  /**
+   * PA + P2P1P0 (8 hex digits) that relay control and parameter writes must carry; any password
+   * is taken when absent.
+   */
+  password?: string;
   /** longest integration step, ms (default 15 min) */
   stepMs?: number;
 }
@@ -66,6 +71,7 @@ export class ElectricityMeter {
   private readonly generation: LoadProfile;
   private readonly tariffs: TariffSchedule;
   private readonly stepMs: number;
+  private readonly password?: string;
 
   constructor(o: ElectricityMeterOptions) {
     if (!/^\d{12}$/.test(o.address)) throw new Error(`meter address must be 12 digits, got "${o.address}"`);
@@ -77,10 +83,22 @@ export class ElectricityMeter {
     this.generation = o.generation ?? constantProfile(0);
     this.tariffs = o.tariffs ?? DEFAULT_TARIFF_SCHEDULE;
     this.stepMs = o.stepMs ?? 15 * 60_000;
+    if (o.password !== undefined && !/^[0-9A-Fa-f]{8}$/.test(o.password))
+      throw new Error(`meter password must be 8 hex digits, got "${o.password}"`);
+    this.password = o.password?.toUpperCase();
     const e = round2((o.initialEnergy ?? 0) / 4);
     this.positive = [round2(e * 4), e, e, e, e];
     this.reverse = [0, 0, 0, 0, 0];
-    this.prepaid = { balance: 0, price: 0, alarm1: 20, alarm2: 10, overdraftLimit: 0, ...o.prepaid };
+    this.prepaid = {
+      balance: 0,
+      price: 0,
+      alarm1: 20,
+      alarm2: 10,
+      overdraftLimit: 0,
+      hoardingLimit: 0,
+      closePermit: 0,
+      ...o.prepaid,
+    };
     this.events = {
       powerDownCount: 0,
       powerDowns: new HistoryStore(10),
@@ -218,9 +236,26 @@ export class ElectricityMeter {
     }
   }
 
-  /** Relay / alarm / keep-power control (C=1C). `validUntil` is the command's expiry, epoch ms. */
-  relayControl(cmd: RelayCommand, validUntil: number, operator = '00000000'): MeterRefusal | null {
+  /** True when `password` (PA + P2P1P0) opens this meter. */
+  passwordOpens(password: unknown): boolean {
+    return (
+      this.password === undefined ||
+      (typeof password === 'string' && password.toUpperCase() === this.password)
+    );
+  }
+
+  /**
+   * Relay / alarm / keep-power control (C=1C). `validUntil` is the command's expiry, epoch ms;
+   * `password` is checked when the meter has one.
+   */
+  relayControl(
+    cmd: RelayCommand,
+    validUntil: number,
+    operator = '00000000',
+    password?: string,
+  ): MeterRefusal | null {
     this.advance();
+    if (!this.passwordOpens(password)) return 'unauthorized';
     const now = this.meterNow();
     if (validUntil < now) return 'expired';
     switch (cmd) {
@@ -260,13 +295,19 @@ export class ElectricityMeter {
     }
   }
 
-  /** Adds money (a prepaid purchase); closes the relay again once the balance is positive. */
-  topUp(amount: number): void {
+  /**
+   * Adds money (a prepaid purchase): refused (false) past the hoarding limit; closes the relay
+   * again once the balance is positive and reaches the close-permit amount.
+   */
+  topUp(amount: number): boolean {
     this.advance();
-    this.prepaid.balance += amount;
-    if (this.prepaid.balance >= this.prepaid.alarm1) this.relay.alarm = false;
-    if (this.prepaid.balance > 0 && this.relay.state === 'tripped')
+    const p = this.prepaid;
+    if (p.hoardingLimit > 0 && p.balance + amount > p.hoardingLimit) return false;
+    p.balance += amount;
+    if (p.balance >= p.alarm1) this.relay.alarm = false;
+    if (p.balance > 0 && p.balance >= p.closePermit && this.relay.state === 'tripped')
       this.switchRelay('closed', this.meterNow(), '00000000');
+    return true;
   }
 
   /** A parameter write (programming event), e.g. a time set. */

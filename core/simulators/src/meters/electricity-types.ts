@@ -49,6 +49,10 @@ export interface PrepaidParams {
   alarm2: number;
   /** how far below zero the balance may go before the relay trips */
   overdraftLimit: number;
+  /** most money the meter may hold; a top-up past it is refused (0: no limit) */
+  hoardingLimit: number;
+  /** balance a tripped meter needs before it closes again */
+  closePermit: number;
 }
 
 export interface EventRecord {
