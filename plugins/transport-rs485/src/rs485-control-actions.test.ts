@@ -1,7 +1,7 @@
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { ControlCommand } from '@quadmeter/sdk';
 import { wallString } from '@quadmeter/sdk/serial';
-import { makeTestContext } from '@quadmeter/sdk/testing';
+import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configOf, type Rs485Config } from './config.ts';
 import { command, dltFramesSent } from './control-test-support.ts';
@@ -144,7 +144,7 @@ describe('transport-rs485 control actions on simulated meters', () => {
     const readings = [];
     for await (const x of plugin.read(
       {
-        tenantId: ctx.tenantId,
+        tenantId: TEST_TENANT_ID,
         signal: ctx.signal,
         line: line.ref,
         meters: [{ meterId: 'w', ref: { protocol: 'cjt188', address: '00000000003003' } }],
