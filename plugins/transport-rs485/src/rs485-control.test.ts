@@ -262,5 +262,23 @@ describe('transport-rs485 control: what never reaches a meter, and meters that d
     const valve = await plugin.control(command(line, 'v', 'valve-close', 'cjt188', '00000000002402'), ctx);
     expect(valve).toMatchObject({ ok: false, error: { code: 'STATE_MISMATCH', retryable: true } });
     expect(valve.ok || valve.error.message).toMatch(/abnormal/);
+    // a tripped meter that only arms on close: "close allowed" leaves it open until the customer
+    // switches on (unverified, no state that would contradict), a direct close that leaves it open
+    // is a mismatch
+    p.meter.relayControl('trip', p.meter.meterNow() + 60_000);
+    const allow = await plugin.control(command(line, 'a', 'relay-close', 'dlt645-2007', '000000002401'), ctx);
+    expect(allow).toEqual({
+      commandId: 'a',
+      ok: true,
+      status: 'unverified',
+      detail: 'close allowed; the relay stays open until the customer switches on',
+    });
+    const direct = await plugin.control(
+      command(line, 'd', 'relay-close', 'dlt645-2007', '000000002401', {
+        params: { profile: 'dlt645-direct-close' },
+      }),
+      ctx,
+    );
+    expect(direct).toMatchObject({ ok: false, error: { code: 'STATE_MISMATCH', retryable: true } });
   });
 });
