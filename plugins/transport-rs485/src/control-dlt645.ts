@@ -20,13 +20,18 @@ export const RELAY_ACTIONS: Partial<Record<ControlCommand['action'], dlt645.Rela
   'alarm-off': 'alarm-clear',
 };
 
-/** Password and operator code: the command's params, else the configuration. */
+const HEX8 = /^[0-9A-Fa-f]{8}$/;
+
+/** Password and operator code: the command's params, else the configuration (8 hex digits each). */
 export function credentials(c: MeterCall, command: ControlCommand): { password: string; operator: string } {
   const p = command.params ?? {};
-  return {
-    password: typeof p.password === 'string' ? p.password : c.config.relayPassword,
-    operator: typeof p.operator === 'string' ? p.operator : c.config.relayOperator,
-  };
+  const password = p.password ?? c.config.relayPassword;
+  const operator = p.operator ?? c.config.relayOperator;
+  if (typeof password !== 'string' || !HEX8.test(password))
+    throw new ControlRefusal('PARAMS_INVALID', 'password must be 8 hex digits (level + 6)');
+  if (typeof operator !== 'string' || !HEX8.test(operator))
+    throw new ControlRefusal('PARAMS_INVALID', 'operator must be 8 hex digits');
+  return { password, operator };
 }
 
 /** Reads status word 3; undefined when the meter cannot report it (error reply, silence, junk). */

@@ -246,6 +246,16 @@ describe('transport-rs485 control: what never reaches a meter, and meters that d
       ctx,
     );
     expect(opened).toMatchObject({ ok: true, status: 'confirmed', state: { relay: 'open' } });
+    // a password or operator code that is no 8 hex digits is refused before the wire
+    const before = line.sent.length;
+    for (const params of [{ password: '0212345' }, { password: 2123456 }, { operator: '0000000G' }])
+      expect(
+        await plugin.control(
+          command(line, 'x', 'relay-close', 'dlt645-2007', '000000002301', { params }),
+          ctx,
+        ),
+      ).toMatchObject({ ok: false, error: { code: 'PARAMS_INVALID', retryable: false } });
+    expect(line.sent.length).toBe(before);
     expect(p.meter.relay.state).toBe('tripped');
   });
 
