@@ -12,7 +12,9 @@ import type {
   RelayCommand,
   RelayStatus,
 } from './electricity-types.ts';
+import { DEFAULT_PREPAID } from './electricity-types.ts';
 import { HistoryStore } from './history-store.ts';
+import { phaseValues } from './instantaneous.ts';
 import { constantProfile, type LoadProfile } from './load-profile.ts';
 import { DEFAULT_TARIFF_SCHEDULE, type TariffSchedule, tariffAt } from './tariff-schedule.ts';
 
@@ -89,16 +91,7 @@ export class ElectricityMeter {
     const e = round2((o.initialEnergy ?? 0) / 4);
     this.positive = [round2(e * 4), e, e, e, e];
     this.reverse = [0, 0, 0, 0, 0];
-    this.prepaid = {
-      balance: 0,
-      price: 0,
-      alarm1: 20,
-      alarm2: 10,
-      overdraftLimit: 0,
-      hoardingLimit: 0,
-      closePermit: 0,
-      ...o.prepaid,
-    };
+    this.prepaid = { ...DEFAULT_PREPAID, ...o.prepaid };
     this.events = {
       powerDownCount: 0,
       powerDowns: new HistoryStore(10),
@@ -197,24 +190,7 @@ export class ElectricityMeter {
   instantaneous(): Instantaneous {
     const now = this.clock.now();
     const on = this.relay.state === 'closed';
-    const p = on ? this.load(now) - this.generation(now) : 0;
-    const pf = on && p !== 0 ? 0.95 : 1;
-    const voltage: [number, number, number] = [220.1, 219.8, 220.4];
-    const current = voltage.map((u) => Math.round((Math.abs(p) * 1000 * 1000) / (3 * u * pf)) / 1000) as [
-      number,
-      number,
-      number,
-    ];
-    const s = Math.abs(p) / pf;
-    return {
-      voltage,
-      current,
-      activePower: Math.round(p * 10_000) / 10_000,
-      reactivePower: Math.round(Math.sqrt(Math.max(0, s * s - p * p)) * 10_000) / 10_000,
-      apparentPower: Math.round(s * 10_000) / 10_000,
-      powerFactor: pf,
-      frequency: 50,
-    };
+    return phaseValues(on ? this.load(now) - this.generation(now) : 0, on);
   }
 
   /** Freeze command (C=16). */

@@ -55,6 +55,17 @@ export interface PrepaidParams {
   closePermit: number;
 }
 
+/** A new meter's prepaid state: no money, alarms at 20 and 10 yuan, no other limits. */
+export const DEFAULT_PREPAID: Readonly<PrepaidParams> = {
+  balance: 0,
+  price: 0,
+  alarm1: 20,
+  alarm2: 10,
+  overdraftLimit: 0,
+  hoardingLimit: 0,
+  closePermit: 0,
+};
+
 export interface EventRecord {
   at: number;
   end?: number;
