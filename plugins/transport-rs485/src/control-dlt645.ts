@@ -1,6 +1,6 @@
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { ControlCommand, ControlResult, ControlState } from '@quadmeter/sdk';
-import { sendOnly, TransportError, wallString, withWake } from '@quadmeter/sdk/serial';
+import { TransportError, wallString } from '@quadmeter/sdk/serial';
 import { assertLive, ControlRefusal, confirmed, expiryOf, mismatch, unverified } from './control-result.ts';
 import { dltRead, dltTransact } from './dlt645-wire.ts';
 import type { MeterCall } from './reading.ts';
@@ -98,19 +98,6 @@ export async function relayControl(c: MeterCall, command: ControlCommand): Promi
       return unverified(command, 'acknowledged; this meter does not report keep-power', { relay });
     }
   }
-}
-
-/**
- * Broadcast time (C=08 to 999999999999, data +33): every meter on the line sets its clock to
- * this host's time at `utcOffsetMinutes`. Nobody answers, so the result is unverified.
- */
-export async function broadcastTime(c: MeterCall, command: ControlCommand): Promise<ControlResult> {
-  const version = command.ref.protocol === 'dlt645-1997' ? '1997' : '2007';
-  const at = wallString(Date.now(), c.config.utcOffsetMinutes);
-  const frame = withWake(dlt645.buildBroadcastTimeSync(at, version), c.profile.wake);
-  assertLive(command);
-  await sendOnly(c.link, c.line, frame);
-  return unverified(command, `broadcast time ${at} (no reply by design)`);
 }
 
 const FREEZE_PATTERN =

@@ -2,9 +2,10 @@ import type { ControlCommand, ControlResult, MeterTarget } from '@quadmeter/sdk'
 import { type ByteLink, type SerialLineParams, TransportError } from '@quadmeter/sdk/serial';
 import type { Rs485Config } from './config.ts';
 import { valve, writeTime } from './control-cjt188.ts';
-import { broadcastTime, freeze, RELAY_ACTIONS, relayControl } from './control-dlt645.ts';
+import { freeze, RELAY_ACTIONS, relayControl } from './control-dlt645.ts';
 import { prepaidParams } from './control-prepaid.ts';
 import { assertLive } from './control-result.ts';
+import { timeSync } from './control-time.ts';
 import { profileFor } from './profiles.ts';
 import type { MeterCall } from './reading.ts';
 
@@ -33,7 +34,7 @@ type Run = (c: MeterCall, command: ControlCommand) => Promise<ControlResult>;
 
 const DLT645_2007: Partial<Record<ControlCommand['action'], Run>> = {
   ...Object.fromEntries(Object.keys(RELAY_ACTIONS).map((a) => [a, relayControl])),
-  'time-sync': broadcastTime,
+  'time-sync': timeSync,
   freeze,
   'prepaid-params': prepaidParams,
 };
@@ -47,7 +48,7 @@ const ACTIONS: Record<string, Partial<Record<ControlCommand['action'], Run>>> = 
   },
   'dlt645-2007': DLT645_2007,
   dlt645: DLT645_2007,
-  'dlt645-1997': { 'time-sync': broadcastTime },
+  'dlt645-1997': { 'time-sync': timeSync },
 };
 
 /**

@@ -1,7 +1,7 @@
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { ControlCommand } from '@quadmeter/sdk';
 import { wallString } from '@quadmeter/sdk/serial';
-import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
+import { makeTestContext } from '@quadmeter/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configOf, type Rs485Config } from './config.ts';
 import { command, dltFramesSent } from './control-test-support.ts';
@@ -112,48 +112,6 @@ describe('transport-rs485 control actions on simulated meters', () => {
     const until = Date.parse(`${String(sent[1].validUntil).replace(' ', 'T')}+08:00`);
     expect(until).toBeLessThan(Date.now() + 11 * 60_000);
     expect(smart.meter.events.tripCount).toBe(1);
-  });
-
-  it('time sync: the broadcast sets every DL/T 645 clock on the line, A015 the water meter clock', async () => {
-    const { clock, smart, plain, old, w, line, run } = await setup();
-    smart.meter.clockOffsetMs = -HOUR;
-    plain.meter.clockOffsetMs = 2 * HOUR;
-    old.meter.clockOffsetMs = -3 * HOUR;
-    clock.catchUp();
-    const r = await run('ts', 'time-sync', '000000003002');
-    expect(r).toMatchObject({
-      ok: true,
-      status: 'unverified',
-      detail: expect.stringMatching(/^broadcast time /),
-    });
-    const frames = dltFramesSent(line);
-    expect(frames.map((f) => [f.function, f.address])).toEqual([
-      ['broadcast-time', dlt645.BROADCAST_ADDRESS],
-    ]);
-    for (const m of [smart, plain, old]) expect(Math.abs(m.meter.clockOffsetMs)).toBeLessThan(60_000);
-
-    w.meter.clockOffsetMs = 7 * HOUR;
-    const t = await run('tw', 'time-sync', '00000000003003', {}, 'cjt188');
-    expect(t).toMatchObject({
-      ok: true,
-      status: 'unverified',
-      detail: expect.stringMatching(/^meter clock set to /),
-    });
-    expect(Math.abs(w.meter.clockOffsetMs)).toBeLessThan(60_000);
-    // the water meter's next reading carries its corrected clock
-    const readings = [];
-    for await (const x of plugin.read(
-      {
-        tenantId: TEST_TENANT_ID,
-        signal: ctx.signal,
-        line: line.ref,
-        meters: [{ meterId: 'w', ref: { protocol: 'cjt188', address: '00000000003003' } }],
-      },
-      ctx,
-    ))
-      readings.push(x);
-    const measured = readings[0].ok ? Date.parse(readings[0].reading.measuredAt) : 0;
-    expect(Math.abs(measured - clock.now())).toBeLessThan(60_000);
   });
 
   it('freeze now and a new daily freeze time reach the meter; bad patterns stay off the wire', async () => {

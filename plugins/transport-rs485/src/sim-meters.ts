@@ -21,7 +21,13 @@ export function pastClock(): ManualClock & { catchUp(): void } {
 export function power(
   clock: ManualClock,
   address: string,
-  o: { variant?: '1997' | '2007'; energy?: number; latencyMs?: number; password?: string } = {},
+  o: {
+    variant?: '1997' | '2007';
+    energy?: number;
+    latencyMs?: number;
+    password?: string;
+    broadcastWindowMs?: number;
+  } = {},
 ): Dlt645Device {
   const meter = new ElectricityMeter({
     address,
@@ -30,6 +36,7 @@ export function power(
     load: householdProfile(2),
     initialEnergy: o.energy ?? 1000,
     password: o.password,
+    broadcastWindowMs: o.broadcastWindowMs,
   });
   return new Dlt645Device(meter, o.latencyMs ?? 30);
 }

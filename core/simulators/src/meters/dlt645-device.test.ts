@@ -147,5 +147,13 @@ describe('Dlt645Device', () => {
     expect(meter.clockOffsetMs).toBe(2.5 * HOUR);
     expect(ask(dev, dlt645.buildReadRequest('000000000161', '04000102'))?.value).toBe('14:30:00');
     expect(clock.now()).toBe(fromWallTime({ year: 2026, month: 3, day: 10, hour: 12 }));
+    // a meter that corrects only 5 minutes by broadcast ignores a larger step
+    const strict = new Dlt645Device(
+      new ElectricityMeter({ address: '000000000181', clock, broadcastWindowMs: 5 * 60_000 }),
+    );
+    strict.handle(dlt645.buildBroadcastTimeSync('2026-03-10 12:04:00'));
+    expect(strict.meter.clockOffsetMs).toBe(4 * 60_000);
+    strict.handle(dlt645.buildBroadcastTimeSync('2026-03-10 14:30:00'));
+    expect(strict.meter.clockOffsetMs).toBe(4 * 60_000);
   });
 });

@@ -92,7 +92,10 @@ export class Dlt645Device implements BusDevice {
     switch (f.function) {
       case 'broadcast-time': {
         const at = typeof f.time === 'string' ? parseMeterTime(f.time, m.utcOffsetMin) : undefined;
-        if (at !== undefined) m.setMeterTime(at);
+        // meters that correct only a small drift by broadcast ignore a larger one
+        const window = m.broadcastWindowMs;
+        if (at !== undefined && (window === undefined || Math.abs(at - m.meterNow()) <= window))
+          m.setMeterTime(at);
         return null;
       }
       case 'read': {

@@ -37,6 +37,8 @@ export interface ElectricityMeterOptions {
    * is taken when absent.
    */
   password?: string;
+  /** largest clock error a broadcast time corrects, ms (State Grid meters: 5 min); any when absent */
+  broadcastWindowMs?: number;
   /** longest integration step, ms (default 15 min) */
   stepMs?: number;
 }
@@ -68,6 +70,7 @@ export class ElectricityMeter {
   hourlyFreezeMinute = 0;
   /** meter clock error against the true clock, ms (set by time writes) */
   clockOffsetMs = 0;
+  readonly broadcastWindowMs?: number;
   private lastTick: number;
   private readonly load: LoadProfile;
   private readonly generation: LoadProfile;
@@ -88,6 +91,7 @@ export class ElectricityMeter {
     if (o.password !== undefined && !/^[0-9A-Fa-f]{8}$/.test(o.password))
       throw new Error(`meter password must be 8 hex digits, got "${o.password}"`);
     this.password = o.password?.toUpperCase();
+    this.broadcastWindowMs = o.broadcastWindowMs;
     const e = round2((o.initialEnergy ?? 0) / 4);
     this.positive = [round2(e * 4), e, e, e, e];
     this.reverse = [0, 0, 0, 0, 0];
