@@ -1,0 +1,35 @@
+import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
+import { Cjt188Meter, Dlt645Device } from '@quadmeter/simulators';
+
+/** A DL/T 645-2007 meter whose relay is welded: it acknowledges 1C but the relay never moves. */
+export class WeldedRelayDevice extends Dlt645Device {
+  override handle(bytes: Uint8Array): Uint8Array | null {
+    const f = dlt645.decodeFrame(bytes);
+    if (f.function === 'relay-control' && f.address === this.meter.address && f.direction === 'master->slave')
+      return dlt645.encodeFrame({
+        address: this.meter.address,
+        function: 'relay-control',
+        direction: 'slave->master',
+        version: '2007',
+      });
+    return super.handle(bytes);
+  }
+}
+
+/** A DL/T 645-2007 meter without status word 3: answers "no data requested" for 04000503. */
+export class NoStatusWordDevice extends Dlt645Device {
+  override handle(bytes: Uint8Array): Uint8Array | null {
+    const f = dlt645.decodeFrame(bytes);
+    if (f.function === 'read' && f.di === '04000503' && f.address === this.meter.address)
+      return dlt645.buildErrorReply(this.meter.address, 'read', 0x02);
+    return super.handle(bytes);
+  }
+}
+
+/** A CJ/T 188 meter whose valve is jammed: any valve command leaves it abnormal (ST1 D1D0 = 11). */
+export class JammedValveMeter extends Cjt188Meter {
+  override setValve(): void {
+    this.advance();
+    this.valve = 'abnormal';
+  }
+}
