@@ -44,6 +44,7 @@ async function readStatusWord3(call: CommandCall): Promise<number | string> {
       dlt645.buildReadRequest(address, '04000503'),
     );
     if (!reply) return 'the meter did not answer the status read';
+    if (reply.address !== address) return 'another meter answered the status read';
     if (reply.error || reply.di !== '04000503' || typeof reply.value !== 'string')
       return 'the meter does not report status word 3';
     const word = Number.parseInt(reply.value, 16);

@@ -1,83 +1,19 @@
-import type { ControlCommand, MeterTarget } from '@quadmeter/sdk';
-import { TEST_TENANT_ID } from '@quadmeter/sdk/testing';
-import {
-  attachWaterMeters,
-  CJT188_TYPES,
-  Cjt188Device,
-  ElectricityMeter,
-  ManualClock,
-  MeterTable,
-  waterAddress,
-} from '@quadmeter/simulators';
+import type { MeterTarget } from '@quadmeter/sdk';
+import { ElectricityMeter, ManualClock } from '@quadmeter/simulators';
 import { afterEach, describe, expect, it } from 'vitest';
+import { command, gateway, run, setupControl, valve, WATER_PORT } from './control-support.ts';
 import plugin from './index.ts';
-import { JammedValveMeter, NoStatusWordDevice, WeldedRelayDevice } from './test-faults.ts';
-import {
-  A1,
-  collect,
-  meters,
-  request,
-  simAddress,
-  simClock,
-  startMaster,
-  startSim,
-  waitUntil,
-} from './test-support.ts';
+import { NoStatusWordDevice, WeldedRelayDevice } from './test-faults.ts';
+import { collect, meters, request, simAddress, simClock } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-/** Water meters hang on terminal port 3 of every simulated concentrator here. */
-const WATER_PORT = 3;
-
-async function setup(a2: number, clock = simClock(), lineTiming = false) {
-  const m = await startMaster();
-  cleanups.push(() => m.stop());
-  const table = MeterTable.generate(clock, 4, 35010000 + a2);
-  const water = attachWaterMeters(table, { clock, port: WATER_PORT, count: 3, addressBase: 35010000 + a2 });
-  const s = startSim(m.port, a2, { clock, table, lineTiming });
-  cleanups.push(() => s.stop());
-  await waitUntil(() => s.state === 'logged-in');
-  return { m, s, water, clock };
-}
-
-const gateway = (a2: number) => ({ id: `gw-${a2}`, protocol: 'gdw1376', address: `${A1}-${a2}` });
-
-function command(
-  a2: number,
-  action: ControlCommand['action'],
-  pn = 1,
-  extra: Partial<ControlCommand> = {},
-): ControlCommand {
-  return {
-    id: `cmd-${action}`,
-    tenantId: TEST_TENANT_ID,
-    meterId: `m${pn}`,
-    ref: { protocol: 'dlt645-2007', address: simAddress(a2, pn) },
-    line: { id: `gw-${a2}`, params: {}, gateway: gateway(a2) },
-    action,
-    ...extra,
-  };
-}
-
-/** A valve command to water meter `i` on port 3, shaped as the core sends it (route, line, port). */
-function valve(a2: number, action: 'valve-open' | 'valve-close', i = 1, extra: Partial<ControlCommand> = {}) {
-  return command(a2, action, i, {
-    meterId: `w${i}`,
-    ref: { protocol: 'cjt188', address: waterAddress(35010000 + a2, i) },
-    route: { via: 'concentrator', gateway: { a1: A1, a2 }, point: 100 + i },
-    params: { port: WATER_PORT },
-    ...extra,
-  });
-}
-
+const setup = (a2: number, clock?: ManualClock, lineTiming?: boolean) =>
+  setupControl(cleanups, a2, clock, lineTiming);
 const poll = plugin.mode === 'poll' ? plugin : undefined;
-const run = (c: ControlCommand, ctx: Awaited<ReturnType<typeof setup>>['m']['ctx']) => {
-  if (!poll) throw new Error('transport-gdw1376 is a poll transport');
-  return poll.control(c, ctx);
-};
 
 describe('relay control through the concentrator (DL/T 645 1C in AFN 10 F1)', () => {
   it('a trip is confirmed by status word 3 read back through the same forwarding', async () => {
@@ -145,37 +81,6 @@ describe('relay control through the concentrator (DL/T 645 1C in AFN 10 F1)', ()
     });
     expect(s.options.table.get(1)?.device.meter.relay.state).toBe('closed');
     expect(await run(command(44, 'relay-trip', 1), m.ctx)).toMatchObject({ ok: true, status: 'confirmed' });
-  });
-});
-
-describe('valves of CJ/T 188 water meters behind the concentrator', () => {
-  it('a valve close is forwarded on the meter port and confirmed by the ST bits; open again', async () => {
-    const { m, s, water } = await setup(51);
-    const closed = await run(valve(51, 'valve-close', 2), m.ctx);
-    expect(closed).toMatchObject({ ok: true, status: 'confirmed', state: { valve: 'closed' } });
-    expect(water.map((d) => d.meter.valve)).toEqual(['open', 'closed', 'open']);
-    expect(s.wire.ports).toMatchObject({ forwards: 1, answered: 1 });
-    expect(await run(valve(51, 'valve-open', 2), m.ctx)).toMatchObject({
-      status: 'confirmed',
-      state: { valve: 'open' },
-    });
-    expect(water[1].meter.valve).toBe('open');
-  });
-
-  it('a jammed valve is STATE_MISMATCH; a meter on another port does not answer: NO_REPLY', async () => {
-    const { m, s, clock } = await setup(52);
-    const address = '35010052000009';
-    const jammed = new JammedValveMeter({ type: CJT188_TYPES.coldWater, address, clock });
-    s.options.table.attachOnPort(WATER_PORT, new Cjt188Device(jammed));
-    const c = valve(52, 'valve-close', 9, { ref: { protocol: 'cjt188', address } });
-    expect(await run(c, m.ctx)).toMatchObject({
-      ok: false,
-      error: { code: 'STATE_MISMATCH', retryable: true },
-    });
-    expect(await run(valve(52, 'valve-close', 1, { params: { port: 4 } }), m.ctx)).toMatchObject({
-      ok: false,
-      error: { code: 'NO_REPLY', retryable: true },
-    });
   });
 });
 

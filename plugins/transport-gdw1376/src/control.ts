@@ -24,16 +24,15 @@ const DLT645 = new Set(['dlt645-2007', 'dlt645-1997']);
 
 /**
  * The wire plan of a command for the meter's protocol, or undefined when this transport cannot
- * carry it: time sync of the terminal (`params.target: 'terminal'`, or a meter that takes no
- * broadcast time) or of a DL/T 645 meter; 1C relay, alarm and keep-power and freeze to DL/T
- * 645-2007 meters; valves to CJ/T 188 meters.
+ * carry it: time sync of the terminal (`params.target: 'terminal'`, through any of its meters'
+ * commands) or of a DL/T 645 meter (broadcast time on its port); 1C relay, alarm and keep-power
+ * and freeze to DL/T 645-2007 meters; valves to CJ/T 188 meters.
  */
 function planOf(command: ControlCommand): Plan | undefined {
   const protocol = command.ref.protocol;
-  if (command.action === 'time-sync')
-    return command.params?.target === 'terminal' || !DLT645.has(protocol)
-      ? { kind: 'terminal-clock' }
-      : { kind: 'meter-clock' };
+  if (command.action === 'time-sync' && command.params?.target === 'terminal')
+    return { kind: 'terminal-clock' };
+  if (command.action === 'time-sync') return DLT645.has(protocol) ? { kind: 'meter-clock' } : undefined;
   if (protocol === 'dlt645-2007') {
     const action = relayActionOf(command);
     if (action) return { kind: 'relay', action };

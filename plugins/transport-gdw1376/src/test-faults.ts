@@ -1,5 +1,6 @@
+import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
-import { Cjt188Meter, Dlt645Device } from '@quadmeter/simulators';
+import { Cjt188Device, Cjt188Meter, Dlt645Device } from '@quadmeter/simulators';
 
 /** A DL/T 645-2007 meter whose relay is welded: it acknowledges 1C but the relay never moves. */
 export class WeldedRelayDevice extends Dlt645Device {
@@ -31,5 +32,26 @@ export class JammedValveMeter extends Cjt188Meter {
   override setValve(): void {
     this.advance();
     this.valve = 'abnormal';
+  }
+}
+
+/**
+ * A CJ/T 188 meter whose valve answer carries ST1 D1D0 = 10 (a value the standard leaves
+ * undefined): the valve moves, but only a 901F read tells where it is.
+ */
+export class VagueValveDevice extends Cjt188Device {
+  override handle(bytes: Uint8Array): Uint8Array | null {
+    const reply = super.handle(bytes);
+    const f = cjt188.decode(bytes);
+    if (!reply || f.di !== 'A017') return reply;
+    return cjt188.buildValveControlReply(
+      this.meter.type,
+      this.meter.address,
+      f.ser,
+      { raw: '0200' },
+      {
+        diOrder: f.diOrder,
+      },
+    );
   }
 }
