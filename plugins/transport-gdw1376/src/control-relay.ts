@@ -102,10 +102,9 @@ export async function relayCommand(call: CommandCall, action: RelayAction): Prom
   const want = action === 'trip' ? 'open' : 'closed';
   if (relay === want)
     return done(command, 'confirmed', `relay ${relay} (status word 3 ${hex4(word)})`, { relay });
+  // no state: the open relay is the expected wait for the customer, not a failed close to send again
   if (action === 'allow-close' && !(word & COMMAND_TRIP))
-    return done(command, 'unverified', 'close allowed; the relay stays open until closed at the meter', {
-      relay,
-    });
+    return done(command, 'unverified', 'close allowed; the relay stays open until closed at the meter');
   return failed(
     command,
     'STATE_MISMATCH',

@@ -3,7 +3,7 @@ import { ElectricityMeter, ManualClock } from '@quadmeter/simulators';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command, gateway, run, setupControl, valve, WATER_PORT } from './control-support.ts';
 import plugin from './index.ts';
-import { NoStatusWordDevice, WeldedRelayDevice } from './test-faults.ts';
+import { ArmedCloseDevice, NoStatusWordDevice, WeldedRelayDevice } from './test-faults.ts';
 import { collect, meters, request, simAddress, simClock } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -69,6 +69,26 @@ describe('relay control through the concentrator (DL/T 645 1C in AFN 10 F1)', ()
     s.options.table.attach(6, new NoStatusWordDevice(plain));
     expect(await run(command(43, 'relay-trip', 6), m.ctx)).toMatchObject({ ok: true, status: 'unverified' });
     expect(plain.relay.state).toBe('tripped');
+  });
+
+  it('an allow-close the meter only armed is unverified without a state; direct close is confirmed', async () => {
+    const { m, s, clock } = await setup(45);
+    const meter = new ElectricityMeter({ address: simAddress(45, 5), clock });
+    const device = new ArmedCloseDevice(meter);
+    s.options.table.attach(5, device);
+    expect(await run(command(45, 'relay-trip', 5), m.ctx)).toMatchObject({
+      status: 'confirmed',
+      state: { relay: 'open' },
+    });
+    const armed = await run(command(45, 'relay-close', 5), m.ctx);
+    expect(armed).toMatchObject({ ok: true, status: 'unverified' });
+    expect(armed).not.toHaveProperty('state');
+    expect(device.armed).toBe(true);
+    const direct = command(45, 'relay-close', 5, { params: { relayClose: 'direct-close' } });
+    expect(await run(direct, m.ctx)).toMatchObject({ ok: false, error: { code: 'STATE_MISMATCH' } });
+    device.armed = false;
+    expect(await run(direct, m.ctx)).toMatchObject({ status: 'confirmed', state: { relay: 'closed' } });
+    expect(meter.relay.state).toBe('closed');
   });
 
   it('the 1C validity ends at expiresAt when that is sooner than the default', async () => {

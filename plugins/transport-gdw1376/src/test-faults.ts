@@ -55,3 +55,28 @@ export class VagueValveDevice extends Cjt188Device {
     );
   }
 }
+
+/**
+ * A smart meter whose allow-close (1B) only arms the relay: the relay stays open (status word 3
+ * D4 = 1) with the command state back to close (D6 = 0) until the customer presses the button.
+ */
+export class ArmedCloseDevice extends Dlt645Device {
+  armed = false;
+
+  override handle(bytes: Uint8Array): Uint8Array | null {
+    const f = dlt645.decodeFrame(bytes);
+    if (f.address !== this.meter.address || f.direction !== 'master->slave') return super.handle(bytes);
+    if (f.function === 'relay-control' && f.action === 'allow-close') {
+      this.armed = true;
+      return dlt645.encodeFrame({
+        address: this.meter.address,
+        function: 'relay-control',
+        direction: 'slave->master',
+        version: '2007',
+      });
+    }
+    if (this.armed && f.function === 'read' && f.di === '04000503')
+      return dlt645.buildReadReply(this.meter.address, '04000503', '0010');
+    return super.handle(bytes);
+  }
+}
