@@ -1,3 +1,4 @@
+import { FORWARD_BAUDS } from '@quadmeter/protocols/gdw1376/fn-afn10.ts';
 import * as gdw from '@quadmeter/protocols/gdw1376/index.ts';
 import type { ControlCommand, ControlResult, ControlState, ControlStatus } from '@quadmeter/sdk';
 import type { Gdw1376Config } from './config.ts';
@@ -58,6 +59,6 @@ export function wireParams(command: ControlCommand) {
 /** The meter port's settings: 8E1 at `params.baudRate` when the terminal can forward at it, else 2400. */
 export function portSerial(command: ControlCommand): gdw.SerialSettings {
   const b = command.params?.baudRate;
-  const ok = typeof b === 'number' && (gdw.FORWARD_BAUDS as readonly number[]).includes(b);
+  const ok = typeof b === 'number' && (FORWARD_BAUDS as readonly number[]).includes(b);
   return ok ? { ...gdw.DLT645_SERIAL, baud: b } : gdw.DLT645_SERIAL;
 }

@@ -18,7 +18,7 @@ export type { AddressInput, ConfirmItem, ConfirmOptions } from './builders-link.
 export { buildConfirm, buildDeny, buildHeartbeat, buildLogin, buildLogout } from './builders-link.ts';
 export { extractor, probe } from './extractor.ts';
 export { METER_PROTOCOLS, type MeterConfig } from './fn-afn04.ts';
-export { DLT645_SERIAL, FORWARD_BAUDS, type FrameTimeout, type SerialSettings } from './fn-afn10.ts';
+export { DLT645_SERIAL, type FrameTimeout, type SerialSettings } from './fn-afn10.ts';
 export { ERR_NAMES } from './fn-link.ts';
 export { typedFns } from './fn-registry.ts';
 export type { Clock } from './formats.ts';

@@ -5,8 +5,8 @@ import type { Clock } from '../time/clock.ts';
 import { createPrng, type Prng } from '../time/prng.ts';
 import { DEFAULT_UTC_OFFSET_MIN, toWallTime } from '../time/wall-time.ts';
 import type { MeterTable } from './meter-table.ts';
-import { type PortStats, portBusyMs } from './port-timing.ts';
-import { describeFrame, type ForwardRecord, respond } from './responder.ts';
+import { type ForwardRecord, type PortStats, portBusyMs } from './port-timing.ts';
+import { describeFrame, respond } from './responder.ts';
 
 export interface ConcentratorOptions {
   master: { host: string; port: number };
@@ -53,10 +53,6 @@ export class ConcentratorSim {
   state: ConcentratorState = 'idle';
   /** number of successful TCP connections so far */
   connections = 0;
-  /** requests from the master dropped by `loss` */
-  lost = 0;
-  /** control commands received (AFN 05), latest last */
-  readonly controls: { fn: number; pn: number | 'all'; data: unknown }[] = [];
   /** requests received from the master (every decoded frame but its AFN 00 confirms) */
   requests = 0;
   /** bytes on the master link, each way, and the meter ports' AFN 10 traffic */
@@ -65,6 +61,10 @@ export class ConcentratorSim {
     toMaster: 0,
     ports: { forwards: 0, answered: 0, requestBytes: 0, replyBytes: 0, busyMs: 0 },
   };
+  /** requests from the master dropped by `loss` */
+  lost = 0;
+  /** control commands received (AFN 05), latest last */
+  readonly controls: { fn: number; pn: number | 'all'; data: unknown }[] = [];
   private socket: Socket | undefined;
   private pseq = 0;
   private heartbeat: NodeJS.Timeout | undefined;

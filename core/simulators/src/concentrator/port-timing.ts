@@ -1,6 +1,8 @@
 import { frameTimeMs } from '../bus/line-timing.ts';
 import type { ForwardRecord } from './responder.ts';
 
+export type { ForwardRecord };
+
 /** A terminal's AFN 10 forwarding on its meter ports, summed. */
 export interface PortStats {
   forwards: number;
