@@ -32,6 +32,8 @@ export interface Field {
 export interface FieldBound {
   /** slowest concentrator: its meter port's bytes × 11 / baud + latency per answer, ms */
   boundMs: number;
+  /** the same summed over the concentrators: ÷ wall = concentrators busy at once on average */
+  totalMs: number;
   /** per command: AFN 10 bytes master → terminal, terminal → master, and on the meter port */
   down: number;
   up: number;
@@ -95,6 +97,7 @@ export function startField(masterPort: number, nConc: number, perConc: number, a
       const sum = (f: (x: (typeof per)[number]) => number) => per.reduce((a, x) => a + f(x), 0) / commands;
       return {
         boundMs: Math.max(...per.map((x) => x.ms)),
+        totalMs: per.reduce((a, x) => a + x.ms, 0),
         down: sum((x) => x.down),
         up: sum((x) => x.up),
         serial: sum((x) => x.serial),
