@@ -2,6 +2,7 @@ import type {
   ControlCommand,
   ControlResult,
   DownloadResult,
+  GatewayMeterRecord,
   GatewayRef,
   HealthResult,
   MeterTarget,
@@ -15,6 +16,7 @@ import { downloadThrough } from './download.ts';
 import { LinkError } from './failure.ts';
 import { readThrough } from './read.ts';
 import { masterOf, masterState } from './runtime.ts';
+import { readAddressesThrough, removeThrough } from './table.ts';
 
 type Ctx = PluginContext<Gdw1376Config>;
 
@@ -45,6 +47,27 @@ export async function download(
   if (!master)
     return { accepted: 0, rejected: meters.map((m) => ({ meterId: m.meterId, reason: 'GATEWAY_OFFLINE' })) };
   return downloadThrough(master, gateway, meters);
+}
+
+/** The concentrator's meter table (AFN 0A F10); throws a LinkError (code GATEWAY_OFFLINE, TIMEOUT …). */
+export async function readAddresses(gateway: GatewayRef, ctx: Ctx): Promise<GatewayMeterRecord[]> {
+  const master = masterOf(ctx);
+  if (!master) throw notStarted();
+  return readAddressesThrough(master, gateway);
+}
+
+export async function removeAddresses(
+  gateway: GatewayRef,
+  points: readonly number[],
+  ctx: Ctx,
+): Promise<DownloadResult> {
+  const master = masterOf(ctx);
+  if (!master)
+    return {
+      accepted: 0,
+      rejected: points.map((p) => ({ meterId: `point:${p}`, reason: 'GATEWAY_OFFLINE' })),
+    };
+  return removeThrough(master, gateway, points);
 }
 
 export function health(ctx: Ctx): HealthResult {

@@ -1,6 +1,6 @@
 import { defineTransport } from '@quadmeter/sdk';
 import { configSchema, type Gdw1376Config } from './config.ts';
-import { control, download, health, read } from './entry.ts';
+import { control, download, health, read, readAddresses, removeAddresses } from './entry.ts';
 import { startMaster, stopMaster } from './runtime.ts';
 
 export default defineTransport<Gdw1376Config>({
@@ -18,4 +18,6 @@ export default defineTransport<Gdw1376Config>({
   read,
   control,
   downloadAddresses: download,
+  readAddresses,
+  removeAddresses,
 });
