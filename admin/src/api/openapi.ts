@@ -1869,6 +1869,161 @@ export type paths = {
         };
         trace?: never;
     };
+    "/api/v1/concentrators/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the concentrator’s meter table back and compare it with the archive (档案比对) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConcentratorArchiveDiff"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concentrators/{id}/archive/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Download archive meters into the concentrator (档案下载), optionally removing extra points */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        points?: number[];
+                        removeExtra?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConcentratorArchiveDownload"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/custom-fields": {
         parameters: {
             query?: never;
@@ -8202,6 +8357,53 @@ export type components = {
             protocol: string;
             sim: string | null;
             status: string;
+        };
+        ConcentratorArchiveDiff: {
+            counts: {
+                extra: number;
+                match: number;
+                mismatch: number;
+                missing: number;
+            };
+            entries: {
+                archive?: {
+                    address: string;
+                    assetNo: string;
+                    meterId: string;
+                    port: number | null;
+                    protocol: string;
+                };
+                device?: {
+                    address: string;
+                    collector: string;
+                    port: number;
+                    protocol: string;
+                };
+                fields?: string[];
+                point: number;
+                /** @enum {string} */
+                status: "match" | "missing" | "extra" | "mismatch";
+            }[];
+            readAt: string;
+        };
+        ConcentratorArchiveDownload: {
+            diff: components["schemas"]["ConcentratorArchiveDiff"];
+            download: {
+                accepted: number;
+                rejected: {
+                    meterId: string;
+                    reason: string;
+                }[];
+            };
+            points: number[];
+            remove: {
+                accepted: number;
+                rejected: {
+                    meterId: string;
+                    reason: string;
+                }[];
+            } | null;
+            removed: number[];
         };
         ConsumptionPoint: {
             period: string;
