@@ -1,3 +1,4 @@
+import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
@@ -656,4 +657,5 @@ export default {
   ...archivesOps,
   ...reading,
   ...uplinks,
+  ...archiveDownload,
 } satisfies typeof zhCN;

@@ -1,5 +1,6 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
 
+import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
@@ -627,4 +628,5 @@ export default {
   ...archivesOps,
   ...reading,
   ...uplinks,
+  ...archiveDownload,
 };
