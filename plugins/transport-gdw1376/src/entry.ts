@@ -3,6 +3,7 @@ import type {
   ControlResult,
   DownloadResult,
   GatewayMeterRecord,
+  GatewayReadingPlan,
   GatewayRef,
   HealthResult,
   MeterTarget,
@@ -15,6 +16,7 @@ import { controlThrough } from './control.ts';
 import { downloadThrough } from './download.ts';
 import { LinkError } from './failure.ts';
 import { readThrough } from './read.ts';
+import { readReadingPlanThrough, setReadingPlanThrough } from './reading-plan.ts';
 import { masterOf, masterState } from './runtime.ts';
 import { readAddressesThrough, removeThrough } from './table.ts';
 
@@ -68,6 +70,26 @@ export async function removeAddresses(
       rejected: points.map((p) => ({ meterId: `point:${p}`, reason: 'GATEWAY_OFFLINE' })),
     };
   return removeThrough(master, gateway, points);
+}
+
+export async function setReadingPlan(
+  gateway: GatewayRef,
+  plans: readonly GatewayReadingPlan[],
+  ctx: Ctx,
+): Promise<void> {
+  const master = masterOf(ctx);
+  if (!master) throw notStarted();
+  await setReadingPlanThrough(master, gateway, plans);
+}
+
+export async function readReadingPlan(
+  gateway: GatewayRef,
+  ports: readonly number[],
+  ctx: Ctx,
+): Promise<GatewayReadingPlan[]> {
+  const master = masterOf(ctx);
+  if (!master) throw notStarted();
+  return readReadingPlanThrough(master, gateway, ports);
 }
 
 export function health(ctx: Ctx): HealthResult {

@@ -1,6 +1,15 @@
 import { defineTransport } from '@quadmeter/sdk';
 import { configSchema, type Gdw1376Config } from './config.ts';
-import { control, download, health, read, readAddresses, removeAddresses } from './entry.ts';
+import {
+  control,
+  download,
+  health,
+  read,
+  readAddresses,
+  readReadingPlan,
+  removeAddresses,
+  setReadingPlan,
+} from './entry.ts';
 import { startMaster, stopMaster } from './runtime.ts';
 
 export default defineTransport<Gdw1376Config>({
@@ -20,4 +29,6 @@ export default defineTransport<Gdw1376Config>({
   downloadAddresses: download,
   readAddresses,
   removeAddresses,
+  setReadingPlan,
+  readReadingPlan,
 });

@@ -26,13 +26,13 @@ export function toRecord(m: gdw.MeterConfig): GatewayMeterRecord {
   };
 }
 
-interface Link {
+export interface Link {
   session: Session;
   addr: { A1_region: string; A2_terminal: number; A3_master: number };
   key: string;
 }
 
-function linkOf(master: MasterStation, gateway: GatewayRef): Link {
+export function linkOf(master: MasterStation, gateway: GatewayRef): Link {
   const gw = gatewayAddress(gateway);
   if (!gw) throw new LinkError('ROUTE_INVALID', `gateway address "${gateway.address}" is not A1-A2`, false);
   const session = master.session(gw);
