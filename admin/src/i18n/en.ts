@@ -239,6 +239,7 @@ export default {
         create: 'Create concentrator',
         update: 'Change concentrator',
         'archive-download': 'Download meter archive to concentrator',
+        'reading-plan': 'Set concentrator reading plan',
       },
       uplinks: { assign: 'Assign uplink to meter', dismiss: 'Dismiss uplink' },
       collectors: { create: 'Create collector', update: 'Change collector' },

@@ -234,7 +234,12 @@ export default {
         create: '新建 API 令牌',
         revoke: '吊销 API 令牌',
       },
-      concentrators: { create: '新增集中器', update: '修改集中器', 'archive-download': '下载档案到集中器' },
+      concentrators: {
+        create: '新增集中器',
+        update: '修改集中器',
+        'archive-download': '下载档案到集中器',
+        'reading-plan': '设置集中器抄表运行参数',
+      },
       uplinks: { assign: '上行分配给表计', dismiss: '忽略上行' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },

@@ -8,6 +8,7 @@ import {
 } from '../../services/archives/gateways.ts';
 import { int32, text, z } from '../route-kit.ts';
 import { concentratorArchiveRoutes } from './concentrator-archive.ts';
+import { concentratorReadingPlanRoutes } from './concentrator-reading-plan.ts';
 import { gatewayRoutes } from './gateway-crud.ts';
 import { CustomBody } from './meter-schemas.ts';
 
@@ -64,5 +65,6 @@ export function concentratorRoutes(p: Platform) {
     update: updateConcentrator,
   });
   crud.route('/', concentratorArchiveRoutes(p));
+  crud.route('/', concentratorReadingPlanRoutes(p));
   return crud;
 }

@@ -127,10 +127,13 @@ export async function dial(w: ArchiveWorld, a2: number): Promise<ConcentratorSim
   return sim;
 }
 
-/** Audit entries of the archive download, over all tenants. */
-export async function downloadAudits(w: ArchiveWorld): Promise<number> {
+/** Audit entries of the archive download (or another action), over all tenants. */
+export async function downloadAudits(
+  w: ArchiveWorld,
+  action = 'concentrators.archive-download',
+): Promise<number> {
   const [row] = (await withSystem(w.p.running.platform.db, (tx) =>
-    tx.execute(sql`select count(*)::int as n from audit_log where action = 'concentrators.archive-download'`),
+    tx.execute(sql`select count(*)::int as n from audit_log where action = ${action}`),
   )) as unknown as { n: number }[];
   return row.n;
 }

@@ -14,8 +14,8 @@ import { pollTransports } from '../reading-tasks/plan.ts';
 import { type ArchiveMeter, diffTable, type TableDiff } from './concentrator-diff.ts';
 import { findConcentrator } from './gateways.ts';
 
-type Concentrator = Awaited<ReturnType<typeof findConcentrator>>;
-type Op = 'readAddresses' | 'downloadAddresses' | 'removeAddresses';
+export type Concentrator = Awaited<ReturnType<typeof findConcentrator>>;
+type Op = 'readAddresses' | 'downloadAddresses' | 'removeAddresses' | 'setReadingPlan' | 'readReadingPlan';
 
 /** Installed meters routed through the concentrator with a measuring point, in point order. */
 export async function archiveOf(tx: Tx, concentratorId: string): Promise<ArchiveMeter[]> {
@@ -46,7 +46,12 @@ export function gatewayRef(c: Concentrator['c']): GatewayRef {
 }
 
 /** The first running, tenant-enabled poll transport speaking the concentrator's protocol that can `op`. */
-async function transportFor(tx: Tx, registry: Registry, protocol: string, op: Op): Promise<PollTransport> {
+export async function transportFor(
+  tx: Tx,
+  registry: Registry,
+  protocol: string,
+  op: Op,
+): Promise<PollTransport> {
   const t = (await pollTransports(tx, registry)).find((p) => p.protocols.includes(protocol) && p[op]);
   if (!t)
     throw new AppError(
@@ -60,7 +65,7 @@ async function transportFor(tx: Tx, registry: Registry, protocol: string, op: Op
   return t;
 }
 
-function contextOf(registry: Registry, t: PollTransport) {
+export function contextOf(registry: Registry, t: PollTransport) {
   const ctx = registry.context(t.id);
   if (!ctx)
     throw new AppError('CONTROL_UNSUPPORTED', `Transport ${t.id} is not running`, { transport: t.id });
@@ -68,7 +73,7 @@ function contextOf(registry: Registry, t: PollTransport) {
 }
 
 /** A transport failure as the API answers it: offline 409, anything else from the link 504. */
-function linkError(e: unknown, gateway: string): AppError {
+export function linkError(e: unknown, gateway: string): AppError {
   if (e instanceof AppError) return e;
   const code = (e as { code?: unknown })?.code;
   const message = e instanceof Error ? e.message : String(e);
@@ -85,7 +90,7 @@ export interface ArchiveDeps {
   now?: () => Date;
 }
 
-async function activeConcentrator(tx: Tx, actor: Actor, id: string): Promise<Concentrator> {
+export async function activeConcentrator(tx: Tx, actor: Actor, id: string): Promise<Concentrator> {
   const found = await findConcentrator(tx, actor, id);
   if (found.c.status !== 'active')
     throw new AppError('GATEWAY_REMOVED', 'The concentrator was removed', { id });
