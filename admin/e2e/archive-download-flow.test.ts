@@ -47,8 +47,8 @@ describe('concentrator address download in Chromium', () => {
   const count = (page: Page, status: string) =>
     page.locator(`${sel(`archive-count-${status}`)}:visible`).getAttribute('data-count');
   const rows = (page: Page) =>
-    page
-      .locator(`${sel('archive-row')}:visible`)
+    dialog(page, 'archive-dialog')
+      .locator(sel('archive-row'))
       .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-point')}:${e.getAttribute('data-status')}`));
 
   async function fix(page: Page) {
@@ -93,6 +93,33 @@ describe('concentrator address download in Chromium', () => {
       expect(await count(page, 'match')).toBe('3');
       await expect.poll(() => rows(page)).toEqual(['1:match', '2:match', '3:match']);
       expect(sim.params.records().map((r) => r.pn)).toEqual([1, 2, 3]);
+    });
+
+    await step('reading-plan', async () => {
+      const made = await w.admin.post('/api/v1/reading-schedules', {
+        name: '1号楼日冻结',
+        target: 'area',
+        targetId: w.areaA,
+        kind: 'daily',
+        frequency: 'daily',
+        hour: 1,
+        minute: 0,
+      });
+      expect(made.status).toBe(201);
+      await page.locator('#tab-plan:visible').click();
+      await page.locator(`${sel('reading-plan-read')}:visible`).click();
+      const same = () =>
+        dialog(page, 'archive-dialog')
+          .locator(sel('reading-plan-row'))
+          .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-port')}:${e.getAttribute('data-same')}`));
+      await expect.poll(same, { timeout: 15_000 }).toEqual(['2:false', '31:false']);
+      await page.locator(`${sel('reading-plan-set')}:visible`).click();
+      await page.locator('.el-message-box__btns .el-button--primary:visible').click();
+      await expect.poll(same, { timeout: 15_000 }).toEqual(['2:true', '31:true']);
+      expect(sim.params.readingParams([2, 31]).map((b) => [b.port, b.time, b.days.length])).toEqual([
+        [2, '00:30', 31],
+        [31, '00:30', 31],
+      ]);
     });
   });
 });

@@ -16,3 +16,13 @@ export const concentratorArchiveApi = {
   download: (id: string, input: ArchiveDownloadInput) =>
     http.post<ArchiveDownload>(`${base(id)}/download`, input),
 };
+
+/** The concentrator's own reading plan: derived from the schedules, and as it runs (AFN 04 F33). */
+export type ReadingPlanView = Schema<'ConcentratorReadingPlan'>;
+export type ReadingPlanBlock = ReadingPlanView['derived'][number];
+
+export const concentratorReadingPlanApi = {
+  get: (id: string) => http.get<ReadingPlanView>(`/concentrators/${encodeURIComponent(id)}/reading-plan`),
+  set: (id: string) =>
+    http.post<ReadingPlanView>(`/concentrators/${encodeURIComponent(id)}/reading-plan`, {}),
+};

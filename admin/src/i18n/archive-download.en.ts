@@ -4,6 +4,7 @@ import type zhCN from './archive-download.zh-CN.ts';
 export default {
   archiveDownload: {
     open: 'Address download',
+    tab: 'Archive diff',
     title: 'Address download: {name}',
     hint: 'Reads the meter table back from the concentrator (AFN 0A F10) and compares it with the archive point by point; one click downloads the missing and differing meters and removes the points only the concentrator holds.',
     read: 'Read back',
@@ -33,5 +34,22 @@ export default {
     fixConfirmRemove: ' and remove {n} extra point(s)',
     nothingToFix: 'The concentrator matches the archive; nothing to fix',
     fixed: 'Downloaded {accepted} point(s), removed {removed}; {rejected} failed',
+  },
+  readingPlan: {
+    tab: 'Reading plan',
+    hint: 'The concentrator reads the meters on each port by itself per its reading parameters (AFN 04 F33). The platform derives them from the reading schedules covering this concentrator’s meters: on the days they run, 30 minutes before the earliest run.',
+    read: 'Read',
+    set: 'Send to concentrator',
+    setConfirm: 'Send the reading parameters derived from the schedules to the concentrator?',
+    setDone: 'Sent and read back',
+    schedules: 'Based on schedules',
+    noSchedules: 'none (no enabled schedule covers this concentrator’s meters)',
+    notRead: 'Not read yet',
+    derived: 'Derived from schedules',
+    device: 'In the concentrator',
+    none: 'Not set',
+    everyDay: 'Every day',
+    day: 'day {d}',
+    every: 'every {n} min',
   },
 } satisfies typeof zhCN;

@@ -2,6 +2,7 @@
 export default {
   archiveDownload: {
     open: '档案下载',
+    tab: '档案比对',
     title: '档案下载：{name}',
     hint: '从集中器读回它的表档案（AFN 0A F10），与平台档案逐测量点比对；可一键把缺少和不一致的表下载到集中器，并删除集中器里多出的测量点。',
     read: '读回档案',
@@ -31,5 +32,22 @@ export default {
     fixConfirmRemove: '，并删除 {n} 个多出的测量点',
     nothingToFix: '集中器档案与平台一致，无需修复',
     fixed: '已下载 {accepted} 个测量点，删除 {removed} 个；失败 {rejected} 个',
+  },
+  readingPlan: {
+    tab: '抄表运行参数',
+    hint: '集中器按抄表运行参数（AFN 04 F33）自己抄读各端口的表。平台按覆盖本集中器表计的抄表计划推算：在计划执行的日期、比最早的执行时间提前 30 分钟抄表。',
+    read: '读取',
+    set: '下发到集中器',
+    setConfirm: '将按抄表计划推算的运行参数下发到集中器，确定继续吗？',
+    setDone: '已下发并读回',
+    schedules: '依据的抄表计划',
+    noSchedules: '无（没有覆盖本集中器表计的启用计划）',
+    notRead: '尚未读取',
+    derived: '按计划推算',
+    device: '集中器当前',
+    none: '未设置',
+    everyDay: '每天',
+    day: '{d}日',
+    every: '每 {n} 分钟',
   },
 };
