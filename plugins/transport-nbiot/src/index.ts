@@ -1,4 +1,5 @@
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
+import { nbiotControl } from './command/control.ts';
 import { mountHooks } from './hooks.ts';
 import { type NbiotSettings, tenantSettings } from './settings.ts';
 
@@ -14,4 +15,5 @@ export default defineTransport<unknown, NbiotSettings>({
   reaches: ['nbiot'],
   tenantSettings,
   routes: mountHooks,
+  control: (command, ctx) => nbiotControl(command, ctx),
 });
