@@ -1,5 +1,6 @@
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
 import { z } from 'zod';
+import { loraControl } from './control.ts';
 import { type LoraSettings, tenantSettings } from './settings.ts';
 import { LoraSubscriptions } from './subscriptions.ts';
 
@@ -36,6 +37,15 @@ export default defineTransport<LoraConfig, LoraSettings>({
     timer.unref();
     running.set(ctx.pluginId, { subs, timer });
     await subs.sync();
+  },
+  async control(command, ctx) {
+    const subs = running.get(ctx.pluginId)?.subs;
+    const parsed = tenantSettings.safeParse(await ctx.core.tenantSettings(command.tenantId));
+    const enabled = (await ctx.core.enabledTenants()).includes(command.tenantId);
+    const s = enabled && parsed.success ? parsed.data : undefined;
+    // publish only on a connection made with the tenant's current settings
+    const same = s && JSON.stringify(subs?.settingsOf(command.tenantId)) === JSON.stringify(s);
+    return loraControl(command, s, same ? subs?.publisher(command.tenantId) : undefined);
   },
   async stop(ctx) {
     const r = running.get(ctx.pluginId);
