@@ -73,6 +73,25 @@ export const errorCatalogue = {
   READING_BACKWARDS: { status: 422, message: 'A meter counter went backwards' },
   READING_TASK_EMPTY: { status: 422, message: 'The target has no installed meter to read' },
   READING_TASK_BUSY: { status: 409, message: 'The reading task is still running' },
+  CONTROL_KEEP_POWER: {
+    status: 409,
+    message: 'The meter is under keep-power (保电); a cut needs an explicit override',
+  },
+  CONTROL_ACTION_UNSUPPORTED: { status: 422, message: 'The meter does not take this command' },
+  CONTROL_NOT_CANCELLABLE: { status: 409, message: 'Only a queued command can be cancelled' },
+  CONTROL_SELF_APPROVAL: {
+    status: 403,
+    message: 'A batch must be approved by someone other than its requester',
+  },
+  CONTROL_BATCH_EMPTY: {
+    status: 422,
+    message: 'The batch reaches no installed meter that takes this command',
+  },
+  CONTROL_BATCH_NOT_PENDING: { status: 409, message: 'The batch is not waiting for approval' },
+  CONTROL_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    message: 'The idempotency key was used for a different command',
+  },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
