@@ -29,7 +29,7 @@ async function until<T>(check: () => T | undefined | false, ms = 10_000): Promis
 }
 
 /** The plugin subscribed for the test tenant and a class A water meter behind the simulated ChirpStack. */
-async function field(o: { deaf?: boolean; brokerUrl?: string } = {}) {
+async function field(o: { deaf?: boolean; brokerUrl?: string; type?: number } = {}) {
   const applicationId = randomUUID();
   const t = makeTestContext({
     pluginId: plugin.id,
@@ -47,7 +47,12 @@ async function field(o: { deaf?: boolean; brokerUrl?: string } = {}) {
   });
   if (!o.brokerUrl) await subscriptionsOf()?.ready();
   const clock = new ManualClock(Date.now());
-  const meter = new Cjt188Meter({ type: CJT188_TYPES.coldWater, address: ADDRESS, clock, initialVolume: 5 });
+  const meter = new Cjt188Meter({
+    type: o.type ?? CJT188_TYPES.coldWater,
+    address: ADDRESS,
+    clock,
+    initialVolume: 5,
+  });
   const pusher = new LoraPusher({
     mqttUrl: broker.url,
     applicationId,
@@ -103,6 +108,19 @@ describe('LoRa valve commands through ChirpStack downlinks (class A meter, in-pr
         update: expect.objectContaining({ platformRef: ref, status: 'delivered' }),
       },
     ]);
+  });
+
+  it('a gas meter gets the meter type its uplinks carry', async () => {
+    const { t, pusher, meter } = await field({ type: CJT188_TYPES.gas });
+    await pusher.uplinkAll();
+    await until(() => t.ingested.flat().length === 1);
+    await control(command(), t);
+    await until(() => pusher.queued(DEV).length === 1);
+    await pusher.uplinkAll();
+    await until(() => t.controlUpdates.length === 1 && t.ingested.flat().length === 3);
+    expect(t.controlUpdates[0].update.status).toBe('delivered');
+    expect(meter.valve).toBe('closed');
+    expect(t.ingested.flat().at(-1)?.registers).toMatchObject({ valve: 'closed' });
   });
 
   it('a replayed ack and an ack of another application change nothing', async () => {

@@ -20,7 +20,8 @@ export type Publish = (topic: string, json: string) => Promise<void>;
 
 /**
  * A valve command as a ChirpStack v4 `DownlinkCommand`: a confirmed downlink on the report port
- * carrying the CJ/T 188 valve control frame (C=04, DI A017), `id` a fresh UUID kept as the
+ * carrying the CJ/T 188 valve control frame (C=04, DI A017; meter type from `params.meterType`,
+ * else the one the meter's uplinks carried, else cold water), `id` a fresh UUID kept as the
  * platform reference (ChirpStack uses it as the queue item id its `ack` event names), expiring
  * with the command. ChirpStack sends it in the RX window after the meter's next uplink (class A);
  * the `ack` event reports it delivered, the meter's next report the valve state.
@@ -30,6 +31,7 @@ export async function loraControl(
   s: LoraSettings | undefined,
   publish: Publish | undefined,
   now = Date.now(),
+  learnedType?: number,
 ): Promise<ControlResult> {
   if (c.action !== 'valve-open' && c.action !== 'valve-close')
     return fail(
@@ -38,7 +40,7 @@ export async function loraControl(
       `LoRa meters take valve-open and valve-close, not ${c.action}`,
       false,
     );
-  if (c.ref.protocol !== 'cjt188' && c.ref.protocol !== 'lorawan')
+  if (!['cjt188', 'lora', 'lorawan'].includes(c.ref.protocol))
     return fail(
       c,
       'ACTION_UNSUPPORTED',
@@ -57,7 +59,9 @@ export async function loraControl(
   if (!publish) return fail(c, 'LORA_BROKER_UNAVAILABLE', 'not connected to the broker', true);
   const t = c.params?.meterType;
   const meterType =
-    typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 0xff ? t : DEFAULT_METER_TYPE;
+    typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 0xff
+      ? t
+      : (learnedType ?? DEFAULT_METER_TYPE);
   const ser = createHash('sha256').update(c.id).digest()[0];
   const id = randomUUID();
   const down = buildChirpstackDownlink({

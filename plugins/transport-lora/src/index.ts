@@ -1,6 +1,7 @@
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { loraControl } from './control.ts';
+import { learnedType } from './meter-types.ts';
 import { type LoraSettings, tenantSettings } from './settings.ts';
 import { LoraSubscriptions } from './subscriptions.ts';
 
@@ -25,7 +26,8 @@ export default defineTransport<LoraConfig, LoraSettings>({
   apiVersion: SDK_API_VERSION,
   title: { 'zh-CN': 'LoRaWAN（ChirpStack MQTT）', en: 'LoRaWAN (ChirpStack MQTT)' },
   mode: 'push',
-  protocols: ['cjt188', 'dlt645-2007'],
+  // 'lora': archive meters named by their link; the frame inside is CJ/T 188 or DL/T 645
+  protocols: ['cjt188', 'dlt645-2007', 'lora'],
   reaches: ['lora'],
   config,
   tenantSettings,
@@ -45,7 +47,14 @@ export default defineTransport<LoraConfig, LoraSettings>({
     const s = enabled && parsed.success ? parsed.data : undefined;
     // publish only on a connection made with the tenant's current settings
     const same = s && JSON.stringify(subs?.settingsOf(command.tenantId)) === JSON.stringify(s);
-    return loraControl(command, s, same ? subs?.publisher(command.tenantId) : undefined);
+    const devEui = command.route?.via === 'lora' ? command.route.devEui.toLowerCase() : '';
+    return loraControl(
+      command,
+      s,
+      same ? subs?.publisher(command.tenantId) : undefined,
+      Date.now(),
+      learnedType(ctx, command.tenantId, devEui),
+    );
   },
   async stop(ctx) {
     const r = running.get(ctx.pluginId);

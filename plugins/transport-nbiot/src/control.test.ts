@@ -20,15 +20,10 @@ afterEach(async () => {
 });
 
 /** The plugin (hooks served over HTTP) and a simulated platform with one sleeping water meter. */
-async function field(over: Record<string, unknown> = {}) {
+async function field(over: Record<string, unknown> = {}, type: number = CJT188_TYPES.coldWater) {
   // the platform's clock starts at the plugin's (the wall clock) and is moved by the tests
   const clock = new ManualClock(Date.now());
-  const meter = new Cjt188Meter({
-    type: CJT188_TYPES.coldWater,
-    address: ADDRESS,
-    clock,
-    initialVolume: 42.5,
-  });
+  const meter = new Cjt188Meter({ type, address: ADDRESS, clock, initialVolume: 42.5 });
   let tenantSettings: Record<string, unknown> = {};
   const t = makeTestContext({ pluginId: plugin.id, config: {}, tenantSettings: () => tenantSettings });
   const hooks = await serveHooks(t.ctx);
@@ -134,6 +129,18 @@ describe('NB-IoT valve commands for sleeping meters, through the simulated platf
       ]);
     });
   }
+
+  it('a gas meter gets the meter type its uplinks carry', async () => {
+    const { t, sim, meter, lastValve } = await field({}, CJT188_TYPES.gas);
+    await sim.uplink('onenet', IMEI);
+    await control(command('onenet'), t.ctx);
+    await sim.uplink('onenet', IMEI);
+    expect(t.controlUpdates.map((u) => u.update.status)).toEqual(['delivered']);
+    expect(meter.valve).toBe('closed');
+    await sim.uplink('onenet', IMEI);
+    expect(lastValve()).toBe('closed');
+    expect(t.ingested.flat().at(-1)?.registers).toHaveProperty('standardVolume');
+  });
 
   it('an expired command is never delivered: the platform reports it expired, the valve stays open', async () => {
     for (const platform of ['onenet', 'ctwing'] as const) {

@@ -11,7 +11,8 @@ export default defineTransport<unknown, NbiotSettings>({
   apiVersion: SDK_API_VERSION,
   title: { 'zh-CN': 'NB-IoT 平台推送', en: 'NB-IoT platform push' },
   mode: 'push',
-  protocols: ['cjt188', 'dlt645-2007'],
+  // 'nbiot': archive meters named by their link; the frame inside is CJ/T 188 or DL/T 645
+  protocols: ['cjt188', 'dlt645-2007', 'nbiot'],
   reaches: ['nbiot'],
   tenantSettings,
   routes: mountHooks,

@@ -4,6 +4,7 @@ import type { ControlCommand, ControlResult, PluginContext } from '@quadmeter/sd
 import type { NbiotSettings, NbPlatform } from '../settings.ts';
 import { tenantSettingsOf } from '../tenant-cache.ts';
 import { failure } from './http.ts';
+import { learnedType } from './meter-types.ts';
 import { apiConfigured, sendDownlink } from './platforms.ts';
 
 /** The CJ/T 188 meter type byte when the command names none: cold water (10H). */
@@ -19,10 +20,10 @@ const fail = (c: ControlCommand, code: string, message: string, retryable: boole
 /**
  * The meter's downlink: a CJ/T 188 valve control (C=04, DI A017, 55 open / 99 close) to the
  * meter's address, the same frame a wired meter takes; the meter type byte from
- * `params.meterType` (cold water by default). SER is derived from the command id, so a retry
+ * `params.meterType`, else the type the meter's uplinks carried, else cold water. SER is derived from the command id, so a retry
  * sends the same bytes.
  */
-export function downlinkBytes(c: ControlCommand): Uint8Array | Failed {
+export function downlinkBytes(c: ControlCommand, learned?: number): Uint8Array | Failed {
   const proto = c.ref.protocol;
   if (c.action !== 'valve-open' && c.action !== 'valve-close')
     return fail(
@@ -37,7 +38,7 @@ export function downlinkBytes(c: ControlCommand): Uint8Array | Failed {
     return fail(c, 'NBIOT_ADDRESS_INVALID', 'the meter address is not a 14-digit CJ/T 188 address', false);
   const t = c.params?.meterType;
   const meterType =
-    typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 0xff ? t : DEFAULT_METER_TYPE;
+    typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 0xff ? t : (learned ?? DEFAULT_METER_TYPE);
   const ser = createHash('sha256').update(c.id).digest()[0];
   return cjt188.buildValveControl(
     meterType,
@@ -67,7 +68,8 @@ export async function nbiotControl(
   ctx: PluginContext,
   now = Date.now(),
 ): Promise<ControlResult> {
-  const bytes = downlinkBytes(c);
+  const routeId = c.route?.via === 'nbiot' ? c.route.deviceId : '';
+  const bytes = downlinkBytes(c, learnedType(ctx, c.tenantId, routeId));
   if (!(bytes instanceof Uint8Array)) return bytes;
   const route = c.route;
   if (route?.via !== 'nbiot' || !route.platform || !PLATFORMS.includes(route.platform))
