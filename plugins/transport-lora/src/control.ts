@@ -1,12 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
+import { randomUUID } from 'node:crypto';
 import { buildChirpstackDownlink, parseChirpstack } from '@quadmeter/protocols/push/index.ts';
 import type { ControlCommand, ControlResult, ControlUpdate } from '@quadmeter/sdk';
+import type { HeardMeter } from './meter-types.ts';
 import type { LoraSettings } from './settings.ts';
 import { REPORT_PORT } from './uplink.ts';
-
-/** The CJ/T 188 meter type byte when the command names none: cold water (10H). */
-const DEFAULT_METER_TYPE = 0x10;
+import { valveFrame } from './valve-frame.ts';
 
 type Failed = Extract<ControlResult, { ok: false }>;
 const fail = (c: ControlCommand, code: string, message: string, retryable: boolean): Failed => ({
@@ -31,24 +29,10 @@ export async function loraControl(
   s: LoraSettings | undefined,
   publish: Publish | undefined,
   now = Date.now(),
-  learnedType?: number,
+  heard?: HeardMeter,
 ): Promise<ControlResult> {
-  if (c.action !== 'valve-open' && c.action !== 'valve-close')
-    return fail(
-      c,
-      'ACTION_UNSUPPORTED',
-      `LoRa meters take valve-open and valve-close, not ${c.action}`,
-      false,
-    );
-  if (!['cjt188', 'lora', 'lorawan'].includes(c.ref.protocol))
-    return fail(
-      c,
-      'ACTION_UNSUPPORTED',
-      `${c.ref.protocol} meters on LoRa take no valve command here`,
-      false,
-    );
-  if (!/^[0-9A-Fa-f]{14}$/.test(c.ref.address))
-    return fail(c, 'LORA_ADDRESS_INVALID', 'the meter address is not a 14-digit CJ/T 188 address', false);
+  const bytes = valveFrame(c, ['lora', 'lorawan'], heard, 'LORA');
+  if (!(bytes instanceof Uint8Array)) return { commandId: c.id, ok: false, error: bytes };
   if (c.route?.via !== 'lora' || !/^[0-9A-Fa-f]{16}$/.test(c.route.devEui))
     return fail(c, 'LORA_ROUTE_MISSING', 'the meter has no LoRa route naming its DevEUI', false);
   const expiresAt = c.expiresAt === undefined ? undefined : Date.parse(c.expiresAt);
@@ -57,12 +41,6 @@ export async function loraControl(
   if (!s?.brokerUrl || !s.applicationId)
     return fail(c, 'LORA_NOT_CONFIGURED', 'the tenant set no broker or application', false);
   if (!publish) return fail(c, 'LORA_BROKER_UNAVAILABLE', 'not connected to the broker', true);
-  const t = c.params?.meterType;
-  const meterType =
-    typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 0xff
-      ? t
-      : (learnedType ?? DEFAULT_METER_TYPE);
-  const ser = createHash('sha256').update(c.id).digest()[0];
   const id = randomUUID();
   const down = buildChirpstackDownlink({
     applicationId: s.applicationId,
@@ -70,12 +48,7 @@ export async function loraControl(
     fPort: REPORT_PORT,
     confirmed: true,
     id,
-    bytes: cjt188.buildValveControl(
-      meterType,
-      c.ref.address.toUpperCase(),
-      c.action === 'valve-open' ? 'open' : 'close',
-      ser,
-    ),
+    bytes,
     ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt).toISOString() }),
   });
   try {

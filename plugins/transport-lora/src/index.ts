@@ -1,7 +1,7 @@
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { loraControl } from './control.ts';
-import { learnedType } from './meter-types.ts';
+import { heardMeter } from './meter-types.ts';
 import { type LoraSettings, tenantSettings } from './settings.ts';
 import { LoraSubscriptions } from './subscriptions.ts';
 
@@ -53,7 +53,7 @@ export default defineTransport<LoraConfig, LoraSettings>({
       s,
       same ? subs?.publisher(command.tenantId) : undefined,
       Date.now(),
-      learnedType(ctx, command.tenantId, devEui),
+      heardMeter(ctx, command.tenantId, devEui),
     );
   },
   async stop(ctx) {

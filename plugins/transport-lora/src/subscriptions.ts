@@ -1,7 +1,7 @@
 import type { PluginContext, RawReading } from '@quadmeter/sdk';
 import mqtt, { type MqttClient } from 'mqtt';
 import { ackUpdate, type Publish } from './control.ts';
-import { rememberType } from './meter-types.ts';
+import { rememberMeter } from './meter-types.ts';
 import { eventTopic, type LoraSettings, tenantSettings, upTopic } from './settings.ts';
 import { uplinkReading } from './uplink.ts';
 
@@ -120,7 +120,7 @@ export class LoraSubscriptions {
         this.ctx.logger.warn({ tenantId, topic, code: r.code, detail: r.detail }, 'LoRa uplink not read');
       return;
     }
-    if (r.reading.route.via === 'lora') rememberType(this.ctx, tenantId, r.reading.route.devEui, r.meterType);
+    if (r.reading.route.via === 'lora') rememberMeter(this.ctx, tenantId, r.reading.route.devEui, r.meter);
     await this.ingest(r.reading);
   }
 

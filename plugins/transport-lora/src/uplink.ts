@@ -1,13 +1,13 @@
 import { decodeDeviceBytes, frameRegisters, parseChirpstack } from '@quadmeter/protocols/push/index.ts';
 import type { RawReading } from '@quadmeter/sdk';
-import { cjt188Type } from './meter-types.ts';
+import { cjt188Meter, type HeardMeter } from './meter-types.ts';
 import type { LoraSettings } from './settings.ts';
 
 /** The fPort the meters send their report on (see README: payload layout). */
 export const REPORT_PORT = 10;
 
 export type UplinkResult =
-  | { ok: true; reading: RawReading; meterType?: number }
+  | { ok: true; reading: RawReading; meter?: HeardMeter }
   | {
       ok: false;
       code: 'LORA_PAYLOAD_INVALID' | 'LORA_FRAME_UNREADABLE' | 'LORA_NOT_A_REPORT';
@@ -61,5 +61,5 @@ export async function uplinkReading(
     tenantId,
     ...(found.status && { status: found.status }),
   };
-  return { ok: true, reading, meterType: cjt188Type(decoded) };
+  return { ok: true, reading, meter: cjt188Meter(decoded) };
 }

@@ -8,7 +8,7 @@ import {
 } from '@quadmeter/protocols/push/index.ts';
 import type { HookRouter, PluginContext, PluginRequest, PluginResponse, RawReading } from '@quadmeter/sdk';
 import { batcherOf } from './batcher.ts';
-import { rememberType } from './command/meter-types.ts';
+import { rememberMeter } from './command/meter-types.ts';
 import { reportResult } from './command/results.ts';
 import { type NbiotSettings, type NbPlatform, platformSettings } from './settings.ts';
 import { tenantSettingsOf } from './tenant-cache.ts';
@@ -108,7 +108,7 @@ export function pushHandler(platform: NbPlatform) {
         return answer(400, r.problem, { message: r.detail });
       }
       readings.push(r.reading);
-      if (r.reading.route.via === 'nbiot') rememberType(ctx, tenantId, r.reading.route.deviceId, r.meterType);
+      if (r.reading.route.via === 'nbiot') rememberMeter(ctx, tenantId, r.reading.route.deviceId, r.meter);
     }
     if (readings.length === 0)
       return results.reported + results.duplicate > 0

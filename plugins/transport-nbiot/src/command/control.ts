@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
-import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
 import type { ControlCommand, ControlResult, PluginContext } from '@quadmeter/sdk';
 import type { NbiotSettings, NbPlatform } from '../settings.ts';
 import { tenantSettingsOf } from '../tenant-cache.ts';
 import { failure } from './http.ts';
-import { learnedType } from './meter-types.ts';
+import { heardMeter } from './meter-types.ts';
 import { apiConfigured, sendDownlink } from './platforms.ts';
+import { valveFrame } from './valve-frame.ts';
 
-/** The CJ/T 188 meter type byte when the command names none: cold water (10H). */
-export const DEFAULT_METER_TYPE = 0x10;
 const PLATFORMS: readonly string[] = ['onenet', 'ctwing', 'iotda'];
 
 type Failed = Extract<ControlResult, { ok: false }>;
@@ -16,37 +13,6 @@ const fail = (c: ControlCommand, code: string, message: string, retryable: boole
   commandId: c.id,
   ...failure(code, message, retryable),
 });
-
-/**
- * The meter's downlink: a CJ/T 188 valve control (C=04, DI A017, 55 open / 99 close) to the
- * meter's address, the same frame a wired meter takes; the meter type byte from
- * `params.meterType`, else the type the meter's uplinks carried, else cold water. SER is derived from the command id, so a retry
- * sends the same bytes.
- */
-export function downlinkBytes(c: ControlCommand, learned?: number): Uint8Array | Failed {
-  const proto = c.ref.protocol;
-  if (c.action !== 'valve-open' && c.action !== 'valve-close')
-    return fail(
-      c,
-      'ACTION_UNSUPPORTED',
-      `NB-IoT meters take valve-open and valve-close, not ${c.action}`,
-      false,
-    );
-  if (proto !== 'cjt188' && proto !== 'nbiot')
-    return fail(c, 'ACTION_UNSUPPORTED', `${proto} meters on NB-IoT take no valve command here`, false);
-  if (!/^[0-9A-Fa-f]{14}$/.test(c.ref.address))
-    return fail(c, 'NBIOT_ADDRESS_INVALID', 'the meter address is not a 14-digit CJ/T 188 address', false);
-  const t = c.params?.meterType;
-  const meterType =
-    typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 0xff ? t : (learned ?? DEFAULT_METER_TYPE);
-  const ser = createHash('sha256').update(c.id).digest()[0];
-  return cjt188.buildValveControl(
-    meterType,
-    c.ref.address.toUpperCase(),
-    c.action === 'valve-open' ? 'open' : 'close',
-    ser,
-  );
-}
 
 /**
  * The id the platform's command API names the device by. OneNET caches by IMEI; CTWing names an
@@ -69,8 +35,8 @@ export async function nbiotControl(
   now = Date.now(),
 ): Promise<ControlResult> {
   const routeId = c.route?.via === 'nbiot' ? c.route.deviceId : '';
-  const bytes = downlinkBytes(c, learnedType(ctx, c.tenantId, routeId));
-  if (!(bytes instanceof Uint8Array)) return bytes;
+  const bytes = valveFrame(c, ['nbiot'], heardMeter(ctx, c.tenantId, routeId), 'NBIOT');
+  if (!(bytes instanceof Uint8Array)) return { commandId: c.id, ok: false, error: bytes };
   const route = c.route;
   if (route?.via !== 'nbiot' || !route.platform || !PLATFORMS.includes(route.platform))
     return fail(c, 'NBIOT_ROUTE_MISSING', 'the meter has no NB-IoT route naming its platform', false);
