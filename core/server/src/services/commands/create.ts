@@ -97,7 +97,7 @@ export async function createCommand(
     insert into meter_commands (tenant_id, meter_id, area_id, action, params, source, priority, reason,
       requested_by, requested_by_name, override, idempotency_key, expires_at, max_attempts)
     values (${tenantId}, ${meterId}, ${meter.areaId}, ${input.action}, ${JSON.stringify(input.params ?? {})}::jsonb,
-      ${input.source ?? (actor ? 'operator' : 'api')}, ${input.priority ?? 5}, ${input.reason},
+      ${input.source ?? (actor?.kind === 'token' || !actor ? 'api' : 'operator')}, ${input.priority ?? 5}, ${input.reason},
       ${actor?.id ?? null}, ${nameOf(r)}, ${input.override ?? false}, ${input.idempotencyKey ?? null},
       now() + make_interval(mins => ${minutes}), ${settings.maxAttempts})
     returning id::text as id`)) as unknown as { id: string }[];
