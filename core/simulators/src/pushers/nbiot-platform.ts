@@ -15,6 +15,8 @@ export interface NbPlatformSimOptions {
   /** the platform's clock, ms (tests move it to expire commands) */
   now?: () => number;
   onLog?: (line: string) => void;
+  /** the application's answer to each uplink push */
+  onResult?: (r: PushResult) => void;
 }
 
 /**
@@ -38,21 +40,25 @@ export class NbPlatformSim {
 
   constructor(o: NbPlatformSimOptions) {
     this.options = o;
-    for (const p of ['onenet', 'ctwing', 'iotda'] as const) {
-      const c = o[p];
-      if (!c) continue;
-      this.pushers.set(
-        p,
-        new NbiotPusher({
-          url: c.pushUrl,
-          platform: p,
-          token: p === 'onenet' ? o.onenet?.token : undefined,
-          productId: p === 'ctwing' ? o.ctwing?.productId : undefined,
-          devices: [],
-          onPushed: (d) => this.deliver(p, d),
-        }),
-      );
-    }
+  }
+
+  /** The pusher of a platform, made when first used (options may be completed after `start`). */
+  private pusher(p: NbPlatform): NbiotPusher | undefined {
+    const found = this.pushers.get(p);
+    const o = this.options;
+    const c = o[p];
+    if (found || !c) return found;
+    const made = new NbiotPusher({
+      url: c.pushUrl,
+      platform: p,
+      token: p === 'onenet' ? o.onenet?.token : undefined,
+      productId: p === 'ctwing' ? o.ctwing?.productId : undefined,
+      devices: [],
+      onResult: (r) => o.onResult?.(r),
+      onPushed: (d) => this.deliver(p, d),
+    });
+    this.pushers.set(p, made);
+    return made;
   }
 
   private now(): number {
@@ -120,7 +126,7 @@ export class NbPlatformSim {
 
   /** The device reports through `platform`; then it gets its cached commands. */
   async uplink(platform: NbPlatform, imei: string): Promise<PushResult> {
-    const pusher = this.pushers.get(platform);
+    const pusher = this.pusher(platform);
     const d = this.options.devices.find((x) => x.imei === imei);
     if (!pusher || !d) throw new Error(`no ${platform} device ${imei}`);
     return pusher.pushDevice(d);
