@@ -35,9 +35,9 @@ export function resultPush(
       cmd_id: c.id,
       imei: d.imei,
       dev_id: Number(d.deviceId) || d.deviceId,
-      at: o.at,
       cmd_type: 1,
-      send_time: c.status === 'expired' ? undefined : o.at,
+      // a result carries no `at`; the expiry's time stands in for the sending's
+      send_time: o.at,
       send_status: s.send,
     };
     if (s.confirm !== undefined) Object.assign(msg, { confirm_time: o.at, confirm_status: s.confirm });
