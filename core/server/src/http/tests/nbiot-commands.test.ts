@@ -1,3 +1,4 @@
+import { buildOneNetPush } from '@quadmeter/protocols/push/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CJT188_TYPES, Cjt188Meter } from '../../../../simulators/src/meters/cjt188-meter.ts';
 import { NbPlatformSim } from '../../../../simulators/src/pushers/nbiot-platform.ts';
@@ -12,6 +13,7 @@ const IMEI = '861000000000777';
 const ADDRESS = '00000000000777';
 const TOKEN = 'onenet-commands-token';
 const API_KEY = 'onenet-commands-api-key';
+const OTHER_TOKEN = 'onenet-other-tenant-token';
 
 let w: ArchiveWorld;
 let sim: NbPlatformSim;
@@ -38,6 +40,11 @@ beforeAll(async () => {
     settings: { onenetToken: TOKEN, onenetApiUrl: api, onenetApiKey: API_KEY },
   });
   expect(on.status).toBe(200);
+  const other = await w.other.put('/api/v1/plugins/transport-nbiot/tenant', {
+    enabled: true,
+    settings: { onenetToken: OTHER_TOKEN },
+  });
+  expect(other.status).toBe(200);
 });
 afterAll(async () => {
   await sim?.stop();
@@ -100,6 +107,23 @@ describe('a valve command to a sleeping NB-IoT meter through the outbox', () => 
     expect(queued).toMatchObject({ status: 'sent', deliveredAt: null });
     expect(sim.commands().map((c) => [c.id, c.status])).toEqual([[queued.platformRef, 'pending']]);
     expect(meter.valve).toBe('open');
+
+    // another tenant, signing with its own token on its own hook, cannot report the command
+    const result = {
+      type: 7,
+      cmd_id: queued.platformRef,
+      imei: IMEI,
+      dev_id: 777,
+      send_status: 5,
+      confirm_status: 0,
+    };
+    const res = await fetch(`${w.p.baseUrl}/hooks/transport-nbiot/onenet/${w.otherTenantId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(buildOneNetPush(result, OTHER_TOKEN, { form: 'classic' })),
+    });
+    expect(res.status).toBe(200);
+    expect(await commandOf(id)).toMatchObject({ status: 'sent', deliveredAt: null });
 
     // the meter wakes: its report still shows the valve open, then it takes the command (the
     // platform's result push marks it delivered)
