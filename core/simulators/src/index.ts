@@ -14,8 +14,14 @@ export {
   type ConcentratorState,
 } from './concentrator/concentrator-sim.ts';
 export { type MeterEntry, MeterTable } from './concentrator/meter-table.ts';
-export { type ResponderContext, respond as respondAsConcentrator } from './concentrator/responder.ts';
+export { bitsPerChar, type PortStats, portBusyMs } from './concentrator/port-timing.ts';
+export {
+  type ForwardRecord,
+  type ResponderContext,
+  respond as respondAsConcentrator,
+} from './concentrator/responder.ts';
 export { TestMaster } from './concentrator/test-master.ts';
+export { attachWaterMeters, type WaterMeterOptions, waterAddress } from './concentrator/water-meters.ts';
 export { Cjt188Device, cjt188AddressMatches } from './meters/cjt188-device.ts';
 export {
   CJT188_TYPES,
