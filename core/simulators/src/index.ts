@@ -41,6 +41,8 @@ export { MBUS_MEDIA, MbusMeter, type MbusMeterOptions } from './meters/mbus-mete
 export { DEFAULT_TARIFF_SCHEDULE, type TariffSchedule, tariffAt } from './meters/tariff-schedule.ts';
 export { type ReportingMeter, reportBytes } from './pushers/device-report.ts';
 export { type LoraDevice, LoraPusher, type LoraPusherOptions } from './pushers/lora-pusher.ts';
+export { NbPlatformSim, type NbPlatformSimOptions } from './pushers/nbiot-platform.ts';
+export type { CachedCommand, PlatformCredentials } from './pushers/nbiot-platform-api.ts';
 export {
   type NbDevice,
   NbiotPusher,
