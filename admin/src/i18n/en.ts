@@ -1,4 +1,5 @@
 import archivesOps from './archives-ops.en.ts';
+import control from './control.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -78,6 +79,12 @@ export default {
     readingConsole: 'Reading console',
     readingHistory: 'Reading tasks',
     readingSchedules: 'Reading schedules',
+    control: 'Remote control',
+    controlConsole: 'Control console',
+    controlCommands: 'Command history',
+    controlBatches: 'Command batches',
+    controlApprovals: 'Approvals',
+    controlSettings: 'Control settings',
     customFields: 'Custom fields',
     imports: 'Bulk import',
     archives: 'Archives',
@@ -643,9 +650,16 @@ export default {
     ROLE_NOT_FOUND: 'No such role',
     CLI_USAGE: 'Wrong command line usage',
     PACKAGE_MISSING: 'An optional package is not installed',
+    CONTROL_KEEP_POWER: 'The meter keeps power: a cut needs the override',
+    CONTROL_ACTION_UNSUPPORTED: "The meter's control type does not take this action",
+    CONTROL_NOT_CANCELLABLE: 'Only a queued command can be cancelled',
+    CONTROL_SELF_APPROVAL: 'You cannot approve or reject a batch you requested',
+    CONTROL_BATCH_EMPTY: 'None of the chosen meters can take this action',
+    CONTROL_BATCH_NOT_PENDING: 'The batch is no longer awaiting approval',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
   ...archivesOps,
   ...reading,
+  ...control,
   ...uplinks,
 } satisfies typeof zhCN;

@@ -1,6 +1,7 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
 
 import archivesOps from './archives-ops.zh-CN.ts';
+import control from './control.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -77,6 +78,12 @@ export default {
     readingConsole: '抄表控制台',
     readingHistory: '抄表任务',
     readingSchedules: '抄表计划',
+    control: '远程控制',
+    controlConsole: '远程控制台',
+    controlCommands: '控制记录',
+    controlBatches: '控制批次',
+    controlApprovals: '待审批',
+    controlSettings: '控制设置',
     customFields: '自定义字段',
     imports: '批量导入',
     archives: '档案管理',
@@ -618,9 +625,16 @@ export default {
     ROLE_NOT_FOUND: '角色不存在',
     CLI_USAGE: '命令行用法有误',
     PACKAGE_MISSING: '未安装所需的可选组件',
+    CONTROL_KEEP_POWER: '该表计处于保电状态，断开指令须越过保电执行',
+    CONTROL_ACTION_UNSUPPORTED: '表计的控制方式不支持该操作',
+    CONTROL_NOT_CANCELLABLE: '只能撤销排队中的指令',
+    CONTROL_SELF_APPROVAL: '不能审批本人提交的批次',
+    CONTROL_BATCH_EMPTY: '所选对象中没有可执行该操作的表计',
+    CONTROL_BATCH_NOT_PENDING: '该批次已不在待审批状态',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
   ...archivesOps,
   ...reading,
+  ...control,
   ...uplinks,
 };
