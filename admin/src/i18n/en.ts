@@ -656,6 +656,7 @@ export default {
     CONTROL_SELF_APPROVAL: 'You cannot approve or reject a batch you requested',
     CONTROL_BATCH_EMPTY: 'None of the chosen meters can take this action',
     CONTROL_BATCH_NOT_PENDING: 'The batch is no longer awaiting approval',
+    CONTROL_IDEMPOTENCY_CONFLICT: 'The idempotency key was used for a different command',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
   ...archivesOps,

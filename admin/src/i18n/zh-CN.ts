@@ -631,6 +631,7 @@ export default {
     CONTROL_SELF_APPROVAL: '不能审批本人提交的批次',
     CONTROL_BATCH_EMPTY: '所选对象中没有可执行该操作的表计',
     CONTROL_BATCH_NOT_PENDING: '该批次已不在待审批状态',
+    CONTROL_IDEMPOTENCY_CONFLICT: '该幂等键已用于另一条不同的指令',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
   ...archivesOps,
