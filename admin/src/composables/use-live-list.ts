@@ -1,4 +1,4 @@
-import { onBeforeUnmount, type Ref, ref } from 'vue';
+import { onScopeDispose, type Ref, ref } from 'vue';
 import { showError } from '../utils/show-error.ts';
 
 /** A keyset page as the control API answers it. */
@@ -13,7 +13,7 @@ const REFRESH_CAP = 100;
 /**
  * A list read page by page (`more`), refreshed every `intervalMs` while any row shown is still
  * open (a command queued or sent, a batch in flight). Polling stops when nothing is open and when
- * the component unmounts; `load()` starts it again.
+ * its component unmounts (or its effect scope ends).
  */
 export function useLiveList<T extends { id: string }>(
   fetch: (q: { limit: number; cursor?: string }) => Promise<NextPage<T>>,
@@ -83,6 +83,6 @@ export function useLiveList<T extends { id: string }>(
     live.value = false;
   }
 
-  onBeforeUnmount(stop);
+  onScopeDispose(stop);
   return { rows, next, loading, live, load, refresh };
 }

@@ -1,5 +1,6 @@
 import type { CommandCreate, ControlAction, PrepaidParams } from '../../api/control.ts';
 import { yuanToFen } from '../../utils/money.ts';
+import { CUT_ACTIONS } from './control-labels.ts';
 
 export const PREPAID_KEYS = ['alarm1', 'alarm2', 'overdraft', 'hoarding', 'closePermit'] as const;
 export type PrepaidKey = (typeof PREPAID_KEYS)[number];
@@ -37,7 +38,7 @@ export function prepaidFen(params: CommandOptions['params']): { params: PrepaidP
   return { params: out, bad };
 }
 
-/** The optional part of a command or batch body for `action` (override only where it applies). */
+/** The optional part of a command or batch body for `action` (override only on a cut, with the permission). */
 export function optionsBody(
   action: ControlAction,
   o: CommandOptions,
@@ -46,7 +47,7 @@ export function optionsBody(
   return {
     priority: o.priority,
     ...(o.expiresInMinutes ? { expiresInMinutes: o.expiresInMinutes } : {}),
-    ...(mayOverride && o.override ? { override: true } : {}),
+    ...(mayOverride && o.override && CUT_ACTIONS.has(action) ? { override: true } : {}),
     ...(action === 'prepaid-params' ? { params: prepaidFen(o.params).params } : {}),
   };
 }
