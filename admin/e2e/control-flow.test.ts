@@ -17,10 +17,10 @@ import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // Remote control in Chromium: three CJ/T 188 water meters with valves on a simulated RS-485 line
 // behind a TCP serial server (transport-rs485). The admin closes one valve from its meter page and
-// watches the command reach its final status (the valve read back closed); then opens the valves of
-// two meters from the console, a batch above the tenant's approval threshold of 1: it waits in the
-// approval queue, where its requester cannot decide it, and a second user holding
-// meters.control.approve approves it; its commands then open both valves.
+// watches the command reach its final status (the valve read back closed); then closes the valves of
+// the other two from the console, a batch cut above the tenant's approval threshold of 1: it waits in
+// the approval queue, where its requester cannot decide it, and a second user holding
+// meters.control.approve approves it; its commands then close both valves.
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 const poll = <T>(fn: () => Promise<T> | T, timeout = 30_000) => expect.poll(fn, { timeout, interval: 250 });
@@ -139,7 +139,7 @@ describe('remote control in Chromium', () => {
 
   it('holds a batch above the threshold for approval by a second user, then sends it', async () => {
     const { page } = b;
-    const reason = `批量开阀-${tag}`;
+    const reason = `批量关阀-${tag}`;
     const targets = meters.slice(1);
     let batchId = '';
     await step('control-console', async () => {
@@ -152,9 +152,9 @@ describe('remote control in Chromium', () => {
       }
       await page.click(sel('control-action'));
       // valve meters only: no relay action is offered
-      await page.locator(`${sel('control-action-valve-open')}:visible`).waitFor();
+      await page.locator(`${sel('control-action-valve-close')}:visible`).waitFor();
       expect(await page.locator(`${sel('control-action-relay-trip')}:visible`).count()).toBe(0);
-      await page.locator(`${sel('control-action-valve-open')}:visible`).click();
+      await page.locator(`${sel('control-action-valve-close')}:visible`).click();
       await page.locator(`${sel('control-reason')} input`).fill(reason);
       await page.click(sel('control-preview'));
       const dlg = dialog(page, 'control-confirm-dialog');
@@ -169,7 +169,6 @@ describe('remote control in Chromium', () => {
     });
     // nothing was sent while it waits
     expect(targets.map((m) => m.sim.valve)).toEqual(['open', 'open']);
-    for (const m of targets) m.sim.setValve(false);
 
     await step('control-approvals-own', async () => {
       // the requester sees it in the queue but cannot decide it
@@ -195,7 +194,7 @@ describe('remote control in Chromium', () => {
       await poll(() => page.locator(sel('batch-count-confirmed')).getAttribute('data-value')).toBe('2');
       await poll(() => page.locator(`${sel('command-row')}[data-status="confirmed"]`).count()).toBe(2);
     });
-    expect(targets.map((m) => m.sim.valve)).toEqual(['open', 'open']);
+    expect(targets.map((m) => m.sim.valve)).toEqual(['closed', 'closed']);
     const batch = (await api.get(`/api/v1/command-batches/${batchId}`)).body;
     expect(batch).toMatchObject({ status: 'released', reason, meterCount: 2, decidedByName: '审批员', decisionNote: '同意' });
   });

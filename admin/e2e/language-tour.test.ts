@@ -104,8 +104,8 @@ describe('every page in both languages', () => {
 
   let batchId = '';
   /**
-   * Remote control rows: a command on the installed sample meter, and a batch over two installed
-   * meters requested by another user above a threshold of 1, so it waits for the admin's approval.
+   * Remote control rows: a command on the installed sample meter, and a cut on a valve meter
+   * requested by another user above a threshold of 0, so it waits for the admin's approval.
    */
   async function seedControl() {
     const api = await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password);
@@ -124,7 +124,7 @@ describe('every page in both languages', () => {
     expect((await api.post(`/api/v1/meters/${extra.body.id}/install`, { initialReading: '0', reason: '新装' })).status).toBe(200);
     const command = await api.post(`/api/v1/meters/${sample.installedMeterId}/commands`, { action: 'time-sync', reason: '校时' });
     expect(command.status, JSON.stringify(command.body)).toBe(201);
-    const settings = await api.put('/api/v1/control-settings', { approvalThreshold: 1, expiryMinutes: 60, maxAttempts: 1 });
+    const settings = await api.put('/api/v1/control-settings', { approvalThreshold: 0, expiryMinutes: 60, maxAttempts: 1 });
     expect(settings.status, JSON.stringify(settings.body)).toBe(200);
     const role = await api.post('/api/v1/roles', { name: '控制员', permissions: ['meters.read', 'meters.control'] });
     expect(role.status, JSON.stringify(role.body)).toBe(201);
@@ -134,9 +134,9 @@ describe('every page in both languages', () => {
     const controller = await loggedIn(platform.baseUrl, 'demo', 'controller', password);
     const batch = await controller.post('/api/v1/command-batches', {
       target: 'meters',
-      meterIds: [sample.installedMeterId, extra.body.id],
-      action: 'time-sync',
-      reason: '批量校时',
+      meterIds: [extra.body.id],
+      action: 'valve-close',
+      reason: '欠费关阀',
     });
     expect(batch.status, JSON.stringify(batch.body)).toBe(201);
     expect(batch.body.status).toBe('pending_approval');
