@@ -79,8 +79,14 @@ export const errorCatalogue = {
   },
   CONTROL_ACTION_UNSUPPORTED: { status: 422, message: 'The meter does not take this command' },
   CONTROL_NOT_CANCELLABLE: { status: 409, message: 'Only a queued command can be cancelled' },
-  CONTROL_SELF_APPROVAL: { status: 403, message: 'A batch must be approved by someone other than its requester' },
-  CONTROL_BATCH_EMPTY: { status: 422, message: 'The batch reaches no installed meter that takes this command' },
+  CONTROL_SELF_APPROVAL: {
+    status: 403,
+    message: 'A batch must be approved by someone other than its requester',
+  },
+  CONTROL_BATCH_EMPTY: {
+    status: 422,
+    message: 'The batch reaches no installed meter that takes this command',
+  },
   CONTROL_BATCH_NOT_PENDING: { status: 409, message: 'The batch is not waiting for approval' },
   CONTROL_IDEMPOTENCY_CONFLICT: {
     status: 409,

@@ -14,6 +14,8 @@ import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
+import { startDispatcher } from './services/commands/dispatcher.ts';
+import type { DispatchOptions } from './services/commands/options.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
 import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import type { EngineOptions } from './services/reading-tasks/runner.ts';
@@ -37,6 +39,8 @@ export interface StartOptions {
   plugins?: readonly AnyPlugin[];
   /** reading engine tuning (tests: short backoff and leases) */
   engine?: Partial<EngineOptions>;
+  /** command outbox tuning (tests: short backoff and leases) */
+  commands?: Partial<DispatchOptions>;
 }
 
 /** env → database (embedded unless DATABASE_URL) → migrate → jobs → plugins → HTTP. */
@@ -102,6 +106,16 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     await startReadingMaintenance(platform);
     const engine = await startReadingEngine(platform, options.engine);
     stack.push({ name: 'reading engine', stop: () => engine.stop() });
+    const dispatcher = await startDispatcher({
+      db: database.jobs,
+      jobs,
+      registry: plugins.registry,
+      ingest: engine.ingest,
+      logger,
+      timeZone: config.QUADMETER_TIMEZONE,
+      options: options.commands,
+    });
+    stack.push({ name: 'command outbox', stop: () => dispatcher.stop() });
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

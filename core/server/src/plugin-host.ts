@@ -15,6 +15,7 @@ import type { Logger } from './logger.ts';
 import { createRegistry, type Registry, type StopReport } from './registry/index.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import { meterKinds } from './services/archives/meter-kinds.ts';
+import { confirmFromReadings } from './services/commands/confirm.ts';
 import { applyControlUpdate } from './services/commands/control-update.ts';
 import { COMMAND_BACKOFF_MS } from './services/commands/options.ts';
 import { permissionKeys } from './services/identity/permissions.ts';
@@ -114,12 +115,15 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
   const zoneOf = zone(deps.timezone ?? DEFAULT_TIMEZONE);
   const partitions = partitionKeeper(ingestDb);
   const core = (pluginId: string): CoreApi => ({
-    ingestReadings: (readings) =>
-      ingestReadings(
+    async ingestReadings(readings) {
+      const result = await ingestReadings(
         { db: ingestDb, kinds: meterKinds(registry), zone: zoneOf, partitions },
         pluginId,
         readings,
-      ),
+      );
+      await confirmFromReadings(ingestDb, readings, result.outcomes);
+      return result;
+    },
     gatewayOnline: (gateway, online, at) =>
       gatewayEvent(ingestDb, pluginId, gateway, { online, heartbeat: false, at }),
     gatewayHeartbeat: (gateway, at) =>

@@ -14,7 +14,10 @@ import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { collectorRoutes } from './routes/collectors.ts';
+import { commandBatchRoutes } from './routes/command-batches.ts';
+import { commandRoutes } from './routes/commands.ts';
 import { concentratorRoutes } from './routes/concentrators.ts';
+import { controlSettingsRoutes } from './routes/control-settings.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -55,6 +58,9 @@ const protectedResources = {
   '/reading-tasks': readingTaskRoutes,
   '/reading-schedules': readingScheduleRoutes,
   '/uplinks': uplinkRoutes,
+  '/commands': commandRoutes,
+  '/command-batches': commandBatchRoutes,
+  '/control-settings': controlSettingsRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

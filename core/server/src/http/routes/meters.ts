@@ -7,6 +7,7 @@ import { createMeter, getMeter, updateMeter } from '../../services/archives/mete
 import { recordAudit } from '../../services/audit/record.ts';
 import { meterExportStream } from '../../services/imports/meter-export.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
+import { meterCommandRoutes } from './meter-commands.ts';
 import { registerMeterKinds } from './meter-kinds.ts';
 import { meterLifecycleRoutes } from './meter-lifecycle.ts';
 import { meterLinkRoutes } from './meter-links.ts';
@@ -185,5 +186,6 @@ export function meterRoutes(p: Platform) {
   meterLinkRoutes(p, r);
   meterLifecycleRoutes(p, r);
   r.route('/', meterReadingRoutes(p));
+  r.route('/', meterCommandRoutes(p));
   return r;
 }

@@ -21,7 +21,7 @@ export function targetId(t: Target): string | null {
   return null;
 }
 
-function scope(actor: Actor | null): SQL {
+export function scope(actor: Actor | null): SQL {
   return actor?.areaScope ? sql`a.path && ${uuidArray(actor.areaScope)}` : sql`true`;
 }
 
@@ -39,7 +39,7 @@ function filterCond(f: GroupFilter): SQL {
  * Groups read only their meters within the actor's areas. `actor` null: a schedule's run (its
  * target was checked when the schedule was saved).
  */
-async function condition(tx: Tx, actor: Actor | null, t: Target): Promise<SQL> {
+export async function condition(tx: Tx, actor: Actor | null, t: Target): Promise<SQL> {
   switch (t.target) {
     case 'meter':
     case 'meters': {

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
+import type { Jobs } from '../../jobs/jobs.ts';
+import type { Logger } from '../../logger.ts';
+import type { Registry } from '../../registry/index.ts';
+import type { IngestDeps } from '../readings/ingest.ts';
+import { claimBatch, renewLeases, settleOverdue } from './claim.ts';
+import { type Claimed, deliver } from './deliver.ts';
+import { DEFAULT_DISPATCH_OPTIONS, type DispatchOptions } from './options.ts';
+import { DISPATCH_QUEUE, type DispatchJob, kick } from './queue.ts';
+
+export const COMMANDS_TICK_QUEUE = 'commands.tick';
+
+export interface DispatcherDeps {
+  db: Db;
+  jobs: Jobs;
+  registry: Registry;
+  ingest: IngestDeps;
+  logger: Logger;
+  timeZone: string;
+  options?: Partial<DispatchOptions>;
+  /** false: no minute tick (tests call `tick`) */
+  cron?: boolean;
+}
+
+export interface Dispatcher {
+  /** drains a tenant's outbox now (what the queue's job does) */
+  pump(tenantId: string): Promise<number>;
+  /** wakes every tenant with open commands; settles platform-queued commands that never came back */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The command outbox's sender (decision 0016): a pg-boss job per tenant drains its queued
+ * commands — claimed in the database under a lease, delivered in parallel through the transports
+ * that own the meters (lines and concentrators serialise themselves), each outcome written as it
+ * comes — and a minute tick wakes tenants with commands waiting (retries, in-doubt commands of a
+ * dead process) and settles platform-queued ones that never came back.
+ */
+export async function startDispatcher(d: DispatcherDeps): Promise<Dispatcher> {
+  const o = { ...DEFAULT_DISPATCH_OPTIONS, ...d.options };
+  const stopping = new AbortController();
+  const pump = async (tenantId: string): Promise<number> => {
+    const owner = randomUUID();
+    let done = 0;
+    const renew = setInterval(
+      () => {
+        renewLeases(d.db, tenantId, owner, o.leaseMs).catch((err) =>
+          d.logger.warn({ err, tenantId }, 'command lease renewal failed'),
+        );
+      },
+      Math.max(200, o.leaseMs / 3),
+    );
+    const deps = {
+      db: d.db,
+      registry: d.registry,
+      ingest: d.ingest,
+      logger: d.logger,
+      backoffMs: o.backoffMs,
+      signal: stopping.signal,
+      onRetry: (at: Date) => {
+        kick(d.jobs, tenantId, 'retry', { at }).catch((err) => d.logger.warn({ err }, 'retry kick failed'));
+      },
+    };
+    try {
+      while (!stopping.signal.aborted) {
+        const batch: Claimed[] = await claimBatch(d.db, tenantId, owner, {
+          leaseMs: o.leaseMs,
+          limit: o.claimBatch,
+        });
+        if (batch.length === 0) break;
+        await bounded(batch, o.concurrency, async (c) => {
+          if (stopping.signal.aborted) return;
+          try {
+            await deliver(deps, tenantId, c);
+          } catch (err) {
+            // the lease lapses and the next pump reads the meter back before trying again
+            d.logger.error({ err, commandId: c.id }, 'recording a command outcome failed');
+          }
+          done++;
+        });
+      }
+    } finally {
+      clearInterval(renew);
+      if (stopping.signal.aborted)
+        await withTenant(d.db, tenantId, (tx) =>
+          tx.execute(sql`update meter_commands set lease_until = now() - interval '1 second'
+            where status = 'sent' and not awaiting and lease_owner = ${owner}`),
+        ).catch(() => {});
+    }
+    return done;
+  };
+  const tick = async () => {
+    const tenants = (await withSystem(d.db, (tx) =>
+      tx.execute(sql`select id::text as id from tenants where status = 'active'`),
+    )) as unknown as { id: string }[];
+    for (const t of tenants) {
+      await settleOverdue(d.db, t.id, o.confirmGraceMs);
+      const [open] = (await withTenant(d.db, t.id, (tx) =>
+        tx.execute(sql`select 1 from meter_commands where (status = 'queued' and (next_attempt_at <= now()
+          or expires_at < now())) or (status = 'sent' and not awaiting and lease_until < now()) limit 1`),
+      )) as unknown[];
+      if (open) await kick(d.jobs, t.id, 'tick');
+    }
+  };
+  await d.jobs.ensureQueue(DISPATCH_QUEUE);
+  await d.jobs.work<DispatchJob>(DISPATCH_QUEUE, async (job) => void (await pump(job.tenantId)), {
+    batchSize: 1,
+    concurrency: 4,
+    pollingIntervalSeconds: 0.5,
+  });
+  if (d.cron !== false) {
+    await d.jobs.ensureQueue(COMMANDS_TICK_QUEUE);
+    await d.jobs.boss.schedule(COMMANDS_TICK_QUEUE, '* * * * *', {}, { tz: d.timeZone });
+    await d.jobs.work(COMMANDS_TICK_QUEUE, tick);
+    await tick().catch((err) => d.logger.error({ err }, 'command tick failed on start'));
+  }
+  return {
+    pump,
+    tick,
+    async stop() {
+      stopping.abort();
+      await d.jobs.offWork(DISPATCH_QUEUE);
+      if (d.cron !== false) await d.jobs.offWork(COMMANDS_TICK_QUEUE);
+    },
+  };
+}
