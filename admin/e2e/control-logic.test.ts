@@ -73,11 +73,11 @@ describe('useLiveList', () => {
   it('polls every interval while a row is open, stops once none is, and stops when its scope ends', async () => {
     vi.useFakeTimers();
     const pages: NextPage<{ id: string; status: Command['status'] }>[] = [
-      { items: [row('a', 'queued'), row('b', 'confirmed')], nextCursor: null },
-      { items: [row('a', 'sent'), row('b', 'confirmed')], nextCursor: null },
-      { items: [row('a', 'confirmed'), row('b', 'confirmed')], nextCursor: null },
+      { items: [row('a', 'queued'), row('b', 'confirmed')], next: null },
+      { items: [row('a', 'sent'), row('b', 'confirmed')], next: null },
+      { items: [row('a', 'confirmed'), row('b', 'confirmed')], next: null },
     ];
-    const fetch = vi.fn(async (_q: { limit: number; cursor?: string }) => pages[Math.min(fetch.mock.calls.length - 1, 2)]);
+    const fetch = vi.fn(async (_q: { limit: number; after?: string }) => pages[Math.min(fetch.mock.calls.length - 1, 2)]);
     const scope = effectScope();
     const list = scope.run(() => useLiveList(fetch, isOpen, { pageSize: 10, intervalMs: 2000 }))!;
     await list.load();
@@ -94,7 +94,7 @@ describe('useLiveList', () => {
     expect(fetch).toHaveBeenCalledTimes(3);
 
     // open again, then the page is left: no request after that
-    pages[2] = { items: [row('c', 'queued')], nextCursor: null };
+    pages[2] = { items: [row('c', 'queued')], next: null };
     await list.load();
     expect(list.live.value).toBe(true);
     scope.stop();
@@ -106,16 +106,16 @@ describe('useLiveList', () => {
   });
 
   it('appends the next page by cursor without repeating rows', async () => {
-    const fetch = vi.fn(async (q: { limit: number; cursor?: string }) =>
-      q.cursor
-        ? { items: [row('b', 'failed'), row('c', 'failed')], nextCursor: null }
-        : { items: [row('a', 'failed'), row('b', 'failed')], nextCursor: 'k1' },
+    const fetch = vi.fn(async (q: { limit: number; after?: string }) =>
+      q.after
+        ? { items: [row('b', 'failed'), row('c', 'failed')], next: null }
+        : { items: [row('a', 'failed'), row('b', 'failed')], next: 'k1' },
     );
     const scope = effectScope();
     const list = scope.run(() => useLiveList(fetch, isOpen, { pageSize: 2 }))!;
     await list.load();
     await list.load(true);
-    expect(fetch.mock.calls.map(([q]) => q)).toEqual([{ limit: 2 }, { limit: 2, cursor: 'k1' }]);
+    expect(fetch.mock.calls.map(([q]) => q)).toEqual([{ limit: 2 }, { limit: 2, after: 'k1' }]);
     expect(list.rows.value.map((r) => r.id)).toEqual(['a', 'b', 'c']);
     expect(list.next.value).toBeNull();
     expect(list.live.value).toBe(false);

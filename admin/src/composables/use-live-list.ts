@@ -1,10 +1,10 @@
 import { onScopeDispose, type Ref, ref } from 'vue';
 import { showError } from '../utils/show-error.ts';
 
-/** A keyset page as the control API answers it. */
+/** A keyset page as the control API answers it: `next` is the cursor of the page after. */
 export interface NextPage<T> {
   items: T[];
-  nextCursor: string | null;
+  next: string | null;
 }
 
 /** The most rows one refresh asks for again; rows loaded beyond it keep their last known state. */
@@ -16,7 +16,7 @@ const REFRESH_CAP = 100;
  * its component unmounts (or its effect scope ends).
  */
 export function useLiveList<T extends { id: string }>(
-  fetch: (q: { limit: number; cursor?: string }) => Promise<NextPage<T>>,
+  fetch: (q: { limit: number; after?: string }) => Promise<NextPage<T>>,
   isOpen: (row: T) => boolean,
   o: { pageSize?: number; intervalMs?: number } = {},
 ) {
@@ -46,7 +46,7 @@ export function useLiveList<T extends { id: string }>(
       if (mine !== generation || stopped) return;
       if (rows.value.length <= REFRESH_CAP) {
         rows.value = page.items;
-        next.value = page.nextCursor;
+        next.value = page.next;
       } else {
         const fresh = new Set(page.items.map((r) => r.id));
         rows.value = [...page.items, ...rows.value.slice(limit).filter((r) => !fresh.has(r.id))];
@@ -61,12 +61,12 @@ export function useLiveList<T extends { id: string }>(
     const mine = ++generation;
     loading.value = true;
     try {
-      const page = await fetch({ limit: pageSize, ...(more && next.value ? { cursor: next.value } : {}) });
+      const page = await fetch({ limit: pageSize, ...(more && next.value ? { after: next.value } : {}) });
       if (mine !== generation) return;
       rows.value = more
         ? [...rows.value, ...page.items.filter((r) => !rows.value.some((x) => x.id === r.id))]
         : page.items;
-      next.value = page.nextCursor;
+      next.value = page.next;
     } catch (e) {
       showError(e);
     } finally {

@@ -80,9 +80,8 @@ export default {
     confirm: {
       title: 'Confirm',
       summary: '“{action}” on {meters} meters ({customers} customers).',
-      keepPower: '{count} of them keep power: the cut will not be sent to them.',
-      keepPowerOverride: '{count} of them keep power and will be cut anyway (override).',
-      unsupported: '{count} of them do not take this action and are skipped.',
+      keepPower: '{count} more meters keep power: the cut is not sent to them.',
+      unsupported: '{count} more meters do not take this action and are skipped.',
       needsApproval:
         'Above the approval threshold ({threshold} meters): it is sent once another person with approval rights approves it.',
       immediate: 'Within the approval threshold ({threshold} meters): it is sent as soon as you confirm.',
@@ -139,7 +138,7 @@ export default {
     },
     approvals: {
       title: 'Batches awaiting approval',
-      hint: 'A batch above the approval threshold is sent only after someone other than its requester approves it.',
+      hint: 'A batch cut (close valve, trip relay) over more meters than the approval threshold is sent only after someone other than its requester approves it.',
       approve: 'Approve',
       reject: 'Reject',
       approveTitle: 'Approve batch',
@@ -153,7 +152,8 @@ export default {
     settings: {
       title: 'Control settings',
       approvalThreshold: 'Approval threshold (meters)',
-      approvalThresholdHint: 'A batch with more meters than this waits for approval',
+      approvalThresholdHint:
+        'A batch cut (close valve, trip relay) over more meters than this waits for approval',
       expiryMinutes: 'Default validity (minutes)',
       expiryMinutesHint: 'For commands that name no validity',
       maxAttempts: 'Maximum attempts',

@@ -81,9 +81,8 @@ export default {
     confirm: {
       title: '确认下发',
       summary: '将对 {meters} 只表计（涉及 {customers} 户用户）执行「{action}」。',
-      keepPower: '其中 {count} 只表计处于保电状态，断开指令将不会下发。',
-      keepPowerOverride: '其中 {count} 只表计处于保电状态，将越过保电执行断开。',
-      unsupported: '其中 {count} 只表计不支持该操作，将被跳过。',
+      keepPower: '另有 {count} 只表计处于保电状态，不会下发断开指令。',
+      unsupported: '另有 {count} 只表计不支持该操作，将被跳过。',
       needsApproval: '超过审批阈值（{threshold} 只），提交后须由另一位有审批权限的人员批准才会下发。',
       immediate: '未超过审批阈值（{threshold} 只），确认后立即下发。',
       submitForApproval: '提交审批',
@@ -138,7 +137,7 @@ export default {
     },
     approvals: {
       title: '待审批批次',
-      hint: '超过审批阈值的批量控制须由申请人以外的人员批准后才会下发。',
+      hint: '表计数超过审批阈值的批量断开（关阀、拉闸）须由申请人以外的人员批准后才会下发。',
       approve: '批准',
       reject: '驳回',
       approveTitle: '批准批量控制',
@@ -152,7 +151,7 @@ export default {
     settings: {
       title: '控制设置',
       approvalThreshold: '审批阈值（只）',
-      approvalThresholdHint: '一次批量控制的表计数超过该值时须经审批',
+      approvalThresholdHint: '一次批量断开（关阀、拉闸）的表计数超过该值时须经审批',
       expiryMinutes: '默认有效期（分钟）',
       expiryMinutesHint: '指令未指定有效期时使用',
       maxAttempts: '最多尝试次数',

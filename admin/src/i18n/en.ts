@@ -270,12 +270,21 @@ export default {
         suspend: 'Suspend meter',
         resume: 'Resume meter',
         transfer: 'Transfer meter',
+        command: 'Send control command',
       },
       'meter-groups': {
         create: 'Create meter group',
         update: 'Change meter group',
         delete: 'Delete meter group',
       },
+      commands: { cancel: 'Cancel control command' },
+      'command-batches': {
+        create: 'Request batch control',
+        approve: 'Approve batch control',
+        reject: 'Reject batch control',
+        cancel: 'Withdraw batch control',
+      },
+      'control-settings': { update: 'Change control settings' },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -313,6 +322,8 @@ export default {
       import: 'Import',
       customer: 'Customer',
       account: 'Account',
+      'command-batch': 'Command batch',
+      'control-settings': 'Control settings',
     },
   },
   plugins: {

@@ -48,9 +48,12 @@ export const batchTag = (s: BatchStatus) =>
 
 /** How many of a batch's commands have ended, of all. */
 export function finished(p: BatchProgress): number {
-  return p.confirmed + p.failed + p.expired + p.cancelled;
+  return (p.confirmed ?? 0) + (p.failed ?? 0) + (p.expired ?? 0) + (p.cancelled ?? 0);
 }
+
+/** Commands of a batch still queued or sent. */
+export const inFlight = (p: BatchProgress) => (p.queued ?? 0) + (p.sent ?? 0);
 
 /** A released batch whose commands are still moving. */
 export const batchOpen = (b: { status: BatchStatus; progress: BatchProgress }) =>
-  b.status === 'released' && b.progress.queued + b.progress.sent > 0;
+  b.status === 'released' && inFlight(b.progress) > 0;
