@@ -5,6 +5,7 @@ import { loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { login, logout, sel } from './support/admin-ui.ts';
 import { type ArchiveSample, seedArchiveSample } from './support/archive-sample.ts';
+import { field } from './support/archives-ui.ts';
 import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 import { chromeText, RAW_KEY, rawKeys, strayWords } from './support/language-check.ts';
@@ -269,7 +270,7 @@ describe('every page in both languages', () => {
         await page.locator(sel('control-picked-meter')).waitFor();
         await page.click(sel('control-action'));
         await page.locator(`${sel('control-action-time-sync')}:visible`).click();
-        await page.locator(`${sel('control-reason')} input`).fill('1');
+        await page.locator(field('control-reason')).fill('1');
         await check(locale, 'control-console-filled');
         await openDialog(locale, sel('control-preview'), 'control-confirm-dialog');
         await visit(locale, '/imports', 'import-start');
