@@ -39,7 +39,24 @@ export const time = z
   .string()
   .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'expected HH:MM, 00:00–24:00' });
 
-export const label = z.strictObject({ 'zh-CN': z.string().min(1).max(100), en: z.string().min(1).max(100) });
+/** Whether text holds a C0 control character or DEL (tabs and newlines allowed when `lines`). */
+export function hasControl(s: string, lines: boolean): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && !(lines && (c === 9 || c === 10 || c === 13))) || c === 127) return true;
+  }
+  return false;
+}
+
+/** Text without control characters (NUL and the like cannot be stored or printed safely). */
+export const plain = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasControl(s, false), { message: 'control characters are not allowed' });
+
+export const label = z.strictObject({ 'zh-CN': plain(100), en: plain(100) });
 export const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'expected lower-case letters, digits, - and _' });

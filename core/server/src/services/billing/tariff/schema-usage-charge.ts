@@ -7,6 +7,7 @@ import {
   monthDayText,
   months,
   partitionIssues,
+  plain,
   price,
   quantity,
   ratio,
@@ -14,6 +15,29 @@ import {
 } from './schema-parts.ts';
 
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
+
+/** Whether time ranges (a range ending at or before its start wraps midnight) tile the day once. */
+function dayCoverage(ranges: readonly { from: string; to: string }[]): string | null {
+  const pieces: [number, number][] = [];
+  for (const r of ranges) {
+    const a = minutes(r.from) % 1440;
+    const b = minutes(r.to);
+    if (a === b % 1440) return `empty or whole-day range ${r.from}–${r.to}`;
+    if (b > a) pieces.push([a, b]);
+    else {
+      pieces.push([a, 1440]);
+      if (b > 0) pieces.push([0, b]);
+    }
+  }
+  pieces.sort((x, y) => x[0] - y[0]);
+  let at = 0;
+  for (const [a, b] of pieces) {
+    if (a < at) return 'time ranges overlap';
+    if (a > at) return 'time ranges leave hours uncovered';
+    at = b;
+  }
+  return at === 1440 ? null : 'time ranges leave hours uncovered';
+}
 
 /** Household-size rules shifting the tier thresholds (see docs/tariffs.md). */
 const household = z.discriminatedUnion('rule', [
@@ -45,7 +69,7 @@ export const tiersSchema = z
     thresholds: thresholds.optional(),
     /** month cycle only: thresholds by season, the seasons' months covering the year once */
     seasons: z
-      .array(z.strictObject({ name: z.string().max(40).optional(), months, thresholds }))
+      .array(z.strictObject({ name: plain(40).optional(), months, thresholds }))
       .min(1)
       .max(12)
       .optional(),
@@ -89,7 +113,7 @@ export const touSchema = z
     seasons: z
       .array(
         z.strictObject({
-          name: z.string().max(40).optional(),
+          name: plain(40).optional(),
           months: months.optional(),
           ranges: z
             .array(z.strictObject({ band, from: time, to: time }))
@@ -108,17 +132,8 @@ export const touSchema = z
     const p = partitionIssues(t.seasons.map((s) => s.months ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
     if (p) issue(p, ['seasons']);
     t.seasons.forEach((s, i) => {
-      const cover = new Array<number>(1440).fill(0);
-      for (const r of s.ranges) {
-        const a = minutes(r.from);
-        const b = minutes(r.to);
-        if (a === b) issue(`empty range ${r.from}–${r.to}`, ['seasons', i, 'ranges']);
-        const end = b > a ? b : b + 1440; // wraps midnight
-        for (let m = a; m < end; m++) cover[m % 1440] += 1;
-      }
-      if (cover.some((n) => n > 1)) issue('time ranges overlap', ['seasons', i, 'ranges']);
-      else if (cover.some((n) => n === 0))
-        issue('time ranges leave hours uncovered', ['seasons', i, 'ranges']);
+      const cover = dayCoverage(s.ranges);
+      if (cover) issue(cover, ['seasons', i, 'ranges']);
       if (!!s.prices === !!s.ratios) issue('give either prices or ratios', ['seasons', i]);
       const used = new Set(s.ranges.map((r) => r.band));
       const priced = new Set(Object.keys(s.prices ?? s.ratios ?? {}));
@@ -135,7 +150,7 @@ export const usageChargeSchema = z
     type: z.literal('usage'),
     id,
     label,
-    unit: z.string().max(16).optional(),
+    unit: plain(16).optional(),
     price: price.optional(),
     tiers: tiersSchema.optional(),
     tou: touSchema.optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dayOf } from './dates.ts';
-import { amount, date, id, label, monthDayText, price } from './schema-parts.ts';
+import { amount, date, hasControl, id, label, monthDayText, plain, price } from './schema-parts.ts';
 import { usageChargeSchema } from './schema-usage-charge.ts';
 
 const season = z.strictObject({ from: monthDayText, to: monthDayText });
@@ -26,7 +26,7 @@ const heatSchema = z.strictObject({
   type: z.literal('heat-two-part'),
   id,
   label,
-  unit: z.string().max(16).optional(),
+  unit: plain(16).optional(),
   season,
   basePrice: price,
   energyPrice: price,
@@ -48,7 +48,7 @@ export const roundingSchema = z.strictObject({
 
 const versionSchema = z
   .strictObject({
-    version: z.string().min(1).max(64),
+    version: plain(64),
     effectiveFrom: date,
     /** first day no longer in force; default the next version's effectiveFrom */
     effectiveTo: date.optional(),
@@ -76,12 +76,16 @@ const versionSchema = z
 
 export const tariffSchema = z
   .strictObject({
-    $schema: z.string().max(200).optional(),
+    $schema: plain(200).optional(),
     formatVersion: z.literal(1),
     code: id,
     name: label,
     meterKind: z.enum(['power', 'water', 'gas', 'heat']),
-    description: z.string().max(2000).optional(),
+    description: z
+      .string()
+      .max(2000)
+      .refine((s) => !hasControl(s, true), { message: 'control characters are not allowed' })
+      .optional(),
     rounding: roundingSchema.default({ mode: 'half-up', scale: 2, at: 'line' }),
     /** decimal places usage is split to when a period is divided pro rata by days */
     prorateScale: z.number().int().min(0).max(6).default(2),
