@@ -22,7 +22,7 @@ function dayCoverage(ranges: readonly { from: string; to: string }[]): string | 
   for (const r of ranges) {
     const a = minutes(r.from) % 1440;
     const b = minutes(r.to);
-    if (a === b % 1440) return `empty or whole-day range ${r.from}–${r.to}`;
+    if (a === b) return `empty range ${r.from}–${r.to}`;
     if (b > a) pieces.push([a, b]);
     else {
       pieces.push([a, 1440]);
