@@ -43,8 +43,8 @@ export function usageLines(c: UsageCharge, ctx: ChargeContext): ExactLine[] {
     const prices = bandPrices(c.tou, seasonOnDay(c.tou, s.from), tier1);
     for (const b of bandIds) {
       const used = s.bands[b];
-      if (used === undefined) continue;
       const p = prices[b];
+      if (used === undefined || (used.isZero() && p === undefined)) continue;
       if (p === undefined)
         throw new AppError('TARIFF_USAGE_INVALID', `component ${c.id} has no ${b} band in this season`, [
           { path: `bands.${b}`, message: 'not a band of the tariff in this season' },

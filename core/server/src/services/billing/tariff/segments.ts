@@ -3,6 +3,7 @@ import { cycleStartOn, cycleStartsWithin, dateOf, dayOf, monthStartsWithin, part
 import { D, prorate, sum, ZERO } from './decimal.ts';
 import type { Tariff, TariffVersion } from './schema.ts';
 import type { Band } from './schema-parts.ts';
+import { seasonOnDay } from './tou.ts';
 import type { Usage } from './usage-schema.ts';
 
 /** A stretch of the period with one tariff version, one tier cycle and one TOU season. */
@@ -116,8 +117,15 @@ export function segment(t: Tariff, u: Usage): Segment[] {
   if (bands && u.consumption !== undefined && !total(bands).equals(whole))
     throw usageError('the bands do not add up to the consumption', 'bands');
   const weights = base.map((p) => new D(p.days));
+  // a band goes only to the segments whose TOU season has it (critical peak only in some months)
+  const bandWeights = (b: Band) => {
+    const w = base.map((p) => (inForce(p.version, p.from, b) ? new D(p.days) : ZERO));
+    return w.some((x) => !x.isZero()) ? w : weights;
+  };
   const byBand = bands
-    ? Object.entries(bands).map(([k, v]) => [k, prorate(v as D, weights, t.prorateScale)] as const)
+    ? Object.entries(bands).map(
+        ([k, v]) => [k, prorate(v as D, bandWeights(k as Band), t.prorateScale)] as const,
+      )
     : undefined;
   const parts = prorate(whole, weights, t.prorateScale);
   return base.map((p, i) => {
@@ -125,6 +133,12 @@ export function segment(t: Tariff, u: Usage): Segment[] {
     const b = Object.fromEntries(byBand.map(([k, v]) => [k, v[i]])) as Partial<Record<Band, D>>;
     return { ...p, consumption: total(b), bands: b };
   });
+}
+
+/** Whether `band` is one of the version's TOU bands on `day` (true when it has no TOU component). */
+function inForce(v: TariffVersion, day: number, band: Band): boolean {
+  const tous = v.components.flatMap((c) => (c.type === 'usage' && c.tou ? [c.tou] : []));
+  return tous.length === 0 || tous.some((tou) => seasonOnDay(tou, day).ranges.some((r) => r.band === band));
 }
 
 function sumBands(list: Partial<Record<Band, D>>[]): Partial<Record<Band, D>> {
