@@ -270,6 +270,16 @@ describe('splitting a period (分段计费)', () => {
         }),
       )[0],
     ).toBe('TARIFF_USAGE_INVALID');
+    const period = { from: '2019-11-16', to: '2019-12-16' };
+    expect(
+      code(() => q('beijing-electricity-monthly', { period, daily, consumption: '331', householdSize: 6 })),
+    ).toEqual([
+      'TARIFF_USAGE_INVALID',
+      [{ path: 'daily', message: 'the daily values do not add up to the consumption' }],
+    ]);
+    expect(
+      q('beijing-electricity-monthly', { period, daily, consumption: '330', householdSize: 6 }).totalFen,
+    ).toBe(r.totalFen);
   });
 
   it('refuses a period with a day under no version', () => {

@@ -95,6 +95,9 @@ export function segment(t: Tariff, u: Usage): Segment[] {
   );
   const base = pieces.map((p, i) => ({ ...p, days: p.to - p.from, share: shares[i] }));
   if (u.daily) {
+    const all = sum(u.daily.map((d) => (d.consumption ? new D(d.consumption) : total(bandsOf(d.bands)!))));
+    if (u.consumption !== undefined && !all.equals(u.consumption))
+      throw usageError('the daily values do not add up to the consumption', 'daily');
     return base.map((p) => {
       const days = u.daily!.filter((d) => dayOf(d.date) >= p.from && dayOf(d.date) < p.to);
       const withBands = days.filter((d) => d.bands);
