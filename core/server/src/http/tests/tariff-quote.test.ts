@@ -101,7 +101,7 @@ describe('POST /tariffs/quote privileges', () => {
       body: JSON.stringify({ tariff, usage }),
     });
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.code).toBe('AUTH_REQUIRED');
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('AUTH_REQUIRED');
   });
 });
 
