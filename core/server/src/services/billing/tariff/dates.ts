@@ -12,12 +12,14 @@ export const MONTH_DAY_RE = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export function dayOf(date: string): number {
   if (!DATE_RE.test(date)) return Number.NaN;
   const [y, m, d] = date.split('-').map(Number);
+  if (y < 1970 || y > 2199) return Number.NaN; // Date.UTC reads years 0–99 as 1900–1999
   const t = Date.UTC(y, m - 1, d);
   const back = new Date(t);
   if (back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) return Number.NaN;
   return t / DAY;
 }
 
+/** A calendar date of the years 1970–2199. */
 export const isDate = (s: string): boolean => !Number.isNaN(dayOf(s));
 
 export function dateOf(day: number): string {

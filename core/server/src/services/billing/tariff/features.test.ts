@@ -201,6 +201,24 @@ describe('fixed charges, minimum, allowances and rounding', () => {
     expect(quote(tariffWith(fee('period')), u).lines[0]).toMatchObject({ quantity: '1', amountFen: 300 });
   });
 
+  it('charges a heating season by area for the share of the season covered (a late start)', () => {
+    // the season 2024-11-15 … 2025-03-16 has 121 days; from 2024-12-01 the customer has 105 of them
+    const r = q('beijing-heat-area', {
+      period: { from: '2024-12-01', to: '2025-03-16' },
+      consumption: '0',
+      heatedArea: '90',
+    });
+    expect(r.lines[0].quantity).toBe('78.099174'); // 90 × 105/121 m²·season
+    expect(r.totalFen).toBe(187438); // 2160 × 105/121 = 1874.380…
+    // two seasons in one period count twice; days outside the season nothing
+    const two = q('beijing-heat-area', {
+      period: { from: '2024-06-01', to: '2026-06-01' },
+      consumption: '0',
+      heatedArea: '90',
+    });
+    expect(two.totalFen).toBe(432000);
+  });
+
   it('tops up to the minimum charge', () => {
     const t = tariffWith(flat, { minimumCharge: { amount: '10', per: 'month' } });
     const r = quote(t, usage('2024-03-01', '2024-04-01'));

@@ -33,7 +33,10 @@ export const amount = dec({ places: 6, max: 10_000_000 });
 /** Ratios of a band price to the base price. */
 export const ratio = dec({ places: 6, max: 100 });
 
-export const date = z.string().max(10).refine(isDate, { message: 'expected a calendar date YYYY-MM-DD' });
+export const date = z
+  .string()
+  .max(10)
+  .refine(isDate, { message: 'expected a calendar date YYYY-MM-DD (1970–2199)' });
 export const monthDayText = z.string().max(5).refine(isMonthDay, { message: 'expected MM-DD (not 02-29)' });
 export const time = z
   .string()
