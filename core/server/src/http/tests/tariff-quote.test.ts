@@ -165,6 +165,16 @@ describe('POST /tariffs/quote bad input', () => {
         400,
         'TARIFF_USAGE_INVALID',
       ],
+      [
+        withUsage({ ...usage, period: { from: '0099-01-01', to: '0099-02-01' } }),
+        400,
+        'TARIFF_USAGE_INVALID',
+      ],
+      [
+        withUsage({ ...usage, period: { from: '2024-01-01', to: '2024-01-01' } }),
+        400,
+        'TARIFF_USAGE_INVALID',
+      ],
       [withUsage({ ...usage, householdSize: 2.5 }), 400, 'TARIFF_USAGE_INVALID'],
       [withUsage({ ...usage, bands: { peak: '1' } }), 400, 'TARIFF_USAGE_INVALID'],
       [withUsage({ period: usage.period }), 400, 'TARIFF_USAGE_INVALID'],
