@@ -42,6 +42,6 @@ export {
   type NbPlatform,
   type PushResult,
 } from './pushers/nbiot-pusher.ts';
-export { type Clock, ManualClock, systemClock } from './time/clock.ts';
+export { type Clock, HeldClock, ManualClock, systemClock } from './time/clock.ts';
 export { createPrng, type Prng } from './time/prng.ts';
 export { DEFAULT_UTC_OFFSET_MIN, fromWallTime, toWallTime, type WallTime } from './time/wall-time.ts';
