@@ -42,6 +42,25 @@ describe('tiers', () => {
     ).toBe('TARIFF_USAGE_INVALID');
   });
 
+  it('multiply per-person thresholds by the household size', () => {
+    const t = tariffWith({
+      type: 'usage',
+      id: 'water',
+      label,
+      tiers: {
+        cycle: 'month',
+        thresholds: ['5', '9'],
+        household: { rule: 'per-person' },
+        prices: ['2', '3', '4'],
+      },
+    });
+    const r = quote(
+      t,
+      parseUsage({ period: { from: '2024-03-01', to: '2024-04-01' }, consumption: '40', householdSize: 4 }),
+    );
+    expect(qty(r)).toEqual(['20', '16', '4']);
+  });
+
   it('shift only the first threshold when told (Hunan), closing tier 2 rather than inverting it', () => {
     // April (spring/autumn: 200/350); 7 persons → first threshold 200 + 2 × 100 = 400 > 350
     const r = q('hunan-electricity', {
@@ -130,6 +149,45 @@ describe('tiers', () => {
       ['2024-06-01', 2, '20'],
       ['2024-07-01', 1, '31'],
     ]);
+  });
+});
+
+describe('versions', () => {
+  const v = (version: string, effectiveFrom: string, effectiveTo?: string) => ({
+    version,
+    effectiveFrom,
+    ...(effectiveTo && { effectiveTo }),
+    components: [{ type: 'usage', id: 'energy', label, price: '1' }],
+  });
+  const doc = (versions: object[]) => ({
+    formatVersion: 1,
+    code: 't',
+    name: { 'zh-CN': '测试', en: 'Test' },
+    meterKind: 'power',
+    versions,
+  });
+  it('must be in order, without overlap and with unique names', () => {
+    const messages = (versions: object[]) =>
+      (code(() => parseTariff(doc(versions)))[1] as { message: string }[]).map((d) => d.message);
+    expect(messages([v('b', '2024-01-01'), v('a', '2023-01-01')])).toEqual([
+      'versions must be in effectiveFrom order',
+    ]);
+    expect(messages([v('a', '2023-01-01', '2024-02-01'), v('b', '2024-01-01')])).toEqual([
+      'versions overlap',
+    ]);
+    expect(messages([v('a', '2023-01-01'), v('a', '2024-01-01')])).toEqual(['version names repeat']);
+    expect(messages([v('a', '2023-01-01', '2023-01-01')])).toEqual(['effectiveTo must follow effectiveFrom']);
+  });
+
+  it('may leave a gap, which no period may touch', () => {
+    const t = parseTariff(doc([v('a', '2023-01-01', '2023-07-01'), v('b', '2024-01-01')]));
+    const u = (from: string, to: string) => parseUsage({ period: { from, to }, consumption: '10' });
+    expect(quote(t, u('2023-06-01', '2023-07-01')).totalFen).toBe(1000);
+    expect(code(() => quote(t, u('2023-06-01', '2023-07-02')))).toEqual([
+      'TARIFF_NOT_IN_FORCE',
+      { date: '2023-07-01' },
+    ]);
+    expect(quote(t, u('2024-01-01', '2024-02-01')).segments[0].tariffVersion).toBe('b');
   });
 });
 

@@ -144,6 +144,17 @@ describe('BILLING.md worked examples, to the fen', () => {
     ).toBe(104400);
   });
 
+  it('other Beijing structures: non-residential water at the residential price, rural 煤改气 gas', () => {
+    const water = q('beijing-water-nonresidential', {
+      ...year('2024-01-01', '2025-01-01'),
+      consumption: '100',
+    });
+    expect(byComponent(water)).toEqual({ water: 30700, 'water-resource': 15700, sewage: 13600 });
+    // 2500 × 2.61 + 300 × 2.83 = 6525 + 849
+    const gas = q('beijing-gas-rural', { ...year('2024-01-01', '2025-01-01'), consumption: '2800' });
+    expect(gas.totalFen).toBe(737400);
+  });
+
   it('H1 Beijing heat by area, 90 m², one season → 2160.00', () => {
     const r = q('beijing-heat-area', {
       ...year('2024-11-15', '2025-03-16'),
