@@ -54,7 +54,12 @@ export function parseUsage(json: unknown): Usage {
   return r.data;
 }
 
-function segmentLines(segments: Segment[], i: number, u: Usage): ExactLine[] {
+function segmentLines(
+  segments: Segment[],
+  i: number,
+  u: Usage,
+  ytdCache = new Map<string, D>(),
+): ExactLine[] {
   const s = segments[i];
   const lines: ExactLine[] = [];
   for (const c of s.version.components) {
@@ -63,7 +68,11 @@ function segmentLines(segments: Segment[], i: number, u: Usage): ExactLine[] {
     else {
       const yearly = c.tiers?.cycle === 'year' || c.freeAllowance?.per === 'year';
       const cycleStart = c.tiers?.cycle === 'year' ? (c.tiers.cycleStart ?? '01-01') : '01-01';
-      const ytd = yearly ? yearToDate(segments, i, u, cycleStart) : ZERO;
+      let ytd = ZERO;
+      if (yearly) {
+        ytd = ytdCache.get(cycleStart) ?? yearToDate(segments, i, u, cycleStart);
+        ytdCache.set(cycleStart, ytd);
+      }
       lines.push(...usageLines(c, { segment: s, usage: u, ytd }));
     }
   }

@@ -98,8 +98,9 @@ export function segment(t: Tariff, u: Usage): Segment[] {
     const all = sum(u.daily.map((d) => (d.consumption ? new D(d.consumption) : total(bandsOf(d.bands)!))));
     if (u.consumption !== undefined && !all.equals(u.consumption))
       throw usageError('the daily values do not add up to the consumption', 'daily');
+    const dated = u.daily.map((d) => ({ d, day: dayOf(d.date) }));
     return base.map((p) => {
-      const days = u.daily!.filter((d) => dayOf(d.date) >= p.from && dayOf(d.date) < p.to);
+      const days = dated.filter((x) => x.day >= p.from && x.day < p.to).map((x) => x.d);
       const withBands = days.filter((d) => d.bands);
       const bands =
         withBands.length === days.length && days.length > 0
