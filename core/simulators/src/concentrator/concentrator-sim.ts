@@ -7,6 +7,7 @@ import { DEFAULT_UTC_OFFSET_MIN, toWallTime } from '../time/wall-time.ts';
 import type { MeterTable } from './meter-table.ts';
 import { type ForwardRecord, type PortStats, portBusyMs } from './port-timing.ts';
 import { describeFrame, respond } from './responder.ts';
+import { TerminalParams } from './terminal-params.ts';
 
 export interface ConcentratorOptions {
   master: { host: string; port: number };
@@ -15,6 +16,8 @@ export interface ConcentratorOptions {
   /** A2 terminal address 1..65535 */
   a2: number;
   table: MeterTable;
+  /** the F10 / F33 parameters it holds; default: one F10 record per point of `table` (serial = pn) */
+  params?: TerminalParams;
   clock: Clock;
   /** seconds between heartbeats (AFN 02 F3) */
   heartbeatSec?: number;
@@ -65,6 +68,8 @@ export class ConcentratorSim {
   lost = 0;
   /** control commands received (AFN 05), latest last */
   readonly controls: { fn: number; pn: number | 'all'; data: unknown }[] = [];
+  /** AFN 04 F10 / F33 as stored (tests plant table mismatches here) */
+  readonly params: TerminalParams;
   private socket: Socket | undefined;
   private pseq = 0;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -80,6 +85,7 @@ export class ConcentratorSim {
   constructor(o: ConcentratorOptions) {
     this.options = o;
     this.missing = new Set(o.missing ?? []);
+    this.params = o.params ?? TerminalParams.fromTable(o.table);
     this.prng = createPrng(o.seed ?? 1);
     this.lossPrng = createPrng((o.seed ?? 1) + 0x51);
   }
@@ -175,6 +181,7 @@ export class ConcentratorSim {
       a1: this.options.a1,
       a2: this.options.a2,
       table: this.options.table,
+      params: this.params,
       now: () => this.now(),
       utcOffsetMin: this.options.utcOffsetMin ?? DEFAULT_UTC_OFFSET_MIN,
       missed: (pn) => this.missing.has(pn) || this.prng.chance(this.options.missRate ?? 0),

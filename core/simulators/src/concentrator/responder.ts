@@ -5,6 +5,8 @@ import type { BusDevice } from '../bus/bus-device.ts';
 import { toWallTime } from '../time/wall-time.ts';
 import { f25, f33, f129, f161, f177 } from './data-units.ts';
 import type { MeterTable } from './meter-table.ts';
+import { answerParamQuery, applyParams } from './param-frames.ts';
+import type { TerminalParams } from './terminal-params.ts';
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -12,6 +14,8 @@ export interface ResponderContext {
   a1: string;
   a2: number;
   table: MeterTable;
+  /** AFN 04 F10 / F33 as the terminal keeps them (AFN 0A reads them back); without it F10 goes to `table` */
+  params?: TerminalParams;
   /** terminal clock, epoch ms */
   now(): number;
   utcOffsetMin: number;
@@ -102,12 +106,16 @@ export function respond(frame: GdwFrame, ctx: ResponderContext): Uint8Array[] {
       return gdw.buildReadReply(addr, frame.afn, items, rseq, { maxUserData: ctx.maxUserData });
     }
     case '04': {
+      if (ctx.params) return [applyParams(frame, ctx.params, addr)];
       const f10 = frame.units.find((u) => u.fn === 10);
       const meters = (f10?.data as { meters?: Partial<MeterConfig>[] } | undefined)?.meters;
       if (!meters) return [gdw.buildDeny(addr, rseq, undefined, undefined, up)];
       ctx.table.download(meters);
       return [gdw.buildConfirm(addr, rseq, undefined, undefined, up)];
     }
+    case '0A':
+      if (!ctx.params) return [gdw.buildDeny(addr, rseq, undefined, undefined, up)];
+      return answerParamQuery(frame, ctx.params, addr, ctx.maxUserData);
     case '05': {
       for (const u of frame.units) ctx.onControl?.(u.fn, u.pn, u.data);
       return [gdw.buildConfirm(addr, rseq, undefined, undefined, up)];
