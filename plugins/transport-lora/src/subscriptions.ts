@@ -1,7 +1,7 @@
+import { rememberMeter } from '@quadmeter/protocols/push/index.ts';
 import type { PluginContext, RawReading } from '@quadmeter/sdk';
 import mqtt, { type MqttClient } from 'mqtt';
 import { ackUpdate, type Publish } from './control.ts';
-import { rememberMeter } from './meter-types.ts';
 import { eventTopic, type LoraSettings, tenantSettings, upTopic } from './settings.ts';
 import { uplinkReading } from './uplink.ts';
 
