@@ -1,4 +1,6 @@
+import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
+import control from './control.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -78,6 +80,12 @@ export default {
     readingConsole: 'Reading console',
     readingHistory: 'Reading tasks',
     readingSchedules: 'Reading schedules',
+    control: 'Remote control',
+    controlConsole: 'Control console',
+    controlCommands: 'Command history',
+    controlBatches: 'Command batches',
+    controlApprovals: 'Approvals',
+    controlSettings: 'Control settings',
     customFields: 'Custom fields',
     imports: 'Bulk import',
     archives: 'Archives',
@@ -234,7 +242,12 @@ export default {
         create: 'Create API token',
         revoke: 'Revoke API token',
       },
-      concentrators: { create: 'Create concentrator', update: 'Change concentrator' },
+      concentrators: {
+        create: 'Create concentrator',
+        update: 'Change concentrator',
+        'archive-download': 'Download meter archive to concentrator',
+        'reading-plan': 'Set concentrator reading plan',
+      },
       uplinks: { assign: 'Assign uplink to meter', dismiss: 'Dismiss uplink' },
       collectors: { create: 'Create collector', update: 'Change collector' },
       customers: {
@@ -263,12 +276,21 @@ export default {
         suspend: 'Suspend meter',
         resume: 'Resume meter',
         transfer: 'Transfer meter',
+        command: 'Send control command',
       },
       'meter-groups': {
         create: 'Create meter group',
         update: 'Change meter group',
         delete: 'Delete meter group',
       },
+      commands: { cancel: 'Cancel control command' },
+      'command-batches': {
+        create: 'Request batch control',
+        approve: 'Approve batch control',
+        reject: 'Reject batch control',
+        cancel: 'Withdraw batch control',
+      },
+      'control-settings': { update: 'Change control settings' },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -306,6 +328,8 @@ export default {
       import: 'Import',
       customer: 'Customer',
       account: 'Account',
+      'command-batch': 'Command batch',
+      'control-settings': 'Control settings',
     },
   },
   plugins: {
@@ -644,13 +668,26 @@ export default {
     METER_STATE_INVALID: "The meter's status does not allow this action",
     METER_RELATION_CYCLE: 'A meter cannot feed itself, directly or indirectly',
     GATEWAY_ADDRESS_TAKEN: 'Another gateway already has this number or address',
+    GATEWAY_OFFLINE: 'The concentrator is not connected to the master station',
+    GATEWAY_NO_REPLY: 'The concentrator did not answer; try again later',
+    GATEWAY_REMOVED: 'The concentrator was removed',
+    CONTROL_UNSUPPORTED: 'No running, enabled transport can do this for the device',
     DB_CLUSTER_IN_USE: 'The database folder is in use by another process',
     ROLE_NOT_FOUND: 'No such role',
     CLI_USAGE: 'Wrong command line usage',
     PACKAGE_MISSING: 'An optional package is not installed',
+    CONTROL_KEEP_POWER: 'The meter keeps power: a cut needs the override',
+    CONTROL_ACTION_UNSUPPORTED: "The meter's control type does not take this action",
+    CONTROL_NOT_CANCELLABLE: 'Only a queued command can be cancelled',
+    CONTROL_SELF_APPROVAL: 'You cannot approve or reject a batch you requested',
+    CONTROL_BATCH_EMPTY: 'None of the chosen meters can take this action',
+    CONTROL_BATCH_NOT_PENDING: 'The batch is no longer awaiting approval',
+    CONTROL_IDEMPOTENCY_CONFLICT: 'The idempotency key was used for a different command',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
   ...archivesOps,
   ...reading,
+  ...control,
   ...uplinks,
+  ...archiveDownload,
 } satisfies typeof zhCN;

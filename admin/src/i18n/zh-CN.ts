@@ -1,6 +1,8 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
 
+import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
+import control from './control.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -77,6 +79,12 @@ export default {
     readingConsole: '抄表控制台',
     readingHistory: '抄表任务',
     readingSchedules: '抄表计划',
+    control: '远程控制',
+    controlConsole: '远程控制台',
+    controlCommands: '控制记录',
+    controlBatches: '控制批次',
+    controlApprovals: '待审批',
+    controlSettings: '控制设置',
     customFields: '自定义字段',
     imports: '批量导入',
     archives: '档案管理',
@@ -233,10 +241,23 @@ export default {
         create: '新建 API 令牌',
         revoke: '吊销 API 令牌',
       },
-      concentrators: { create: '新增集中器', update: '修改集中器' },
+      concentrators: {
+        create: '新增集中器',
+        update: '修改集中器',
+        'archive-download': '下载档案到集中器',
+        'reading-plan': '设置集中器抄表运行参数',
+      },
       uplinks: { assign: '上行分配给表计', dismiss: '忽略上行' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
+      commands: { cancel: '撤销控制指令' },
+      'command-batches': {
+        create: '发起批量控制',
+        approve: '批准批量控制',
+        reject: '驳回批量控制',
+        cancel: '撤销批量控制',
+      },
+      'control-settings': { update: '修改控制设置' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -267,6 +288,7 @@ export default {
         suspend: '停用表计',
         resume: '恢复表计',
         transfer: '表计过户',
+        command: '下发控制指令',
       },
     },
     targetText: '{type}：{name}',
@@ -293,6 +315,8 @@ export default {
       import: '导入',
       customer: '用户档案',
       account: '账户',
+      'command-batch': '控制批次',
+      'control-settings': '控制设置',
     },
   },
   plugins: {
@@ -619,13 +643,26 @@ export default {
     METER_STATE_INVALID: '表计当前状态不允许此操作',
     METER_RELATION_CYCLE: '总分表关系不能形成循环',
     GATEWAY_ADDRESS_TAKEN: '编号或终端地址已被其他设备使用',
+    GATEWAY_OFFLINE: '集中器未连接主站',
+    GATEWAY_NO_REPLY: '集中器未应答，请稍后重试',
+    GATEWAY_REMOVED: '集中器已拆除',
+    CONTROL_UNSUPPORTED: '没有已启用且运行中的通信插件能对该设备执行此操作',
     DB_CLUSTER_IN_USE: '数据库目录正被其他进程使用',
     ROLE_NOT_FOUND: '角色不存在',
     CLI_USAGE: '命令行用法有误',
     PACKAGE_MISSING: '未安装所需的可选组件',
+    CONTROL_KEEP_POWER: '该表计处于保电状态，断开指令须越过保电执行',
+    CONTROL_ACTION_UNSUPPORTED: '表计的控制方式不支持该操作',
+    CONTROL_NOT_CANCELLABLE: '只能撤销排队中的指令',
+    CONTROL_SELF_APPROVAL: '不能审批本人提交的批次',
+    CONTROL_BATCH_EMPTY: '所选对象中没有可执行该操作的表计',
+    CONTROL_BATCH_NOT_PENDING: '该批次已不在待审批状态',
+    CONTROL_IDEMPOTENCY_CONFLICT: '该幂等键已用于另一条不同的指令',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
   ...archivesOps,
   ...reading,
+  ...control,
   ...uplinks,
+  ...archiveDownload,
 };
