@@ -11,6 +11,8 @@ const help = `quadmeter <command>
   frame decode|encode   decode or build meter protocol frames (see 'quadmeter frame')
   tariff quote --tariff <tariff.json> --usage <usage.json>
                         price usage under a tariff (docs/tariffs.md): the bill lines and total in fen as JSON
+  tariff schema <tariff|usage>
+                        print the JSON Schema of tariff or usage files (docs/tariffs/schema/)
   sim <kind>            run a device simulator (see 'quadmeter sim'; needs @quadmeter/simulators)
 
 Errors print one line, "error CODE: message", and exit 1 (2 for wrong usage).`;

@@ -98,6 +98,13 @@ describe('quadmeter tariff quote', () => {
     );
   });
 
+  it('prints the JSON Schema of tariff and usage files', () => {
+    const r = cli(['tariff', 'schema', 'usage']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ title: 'Quadmeter tariff usage', type: 'object' });
+    expectError(cli(['tariff', 'schema', 'bill']), 'CLI_USAGE', 2);
+  });
+
   it('wrong usage exits 2', () => {
     expectError(cli(['tariff', 'quote', '--tariff', tariff]), 'CLI_USAGE', 2);
     expectError(cli(['tariff', 'price', '--tariff', tariff, '--usage', usage]), 'CLI_USAGE', 2);

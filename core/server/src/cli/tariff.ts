@@ -3,7 +3,8 @@ import { AppError, type ErrorCode } from '@quadmeter/sdk';
 import { parseTariff, parseUsage, quote } from '../services/billing/tariff/index.ts';
 import { parseCommand, text, usage } from './args.ts';
 
-const USAGE = 'quadmeter tariff quote --tariff <tariff.json> --usage <usage.json>';
+const USAGE =
+  'quadmeter tariff quote --tariff <tariff.json> --usage <usage.json> | quadmeter tariff schema <tariff|usage>';
 
 /** A JSON file's content, or FILE_UNREADABLE / the given code for text that is not JSON. */
 function readJson(path: string, what: string, invalid: ErrorCode): unknown {
@@ -33,6 +34,13 @@ function withDetails(e: AppError, file: string): AppError {
 
 /** `quadmeter tariff quote`: the bill lines and the total in fen as JSON on stdout. */
 export async function tariffCommand(args: string[]): Promise<number> {
+  if (args[0] === 'schema') {
+    const which = parseCommand('tariff schema', args.slice(1)).positionals;
+    if (which.length !== 1 || (which[0] !== 'tariff' && which[0] !== 'usage')) throw usage(USAGE);
+    const { tariffJsonSchemas } = await import('../services/billing/tariff/json-schema.ts');
+    console.log(JSON.stringify(tariffJsonSchemas()[which[0]], null, 2));
+    return 0;
+  }
   const p = parseCommand('tariff quote', args, { tariff: { type: 'string' }, usage: { type: 'string' } });
   const [tariffPath, usagePath] = [text(p, 'tariff'), text(p, 'usage')];
   if (p.positionals[0] !== 'quote' || p.positionals.length !== 1 || !tariffPath || !usagePath)

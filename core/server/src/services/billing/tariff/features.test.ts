@@ -298,6 +298,28 @@ describe('fixed charges, minimum, allowances and rounding', () => {
     expect([credit.quantity, credit.amountFen]).toEqual(['20', -1000]);
   });
 
+  it('renews a yearly allowance on 1 January even with monthly tiers', () => {
+    const t = tariffWith({
+      ...flat,
+      tiers: undefined,
+      freeAllowance: { quantity: '100', per: 'year', lowIncomeOnly: false },
+    });
+    const u = parseUsage({
+      period: { from: '2023-12-01', to: '2024-02-01' },
+      consumption: '310',
+      yearToDate: '90',
+    });
+    // December: 155 kWh, 10 left of 2023's allowance; January: a new year, 100 free
+    expect(
+      quote(t, u)
+        .lines.filter((l) => l.kind === 'allowance')
+        .map((l) => [l.from, l.quantity]),
+    ).toEqual([
+      ['2023-12-01', '10'],
+      ['2024-01-01', '100'],
+    ]);
+  });
+
   it('rounds by the stated mode and scale', () => {
     const c = { type: 'usage', id: 'energy', label, price: '0.125' };
     const u = usage('2024-03-01', '2024-04-01', '1'); // 0.125 元

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { monthsIn } from './charge-fixed.ts';
 import { dateOf, dayFrom, dayOf, partsOf } from './dates.ts';
 import { D, sum } from './decimal.ts';
 import { example, exampleNames } from './examples.ts';
 import { exactLines, parseUsage, quote } from './quote.ts';
 import type { Tariff } from './schema.ts';
-import type { UsageInput } from './usage-schema.ts';
+import type { Usage, UsageInput } from './usage-schema.ts';
 
 const runs = { numRuns: 200 };
 const kwh = (max: number) => fc.integer({ min: 0, max }).map(String);
@@ -231,6 +232,57 @@ describe('tariff properties', () => {
           expect(sum(pooled.map((l) => l.amount)).lessThanOrEqualTo(sum(single.map((l) => l.amount)))).toBe(
             true,
           );
+        },
+      ),
+      runs,
+    );
+  });
+
+  /*
+   * Monthly tiers at any day, thresholds the same in every month (no seasons): the thresholds of
+   * [from, d) and [d, to) are the monthly ones times each part's month share, and add up to the
+   * whole's. So quoting the parts with the consumption split in proportion
+   * to their month shares gives the same per-tier quantities and exact amount as the whole. (The
+   * engine's own pro rata split is by days; the two agree only inside one calendar month.) The
+   * proportional quantities are not decimals of 6 places, so this drives the engine directly.
+   * With seasonal thresholds (Guangdong 260/600 vs 200/400) no single split of the usage keeps
+   * every tier, so no such identity holds across a season change.
+   */
+  it('monthly tiers: any split with usage in proportion to the month shares equals the whole', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('beijing-electricity-monthly', 'sichuan-electricity', 'wuxi-water'),
+        fc.integer({ min: dayOf('2024-02-01'), max: dayOf('2025-06-30') }),
+        fc.integer({ min: 2, max: 120 }),
+        fc.integer({ min: 1, max: 119 }),
+        kwh(2000),
+        (name, from, length, cutAt, total) => {
+          fc.pre(cutAt < length);
+          const t = example(name);
+          const [to, cut] = [from + length, from + cutAt];
+          const a = monthsIn(from, cut);
+          const share = a.dividedBy(monthsIn(from, to));
+          const usage = (f: number, e: number, q: D): Usage => ({
+            period: { from: dateOf(f), to: dateOf(e) },
+            consumption: q.toFixed(),
+            householdSize: 6,
+          });
+          const qa = new D(total).times(share);
+          const whole = exactLines(t, usage(from, to, new D(total)));
+          const parts = [
+            ...exactLines(t, usage(from, cut, qa)),
+            ...exactLines(t, usage(cut, to, new D(total).minus(qa))),
+          ];
+          const tier = (ls: typeof whole, k: number) =>
+            sum(ls.filter((l) => l.tier === k).map((l) => l.quantity));
+          for (const k of [1, 2, 3])
+            expect(tier(parts, k).minus(tier(whole, k)).abs().lessThan('1e-25')).toBe(true);
+          expect(
+            sum(parts.map((l) => l.amount))
+              .minus(sum(whole.map((l) => l.amount)))
+              .abs()
+              .lessThan('1e-25'),
+          ).toBe(true);
         },
       ),
       runs,

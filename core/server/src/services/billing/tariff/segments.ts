@@ -31,6 +31,7 @@ function cutsOf(v: TariffVersion, from: number, to: number): number[] {
   for (const c of v.components) {
     if (c.type !== 'usage') continue;
     if (c.tiers?.cycle === 'year') cuts.push(...cycleStartsWithin(from, to, c.tiers.cycleStart ?? '01-01'));
+    else if (c.freeAllowance?.per === 'year') cuts.push(...cycleStartsWithin(from, to, '01-01'));
     if (c.tou && c.tou.seasons.length > 1) {
       const seasonOf = (m: number) => c.tou!.seasons.findIndex((s) => !s.months || s.months.includes(m));
       for (const s of monthStartsWithin(from, to)) {

@@ -8,6 +8,7 @@ const bands = z.partialRecord(band, qty);
 /** What one meter used in one period, plus the facts tiers and fixed charges depend on. */
 export const usageSchema = z
   .strictObject({
+    $schema: z.string().max(200).optional(),
     period: z.strictObject({ from: date, to: date }),
     /** total consumption in the tariff's unit; default the sum of the bands */
     consumption: qty.optional(),
