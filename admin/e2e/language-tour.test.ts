@@ -234,6 +234,7 @@ describe('every page in both languages', () => {
         await visit(locale, '/concentrators', 'concentrator-row');
         await openDialog(locale, sel('concentrator-create'), 'concentrator-dialog');
         await openDialog(locale, '[data-test^="concentrator-edit-"]', 'concentrator-dialog');
+        await openDialog(locale, '[data-test^="concentrator-archive-"]', 'archive-dialog');
         await visit(locale, '/collectors', 'collector-row');
         await openDialog(locale, sel('collector-create'), 'collector-dialog');
         await openDialog(locale, '[data-test^="collector-edit-"]', 'collector-dialog');
