@@ -1,3 +1,5 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isAppError } from '@quadmeter/sdk';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -24,7 +26,8 @@ export async function startDemoField(config: Config, logger: Logger): Promise<De
   const stops: (() => Promise<void>)[] = [];
   try {
     const demo = await import('./demo-simulators.ts');
-    const bus = await demo.startDemoSimulators(logger);
+    const since = await fieldEpoch(config.QUADMETER_DATA_DIR);
+    const bus = await demo.startDemoSimulators(logger, undefined, since);
     stops.push(() => bus.stop());
     const { config: wired, masterPort } = await demo.demoTransportConfig(config, bus.serialUrl);
     return {
@@ -36,7 +39,7 @@ export async function startDemoField(config: Config, logger: Logger): Promise<De
         const { startDemoNbiot } = await import('./demo-nbiot.ts');
         const nbiot = await startDemoNbiot(running.platform, running.url, logger);
         if (nbiot) stops.push(() => nbiot.stop());
-        const conc = await demo.startDemoConcentrator(logger, { host: '127.0.0.1', port: masterPort });
+        const conc = await demo.startDemoConcentrator(logger, { host: '127.0.0.1', port: masterPort }, since);
         stops.push(() => conc.stop());
         await nbiot?.firstRound;
         const { startDemoRead } = await import('./demo-reading.ts');
@@ -52,4 +55,22 @@ export async function startDemoField(config: Config, logger: Logger): Promise<De
     console.log(`  Simulated meters: not started (${e.message}; QUADMETER_SIMULATORS=off hides this)`);
     return undefined;
   }
+}
+
+/**
+ * When the demo's simulated field first ran (kept in `<data dir>/demo-field.json`): its meters are
+ * started as if they had run since then, so registers keep counting up across restarts instead of
+ * starting over below what the platform already stored.
+ */
+export async function fieldEpoch(dataDir: string, now = Date.now()): Promise<number> {
+  const file = join(dataDir, 'demo-field.json');
+  try {
+    const since = (JSON.parse(await readFile(file, 'utf8')) as { since?: unknown }).since;
+    if (typeof since === 'number' && Number.isFinite(since) && since <= now) return since;
+  } catch {
+    // first start, or an unreadable file: start the field now
+  }
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${JSON.stringify({ since: now })}\n`);
+  return now;
 }

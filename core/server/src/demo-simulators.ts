@@ -26,11 +26,18 @@ type Simulators = typeof import('@quadmeter/simulators');
 export async function startDemoSimulators(
   logger: Logger,
   port = Number(process.env.QUADMETER_SIM_PORT ?? 0),
+  since = Date.now(),
 ): Promise<DemoSimulators> {
   const sims = await importOptional<Simulators>('@quadmeter/simulators', 'the demo meters');
-  const { populateBus, Rs485Bus, startTcpSerialServer, systemClock } = sims;
+  const { HeldClock, populateBus, Rs485Bus, startTcpSerialServer } = sims;
   const bus = new Rs485Bus({ baud: 2400, loss: 0, corruption: 0, seed: 1 });
-  const pop = populateBus(bus, { clock: systemClock, dlt645: 8, dlt645Of1997: 2, cjt188: 6, mbus: 4 });
+  // the meters have run since the field first started: a restart reads on, never backwards
+  const clock = new HeldClock(since);
+  const pop = populateBus(bus, { clock, dlt645: 8, dlt645Of1997: 2, cjt188: 6, mbus: 4 });
+  clock.release();
+  for (const d of pop.dlt645) d.meter.advance();
+  for (const d of pop.cjt188) d.meter.advance();
+  for (const d of pop.mbus) d.meter.current();
   const server = await startTcpSerialServer(bus, { host: '127.0.0.1', port });
   const serialUrl = `tcp://${server.host}:${server.port}`;
   const meters = [...pop.dlt645, ...pop.cjt188, ...pop.mbus].map((d) => d.label);
@@ -64,13 +71,17 @@ export interface DemoConcentrator {
 export async function startDemoConcentrator(
   logger: Logger,
   master: { host: string; port: number },
+  since = Date.now(),
 ): Promise<DemoConcentrator> {
-  const { ConcentratorSim, MeterTable, systemClock } = await importOptional<Simulators>(
+  const { ConcentratorSim, HeldClock, MeterTable, systemClock } = await importOptional<Simulators>(
     '@quadmeter/simulators',
     'the demo concentrator',
   );
   const c = DEMO_CONCENTRATOR;
-  const table = MeterTable.generate(systemClock, c.points, Number(c.a1) * 10_000 + c.a2);
+  const clock = new HeldClock(since);
+  const table = MeterTable.generate(clock, c.points, Number(c.a1) * 10_000 + c.a2);
+  clock.release();
+  for (const entry of table.entries()) entry.device.meter.advance();
   const sim = new ConcentratorSim({
     master,
     a1: c.a1,

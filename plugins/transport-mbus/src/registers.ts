@@ -77,5 +77,6 @@ export function dateOf(records: readonly MbusRecord[], storage: number): string 
   const r = records.find(
     (x) => x.storage === storage && (x.quantity === 'date' || x.quantity === 'date time') && !x.invalid,
   );
-  return typeof r?.value === 'string' ? r.value : undefined;
+  // the codec gives a wall time with a bare Z (no zone is on the wire): the meter's own clock
+  return typeof r?.value === 'string' ? r.value.replace(/Z$/, '') : undefined;
 }

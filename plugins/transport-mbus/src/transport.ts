@@ -1,4 +1,4 @@
-import type { ControlCommand, ControlResult, PluginContext, ReadRequest, ReadResult } from '@quadmeter/sdk';
+import type { PluginContext, ReadRequest, ReadResult } from '@quadmeter/sdk';
 import { readLine } from '@quadmeter/sdk/serial';
 import { configOf, type MbusConfig } from './config.ts';
 import { linePool } from './pool.ts';
@@ -17,18 +17,4 @@ export function read(request: ReadRequest, ctx: PluginContext<MbusConfig>): Asyn
   );
 }
 
-/**
- * EN 13757-3 defines no valve or relay command (makes use their own manufacturer data), so
- * every action is ACTION_UNSUPPORTED until a vendor profile names one.
- */
-export async function control(command: ControlCommand): Promise<ControlResult> {
-  return {
-    commandId: command.id,
-    ok: false,
-    error: {
-      code: 'ACTION_UNSUPPORTED',
-      message: `M-Bus meters on this transport take no ${command.action} command`,
-      retryable: false,
-    },
-  };
-}
+export { control } from './control.ts';

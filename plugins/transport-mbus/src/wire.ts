@@ -101,3 +101,16 @@ export async function requestData(w: Wire, address: MbusAddress): Promise<MbusFr
   if (!f.records) throw new TransportError('DECODE_FAILED', `RSP_UD with CI ${f.ci} carries no records`);
   return f;
 }
+
+/**
+ * SND_UD (CI 51) with data records to the meter (its primary address, or FD after a select); the
+ * meter acknowledges with E5. An E5 is a link-layer acknowledgement: it does not say the meter
+ * applied the records.
+ */
+export async function sendData(w: Wire, address: MbusAddress, records: mbus.RecordsInput): Promise<void> {
+  if (address.kind === 'secondary') await select(w, address);
+  const a = address.kind === 'primary' ? address.a : NETWORK_LAYER;
+  const who = address.kind === 'primary' ? String(address.a) : address.id;
+  const request = mbus.buildSndUd(a, records, nextFcb(`${w.line.key}#${who}`));
+  await exchange(w, request, 1, (f) => f.length === 1 && f[0] === ACK);
+}

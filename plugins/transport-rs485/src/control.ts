@@ -1,20 +1,13 @@
-import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
-import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { ControlCommand, ControlResult, MeterTarget } from '@quadmeter/sdk';
-import { type ByteLink, type SerialLineParams, TransportError, wallString } from '@quadmeter/sdk/serial';
-import { cjtTransact, wireOptions } from './cjt188-wire.ts';
+import { type ByteLink, type SerialLineParams, TransportError } from '@quadmeter/sdk/serial';
 import type { Rs485Config } from './config.ts';
-import { dltRead, dltTransact } from './dlt645-wire.ts';
+import { valve, writeTime } from './control-cjt188.ts';
+import { freeze, RELAY_ACTIONS, relayControl } from './control-dlt645.ts';
+import { prepaidParams } from './control-prepaid.ts';
+import { assertLive } from './control-result.ts';
+import { timeSync } from './control-time.ts';
 import { profileFor } from './profiles.ts';
 import type { MeterCall } from './reading.ts';
-
-const RELAY: Partial<Record<ControlCommand['action'], 'trip' | 'close' | 'keep-power' | 'keep-power-clear'>> =
-  {
-    'relay-trip': 'trip',
-    'relay-close': 'close',
-    'keep-power': 'keep-power',
-    'keep-power-clear': 'keep-power-clear',
-  };
 
 /** A command's call on its line (the same shape a read uses). */
 export function controlCall(
@@ -37,84 +30,40 @@ export function controlCall(
   };
 }
 
-/** CJ/T 188 valve open/close (A017); the reply's status bits tell the valve's position. */
-async function valve(c: MeterCall, command: ControlCommand, open: boolean): Promise<ControlResult> {
-  const { meterType, profile } = wireOptions(c);
-  const f = await cjtTransact(c, 'A017', 18, (ser) =>
-    cjt188.buildValveControl(meterType, c.target.ref.address, open ? 'open' : 'close', ser, profile),
-  );
-  const state = (f.data.status as { valve?: string } | undefined)?.valve;
-  const want = open ? 'open' : 'closed';
-  if (state === want) return { commandId: command.id, ok: true, detail: `valve ${state}` };
-  if (state === undefined) return { commandId: command.id, ok: true, detail: 'acknowledged, unverified' };
-  return {
-    commandId: command.id,
-    ok: false,
-    error: {
-      code: 'STATE_MISMATCH',
-      message: `valve reports ${state} after ${command.action}`,
-      retryable: true,
-    },
-  };
-}
+type Run = (c: MeterCall, command: ControlCommand) => Promise<ControlResult>;
+
+const DLT645_2007: Partial<Record<ControlCommand['action'], Run>> = {
+  ...Object.fromEntries(Object.keys(RELAY_ACTIONS).map((a) => [a, relayControl])),
+  'time-sync': timeSync,
+  freeze,
+  'prepaid-params': prepaidParams,
+};
+
+/** What each protocol takes. */
+const ACTIONS: Record<string, Partial<Record<ControlCommand['action'], Run>>> = {
+  cjt188: {
+    'valve-open': (c, command) => valve(c, command, true),
+    'valve-close': (c, command) => valve(c, command, false),
+    'time-sync': writeTime,
+  },
+  'dlt645-2007': DLT645_2007,
+  dlt645: DLT645_2007,
+  'dlt645-1997': { 'time-sync': timeSync },
+};
 
 /**
- * DL/T 645-2007 relay control (1C) with the password and operator code from the command's params
- * or the configuration, valid for `commandValidMinutes`; then status word 3 is read back (bit 4:
- * relay open). A meter that cannot report it leaves the command acknowledged, unverified.
+ * Runs one command on a meter whose line the caller holds. A command past its `expiresAt` never
+ * reaches the wire (COMMAND_EXPIRED, checked again before every frame); an action the meter's
+ * protocol has no frame for is ACTION_UNSUPPORTED.
  */
-async function relay(
-  c: MeterCall,
-  command: ControlCommand,
-  action: NonNullable<(typeof RELAY)['relay-trip']>,
-) {
-  const p = command.params ?? {};
-  const wire = action === 'close' ? c.profile.relayClose : action;
-  const validUntil = wallString(c.now + c.config.commandValidMinutes * 60_000, c.config.utcOffsetMinutes);
-  const frame = dlt645.buildRelayControl(c.target.ref.address, {
-    action: wire,
-    validUntil,
-    password: typeof p.password === 'string' ? p.password : c.config.relayPassword,
-    operator: typeof p.operator === 'string' ? p.operator : c.config.relayOperator,
-  });
-  await dltTransact(c, frame, { fn: 'relay-control', replyData: 1, version: '2007' });
-  let word3: number;
-  try {
-    const f = await dltRead(c, '04000503', 2);
-    word3 = typeof f.value === 'string' ? Number.parseInt(f.value, 16) : Number.NaN;
-  } catch (e) {
-    if (e instanceof TransportError && e.code !== 'ABORTED')
-      return { commandId: command.id, ok: true as const, detail: 'acknowledged, unverified' };
-    throw e;
-  }
-  if (!Number.isInteger(word3))
-    return { commandId: command.id, ok: true as const, detail: 'acknowledged, unverified' };
-  const state = word3 & 0x10 ? 'open' : 'closed';
-  const expected =
-    action === 'trip' ? 'open' : action === 'close' && wire === 'direct-close' ? 'closed' : undefined;
-  if (expected && state !== expected)
-    return {
-      commandId: command.id,
-      ok: false as const,
-      error: {
-        code: 'STATE_MISMATCH',
-        message: `relay reports ${state} after ${command.action}`,
-        retryable: true,
-      },
-    };
-  return { commandId: command.id, ok: true as const, detail: `relay ${state}` };
-}
-
-/** Runs one command on a meter whose line the caller holds. */
 export async function runControl(c: MeterCall, command: ControlCommand): Promise<ControlResult> {
   const protocol = command.ref.protocol;
-  if (protocol === 'cjt188' && (command.action === 'valve-open' || command.action === 'valve-close'))
-    return valve(c, command, command.action === 'valve-open');
-  const relayAction = RELAY[command.action];
-  if ((protocol === 'dlt645-2007' || protocol === 'dlt645') && relayAction)
-    return relay(c, command, relayAction);
-  throw new TransportError(
-    'ACTION_UNSUPPORTED',
-    `${protocol} meters on this transport do not take ${command.action}`,
-  );
+  const run = Object.hasOwn(ACTIONS, protocol) ? ACTIONS[protocol][command.action] : undefined;
+  if (!run)
+    throw new TransportError(
+      'ACTION_UNSUPPORTED',
+      `${protocol} meters on this transport do not take ${command.action}`,
+    );
+  assertLive(command, c.now);
+  return run(c, command);
 }

@@ -17,6 +17,11 @@ export interface VendorProfile {
   cjt188MeterType: number;
   /** DL/T 645-2007: relay-close sends "allow close" (1B) or "direct close" (1C) */
   relayClose: 'allow-close' | 'direct-close';
+  /**
+   * DL/T 645-2007: the meter reports keep-power (保电) in status word 3 bit D12, so a clear bit
+   * means "off" (without it only a set bit is taken as an answer)
+   */
+  keepPowerBit?: boolean;
 }
 
 export const profiles: Readonly<Record<string, VendorProfile>> = {
@@ -44,6 +49,14 @@ export const profiles: Readonly<Record<string, VendorProfile>> = {
     cjt188DiOrder: 'standard',
     cjt188MeterType: 0xaa,
     relayClose: 'direct-close',
+  },
+  /** State Grid smart meters: keep-power in status word 3 D12, close directly */
+  'dlt645-smart': {
+    wake: 4,
+    cjt188DiOrder: 'standard',
+    cjt188MeterType: 0xaa,
+    relayClose: 'direct-close',
+    keepPowerBit: true,
   },
 };
 

@@ -155,7 +155,13 @@ describe('transport-rs485 lines', () => {
       ),
     ]);
     expect([...r1, ...r2].every((r) => r.ok)).toBe(true);
-    expect(trip).toEqual({ commandId: 'c1', ok: true, detail: 'relay open' });
+    expect(trip).toEqual({
+      commandId: 'c1',
+      ok: true,
+      status: 'confirmed',
+      state: { relay: 'open' },
+      detail: 'relay open',
+    });
     expect(line.bus.stats.collisions).toBe(0);
     expect(devices[1].meter.relay.state).toBe('tripped');
   });

@@ -21,7 +21,13 @@ export function pastClock(): ManualClock & { catchUp(): void } {
 export function power(
   clock: ManualClock,
   address: string,
-  o: { variant?: '1997' | '2007'; energy?: number; latencyMs?: number } = {},
+  o: {
+    variant?: '1997' | '2007';
+    energy?: number;
+    latencyMs?: number;
+    password?: string;
+    broadcastWindowMs?: number;
+  } = {},
 ): Dlt645Device {
   const meter = new ElectricityMeter({
     address,
@@ -29,6 +35,8 @@ export function power(
     variant: o.variant ?? '2007',
     load: householdProfile(2),
     initialEnergy: o.energy ?? 1000,
+    password: o.password,
+    broadcastWindowMs: o.broadcastWindowMs,
   });
   return new Dlt645Device(meter, o.latencyMs ?? 30);
 }

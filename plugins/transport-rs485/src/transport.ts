@@ -2,6 +2,7 @@ import type { ControlCommand, ControlResult, PluginContext, ReadRequest, ReadRes
 import { meterLine, parseLineParams, readLine, TransportError, toFailure } from '@quadmeter/sdk/serial';
 import { configOf, type Rs485Config } from './config.ts';
 import { controlCall, runControl } from './control.ts';
+import { assertLive, ControlRefusal } from './control-result.ts';
 import { linePool } from './pool.ts';
 import { readMeter } from './read.ts';
 
@@ -18,12 +19,16 @@ export function read(request: ReadRequest, ctx: PluginContext<Rs485Config>): Asy
   );
 }
 
-/** Runs a command on its meter's line, in turn with the reads of that line. */
+/**
+ * Runs a command on its meter's line, in turn with the reads of that line. An expired command is
+ * refused before the line is opened and again once the line is free.
+ */
 export async function control(
   command: ControlCommand,
   ctx: PluginContext<Rs485Config>,
 ): Promise<ControlResult> {
   try {
+    assertLive(command);
     if (!command.line) throw new TransportError('LINE_PARAMS_INVALID', 'the command names no line');
     const config = configOf(ctx.config);
     const line = parseLineParams(command.line, config.lines);
@@ -33,6 +38,7 @@ export async function control(
       return runControl(controlCall(command, link, own, config, ctx.signal), command);
     });
   } catch (e) {
+    if (e instanceof ControlRefusal) return { commandId: command.id, ok: false, error: e.failure };
     return { commandId: command.id, ok: false, error: toFailure(e) };
   }
 }

@@ -59,4 +59,18 @@ describe('Cjt188Device', () => {
     expect(f.data.current_cumulative).toBe(d.meter.snapshot().volume);
     expect(f.data.supply_temp_C).toBe(60);
   });
+
+  it('writes its clock from A015 and reports the new time in 901F', () => {
+    const d = device(CJT188_TYPES.coldWater, '00000000000088');
+    const req = cjt188.buildWriteData(0x10, '00000000000088', 'A015', 5, { realtime: '2026-02-10T09:15:30' });
+    const r = cjt188.decode(d.handle(req) as Uint8Array);
+    expect([r.control, r.di, r.ser]).toEqual(['84', 'A015', 5]);
+    expect(d.meter.meterNow()).toBe(
+      fromWallTime({ year: 2026, month: 2, day: 10, hour: 9, minute: 15, second: 30 }),
+    );
+    const f = cjt188.decode(d.handle(cjt188.buildReadData(0x10, '00000000000088', '901F', 6)) as Uint8Array);
+    expect(f.data.realtime).toBe('2026-02-10T09:15:30');
+    const bad = cjt188.buildWriteData(0x10, '00000000000088', 'A015', 7, { realtime: '2026-13-10T09:15:30' });
+    expect(cjt188.decode(d.handle(bad) as Uint8Array).error).toBe(true);
+  });
 });

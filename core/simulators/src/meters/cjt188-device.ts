@@ -1,7 +1,7 @@
 import * as cjt188 from '../../../protocols/src/cjt188/index.ts';
 import type { FrameExtractor } from '../../../protocols/src/common/extractor.ts';
 import type { BusDevice } from '../bus/bus-device.ts';
-import { toWallTime } from '../time/wall-time.ts';
+import { fromWallTime, toWallTime } from '../time/wall-time.ts';
 import type { Cjt188Meter } from './cjt188-meter.ts';
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
@@ -18,7 +18,7 @@ export function cjt188AddressMatches(requested: string, own: string): boolean {
 
 /**
  * A CJ/T 188 meter on the bus: answers 901F (current data), D120..D12B (settlement history),
- * 810A (read address) and A017 (valve control) addressed to it (AA bytes match anything), and
+ * 810A (read address), A017 (valve control) and A015 (write standard time) addressed to it (AA bytes match anything), and
  * gives an abnormal reply for identifiers it does not have. The reply uses the DI byte order of
  * the request, as meters of both camps do.
  */
@@ -78,11 +78,27 @@ export class Cjt188Device implements BusDevice {
         );
       }
     }
+    if (control === 0x04 && f.di === 'A015' && this.setTime(f.data.realtime)) {
+      return cjt188.buildWriteDataReply(m.type, m.address, 'A015', f.ser, {}, profile);
+    }
     return cjt188.buildAbnormalReply(m.type, m.address, control, f.di, f.ser, status, profile);
   }
 
+  /** 'YYYY-MM-DDThh:mm:ss' meter wall time → the meter clock; false when it is no time. */
+  private setTime(text: unknown): boolean {
+    const t = typeof text === 'string' ? /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)$/.exec(text) : null;
+    if (!t) return false;
+    const [year, month, day, hour, minute, second] = t.slice(1).map(Number);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
+      return false;
+    this.meter.setMeterTime(
+      fromWallTime({ year, month, day, hour, minute, second }, this.meter.utcOffsetMin),
+    );
+    return true;
+  }
+
   private realtime(): string {
-    const w = toWallTime(this.meter.clock.now(), this.meter.utcOffsetMin);
+    const w = toWallTime(this.meter.meterNow(), this.meter.utcOffsetMin);
     return `${w.year}-${p2(w.month)}-${p2(w.day)}T${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}`;
   }
 

@@ -70,6 +70,8 @@ export class Cjt188Meter {
   heat: number;
   valve: 'open' | 'closed' | 'abnormal' = 'open';
   batteryLow = false;
+  /** meter clock error against the true clock, ms (set by a time write) */
+  clockOffsetMs = 0;
   settlementValue: FlowSnapshot;
   readonly body: HeatBody;
   private lastTick: number;
@@ -135,6 +137,16 @@ export class Cjt188Meter {
 
   snapshot(at = this.clock.now()): FlowSnapshot {
     return { at, volume: round2(this.volume), heat: round2(this.heat) };
+  }
+
+  /** The meter's own idea of now (true time plus its clock error). */
+  meterNow(): number {
+    return this.clock.now() + this.clockOffsetMs;
+  }
+
+  /** Sets the meter clock (write standard time, DI A015). */
+  setMeterTime(ms: number): void {
+    this.clockOffsetMs = ms - this.clock.now();
   }
 
   /** Valve control (DI A017): 0x55 open, 0x99 close. */

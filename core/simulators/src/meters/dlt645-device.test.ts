@@ -90,4 +90,70 @@ describe('Dlt645Device', () => {
     expect(dev.handle(dlt645.buildReadRequest('000000000161', '00010000'))).toBeNull();
     expect(ask(dev, dlt645.buildReadRequest('000000000161', 'B660'))?.error).toBe(true);
   });
+
+  it('a meter with a password refuses 1C and writes without it (error word bit 2)', () => {
+    const clock = new ManualClock(fromWallTime({ year: 2026, month: 3, day: 10, hour: 12 }));
+    const meter = new ElectricityMeter({ address: '000000000171', clock, password: '02123456' });
+    const dev = new Dlt645Device(meter);
+    const trip = (password: string) =>
+      ask(
+        dev,
+        dlt645.buildRelayControl('000000000171', {
+          action: 'trip',
+          validUntil: '2026-03-10 13:00:00',
+          password,
+        }),
+      );
+    const refused = trip('02000000');
+    expect([refused?.control, refused?.errorCode]).toEqual(['DC', 0x04]);
+    expect(meter.relay.state).toBe('closed');
+    expect(trip('02123456')?.control).toBe('9C');
+    expect(meter.relay.state).toBe('tripped');
+    const write = (password: string) =>
+      ask(dev, dlt645.buildWriteRequest('000000000171', '04001005', 12.34, { password }));
+    expect([write('02000000')?.control, write('02000000')?.errorCode]).toEqual(['D4', 0x04]);
+    expect(meter.prepaid.closePermit).toBe(0);
+    expect(write('02123456')?.control).toBe('94');
+    expect(meter.prepaid.closePermit).toBe(12.34);
+  });
+
+  it('stores and reports the five prepaid limits, keep-power in D12 and alarm in D7', () => {
+    const { meter, dev } = setup();
+    const values = {
+      '04001001': 50,
+      '04001002': 20.01,
+      '04001003': 10,
+      '04001004': 999999.99,
+      '04001005': 1,
+    };
+    for (const [di, v] of Object.entries(values)) {
+      expect(ask(dev, dlt645.buildWriteRequest('000000000161', di, v))?.control).toBe('94');
+      expect(ask(dev, dlt645.buildReadRequest('000000000161', di))?.value).toBe(v);
+    }
+    expect(meter.prepaid).toMatchObject({ hoardingLimit: 999999.99, closePermit: 1 });
+    const control = (action: dlt645.RelayAction) =>
+      ask(dev, dlt645.buildRelayControl('000000000161', { action, validUntil: '2026-03-10 13:00:00' }));
+    control('keep-power');
+    control('alarm');
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '04000503'))?.value).toBe('1080');
+    control('keep-power-clear');
+    control('alarm-clear');
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '04000503'))?.value).toBe('0000');
+  });
+
+  it('takes the broadcast time: the meter clock follows, the true clock does not', () => {
+    const { clock, meter, dev } = setup();
+    expect(dev.handle(dlt645.buildBroadcastTimeSync('2026-03-10 14:30:00'))).toBeNull();
+    expect(meter.clockOffsetMs).toBe(2.5 * HOUR);
+    expect(ask(dev, dlt645.buildReadRequest('000000000161', '04000102'))?.value).toBe('14:30:00');
+    expect(clock.now()).toBe(fromWallTime({ year: 2026, month: 3, day: 10, hour: 12 }));
+    // a meter that corrects only 5 minutes by broadcast ignores a larger step
+    const strict = new Dlt645Device(
+      new ElectricityMeter({ address: '000000000181', clock, broadcastWindowMs: 5 * 60_000 }),
+    );
+    strict.handle(dlt645.buildBroadcastTimeSync('2026-03-10 12:04:00'));
+    expect(strict.meter.clockOffsetMs).toBe(4 * 60_000);
+    strict.handle(dlt645.buildBroadcastTimeSync('2026-03-10 14:30:00'));
+    expect(strict.meter.clockOffsetMs).toBe(4 * 60_000);
+  });
 });

@@ -92,7 +92,10 @@ export class Dlt645Device implements BusDevice {
     switch (f.function) {
       case 'broadcast-time': {
         const at = typeof f.time === 'string' ? parseMeterTime(f.time, m.utcOffsetMin) : undefined;
-        if (at !== undefined) m.setMeterTime(at);
+        // meters that correct only a small drift by broadcast ignore a larger one
+        const window = m.broadcastWindowMs;
+        if (at !== undefined && (window === undefined || Math.abs(at - m.meterNow()) <= window))
+          m.setMeterTime(at);
         return null;
       }
       case 'read': {
@@ -121,7 +124,7 @@ export class Dlt645Device implements BusDevice {
         const until =
           typeof f.validUntil === 'string' ? parseMeterTime(f.validUntil, m.utcOffsetMin) : undefined;
         const refusal: MeterRefusal | null =
-          cmd && until !== undefined ? m.relayControl(cmd, until, f.operator) : 'invalid';
+          cmd && until !== undefined ? m.relayControl(cmd, until, f.operator, f.password) : 'invalid';
         if (refusal === null) return this.ok('relay-control');
         return dlt645.buildErrorReply(
           m.address,
@@ -132,6 +135,8 @@ export class Dlt645Device implements BusDevice {
       }
       case 'write':
         if (broadcast) return null;
+        if (!m.passwordOpens(f.password))
+          return dlt645.buildErrorReply(m.address, 'write', ERR_UNAUTHORISED, v);
         return this.write(f) ? this.ok('write') : dlt645.buildErrorReply(m.address, 'write', ERR_OTHER, v);
       default:
         return broadcast ? null : dlt645.buildErrorReply(m.address, f.function, ERR_OTHER, v);
@@ -147,7 +152,7 @@ export class Dlt645Device implements BusDevice {
     });
   }
 
-  /** Writes the model supports: date, time, alarm and overdraft limits. */
+  /** Writes the model supports: date, time and the prepaid limits 04001001–04001005. */
   private write(f: Dlt645Frame): boolean {
     const m = this.meter;
     const value = f.value;
@@ -171,6 +176,8 @@ export class Dlt645Device implements BusDevice {
     } else if (f.di === '04001001' && typeof value === 'number') m.prepaid.alarm1 = value;
     else if (f.di === '04001002' && typeof value === 'number') m.prepaid.alarm2 = value;
     else if (f.di === '04001003' && typeof value === 'number') m.prepaid.overdraftLimit = value;
+    else if (f.di === '04001004' && typeof value === 'number') m.prepaid.hoardingLimit = value;
+    else if (f.di === '04001005' && typeof value === 'number') m.prepaid.closePermit = value;
     else done = false;
     if (done) m.recordProgramming(typeof f.operator === 'string' ? f.operator : '00000000');
     return done;

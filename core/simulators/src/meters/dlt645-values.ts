@@ -35,10 +35,13 @@ function energyOf(
 
 const fixed3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-/** Status word 3 (04000503): bit 4 relay open, bit 6 relay command open, bit 7 pre-trip alarm. */
+/**
+ * Status word 3 (04000503): bit 4 relay open, bit 6 relay command open, bit 7 pre-trip alarm,
+ * bit 12 keep-power (the smart-meter extension).
+ */
 function statusWord3(m: ElectricityMeter): string {
   const open = m.relay.state === 'tripped' ? 1 : 0;
-  const v = (open << 4) | (open << 6) | ((m.relay.alarm ? 1 : 0) << 7);
+  const v = (open << 4) | (open << 6) | ((m.relay.alarm ? 1 : 0) << 7) | ((m.relay.keepPower ? 1 : 0) << 12);
   return v.toString(16).padStart(4, '0').toUpperCase();
 }
 
@@ -114,6 +117,10 @@ export function value2007(m: ElectricityMeter, di: string): ItemValue | undefine
       return m.prepaid.alarm2;
     case '04001003':
       return m.prepaid.overdraftLimit;
+    case '04001004':
+      return m.prepaid.hoardingLimit;
+    case '04001005':
+      return m.prepaid.closePermit;
     case '03110000':
       return m.events.powerDownCount;
     case '03300000':

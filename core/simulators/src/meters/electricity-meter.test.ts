@@ -132,4 +132,16 @@ describe('ElectricityMeter relay and prepaid', () => {
     expect(m.relay.state).toBe('closed');
     expect(m.relay.alarm).toBe(false);
   });
+
+  it('refuses a top-up past the hoarding limit and stays open below the close-permit amount', () => {
+    const clock = new ManualClock(start);
+    const m = meter(clock, { prepaid: { balance: -2, hoardingLimit: 100, closePermit: 20 } });
+    expect(m.relayControl('trip', clock.now() + HOUR)).toBeNull();
+    expect(m.topUp(150)).toBe(false);
+    expect(m.prepaid.balance).toBe(-2);
+    expect(m.topUp(12)).toBe(true);
+    expect(m.relay.state).toBe('tripped');
+    expect(m.topUp(10)).toBe(true);
+    expect(m.relay.state).toBe('closed');
+  });
 });

@@ -12,7 +12,9 @@ import type {
   RelayCommand,
   RelayStatus,
 } from './electricity-types.ts';
+import { DEFAULT_PREPAID } from './electricity-types.ts';
 import { HistoryStore } from './history-store.ts';
+import { phaseValues } from './instantaneous.ts';
 import { constantProfile, type LoadProfile } from './load-profile.ts';
 import { DEFAULT_TARIFF_SCHEDULE, type TariffSchedule, tariffAt } from './tariff-schedule.ts';
 
@@ -30,6 +32,13 @@ export interface ElectricityMeterOptions {
   initialEnergy?: number;
   utcOffsetMin?: number;
   prepaid?: Partial<PrepaidParams>;
+  /**
+   * PA + P2P1P0 (8 hex digits) that relay control and parameter writes must carry; any password
+   * is taken when absent.
+   */
+  password?: string;
+  /** largest clock error a broadcast time corrects, ms (State Grid meters: 5 min); any when absent */
+  broadcastWindowMs?: number;
   /** longest integration step, ms (default 15 min) */
   stepMs?: number;
 }
@@ -61,11 +70,13 @@ export class ElectricityMeter {
   hourlyFreezeMinute = 0;
   /** meter clock error against the true clock, ms (set by time writes) */
   clockOffsetMs = 0;
+  readonly broadcastWindowMs?: number;
   private lastTick: number;
   private readonly load: LoadProfile;
   private readonly generation: LoadProfile;
   private readonly tariffs: TariffSchedule;
   private readonly stepMs: number;
+  private readonly password?: string;
 
   constructor(o: ElectricityMeterOptions) {
     if (!/^\d{12}$/.test(o.address)) throw new Error(`meter address must be 12 digits, got "${o.address}"`);
@@ -77,10 +88,14 @@ export class ElectricityMeter {
     this.generation = o.generation ?? constantProfile(0);
     this.tariffs = o.tariffs ?? DEFAULT_TARIFF_SCHEDULE;
     this.stepMs = o.stepMs ?? 15 * 60_000;
+    if (o.password !== undefined && !/^[0-9A-Fa-f]{8}$/.test(o.password))
+      throw new Error(`meter password must be 8 hex digits, got "${o.password}"`);
+    this.password = o.password?.toUpperCase();
+    this.broadcastWindowMs = o.broadcastWindowMs;
     const e = round2((o.initialEnergy ?? 0) / 4);
     this.positive = [round2(e * 4), e, e, e, e];
     this.reverse = [0, 0, 0, 0, 0];
-    this.prepaid = { balance: 0, price: 0, alarm1: 20, alarm2: 10, overdraftLimit: 0, ...o.prepaid };
+    this.prepaid = { ...DEFAULT_PREPAID, ...o.prepaid };
     this.events = {
       powerDownCount: 0,
       powerDowns: new HistoryStore(10),
@@ -179,24 +194,7 @@ export class ElectricityMeter {
   instantaneous(): Instantaneous {
     const now = this.clock.now();
     const on = this.relay.state === 'closed';
-    const p = on ? this.load(now) - this.generation(now) : 0;
-    const pf = on && p !== 0 ? 0.95 : 1;
-    const voltage: [number, number, number] = [220.1, 219.8, 220.4];
-    const current = voltage.map((u) => Math.round((Math.abs(p) * 1000 * 1000) / (3 * u * pf)) / 1000) as [
-      number,
-      number,
-      number,
-    ];
-    const s = Math.abs(p) / pf;
-    return {
-      voltage,
-      current,
-      activePower: Math.round(p * 10_000) / 10_000,
-      reactivePower: Math.round(Math.sqrt(Math.max(0, s * s - p * p)) * 10_000) / 10_000,
-      apparentPower: Math.round(s * 10_000) / 10_000,
-      powerFactor: pf,
-      frequency: 50,
-    };
+    return phaseValues(on ? this.load(now) - this.generation(now) : 0, on);
   }
 
   /** Freeze command (C=16). */
@@ -218,9 +216,26 @@ export class ElectricityMeter {
     }
   }
 
-  /** Relay / alarm / keep-power control (C=1C). `validUntil` is the command's expiry, epoch ms. */
-  relayControl(cmd: RelayCommand, validUntil: number, operator = '00000000'): MeterRefusal | null {
+  /** True when `password` (PA + P2P1P0) opens this meter. */
+  passwordOpens(password: unknown): boolean {
+    return (
+      this.password === undefined ||
+      (typeof password === 'string' && password.toUpperCase() === this.password)
+    );
+  }
+
+  /**
+   * Relay / alarm / keep-power control (C=1C). `validUntil` is the command's expiry, epoch ms;
+   * `password` is checked when the meter has one.
+   */
+  relayControl(
+    cmd: RelayCommand,
+    validUntil: number,
+    operator = '00000000',
+    password?: string,
+  ): MeterRefusal | null {
     this.advance();
+    if (!this.passwordOpens(password)) return 'unauthorized';
     const now = this.meterNow();
     if (validUntil < now) return 'expired';
     switch (cmd) {
@@ -260,13 +275,19 @@ export class ElectricityMeter {
     }
   }
 
-  /** Adds money (a prepaid purchase); closes the relay again once the balance is positive. */
-  topUp(amount: number): void {
+  /**
+   * Adds money (a prepaid purchase): refused (false) past the hoarding limit; closes the relay
+   * again once the balance is positive and reaches the close-permit amount.
+   */
+  topUp(amount: number): boolean {
     this.advance();
-    this.prepaid.balance += amount;
-    if (this.prepaid.balance >= this.prepaid.alarm1) this.relay.alarm = false;
-    if (this.prepaid.balance > 0 && this.relay.state === 'tripped')
+    const p = this.prepaid;
+    if (p.hoardingLimit > 0 && p.balance + amount > p.hoardingLimit) return false;
+    p.balance += amount;
+    if (p.balance >= p.alarm1) this.relay.alarm = false;
+    if (p.balance > 0 && p.balance >= p.closePermit && this.relay.state === 'tripped')
       this.switchRelay('closed', this.meterNow(), '00000000');
+    return true;
   }
 
   /** A parameter write (programming event), e.g. a time set. */

@@ -49,7 +49,22 @@ export interface PrepaidParams {
   alarm2: number;
   /** how far below zero the balance may go before the relay trips */
   overdraftLimit: number;
+  /** most money the meter may hold; a top-up past it is refused (0: no limit) */
+  hoardingLimit: number;
+  /** balance a tripped meter needs before it closes again */
+  closePermit: number;
 }
+
+/** A new meter's prepaid state: no money, alarms at 20 and 10 yuan, no other limits. */
+export const DEFAULT_PREPAID: Readonly<PrepaidParams> = {
+  balance: 0,
+  price: 0,
+  alarm1: 20,
+  alarm2: 10,
+  overdraftLimit: 0,
+  hoardingLimit: 0,
+  closePermit: 0,
+};
 
 export interface EventRecord {
   at: number;

@@ -2,7 +2,7 @@ import type { FrameExtractor } from '../../../protocols/src/common/extractor.ts'
 import type { MbusFrame, RecordInput } from '../../../protocols/src/mbus/index.ts';
 import * as mbus from '../../../protocols/src/mbus/index.ts';
 import type { BusDevice } from '../bus/bus-device.ts';
-import { toWallTime } from '../time/wall-time.ts';
+import { fromWallTime, toWallTime } from '../time/wall-time.ts';
 import type { MbusMeter } from './mbus-meter.ts';
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
@@ -22,7 +22,8 @@ export function mbusIdMatches(mask: string, id: string): boolean {
 /**
  * A wired M-Bus meter (EN 13757-2/-3) on the bus: SND_NKE → E5, REQ_UD2 → RSP_UD with a
  * variable data structure (current values, then the monthly values as storage numbers 1..n with
- * their dates), secondary addressing via select (CI 52) to FD, and a primary-address write.
+ * their dates), secondary addressing via select (CI 52) to FD, a primary-address write, and a
+ * date-time write (SND_UD CI 51 with a storage-0 VIF 6D record) that sets the meter clock.
  */
 export class MbusDevice implements BusDevice {
   readonly protocol = 'mbus';
@@ -70,9 +71,21 @@ export class MbusDevice implements BusDevice {
         const a = Number.parseInt(set[1], 16);
         if (a <= 250) m.primary = a;
       }
+      this.setClock(f);
       return silent ? null : mbus.buildAck();
     }
     return null;
+  }
+
+  /** A valid current date-time record (VIF 6D, storage 0) sets the meter clock (its wall time). */
+  private setClock(f: MbusFrame): void {
+    const r = f.records?.find((x) => x.quantity === 'date time' && x.storage === 0 && !x.invalid);
+    const t =
+      typeof r?.value === 'string' ? /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?/.exec(r.value) : null;
+    if (!t) return;
+    const [year, month, day, hour, minute, second] = t.slice(1).map((x) => Number(x ?? 0));
+    const h = this.meter.hydraulic;
+    h.setMeterTime(fromWallTime({ year, month, day, hour, minute, second }, h.utcOffsetMin));
   }
 
   private select(f: MbusFrame): Uint8Array | null {
@@ -108,7 +121,7 @@ export class MbusDevice implements BusDevice {
       out.push({ vif: '5A', coding: 'bcd4', rawValue: Math.round(h.body.supplyTemp * 10) });
       out.push({ vif: '5E', coding: 'bcd4', rawValue: Math.round(h.body.returnTemp * 10) });
     }
-    out.push({ vif: '6D', value: this.iso(h.clock.now(), true) });
+    out.push({ vif: '6D', value: this.iso(h.meterNow(), true) });
     for (let n = 1; n <= this.historyMonths; n++) {
       const s = m.stored(n);
       if (!s) break;

@@ -22,3 +22,21 @@ export class ManualClock implements Clock {
     this.ms += ms;
   }
 }
+
+/**
+ * A clock that reads `since` until released, then the system time. Meters built on it start where
+ * they were at `since`; advanced after the release they run on to now as if they had been running
+ * all along, so a field restarted later reads on from where it was, never backwards.
+ */
+export class HeldClock implements Clock {
+  private held: number | null;
+  constructor(since: number) {
+    this.held = since;
+  }
+  now(): number {
+    return this.held ?? Date.now();
+  }
+  release(): void {
+    this.held = null;
+  }
+}

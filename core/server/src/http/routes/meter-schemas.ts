@@ -120,6 +120,7 @@ export const Meter = z
     areaPath: z.array(z.string()),
     accountId: z.string().nullable(),
     control: z.enum(meterControls),
+    keepPower: z.boolean(),
     status: z.enum(meterStatuses),
     custom: z.record(z.string(), z.unknown()),
     route: Route.nullable(),

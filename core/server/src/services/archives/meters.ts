@@ -64,6 +64,8 @@ export function meterDto(m: MeterRow, areaPath: readonly string[], route: RouteD
     areaPath: [...areaPath],
     accountId: m.accountId,
     control: m.control,
+    /** keep-power (保电): cuts are refused unless overridden */
+    keepPower: m.keepPower,
     status: m.status,
     custom: m.custom as CustomValues,
     route,

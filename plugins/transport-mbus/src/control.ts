@@ -1,0 +1,72 @@
+import type { ControlCommand, ControlResult, PluginContext } from '@quadmeter/sdk';
+import { meterLine, parseLineParams, TransportError, toFailure, wallString } from '@quadmeter/sdk/serial';
+import { parseAddress } from './address.ts';
+import { configOf, type MbusConfig } from './config.ts';
+import { linePool } from './pool.ts';
+import { sendData } from './wire.ts';
+
+const fail = (command: ControlCommand, code: string, message: string, retryable: boolean): ControlResult => ({
+  commandId: command.id,
+  ok: false,
+  error: { code, message, retryable },
+});
+
+/**
+ * EN 13757-3 defines no valve or relay command (makers use their own manufacturer data), so those
+ * are ACTION_UNSUPPORTED. `time-sync` is the standard date-time write: SND_UD, CI 51, one record
+ * DIF 04 VIF 6D (type F, to the minute: this host's time at `utcOffsetMinutes`, rounded to the
+ * nearest minute). The meter's E5 is only a link acknowledgement, so the result is unverified.
+ * A command past its `expiresAt` is COMMAND_EXPIRED and never sent.
+ */
+export async function control(
+  command: ControlCommand,
+  ctx: PluginContext<MbusConfig>,
+): Promise<ControlResult> {
+  if (command.action !== 'time-sync')
+    return fail(
+      command,
+      'ACTION_UNSUPPORTED',
+      `M-Bus meters on this transport take no ${command.action} command`,
+      false,
+    );
+  const expiry = command.expiresAt === undefined ? undefined : Date.parse(command.expiresAt);
+  const expired = () => expiry !== undefined && !(expiry > Date.now());
+  if (expired())
+    return fail(
+      command,
+      'COMMAND_EXPIRED',
+      `command ${command.id} expired at ${command.expiresAt}; not sent`,
+      false,
+    );
+  try {
+    if (!command.line) throw new TransportError('LINE_PARAMS_INVALID', 'the command names no line');
+    if (command.ref.protocol !== 'mbus')
+      throw new TransportError('PROTOCOL_UNSUPPORTED', `protocol ${command.ref.protocol} is not M-Bus`);
+    const address = parseAddress(command.ref.address);
+    const config = configOf(ctx.config);
+    const line = meterLine(parseLineParams(command.line, config.lines), command.params);
+    const latencyMs =
+      typeof command.params?.latencyMs === 'number' ? command.params.latencyMs : line.latencyMs;
+    return await linePool().withLine(line, async (link) => {
+      await link.setBaudRate?.(line.baudRate);
+      if (expired())
+        return fail(
+          command,
+          'COMMAND_EXPIRED',
+          `command ${command.id} expired at ${command.expiresAt}; not sent`,
+          false,
+        );
+      const at = wallString(Math.round(Date.now() / 60_000) * 60_000, config.utcOffsetMinutes).slice(0, 16);
+      const records = { records: [{ vif: '6D', value: at.replace(' ', 'T') }] };
+      await sendData({ link, line, signal: ctx.signal, latencyMs }, address, records);
+      return {
+        commandId: command.id,
+        ok: true as const,
+        status: 'unverified' as const,
+        detail: `meter clock set to ${at} (acknowledged E5)`,
+      };
+    });
+  } catch (e) {
+    return { commandId: command.id, ok: false, error: toFailure(e) };
+  }
+}
