@@ -127,7 +127,8 @@ describe('remote control in Chromium', () => {
     });
     expect(m.sim.valve).toBe('closed');
     const [cmd] = (await api.get(`/api/v1/meters/${m.id}/commands`)).body.items;
-    expect(cmd).toMatchObject({ action: 'valve-close', status: 'confirmed', reason: '欠费关阀', source: 'operator' });
+    // CJ/T 188 answers valve control with its status bits: the valve is read back, so verified
+    expect(cmd).toMatchObject({ action: 'valve-close', status: 'confirmed', verified: true, reason: '欠费关阀', source: 'operator' });
     // the tag says whether the valve was read back (已确认) or only acknowledged (已确认（未核实）)
     expect(await page.locator(`${sel('command-row')}[data-id="${cmd.id}"]`).getAttribute('data-verified')).toBe(String(cmd.verified));
     expect((await page.locator(sel('command-status')).first().textContent())?.trim()).toBe(

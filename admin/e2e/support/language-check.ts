@@ -53,13 +53,15 @@ const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+/g;
  * the names of meter protocol standards (DL/T 645, CJ/T 188, Q/GDW 1376.1), and device and file
  * terms Chinese operators use as they are (RS-485 and UTF-8 split at the digits), and the names of
  * the IoT platforms and their terms as their consoles show them (CTWing, OneNET, IoTDA, ChirpStack,
- * MQTT, IMEI, the `token` URL parameter, the `mqtt://` scheme, the `application/…` topic).
+ * MQTT, IMEI, the `token` URL parameter, the `mqtt://` scheme, the `application/…` topic), and the
+ * platforms' credential names as their consoles print them (CTWing AppKey/AppSecret/MasterKey,
+ * OneNET api-key, IoTDA X-Auth-Token).
  */
 const LATIN_OK = new Set([
   'Quadmeter', 'Q', 'IP', 'API', 'JSON', 'platform', 'm', 'L', 'K', 'kWh', 'MWh', 'GJ', 'DL', 'CJ', 'T', 'GDW',
   'SIM', 'ICCID', 'RS-', 'M-Bus', 'xlsx', 'csv', 'CSV', 'UTF-',
   'NB-IoT', 'LoRaWAN', 'CTWing', 'OneNET', 'IoTDA', 'ChirpStack', 'MQTT', 'mqtt', 'IMEI', 'ID', 'AES', 'Base',
-  'token', 'application',
+  'token', 'application', 'AppKey', 'AppSecret', 'MasterKey', 'api-key', 'X-Auth-Token',
 ]);
 
 /** Words in the other language: Chinese on an English page, English words on a Chinese page. */
