@@ -1,3 +1,4 @@
+import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
@@ -234,7 +235,12 @@ export default {
         create: 'Create API token',
         revoke: 'Revoke API token',
       },
-      concentrators: { create: 'Create concentrator', update: 'Change concentrator' },
+      concentrators: {
+        create: 'Create concentrator',
+        update: 'Change concentrator',
+        'archive-download': 'Download meter archive to concentrator',
+        'reading-plan': 'Set concentrator reading plan',
+      },
       uplinks: { assign: 'Assign uplink to meter', dismiss: 'Dismiss uplink' },
       collectors: { create: 'Create collector', update: 'Change collector' },
       customers: {
@@ -639,6 +645,10 @@ export default {
     METER_STATE_INVALID: "The meter's status does not allow this action",
     METER_RELATION_CYCLE: 'A meter cannot feed itself, directly or indirectly',
     GATEWAY_ADDRESS_TAKEN: 'Another gateway already has this number or address',
+    GATEWAY_OFFLINE: 'The concentrator is not connected to the master station',
+    GATEWAY_NO_REPLY: 'The concentrator did not answer; try again later',
+    GATEWAY_REMOVED: 'The concentrator was removed',
+    CONTROL_UNSUPPORTED: 'No running, enabled transport can do this for the device',
     DB_CLUSTER_IN_USE: 'The database folder is in use by another process',
     ROLE_NOT_FOUND: 'No such role',
     CLI_USAGE: 'Wrong command line usage',
@@ -648,4 +658,5 @@ export default {
   ...archivesOps,
   ...reading,
   ...uplinks,
+  ...archiveDownload,
 } satisfies typeof zhCN;

@@ -1,5 +1,6 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
 
+import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
@@ -233,7 +234,12 @@ export default {
         create: '新建 API 令牌',
         revoke: '吊销 API 令牌',
       },
-      concentrators: { create: '新增集中器', update: '修改集中器' },
+      concentrators: {
+        create: '新增集中器',
+        update: '修改集中器',
+        'archive-download': '下载档案到集中器',
+        'reading-plan': '设置集中器抄表运行参数',
+      },
       uplinks: { assign: '上行分配给表计', dismiss: '忽略上行' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
@@ -614,6 +620,10 @@ export default {
     METER_STATE_INVALID: '表计当前状态不允许此操作',
     METER_RELATION_CYCLE: '总分表关系不能形成循环',
     GATEWAY_ADDRESS_TAKEN: '编号或终端地址已被其他设备使用',
+    GATEWAY_OFFLINE: '集中器未连接主站',
+    GATEWAY_NO_REPLY: '集中器未应答，请稍后重试',
+    GATEWAY_REMOVED: '集中器已拆除',
+    CONTROL_UNSUPPORTED: '没有已启用且运行中的通信插件能对该设备执行此操作',
     DB_CLUSTER_IN_USE: '数据库目录正被其他进程使用',
     ROLE_NOT_FOUND: '角色不存在',
     CLI_USAGE: '命令行用法有误',
@@ -623,4 +633,5 @@ export default {
   ...archivesOps,
   ...reading,
   ...uplinks,
+  ...archiveDownload,
 };

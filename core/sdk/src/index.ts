@@ -69,6 +69,7 @@ export {
   type DownloadResult,
   defineTransport,
   type GatewayMeterRecord,
+  type GatewayReadingPlan,
   type GatewayRef,
   type LineRef,
   type MeterTarget,

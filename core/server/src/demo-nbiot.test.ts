@@ -27,7 +27,8 @@ describe('the demo NB-IoT meters', () => {
     const plugin = (await admin.get('/api/v1/plugins')).body.items.find(
       (x: { id: string }) => x.id === 'transport-nbiot',
     );
-    expect(plugin).toMatchObject({ enabled: true });
+    expect(plugin).toMatchObject({ enabled: true, settings: { onenetApiUrl: sims?.apiUrl } });
+    expect(sims?.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // the demo estate is off here: no archived NB-IoT meter, and the unknown IMEI waits in the inbox
     const want = ['860000000009001'];
     const end = Date.now() + 15_000;
@@ -40,13 +41,15 @@ describe('the demo NB-IoT meters', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(devices).toEqual(want);
-    // a second start keeps the token it saved (the pushes of the first still verify)
+    // a second start keeps the token and API key it saved (the pushes of the first still verify)
+    // and points the OneNET API at its own simulated platform
     const again = await startDemoNbiot(p.running.platform, p.baseUrl, createLogger('silent'), 0);
     await again?.stop();
     const settings = (await admin.get('/api/v1/plugins')).body.items.find(
       (x: { id: string }) => x.id === 'transport-nbiot',
     );
-    expect(settings).toEqual(plugin);
+    expect(settings).toEqual({ ...plugin, settings: { ...plugin.settings, onenetApiUrl: again?.apiUrl } });
+    expect(again?.apiUrl).not.toBe(sims?.apiUrl);
   });
 
   it('store a duplicate uplink (the platform pushing the same message again) once', async () => {

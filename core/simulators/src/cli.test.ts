@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import * as cjt188 from '../../protocols/src/cjt188/index.ts';
+import { hexToBytes } from '../../protocols/src/common/bytes.ts';
 import * as dlt645 from '../../protocols/src/dlt645/index.ts';
 import * as gdw from '../../protocols/src/gdw1376/index.ts';
 import { connectTcp, exchange } from './bus/master-link.ts';
@@ -6,6 +8,7 @@ import { parseArgs } from './cli/args.ts';
 import { BUS_OPTIONS } from './cli/bus-command.ts';
 import { simCommand } from './cli.ts';
 import { TestMaster } from './concentrator/test-master.ts';
+import { waterAddress } from './concentrator/water-meters.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -83,6 +86,27 @@ describe('simCommand', () => {
     expect((reply.units[0].data as { total_kWh: number }).total_kWh).toBeGreaterThan(2000);
     r.stop();
     expect(await r.done).toBe(0);
+  });
+
+  it('sim concentrator --water hangs CJ/T 188 water meters on a port, valves reached by AFN 10', async () => {
+    const master = new TestMaster();
+    const port = await master.listen();
+    cleanups.push(() => master.close());
+    const args = ['concentrator', '--master', `127.0.0.1:${port}`, '--a1', '3501', '--a2', '5'];
+    const r = run([...args, '--meters', '1', '--water', '2', '--water-port', '4']);
+    await master.waitFor((f) => f.afn === '02');
+    const address = waterAddress(35010005, 2);
+    const close = cjt188.buildValveControl(0x10, address, 'close', 1);
+    const [reply] = await master.request(
+      gdw.buildForward({ A1_region: '3501', A2_terminal: 5 }, 4, close, 2, { pw: '00'.repeat(16) }),
+    );
+    const hex = (reply.units[0].data as { forwarded: { hex: string } }).forwarded.hex;
+    const f = cjt188.decode(hexToBytes(hex));
+    expect(f).toMatchObject({ address, di: 'A017' });
+    expect((f.data.status as { valve: string }).valve).toBe('closed');
+    r.stop();
+    expect(await r.done).toBe(0);
+    expect(await run([...args, '--line-timing', 'maybe']).done).toBe(2);
   });
 
   it('rejects bad usage with exit code 2 and a message', async () => {

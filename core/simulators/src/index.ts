@@ -14,8 +14,14 @@ export {
   type ConcentratorState,
 } from './concentrator/concentrator-sim.ts';
 export { type MeterEntry, MeterTable } from './concentrator/meter-table.ts';
-export { type ResponderContext, respond as respondAsConcentrator } from './concentrator/responder.ts';
+export { bitsPerChar, type PortStats, portBusyMs } from './concentrator/port-timing.ts';
+export {
+  type ForwardRecord,
+  type ResponderContext,
+  respond as respondAsConcentrator,
+} from './concentrator/responder.ts';
 export { TestMaster } from './concentrator/test-master.ts';
+export { attachWaterMeters, type WaterMeterOptions, waterAddress } from './concentrator/water-meters.ts';
 export { Cjt188Device, cjt188AddressMatches } from './meters/cjt188-device.ts';
 export {
   CJT188_TYPES,
@@ -35,6 +41,8 @@ export { MBUS_MEDIA, MbusMeter, type MbusMeterOptions } from './meters/mbus-mete
 export { DEFAULT_TARIFF_SCHEDULE, type TariffSchedule, tariffAt } from './meters/tariff-schedule.ts';
 export { type ReportingMeter, reportBytes } from './pushers/device-report.ts';
 export { type LoraDevice, LoraPusher, type LoraPusherOptions } from './pushers/lora-pusher.ts';
+export { NbPlatformSim, type NbPlatformSimOptions } from './pushers/nbiot-platform.ts';
+export type { CachedCommand, PlatformCredentials } from './pushers/nbiot-platform-api.ts';
 export {
   type NbDevice,
   NbiotPusher,

@@ -34,6 +34,11 @@ export const configSchema = z.object({
    * day or month whose start the freeze marks (0011), so `closed` asks for the day or month before.
    */
   frozenLabel: z.enum(['closed', 'opened']).default('closed'),
+  /**
+   * how long a DL/T 645 relay command (1C) stays valid in the meter, minutes; a command that
+   * expires sooner carries its own expiry instead
+   */
+  commandValidMinutes: z.number().int().min(1).max(1440).default(10),
   /** the terminals' wall clock offset from UTC in minutes (Asia/Shanghai: 480) */
   utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
   /** PW appended to AFN 04/05/10 frames, 32 hex digits (16 zero bytes when terminals do not check it) */

@@ -1,116 +1,132 @@
 import type { RelayAction } from '@quadmeter/protocols/dlt645/index.ts';
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
-import * as gdw from '@quadmeter/protocols/gdw1376/index.ts';
-import type { ControlCommand, ControlResult } from '@quadmeter/sdk';
+import type { ControlCommand, ControlResult, GatewayAddress } from '@quadmeter/sdk';
+import { type CommandCall, done, failed, portSerial } from './control-call.ts';
+import { relayActionOf, relayCommand } from './control-relay.ts';
+import { meterClock, terminalClock } from './control-time.ts';
+import { valveCommand } from './control-valve.ts';
 import { asFailure, LinkError, offline } from './failure.ts';
 import { forwardFrame } from './forward.ts';
 import { gatewayAddress, gatewayKey, meterPort } from './gateway.ts';
 import type { MasterStation } from './master.ts';
 
-/** Meter relay actions, sent as DL/T 645 C=1C frames through AFN 10 F1 forwarding. */
-const RELAY: Partial<Record<ControlCommand['action'], RelayAction>> = {
-  'relay-trip': 'trip',
-  'relay-close': 'allow-close',
-  'keep-power': 'keep-power',
-  'keep-power-clear': 'keep-power-clear',
-};
+export { wallTime } from './wall-time.ts';
 
-const p2 = (n: number): string => String(n).padStart(2, '0');
+/** What a command becomes on the wire. */
+type Plan =
+  | { kind: 'terminal-clock' }
+  | { kind: 'meter-clock' }
+  | { kind: 'relay'; action: RelayAction }
+  | { kind: 'valve'; open: boolean }
+  | { kind: 'freeze' };
 
-/** An instant as the terminal's wall clock 'YYYY-MM-DD HH:MM:SS'. */
-export function wallTime(ms: number, offsetMin: number): string {
-  const d = new Date(ms + offsetMin * 60_000);
-  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+const DLT645 = new Set(['dlt645-2007', 'dlt645-1997']);
+
+/**
+ * The wire plan of a command for the meter's protocol, or undefined when this transport cannot
+ * carry it: time sync of the terminal (`params.target: 'terminal'`, through any of its meters'
+ * commands) or of a DL/T 645 meter (broadcast time on its port); 1C relay, alarm and keep-power
+ * and freeze to DL/T 645-2007 meters; valves to CJ/T 188 meters.
+ */
+function planOf(command: ControlCommand): Plan | undefined {
+  const protocol = command.ref.protocol;
+  if (command.action === 'time-sync' && command.params?.target === 'terminal')
+    return { kind: 'terminal-clock' };
+  if (command.action === 'time-sync') return DLT645.has(protocol) ? { kind: 'meter-clock' } : undefined;
+  if (protocol === 'dlt645-2007') {
+    const action = relayActionOf(command);
+    if (action) return { kind: 'relay', action };
+    if (command.action === 'freeze') return { kind: 'freeze' };
+  }
+  if (protocol === 'cjt188' && (command.action === 'valve-open' || command.action === 'valve-close'))
+    return { kind: 'valve', open: command.action === 'valve-open' };
+  return undefined;
 }
 
-/** AFN 05 F31: sets the terminal clock (the terminal then times its meters per its AFN 04 F33). */
-async function clockSync(master: MasterStation, command: ControlCommand): Promise<ControlResult> {
-  const gw = gatewayAddress(command.line?.gateway);
-  const session = gw && master.session(gw);
-  if (!session) throw offline(gw ? gatewayKey(gw) : '(none)');
-  const c = master.config;
-  const addr = {
-    A1_region: session.gateway?.a1 ?? '',
-    A2_terminal: session.gateway?.a2 ?? 0,
-    A3_master: c.msa,
-  };
-  const clock = wallTime(Date.now(), c.utcOffsetMinutes);
-  const frames = await session.exchange(
-    (seq) => gdw.buildControl(addr, 31, 0, seq, { clock }, { pw: c.password }),
-    { afn: '05', timeoutMs: c.requestTimeoutMs },
+/** The concentrator a command names: its line's gateway, else its concentrator route. */
+function commandGateway(command: ControlCommand): GatewayAddress | undefined {
+  const own = gatewayAddress(command.line?.gateway);
+  if (own) return own;
+  const r = command.route;
+  return r?.via === 'concentrator'
+    ? gatewayAddress({ id: '', protocol: 'gdw1376', address: `${r.gateway.a1}-${r.gateway.a2}` })
+    : undefined;
+}
+
+/** The command's expiry as epoch ms; undefined when it has none; NaN when it does not parse. */
+function expiryOf(command: ControlCommand): number | undefined {
+  return command.expiresAt === undefined ? undefined : Date.parse(command.expiresAt);
+}
+
+/** Freeze now (2007 C=16, 99999999): the meter's normal answer is all it reports. */
+async function freeze(call: CommandCall): Promise<ControlResult> {
+  const { command } = call;
+  const reply = await forwardFrame(
+    call.session,
+    call.config,
+    call.target,
+    dlt645.buildFreeze(command.ref.address, '99999999'),
+    { notAfter: call.notAfter },
   );
-  const f = frames[0];
-  const ok = f.afn === '00' && f.units.some((u) => u.fn === 1);
-  return ok
-    ? { commandId: command.id, ok: true, detail: `terminal clock set to ${clock}` }
-    : {
-        commandId: command.id,
-        ok: false,
-        error: {
-          code: 'CONTROL_DENIED',
-          message: 'the concentrator denied the clock sync',
-          retryable: false,
-        },
-      };
-}
-
-/** A DL/T 645 command to one meter through AFN 10 F1; the meter's normal answer is success. */
-async function meterCommand(
-  master: MasterStation,
-  command: ControlCommand,
-  frame: Uint8Array,
-): Promise<ControlResult> {
-  const gw = gatewayAddress(command.line?.gateway);
-  const session = gw && master.session(gw);
-  if (!session) throw offline(gw ? gatewayKey(gw) : '(none)');
-  const port = meterPort(command) ?? master.config.forwardPort;
-  const reply = await forwardFrame(session, master.config, { address: command.ref.address, port }, frame);
   if (!reply) throw new LinkError('NO_REPLY', `meter ${command.ref.address} did not answer`, true);
   if (reply.error)
-    return {
-      commandId: command.id,
-      ok: false,
-      error: {
-        code: 'METER_REFUSED',
-        message: `meter refused: ${(reply.errors ?? []).join(', ') || 'error'}`,
-        retryable: false,
-      },
-    };
-  return { commandId: command.id, ok: true, detail: `meter answered ${reply.function}` };
+    return failed(
+      command,
+      'METER_REFUSED',
+      `meter refused: ${(reply.errors ?? []).join(', ') || 'error'}`,
+      false,
+    );
+  return done(command, 'unverified', 'meter froze its registers');
 }
 
 /**
- * A control command through the concentrator: clock sync as AFN 05 F31 to the terminal; relay
- * and keep-power as DL/T 645 C=1C and freeze as C=16 to the meter through AFN 10 forwarding.
- * Valve actions do not exist for electricity meters.
+ * A control command through the concentrator the command's line (or route) names, to the meter
+ * on the terminal port `params.port` (else `forwardPort`). Nothing goes on the wire once
+ * `expiresAt` has passed (COMMAND_EXPIRED), also while the command waits for the link behind
+ * others; results follow the contract: confirmed by read-back, unverified, or a stable failure.
  */
 export async function controlThrough(master: MasterStation, command: ControlCommand): Promise<ControlResult> {
   try {
-    if (command.action === 'time-sync') return await clockSync(master, command);
-    const relay = RELAY[command.action];
-    const password = typeof command.params?.password === 'string' ? command.params.password : undefined;
-    const operator = typeof command.params?.operator === 'string' ? command.params.operator : undefined;
-    if (relay) {
-      const validUntil = wallTime(Date.now() + 10 * 60_000, master.config.utcOffsetMinutes);
-      const frame = dlt645.buildRelayControl(command.ref.address, {
-        action: relay,
-        validUntil,
-        password,
-        operator,
-      });
-      return await meterCommand(master, command, frame);
-    }
-    if (command.action === 'freeze')
-      return await meterCommand(master, command, dlt645.buildFreeze(command.ref.address, '99999999'));
-    return {
-      commandId: command.id,
-      ok: false,
-      error: {
-        code: 'CONTROL_UNSUPPORTED',
-        message: `${command.action} is not a concentrator command`,
-        retryable: false,
+    const plan = planOf(command);
+    if (!plan)
+      return failed(
+        command,
+        'CONTROL_UNSUPPORTED',
+        `${command.action} is not a concentrator command for ${command.ref.protocol} meters`,
+        false,
+      );
+    const notAfter = expiryOf(command);
+    if (notAfter !== undefined && Number.isNaN(notAfter))
+      return failed(command, 'COMMAND_INVALID', `expiresAt '${command.expiresAt}' is not an instant`, false);
+    if (notAfter !== undefined && Date.now() >= notAfter)
+      return failed(command, 'COMMAND_EXPIRED', `the command expired at ${command.expiresAt}`, false);
+    const gw = commandGateway(command);
+    const session = gw && master.session(gw);
+    if (!session || session.tenantId !== command.tenantId) throw offline(gw ? gatewayKey(gw) : '(none)');
+    const call: CommandCall = {
+      master,
+      config: master.config,
+      session,
+      command,
+      notAfter,
+      target: {
+        address: command.ref.address,
+        port: meterPort(command) ?? master.config.forwardPort,
+        serial: portSerial(command),
       },
     };
+    switch (plan.kind) {
+      case 'terminal-clock':
+        return await terminalClock(call);
+      case 'meter-clock':
+        return await meterClock(call);
+      case 'relay':
+        return await relayCommand(call, plan.action);
+      case 'valve':
+        return await valveCommand(call, plan.open);
+      case 'freeze':
+        return await freeze(call);
+    }
   } catch (e) {
     return { commandId: command.id, ok: false, error: asFailure(e) };
   }

@@ -8,6 +8,12 @@ import type { MasterStation } from './master.ts';
 const PER_FRAME = 20;
 const PROTOCOL: Record<string, number> = { 'dlt645-2007': 30, 'dlt645-1997': 1 };
 
+/** The collector a meter hangs behind (`params.collector`, up to 12 digits), else none. */
+function collectorOf(m: MeterTarget): string {
+  const c = m.params?.collector;
+  return typeof c === 'string' && /^\d{1,12}$/.test(c) ? c.padStart(12, '0') : '000000000000';
+}
+
 function record(m: MeterTarget, pn: number, port: number): Partial<gdw.MeterConfig> {
   return {
     serial: pn,
@@ -20,7 +26,7 @@ function record(m: MeterTarget, pn: number, port: number): Partial<gdw.MeterConf
     tariffCount: 4,
     integerDigits: 6,
     decimalDigits: 2,
-    collector: '000000000000',
+    collector: collectorOf(m),
     userClass: 0,
     userSubClass: 0,
   };

@@ -2,6 +2,8 @@ import type {
   ControlCommand,
   ControlResult,
   DownloadResult,
+  GatewayMeterRecord,
+  GatewayReadingPlan,
   GatewayRef,
   HealthResult,
   MeterTarget,
@@ -14,7 +16,9 @@ import { controlThrough } from './control.ts';
 import { downloadThrough } from './download.ts';
 import { LinkError } from './failure.ts';
 import { readThrough } from './read.ts';
+import { readReadingPlanThrough, setReadingPlanThrough } from './reading-plan.ts';
 import { masterOf, masterState } from './runtime.ts';
+import { readAddressesThrough, removeThrough } from './table.ts';
 
 type Ctx = PluginContext<Gdw1376Config>;
 
@@ -45,6 +49,47 @@ export async function download(
   if (!master)
     return { accepted: 0, rejected: meters.map((m) => ({ meterId: m.meterId, reason: 'GATEWAY_OFFLINE' })) };
   return downloadThrough(master, gateway, meters);
+}
+
+/** The concentrator's meter table (AFN 0A F10); throws a LinkError (code GATEWAY_OFFLINE, TIMEOUT …). */
+export async function readAddresses(gateway: GatewayRef, ctx: Ctx): Promise<GatewayMeterRecord[]> {
+  const master = masterOf(ctx);
+  if (!master) throw notStarted();
+  return readAddressesThrough(master, gateway);
+}
+
+export async function removeAddresses(
+  gateway: GatewayRef,
+  points: readonly number[],
+  ctx: Ctx,
+): Promise<DownloadResult> {
+  const master = masterOf(ctx);
+  if (!master)
+    return {
+      accepted: 0,
+      rejected: points.map((p) => ({ meterId: `point:${p}`, reason: 'GATEWAY_OFFLINE' })),
+    };
+  return removeThrough(master, gateway, points);
+}
+
+export async function setReadingPlan(
+  gateway: GatewayRef,
+  plans: readonly GatewayReadingPlan[],
+  ctx: Ctx,
+): Promise<void> {
+  const master = masterOf(ctx);
+  if (!master) throw notStarted();
+  await setReadingPlanThrough(master, gateway, plans);
+}
+
+export async function readReadingPlan(
+  gateway: GatewayRef,
+  ports: readonly number[],
+  ctx: Ctx,
+): Promise<GatewayReadingPlan[]> {
+  const master = masterOf(ctx);
+  if (!master) throw notStarted();
+  return readReadingPlanThrough(master, gateway, ports);
 }
 
 export function health(ctx: Ctx): HealthResult {

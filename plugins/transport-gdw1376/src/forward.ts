@@ -28,6 +28,52 @@ export const FORWARDED_REGISTERS: Readonly<Record<string, string>> = {
 export interface ForwardTarget {
   address: string;
   port: number;
+  /** the meter port's settings for this frame; 2400 8E1 by default */
+  serial?: gdw.SerialSettings;
+  /** how long the terminal waits for the meter; 2 s by default */
+  frameTimeout?: gdw.FrameTimeout;
+}
+
+export interface ForwardOptions {
+  signal?: AbortSignal;
+  /** epoch ms: a frame whose turn on the link comes at or after this is not sent (COMMAND_EXPIRED) */
+  notAfter?: number;
+}
+
+export const expired = (): LinkError =>
+  new LinkError('COMMAND_EXPIRED', 'the command expired before it could be sent', false);
+
+/**
+ * Sends meter bytes through AFN 10 F1 to `target.port` and returns the bytes the terminal
+ * received back (empty: no meter answered). `meterFrame` may be a function of the instant the
+ * link is free, for frames that carry the time they are sent. Nothing goes on the wire once
+ * `notAfter` has passed, however long the request waited for the link.
+ */
+export async function forwardBytes(
+  session: Session,
+  config: Gdw1376Config,
+  target: ForwardTarget,
+  meterFrame: Uint8Array | ((now: number) => Uint8Array),
+  o: ForwardOptions = {},
+): Promise<Uint8Array> {
+  const gw = session.gateway;
+  if (!gw) throw new LinkError('GATEWAY_OFFLINE', 'the concentrator is not logged in', true);
+  const addr = { A1_region: gw.a1, A2_terminal: gw.a2, A3_master: config.msa };
+  const opts = { pw: config.password, serial: target.serial, frameTimeout: target.frameTimeout };
+  const frames = await session.exchange(
+    (seq) => {
+      const now = Date.now();
+      if (o.notAfter !== undefined && now >= o.notAfter) throw expired();
+      const bytes = typeof meterFrame === 'function' ? meterFrame(now) : meterFrame;
+      return gdw.buildForward(addr, target.port, bytes, seq, opts);
+    },
+    { afn: '10', timeoutMs: config.requestTimeoutMs, signal: o.signal },
+  );
+  const f = frames[0];
+  if (f.afn === '00') throw new LinkError('FORWARD_DENIED', 'the concentrator refused to forward', false);
+  const data = f.units.find((u) => u.fn === 1)?.data as { forwarded?: { hex?: string } } | undefined;
+  const hex = data?.forwarded?.hex ?? '';
+  return hex === '' ? new Uint8Array(0) : hexToBytes(hex);
 }
 
 /**
@@ -38,23 +84,14 @@ export async function forwardFrame(
   session: Session,
   config: Gdw1376Config,
   target: ForwardTarget,
-  meterFrame: Uint8Array,
-  signal?: AbortSignal,
+  meterFrame: Uint8Array | ((now: number) => Uint8Array),
+  signal?: AbortSignal | ForwardOptions,
 ): Promise<dlt645.Dlt645Frame | undefined> {
-  const gw = session.gateway;
-  if (!gw) throw new LinkError('GATEWAY_OFFLINE', 'the concentrator is not logged in', true);
-  const addr = { A1_region: gw.a1, A2_terminal: gw.a2, A3_master: config.msa };
-  const frames = await session.exchange(
-    (seq) => gdw.buildForward(addr, target.port, meterFrame, seq, { pw: config.password }),
-    { afn: '10', timeoutMs: config.requestTimeoutMs, signal },
-  );
-  const f = frames[0];
-  if (f.afn === '00') throw new LinkError('FORWARD_DENIED', 'the concentrator refused to forward', false);
-  const data = f.units.find((u) => u.fn === 1)?.data as { forwarded?: { hex?: string } } | undefined;
-  const hex = data?.forwarded?.hex ?? '';
-  if (hex === '') return undefined;
+  const o = signal instanceof AbortSignal ? { signal } : (signal ?? {});
+  const bytes = await forwardBytes(session, config, target, meterFrame, o);
+  if (bytes.length === 0) return undefined;
   try {
-    return dlt645.decodeFrame(hexToBytes(hex));
+    return dlt645.decodeFrame(bytes);
   } catch (e) {
     throw new LinkError(
       'METER_FRAME_INVALID',

@@ -1,6 +1,15 @@
 import { defineTransport } from '@quadmeter/sdk';
 import { configSchema, type Gdw1376Config } from './config.ts';
-import { control, download, health, read } from './entry.ts';
+import {
+  control,
+  download,
+  health,
+  read,
+  readAddresses,
+  readReadingPlan,
+  removeAddresses,
+  setReadingPlan,
+} from './entry.ts';
 import { startMaster, stopMaster } from './runtime.ts';
 
 export default defineTransport<Gdw1376Config>({
@@ -18,4 +27,8 @@ export default defineTransport<Gdw1376Config>({
   read,
   control,
   downloadAddresses: download,
+  readAddresses,
+  removeAddresses,
+  setReadingPlan,
+  readReadingPlan,
 });

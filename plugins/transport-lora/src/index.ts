@@ -1,5 +1,7 @@
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
 import { z } from 'zod';
+import { loraControl } from './control.ts';
+import { heardMeter } from './meter-types.ts';
 import { type LoraSettings, tenantSettings } from './settings.ts';
 import { LoraSubscriptions } from './subscriptions.ts';
 
@@ -24,7 +26,8 @@ export default defineTransport<LoraConfig, LoraSettings>({
   apiVersion: SDK_API_VERSION,
   title: { 'zh-CN': 'LoRaWAN（ChirpStack MQTT）', en: 'LoRaWAN (ChirpStack MQTT)' },
   mode: 'push',
-  protocols: ['cjt188', 'dlt645-2007'],
+  // 'lora': archive meters named by their link; the frame inside is CJ/T 188 or DL/T 645
+  protocols: ['cjt188', 'dlt645-2007', 'lora'],
   reaches: ['lora'],
   config,
   tenantSettings,
@@ -36,6 +39,22 @@ export default defineTransport<LoraConfig, LoraSettings>({
     timer.unref();
     running.set(ctx.pluginId, { subs, timer });
     await subs.sync();
+  },
+  async control(command, ctx) {
+    const subs = running.get(ctx.pluginId)?.subs;
+    const parsed = tenantSettings.safeParse(await ctx.core.tenantSettings(command.tenantId));
+    const enabled = (await ctx.core.enabledTenants()).includes(command.tenantId);
+    const s = enabled && parsed.success ? parsed.data : undefined;
+    // publish only on a connection made with the tenant's current settings
+    const same = s && JSON.stringify(subs?.settingsOf(command.tenantId)) === JSON.stringify(s);
+    const devEui = command.route?.via === 'lora' ? command.route.devEui.toLowerCase() : '';
+    return loraControl(
+      command,
+      s,
+      same ? subs?.publisher(command.tenantId) : undefined,
+      Date.now(),
+      heardMeter(ctx, command.tenantId, devEui),
+    );
   },
   async stop(ctx) {
     const r = running.get(ctx.pluginId);

@@ -54,3 +54,8 @@ export type LoraSettings = z.infer<typeof tenantSettings>;
 export function upTopic(s: LoraSettings): string {
   return `${s.topicPrefix}application/${s.applicationId}/device/+/event/up`;
 }
+
+/** The topic of one of the tenant's device events (`ack`, `txack`), every device. */
+export function eventTopic(s: LoraSettings, event: 'ack' | 'txack'): string {
+  return `${s.topicPrefix}application/${s.applicationId}/device/+/event/${event}`;
+}

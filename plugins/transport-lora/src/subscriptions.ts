@@ -1,12 +1,17 @@
 import type { PluginContext, RawReading } from '@quadmeter/sdk';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type LoraSettings, tenantSettings, upTopic } from './settings.ts';
+import { ackUpdate, type Publish } from './control.ts';
+import { rememberMeter } from './meter-types.ts';
+import { eventTopic, type LoraSettings, tenantSettings, upTopic } from './settings.ts';
 import { uplinkReading } from './uplink.ts';
 
 interface Sub {
   key: string;
   client: MqttClient;
+  settings: LoraSettings;
 }
+
+const MAX_SEEN_ACKS = 10_000;
 
 export interface LoraStats {
   received: number;
@@ -27,6 +32,8 @@ export class LoraSubscriptions {
   readonly stats: LoraStats = { received: 0, ingested: 0, skipped: 0, failed: 0 };
   private readonly subs = new Map<string, Sub>();
   private readonly ctx: PluginContext;
+  /** acks already reported (a redelivered ack event is not reported twice) */
+  private readonly seenAcks = new Set<string>();
 
   constructor(ctx: PluginContext) {
     this.ctx = ctx;
@@ -77,7 +84,8 @@ export class LoraSubscriptions {
     });
     const log = this.ctx.logger.child({ tenantId, broker: s.brokerUrl.replace(/\/\/[^@/]*@/, '//') });
     client.on('connect', () => {
-      client.subscribe(upTopic(s), { qos: 1 }, (err) => {
+      const topics = [upTopic(s), eventTopic(s, 'ack'), eventTopic(s, 'txack')];
+      client.subscribe(topics, { qos: 1 }, (err) => {
         if (err) log.error({ err }, 'LoRa subscription refused');
         else (client as MqttClient & { subscribed?: boolean }).subscribed = true;
       });
@@ -86,7 +94,12 @@ export class LoraSubscriptions {
     client.handleMessage = (packet, done) => {
       this.stats.received++;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      void this.onUplink(tenantId, s, packet.topic, payload).then(
+      const work = packet.topic.endsWith('/event/ack')
+        ? this.onAck(tenantId, s, packet.topic, payload)
+        : packet.topic.endsWith('/event/txack')
+          ? Promise.resolve(log.debug({ topic: packet.topic }, 'LoRa downlink handed to a gateway'))
+          : this.onUplink(tenantId, s, packet.topic, payload);
+      void work.then(
         () => done(),
         (err) => {
           this.stats.failed++;
@@ -95,7 +108,7 @@ export class LoraSubscriptions {
         },
       );
     };
-    return { key: keyOf(s), client };
+    return { key: keyOf(s), client, settings: s };
   }
 
   /** One message of a tenant's subscription: read, and ingest when it is a meter report. */
@@ -107,7 +120,36 @@ export class LoraSubscriptions {
         this.ctx.logger.warn({ tenantId, topic, code: r.code, detail: r.detail }, 'LoRa uplink not read');
       return;
     }
+    if (r.reading.route.via === 'lora') rememberMeter(this.ctx, tenantId, r.reading.route.devEui, r.meter);
     await this.ingest(r.reading);
+  }
+
+  /** An `ack` event: the command it names is delivered (or failed), reported once. */
+  async onAck(tenantId: string, s: LoraSettings, topic: string, payload: Uint8Array): Promise<void> {
+    const u = ackUpdate(s, topic, payload);
+    if (!u) return;
+    const key = `${tenantId}|${u.key}`;
+    if (this.seenAcks.has(key)) return;
+    const { key: _, ...update } = u;
+    const r = await this.ctx.core.controlUpdate(tenantId, update);
+    if (this.seenAcks.size >= MAX_SEEN_ACKS) this.seenAcks.clear();
+    this.seenAcks.add(key);
+    if (!r.matched)
+      this.ctx.logger.debug({ tenantId, platformRef: u.platformRef }, 'LoRa ack for no command');
+  }
+
+  /** Publishing on the tenant's connection, while it is up. */
+  publisher(tenantId: string): Publish | undefined {
+    const sub = this.subs.get(tenantId);
+    if (!sub?.client.connected) return undefined;
+    return async (topic, json) => {
+      await sub.client.publishAsync(topic, json, { qos: 1 });
+    };
+  }
+
+  /** The settings a tenant's connection was made with. */
+  settingsOf(tenantId: string): LoraSettings | undefined {
+    return this.subs.get(tenantId)?.settings;
   }
 
   private async ingest(reading: RawReading): Promise<void> {

@@ -28,6 +28,8 @@ describe('ChirpStack up events as readings', () => {
         raw: expect.stringMatching(/^68100100000000000081161F90/),
         tenantId: TEST_TENANT_ID,
       },
+      // the CJ/T 188 meter type (cold water) and address, remembered for valve commands
+      meter: { type: 0x10, address: '00000000000001' },
     });
   });
 

@@ -1,12 +1,13 @@
 import { decodeDeviceBytes, frameRegisters, parseChirpstack } from '@quadmeter/protocols/push/index.ts';
 import type { RawReading } from '@quadmeter/sdk';
+import { cjt188Meter, type HeardMeter } from './meter-types.ts';
 import type { LoraSettings } from './settings.ts';
 
 /** The fPort the meters send their report on (see README: payload layout). */
 export const REPORT_PORT = 10;
 
 export type UplinkResult =
-  | { ok: true; reading: RawReading }
+  | { ok: true; reading: RawReading; meter?: HeardMeter }
   | {
       ok: false;
       code: 'LORA_PAYLOAD_INVALID' | 'LORA_FRAME_UNREADABLE' | 'LORA_NOT_A_REPORT';
@@ -42,7 +43,8 @@ export async function uplinkReading(
       code: 'LORA_NOT_A_REPORT',
       detail: `event ${String(ev.meta.event)} fPort ${String(ev.meta.fPort)}`,
     };
-  const found = frameRegisters(await decodeDeviceBytes(ev.bytes));
+  const decoded = await decodeDeviceBytes(ev.bytes);
+  const found = frameRegisters(decoded);
   if (!found) return { ok: false, code: 'LORA_FRAME_UNREADABLE', detail: ev.bytes.slice(0, 64) };
   const dedup = typeof ev.meta.deduplicationId === 'string' ? ev.meta.deduplicationId : undefined;
   const reading: RawReading = {
@@ -59,5 +61,5 @@ export async function uplinkReading(
     tenantId,
     ...(found.status && { status: found.status }),
   };
-  return { ok: true, reading };
+  return { ok: true, reading, meter: cjt188Meter(decoded) };
 }

@@ -8,6 +8,8 @@ import {
 } from '@quadmeter/protocols/push/index.ts';
 import type { HookRouter, PluginContext, PluginRequest, PluginResponse, RawReading } from '@quadmeter/sdk';
 import { batcherOf } from './batcher.ts';
+import { rememberMeter } from './command/meter-types.ts';
+import { reportResult } from './command/results.ts';
 import { type NbiotSettings, type NbPlatform, platformSettings } from './settings.ts';
 import { tenantSettingsOf } from './tenant-cache.ts';
 import { uplinkReading } from './uplink.ts';
@@ -75,7 +77,14 @@ export function pushHandler(platform: NbPlatform) {
     const receivedAt = new Date().toISOString();
     const readings: RawReading[] = [];
     let ignored = 0;
+    const results = { reported: 0, duplicate: 0 };
     for (const ev of events) {
+      if (ev.kind === 'command-response') {
+        const r = await reportResult(ctx, tenantId, ev);
+        if (r === 'ignored') ignored++;
+        else results[r]++;
+        continue;
+      }
       if (ev.kind !== 'uplink' && !(ev.platform === 'onenet' && ev.kind === 'properties')) {
         ignored++;
         continue;
@@ -99,8 +108,12 @@ export function pushHandler(platform: NbPlatform) {
         return answer(400, r.problem, { message: r.detail });
       }
       readings.push(r.reading);
+      if (r.reading.route.via === 'nbiot') rememberMeter(ctx, tenantId, r.reading.route.deviceId, r.meter);
     }
-    if (readings.length === 0) return answer(200, 'IGNORED', { ignored });
+    if (readings.length === 0)
+      return results.reported + results.duplicate > 0
+        ? answer(200, 'OK', { commandResults: results.reported, duplicate: results.duplicate, ignored })
+        : answer(200, 'IGNORED', { ignored });
     const outcomes = await batcherOf(ctx).ingest(readings);
     const count = (s: string) => outcomes.filter((o) => o.status === s).length;
     return answer(200, 'OK', {
@@ -109,6 +122,7 @@ export function pushHandler(platform: NbPlatform) {
       rejected: count('rejected'),
       unmatched: count('unmatched'),
       ignored,
+      ...(results.reported + results.duplicate > 0 && { commandResults: results.reported }),
     });
   };
 }

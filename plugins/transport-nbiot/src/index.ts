@@ -1,4 +1,5 @@
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
+import { nbiotControl } from './command/control.ts';
 import { mountHooks } from './hooks.ts';
 import { type NbiotSettings, tenantSettings } from './settings.ts';
 
@@ -10,8 +11,10 @@ export default defineTransport<unknown, NbiotSettings>({
   apiVersion: SDK_API_VERSION,
   title: { 'zh-CN': 'NB-IoT 平台推送', en: 'NB-IoT platform push' },
   mode: 'push',
-  protocols: ['cjt188', 'dlt645-2007'],
+  // 'nbiot': archive meters named by their link; the frame inside is CJ/T 188 or DL/T 645
+  protocols: ['cjt188', 'dlt645-2007', 'nbiot'],
   reaches: ['nbiot'],
   tenantSettings,
   routes: mountHooks,
+  control: (command, ctx) => nbiotControl(command, ctx),
 });

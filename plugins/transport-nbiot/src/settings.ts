@@ -23,6 +23,36 @@ function token(p: keyof typeof names) {
     );
 }
 
+/** An http(s) base URL of a platform's open API (a local simulator in the demo and tests). */
+function apiUrl(p: keyof typeof names, fallback: string) {
+  return z
+    .string()
+    .max(300)
+    .regex(/^https?:\/\/[!-~]+$/, 'an http:// or https:// URL')
+    .default(fallback)
+    .meta(
+      settingMeta(
+        { 'zh-CN': `${names[p]} 开放接口地址`, en: `${names[p]} open API URL` },
+        { 'zh-CN': '下发命令所调用的接口根地址', en: 'The base URL commands are sent to' },
+      ),
+    );
+}
+
+function plain(zh: string, en: string, max = 100) {
+  return z
+    .string()
+    .max(max)
+    .regex(/^[!-~]*$/, 'printable ASCII')
+    .default('')
+    .meta(settingMeta({ 'zh-CN': zh, en }));
+}
+
+function key(zh: string, en: string) {
+  return secret(z.string().max(200))
+    .default('')
+    .meta(settingMeta({ 'zh-CN': zh, en }));
+}
+
 function deviceIdFrom(p: keyof typeof names) {
   return z
     .enum(['imei', 'platform'])
@@ -56,6 +86,16 @@ export const tenantSettings = z.object({
   onenetDeviceId: deviceIdFrom('onenet'),
   iotdaToken: token('iotda'),
   iotdaDeviceId: deviceIdFrom('iotda'),
+  onenetApiUrl: apiUrl('onenet', 'https://api.heclouds.com'),
+  onenetApiKey: key('OneNET API 密钥（api-key）', 'OneNET API key (api-key)'),
+  ctwingApiUrl: apiUrl('ctwing', 'https://ag-api.ctwing.cn'),
+  ctwingAppKey: plain('CTWing 应用 AppKey', 'CTWing application AppKey'),
+  ctwingAppSecret: key('CTWing 应用 AppSecret', 'CTWing application AppSecret'),
+  ctwingMasterKey: key('CTWing 产品 MasterKey', 'CTWing product MasterKey'),
+  ctwingProductId: plain('CTWing 产品 ID', 'CTWing product id', 20),
+  iotdaApiUrl: apiUrl('iotda', 'https://iotda.cn-north-4.myhuaweicloud.com'),
+  iotdaProjectId: plain('IoTDA 项目 ID', 'IoTDA project id', 64),
+  iotdaAuthToken: key('IoTDA 访问令牌（X-Auth-Token）', 'IoTDA access token (X-Auth-Token)'),
   iotdaContentEncoding: z
     .enum(['auto', 'hex', 'base64'])
     .default('auto')

@@ -53,3 +53,31 @@ export async function call(
   }
   return { ...res, json };
 }
+
+/**
+ * The plugin's hooks served over HTTP on 127.0.0.1 (as the server mounts them under
+ * `/hooks/transport-nbiot`), for a simulated platform to push to. Resolves with the base URL.
+ */
+export async function serveHooks(ctx: PluginContext): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const u = new URL(req.url ?? '/', 'http://hooks.local');
+    const [, platform = '', tenantId = ''] = u.pathname.split('/');
+    const r = await call(ctx, {
+      method: req.method === 'GET' ? 'GET' : 'POST',
+      platform,
+      tenantId,
+      query: Object.fromEntries(u.searchParams),
+      body: new Uint8Array(Buffer.concat(chunks)),
+    }).catch(() => ({ status: 500, json: { code: 'HOOK_THREW' } }));
+    res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.json));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

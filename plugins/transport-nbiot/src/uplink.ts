@@ -1,5 +1,6 @@
 import { decodeDeviceBytes, frameRegisters, type PushEvent } from '@quadmeter/protocols/push/index.ts';
 import type { RawReading } from '@quadmeter/sdk';
+import { cjt188Meter, type HeardMeter } from './command/meter-types.ts';
 import type { NbPlatform } from './settings.ts';
 
 /** Why an uplink gave no reading: a stable code for the hook's answer. */
@@ -26,7 +27,7 @@ export function messageId(ev: PushEvent): string {
 export async function uplinkReading(
   ev: PushEvent,
   o: { tenantId: string; platform: NbPlatform; deviceIdFrom: 'imei' | 'platform'; receivedAt: string },
-): Promise<{ reading: RawReading } | { problem: UplinkProblem; detail: string }> {
+): Promise<{ reading: RawReading; meter?: HeardMeter } | { problem: UplinkProblem; detail: string }> {
   const deviceId =
     o.deviceIdFrom === 'imei' ? (ev.imei ?? (ev.meta.nodeId as string | undefined)) : ev.deviceId;
   if (!deviceId) return { problem: 'NBIOT_DEVICE_ID_MISSING', detail: 'the push names no IMEI' };
@@ -48,5 +49,5 @@ export async function uplinkReading(
     tenantId: o.tenantId,
     ...(found.status && { status: found.status }),
   };
-  return { reading };
+  return { reading, meter: cjt188Meter(decoded) };
 }

@@ -3,6 +3,7 @@ import { fail } from '../common/errors.ts';
 import { type AddressInput, fullAddress } from './builders-link.ts';
 import type { MeterConfig } from './fn-afn04.ts';
 import { DLT645_SERIAL, type FrameTimeout, type SerialSettings } from './fn-afn10.ts';
+import type { PortReadingParams } from './fn-f33.ts';
 import { type Forwarded, forwarded, loadDlt645 } from './forward-dlt645.ts';
 import { afnCode, decodeFrame, encodeFrame } from './frame.ts';
 import { encodeSplit } from './multi-frame.ts';
@@ -93,6 +94,34 @@ export function buildMeterConfigDownload(
   pw?: string,
 ): Uint8Array {
   return masterFrame(addr, 0x04, [{ pn: 0, fn: 10, data: { meters } }], seq, { con: true, pw });
+}
+
+/** AFN 0A F10: ask the terminal for the configuration records with these serial numbers. */
+export function buildMeterConfigQuery(
+  addr: AddressInput,
+  serials: readonly number[],
+  seq: number,
+): Uint8Array {
+  return masterFrame(addr, 0x0a, [{ pn: 0, fn: 10, data: { serials } }], seq, { con: false });
+}
+
+/** AFN 04 F33: set the terminal's reading parameters per port (CON = 1, PW appended). */
+export function buildReadingParamsDownload(
+  addr: AddressInput,
+  ports: readonly Partial<PortReadingParams>[],
+  seq: number,
+  pw?: string,
+): Uint8Array {
+  return masterFrame(addr, 0x04, [{ pn: 0, fn: 33, data: { ports } }], seq, { con: true, pw });
+}
+
+/** AFN 0A F33: ask for the reading parameters of these terminal ports. */
+export function buildReadingParamsQuery(
+  addr: AddressInput,
+  ports: readonly number[],
+  seq: number,
+): Uint8Array {
+  return masterFrame(addr, 0x0a, [{ pn: 0, fn: 33, data: { ports } }], seq, { con: false });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { bytesToHex, concat, readUintLE, reversed, writeUintLE } from '../common/bytes.ts';
 import { fail } from '../common/errors.ts';
+import { readingParams } from './fn-f33.ts';
 import { fits } from './layouts.ts';
 import type { FnDef, FnLayout } from './types.ts';
 import { asArray, asHex, asInt, asObject, asString } from './validate.ts';
@@ -95,7 +96,7 @@ export function encodeMeter(v: unknown, i = 0): Uint8Array {
 }
 
 /** F10: count n (2, BIN) then n meter entries. */
-const meterConfig: FnLayout = {
+export const meterConfig: FnLayout = {
   size(b, off, end) {
     fits(off, 2, end, 'F10 count');
     const len = 2 + readUintLE(b, off, 2) * METER_SIZE;
@@ -118,4 +119,5 @@ const meterConfig: FnLayout = {
 /** AFN 04: set parameters (downlink; answered by AFN 00). */
 export const AFN04: readonly FnDef[] = [
   { fn: 10, name: 'meter/AC-sampling device configuration', down: meterConfig },
+  { fn: 33, name: 'terminal reading parameters per port', down: readingParams },
 ];

@@ -1,3 +1,4 @@
+import { AFN0A } from './fn-afn0a.ts';
 import { AFN04 } from './fn-afn04.ts';
 import { AFN05 } from './fn-afn05.ts';
 import { AFN10 } from './fn-afn10.ts';
@@ -12,6 +13,7 @@ const REGISTRY: ReadonlyMap<number, readonly FnDef[]> = new Map([
   [0x02, AFN02],
   [0x04, AFN04],
   [0x05, AFN05],
+  [0x0a, AFN0A],
   [0x0c, AFN0C],
   [0x0d, AFN0D],
   [0x10, AFN10],

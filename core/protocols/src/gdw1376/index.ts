@@ -10,15 +10,20 @@ export {
   buildForward,
   buildForwardReply,
   buildMeterConfigDownload,
+  buildMeterConfigQuery,
   buildRead,
+  buildReadingParamsDownload,
+  buildReadingParamsQuery,
   buildReadReply,
   decodeForward,
 } from './builders-data.ts';
 export type { AddressInput, ConfirmItem, ConfirmOptions } from './builders-link.ts';
 export { buildConfirm, buildDeny, buildHeartbeat, buildLogin, buildLogout } from './builders-link.ts';
 export { extractor, probe } from './extractor.ts';
+export { MAX_F10_QUERY } from './fn-afn0a.ts';
 export { METER_PROTOCOLS, type MeterConfig } from './fn-afn04.ts';
 export { DLT645_SERIAL, type FrameTimeout, type SerialSettings } from './fn-afn10.ts';
+export { CONTROL_BITS, type PortReadingParams, type ReadingSegment } from './fn-f33.ts';
 export { ERR_NAMES } from './fn-link.ts';
 export { typedFns } from './fn-registry.ts';
 export type { Clock } from './formats.ts';

@@ -21,6 +21,7 @@ export {
   ctwingMessageTypes,
   parseCtwing,
 } from './ctwing.ts';
+export { ctwingSignature, verifyCtwingSignature } from './ctwing-sign.ts';
 export { decodeDeviceBytes, type FrameGuess, sniffFrame } from './device-bytes.ts';
 export { decimalOf, type FrameRegisters, frameRegisters } from './frame-registers.ts';
 export { buildIotdaPush, type ContentEncoding, type IotdaPushInput, parseIotda } from './iotda.ts';

@@ -1,6 +1,7 @@
 import {
   invalid,
   isoFromMs,
+  isoFromText,
   isRecord,
   type Json,
   optNum,
@@ -31,7 +32,7 @@ function classicItem(m: Json, path: string): PushEvent {
     platform: 'onenet',
     kind: 'event',
     deviceId: reqId(m, 'dev_id', `${path}.dev_id`),
-    time: isoFromMs(m.at, `${path}.at`),
+    time: type === 7 && m.at === undefined ? resultTime(m, path) : isoFromMs(m.at, `${path}.at`),
     meta: { type },
   };
   const imei = optStr(m, 'imei', `${path}.imei`);
@@ -63,6 +64,28 @@ function classicItem(m: Json, path: string): PushEvent {
     }
   } else invalid(`${path}.type ${String(type)} is not 1, 2 or 7`);
   return ev;
+}
+
+/**
+ * A type-7 result names no `at` (PROTOCOLS-CONTROL.md §4.2 lists cmd_id, send_time, send_status,
+ * confirm_time, confirm_status): its time is the confirmation's, else the sending's (ms or text),
+ * else now.
+ */
+function resultTime(m: Json, path: string): string {
+  for (const k of ['confirm_time', 'send_time']) {
+    const v = m[k];
+    try {
+      if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)))
+        return isoFromMs(v, `${path}.${k}`);
+      // OneNET writes local (China) time without a zone, e.g. 2016-08-06 08:00:00
+      if (typeof v === 'string' && /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d$/.test(v))
+        return isoFromText(`${v.replace(' ', 'T')}+08:00`, `${path}.${k}`);
+      if (typeof v === 'string' && v !== '') return isoFromText(v, `${path}.${k}`);
+    } catch {
+      // an unreadable time of a result is no reason to refuse it
+    }
+  }
+  return new Date().toISOString();
 }
 
 /** `{flow: {value, time}}` → `{flow: value}`, plus the latest time seen. */

@@ -161,6 +161,22 @@ export interface GatewayMeterRecord {
   collector: string;
 }
 
+/**
+ * A terminal port's own reading schedule (Q/GDW 1376.1 AFN 04 F33 终端抄表运行参数): when the
+ * concentrator reads the meters on that port by itself, in its wall time.
+ */
+export interface GatewayReadingPlan {
+  port: number;
+  /** days of the month, 1..31 */
+  days: number[];
+  /** 'HH:MM' */
+  time: string;
+  /** minutes between readings, 1..60 */
+  intervalMinutes: number;
+  /** periods reading is allowed in ('HH:MM', end may be '24:00') */
+  segments: { start: string; end: string }[];
+}
+
 interface TransportBase<C, S> extends PluginHeader<C, S> {
   kind: 'transport';
   /** protocol names this transport speaks, matching `MeterRef.protocol` */
@@ -185,6 +201,18 @@ export interface PollTransport<C = unknown, S = unknown> extends TransportBase<C
     points: readonly number[],
     ctx: PluginContext<C>,
   ): Promise<DownloadResult>;
+  /** set the concentrator's own reading schedule per port (throws a failure with a stable `code`) */
+  setReadingPlan?(
+    gateway: GatewayRef,
+    plans: readonly GatewayReadingPlan[],
+    ctx: PluginContext<C>,
+  ): Promise<void>;
+  /** read the reading schedule of these ports back (ports the terminal holds none for are left out) */
+  readReadingPlan?(
+    gateway: GatewayRef,
+    ports: readonly number[],
+    ctx: PluginContext<C>,
+  ): Promise<GatewayReadingPlan[]>;
 }
 
 export interface PushTransport<C = unknown, S = unknown> extends TransportBase<C, S> {
@@ -216,6 +244,8 @@ export const transportShapeSchema = z
     downloadAddresses: fnSchema.optional(),
     readAddresses: fnSchema.optional(),
     removeAddresses: fnSchema.optional(),
+    setReadingPlan: fnSchema.optional(),
+    readReadingPlan: fnSchema.optional(),
     routes: fnSchema.optional(),
   })
   .superRefine((p, ctx) => {

@@ -5,7 +5,9 @@ import type { Clock } from '../time/clock.ts';
 import { createPrng, type Prng } from '../time/prng.ts';
 import { DEFAULT_UTC_OFFSET_MIN, toWallTime } from '../time/wall-time.ts';
 import type { MeterTable } from './meter-table.ts';
+import { type ForwardRecord, type PortStats, portBusyMs } from './port-timing.ts';
 import { describeFrame, respond } from './responder.ts';
+import { TerminalParams } from './terminal-params.ts';
 
 export interface ConcentratorOptions {
   master: { host: string; port: number };
@@ -14,6 +16,8 @@ export interface ConcentratorOptions {
   /** A2 terminal address 1..65535 */
   a2: number;
   table: MeterTable;
+  /** the F10 / F33 parameters it holds; default: one F10 record per point of `table` (serial = pn) */
+  params?: TerminalParams;
   clock: Clock;
   /** seconds between heartbeats (AFN 02 F3) */
   heartbeatSec?: number;
@@ -29,6 +33,12 @@ export interface ConcentratorOptions {
   /** split replies above this many user-data bytes */
   maxUserData?: number;
   utcOffsetMin?: number;
+  /**
+   * Forwarded frames take the meter port's time: the AFN 10 answer leaves after the request and
+   * the meter's reply have crossed the port at the forwarded baud rate plus the meter's latency,
+   * or after the frame timeout when no meter answers. Off: the answer leaves at once.
+   */
+  lineTiming?: boolean;
   log?: (line: string) => void;
 }
 
@@ -46,15 +56,27 @@ export class ConcentratorSim {
   state: ConcentratorState = 'idle';
   /** number of successful TCP connections so far */
   connections = 0;
+  /** requests received from the master (every decoded frame but its AFN 00 confirms) */
+  requests = 0;
+  /** bytes on the master link, each way, and the meter ports' AFN 10 traffic */
+  readonly wire: { fromMaster: number; toMaster: number; ports: PortStats } = {
+    fromMaster: 0,
+    toMaster: 0,
+    ports: { forwards: 0, answered: 0, requestBytes: 0, replyBytes: 0, busyMs: 0 },
+  };
   /** requests from the master dropped by `loss` */
   lost = 0;
   /** control commands received (AFN 05), latest last */
   readonly controls: { fn: number; pn: number | 'all'; data: unknown }[] = [];
+  /** AFN 04 F10 / F33 as stored (tests plant table mismatches here) */
+  readonly params: TerminalParams;
   private socket: Socket | undefined;
   private pseq = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
   private clockOffsetMs = 0;
+  /** when the meter port is free again (forwardings queue on it, one at a time) */
+  private portFreeAt = 0;
   private readonly missing: Set<number>;
   private readonly prng: Prng;
   private readonly lossPrng: Prng;
@@ -63,6 +85,7 @@ export class ConcentratorSim {
   constructor(o: ConcentratorOptions) {
     this.options = o;
     this.missing = new Set(o.missing ?? []);
+    this.params = o.params ?? TerminalParams.fromTable(o.table);
     this.prng = createPrng(o.seed ?? 1);
     this.lossPrng = createPrng((o.seed ?? 1) + 0x51);
   }
@@ -105,6 +128,7 @@ export class ConcentratorSim {
       );
     });
     s.on('data', (d: Buffer) => {
+      this.wire.fromMaster += d.length;
       for (const f of this.x.push(new Uint8Array(d)).frames) this.onFrame(f);
     });
     s.on('error', (e) => this.log(`link error: ${e.message}`));
@@ -123,7 +147,10 @@ export class ConcentratorSim {
   }
 
   private send(bytes: Uint8Array): void {
-    if (this.socket && !this.socket.destroyed) this.socket.write(bytes);
+    if (this.socket && !this.socket.destroyed) {
+      this.wire.toMaster += bytes.length;
+      this.socket.write(bytes);
+    }
   }
 
   private clockText(): string {
@@ -143,20 +170,26 @@ export class ConcentratorSim {
       this.log(`undecodable frame from master dropped: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
+    if (f.afn !== '00') this.requests++;
     if (f.afn !== '00' && (this.options.loss ?? 0) > 0 && this.lossPrng.chance(this.options.loss ?? 0)) {
       this.lost++;
       this.log(`${describeFrame(f)} lost`);
       return;
     }
+    let forwarded: ForwardRecord | undefined;
     const replies = respond(f, {
       a1: this.options.a1,
       a2: this.options.a2,
       table: this.options.table,
+      params: this.params,
       now: () => this.now(),
       utcOffsetMin: this.options.utcOffsetMin ?? DEFAULT_UTC_OFFSET_MIN,
       missed: (pn) => this.missing.has(pn) || this.prng.chance(this.options.missRate ?? 0),
       maxUserData: this.options.maxUserData,
       onControl: (fn, pn, data) => this.onControl(fn, pn, data),
+      onForward: (r) => {
+        forwarded = r;
+      },
       onConfirm: () => {
         if (this.state === 'connected') {
           this.state = 'logged-in';
@@ -165,7 +198,27 @@ export class ConcentratorSim {
       },
     });
     if (f.afn !== '00') this.log(`${describeFrame(f)} → ${replies.length} frame(s)`);
-    for (const r of replies) this.send(r);
+    const busyMs = forwarded ? this.countForward(forwarded) : 0;
+    if (busyMs > 0 && this.options.lineTiming) {
+      const s = this.socket;
+      const now = performance.now();
+      this.portFreeAt = Math.max(now, this.portFreeAt) + busyMs;
+      setTimeout(() => {
+        if (this.socket === s) for (const r of replies) this.send(r);
+      }, this.portFreeAt - now);
+    } else for (const r of replies) this.send(r);
+  }
+
+  /** Adds one forwarding to the port statistics; answers the time it held the port, ms. */
+  private countForward(r: ForwardRecord): number {
+    const p = this.wire.ports;
+    const busy = portBusyMs(r);
+    p.forwards++;
+    if (r.reply.length > 0) p.answered++;
+    p.requestBytes += r.request.length;
+    p.replyBytes += r.reply.length;
+    p.busyMs += busy;
+    return busy;
   }
 
   private onControl(fn: number, pn: number | 'all', data: unknown): void {

@@ -1,4 +1,5 @@
 import type { MeterConfig } from '../../../protocols/src/gdw1376/index.ts';
+import type { BusDevice } from '../bus/bus-device.ts';
 import { Dlt645Device } from '../meters/dlt645-device.ts';
 import { ElectricityMeter } from '../meters/electricity-meter.ts';
 import { householdProfile } from '../meters/load-profile.ts';
@@ -23,6 +24,8 @@ const PROTOCOL_2007 = 30;
 export class MeterTable {
   private readonly byPn = new Map<number, MeterEntry>();
   private readonly byAddress = new Map<string, Dlt645Device>();
+  /** devices the terminal reaches only by forwarding on one port (CJ/T 188 water meters) */
+  private readonly portDevices = new Map<number, BusDevice[]>();
   private readonly clock: Clock;
 
   constructor(clock: Clock) {
@@ -62,6 +65,18 @@ export class MeterTable {
 
   devices(): Dlt645Device[] {
     return [...this.byAddress.values()];
+  }
+
+  /** Hangs a device on terminal port `port`, reached by AFN 10 forwarding on that port only. */
+  attachOnPort(port: number, device: BusDevice): void {
+    const list = this.portDevices.get(port) ?? [];
+    list.push(device);
+    this.portDevices.set(port, list);
+  }
+
+  /** What a frame forwarded on `port` reaches: the DL/T 645 meters (on every port) and the port's own. */
+  onPort(port: number): BusDevice[] {
+    return [...this.devices(), ...(this.portDevices.get(port) ?? [])];
   }
 
   get size(): number {

@@ -1,9 +1,12 @@
 import { hexToBytes } from '../../../protocols/src/common/bytes.ts';
 import type { DataItem, GdwFrame, MeterConfig } from '../../../protocols/src/gdw1376/index.ts';
 import * as gdw from '../../../protocols/src/gdw1376/index.ts';
+import type { BusDevice } from '../bus/bus-device.ts';
 import { toWallTime } from '../time/wall-time.ts';
 import { f25, f33, f129, f161, f177 } from './data-units.ts';
 import type { MeterTable } from './meter-table.ts';
+import { answerParamQuery, applyParams } from './param-frames.ts';
+import type { TerminalParams } from './terminal-params.ts';
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -11,6 +14,8 @@ export interface ResponderContext {
   a1: string;
   a2: number;
   table: MeterTable;
+  /** AFN 04 F10 / F33 as the terminal keeps them (AFN 0A reads them back); without it F10 goes to `table` */
+  params?: TerminalParams;
   /** terminal clock, epoch ms */
   now(): number;
   utcOffsetMin: number;
@@ -22,6 +27,28 @@ export interface ResponderContext {
   onControl?(fn: number, pn: number | 'all', data: unknown): void;
   /** AFN 00 from the master (answers to login / heartbeat) */
   onConfirm?(frame: GdwFrame): void;
+  /** every AFN 10 F1 forwarding: what went out on the meter port and what came back */
+  onForward?(record: ForwardRecord): void;
+}
+
+/** One transparent forwarding on a terminal port, as the port saw it. */
+export interface ForwardRecord {
+  port: number;
+  serial: gdw.SerialSettings;
+  /** how long the terminal waits for the meter's answer (AFN 10 F1 frame timeout), ms */
+  frameTimeoutMs: number;
+  request: Uint8Array;
+  /** the meter's answer; empty when none answered (or several collided) */
+  reply: Uint8Array;
+  /** the answering meter's response delay, ms (0 when none answered) */
+  latencyMs: number;
+}
+
+interface ForwardRequest {
+  port: number;
+  serial: gdw.SerialSettings;
+  frameTimeout: { value: number; unit: 's' | '10ms' };
+  forwarded: { hex: string };
 }
 
 const ERR_NO_DATA = 4;
@@ -79,21 +106,30 @@ export function respond(frame: GdwFrame, ctx: ResponderContext): Uint8Array[] {
       return gdw.buildReadReply(addr, frame.afn, items, rseq, { maxUserData: ctx.maxUserData });
     }
     case '04': {
+      if (ctx.params) return [applyParams(frame, ctx.params, addr)];
       const f10 = frame.units.find((u) => u.fn === 10);
       const meters = (f10?.data as { meters?: Partial<MeterConfig>[] } | undefined)?.meters;
       if (!meters) return [gdw.buildDeny(addr, rseq, undefined, undefined, up)];
       ctx.table.download(meters);
       return [gdw.buildConfirm(addr, rseq, undefined, undefined, up)];
     }
+    case '0A':
+      if (!ctx.params) return [gdw.buildDeny(addr, rseq, undefined, undefined, up)];
+      return answerParamQuery(frame, ctx.params, addr, ctx.maxUserData);
     case '05': {
       for (const u of frame.units) ctx.onControl?.(u.fn, u.pn, u.data);
       return [gdw.buildConfirm(addr, rseq, undefined, undefined, up)];
     }
     case '10': {
       const u = frame.units.find((x) => x.fn === 1);
-      const d = u?.data as { port: number; forwarded: { hex: string } } | undefined;
+      const d = u?.data as ForwardRequest | undefined;
       if (!d) return [gdw.buildDeny(addr, rseq, undefined, undefined, up)];
-      return [gdw.buildForwardReply(addr, d.port, forward(ctx, d.forwarded.hex), rseq)];
+      const request = d.forwarded.hex === '' ? new Uint8Array(0) : hexToBytes(d.forwarded.hex);
+      const { reply, latencyMs } = forward(ctx, d.port, request);
+      const t = d.frameTimeout;
+      const frameTimeoutMs = t.value * (t.unit === 's' ? 1000 : 10);
+      ctx.onForward?.({ port: d.port, serial: d.serial, frameTimeoutMs, request, reply, latencyMs });
+      return [gdw.buildForwardReply(addr, d.port, reply, rseq)];
     }
     default:
       return [gdw.buildDeny(addr, rseq, undefined, undefined, up)];
@@ -101,22 +137,38 @@ export function respond(frame: GdwFrame, ctx: ResponderContext): Uint8Array[] {
 }
 
 /**
- * Puts forwarded DL/T 645 bytes on the concentrator's meter port: the one meter that answers is
- * returned; no answer, or several answering at once (a collision), gives no bytes.
+ * Puts forwarded bytes on the terminal's meter port `port`. The frame is cut as each framing on
+ * the port would cut it (DL/T 645, CJ/T 188) and offered to the devices of that framing; the one
+ * meter that answers is returned; no answer, or several answering at once (a collision), gives
+ * no bytes.
  */
-function forward(ctx: ResponderContext, hex: string): Uint8Array {
-  if (hex === '') return new Uint8Array(0);
-  const request = hexToBytes(hex);
-  const replies: Uint8Array[] = [];
-  for (const d of ctx.table.devices()) {
-    try {
-      const r = d.handle(request);
-      if (r) replies.push(r);
-    } catch {
-      // a frame the meter cannot parse gets no answer
+function forward(
+  ctx: ResponderContext,
+  port: number,
+  request: Uint8Array,
+): { reply: Uint8Array; latencyMs: number } {
+  const none = { reply: new Uint8Array(0), latencyMs: 0 };
+  if (request.length === 0) return none;
+  const byFraming = new Map<string, BusDevice[]>();
+  for (const d of ctx.table.onPort(port)) {
+    const list = byFraming.get(d.protocol) ?? [];
+    list.push(d);
+    byFraming.set(d.protocol, list);
+  }
+  const replies: { reply: Uint8Array; latencyMs: number }[] = [];
+  for (const devices of byFraming.values()) {
+    for (const f of devices[0].createExtractor().push(request).frames) {
+      for (const d of devices) {
+        try {
+          const r = d.handle(f);
+          if (r) replies.push({ reply: r, latencyMs: d.latencyMs });
+        } catch {
+          // a frame the meter cannot parse gets no answer
+        }
+      }
     }
   }
-  return replies.length === 1 ? replies[0] : new Uint8Array(0);
+  return replies.length === 1 ? replies[0] : none;
 }
 
 /** For logs. */

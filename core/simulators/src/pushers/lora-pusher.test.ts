@@ -28,7 +28,7 @@ function waitFor<T>(pred: () => T | undefined, ms = 5000): Promise<T> {
 }
 
 describe('LoraPusher against the local Mosquitto', () => {
-  it('publishes join, status and up events and applies a valve downlink', async () => {
+  it('publishes join, status and up events and applies a valve downlink after the next uplink (class A)', async () => {
     const prefix = `qm-test-${randomUUID().slice(0, 8)}/`;
     const appId = randomUUID();
     const devEui = '70b3d5fffe000001';
@@ -68,17 +68,34 @@ describe('LoraPusher against the local Mosquitto', () => {
       applicationId: appId,
       devEui,
       fPort: 10,
+      confirmed: true,
+      id: randomUUID(),
       bytes: cjt188.buildValveControl(CJT188_TYPES.coldWater, '00000000000901', 'close', 5),
     });
     await sub.publishAsync(`${prefix}${down.topic}`, down.json, { qos: 1 });
-    await waitFor(() => (meter.valve === 'closed' ? true : undefined));
+    // class A: queued until the meter's next uplink, nothing reaches the meter before
+    await waitFor(() => (pusher.queued(devEui).length === 1 ? true : undefined));
+    expect(meter.valve).toBe('open');
+    expect(seen.some((m) => /\/event\/(tx)?ack$/.test(m.topic))).toBe(false);
+
+    await pusher.uplinkAll();
     const ups = await waitFor(() => {
       const list = seen.filter((m) => m.topic.endsWith('/event/up'));
-      return list.length >= 2 ? list : undefined;
+      return list.length >= 3 ? list : undefined;
     });
-    const reply = cjt188.decode(hexToBytes(push.parseChirpstack(ups[1].body, 'up').bytes ?? ''));
-    expect(reply.control).toBe('84');
-    expect((reply.data.status as { valve: string }).valve).toBe('closed');
-    expect(seen.some((m) => m.topic.endsWith('/event/ack'))).toBe(true);
+    expect(meter.valve).toBe('closed');
+    const valveOf = (m: { body: Record<string, unknown> }) =>
+      (
+        cjt188.decode(hexToBytes(push.parseChirpstack(m.body, 'up').bytes ?? '')).data.status as {
+          valve: string;
+        }
+      ).valve;
+    // the uplink that opened the window still reports open; the meter's answer reports closed
+    expect(ups.map(valveOf)).toEqual(['open', 'open', 'closed']);
+    const after = seen.slice(seen.indexOf(ups[1]) + 1).map((m) => m.topic.split('/').at(-1));
+    expect(after).toEqual(['txack', 'ack', 'up']);
+    const ack = seen.find((m) => m.topic.endsWith('/event/ack'));
+    expect(ack?.body).toMatchObject({ queueItemId: down.payload.id, acknowledged: true });
+    expect(pusher.queued(devEui)).toEqual([]);
   });
 });

@@ -12,7 +12,19 @@ export interface LoraDevice {
   meter: Cjt188Meter;
   /** frame counter of the next uplink */
   fCnt?: number;
+  /** the meter hears no downlink: ChirpStack reports it unacknowledged */
+  deaf?: boolean;
 }
+
+/** A downlink ChirpStack holds for a class A device until its next uplink. */
+interface QueuedDownlink {
+  id: string;
+  bytes: string;
+  confirmed: boolean;
+  expiresAt?: string;
+}
+
+type SimDevice = LoraDevice & { device: Cjt188Device; queue: QueuedDownlink[]; fCntDown: number };
 
 export interface LoraPusherOptions {
   /** mqtt://host:port */
@@ -26,19 +38,24 @@ export interface LoraPusherOptions {
   topicPrefix?: string;
   fPort?: number;
   onLog?: (line: string) => void;
+  /** the network server's clock, ms (downlink expiry) */
+  now?: () => number;
 }
 
 /**
- * LoRaWAN water meters behind a ChirpStack v4 network server: publishes `join` and `status` at
- * start and an `up` event with the meter's CJ/T 188 frame every round, listens on
- * `…/command/down` and applies CJ/T 188 valve commands found in downlinks, answering with an
- * uplink that carries the meter's reply.
+ * LoRaWAN water meters (class A) behind a ChirpStack v4 network server: publishes `join` and
+ * `status` at start and an `up` event with the meter's CJ/T 188 report every round. A downlink
+ * published on `…/command/down` is queued for its device and sent only in the receive window
+ * after the device's next uplink (dropped if it expired by then): ChirpStack publishes `txack`,
+ * the meter applies the CJ/T 188 valve command and, for a confirmed downlink, answers at once with
+ * an uplink carrying the ACK (`ack` event, `acknowledged: true`) and its report, which shows the
+ * new valve state. A deaf device never acknowledges (`acknowledged: false`).
  */
 export class LoraPusher {
   readonly options: LoraPusherOptions;
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly devices = new Map<string, LoraDevice & { device: Cjt188Device }>();
+  private readonly devices = new Map<string, SimDevice>();
 
   constructor(o: LoraPusherOptions) {
     this.options = o;
@@ -47,6 +64,8 @@ export class LoraPusher {
         ...d,
         fCnt: d.fCnt ?? 0,
         device: new Cjt188Device(d.meter),
+        queue: [],
+        fCntDown: 0,
       });
   }
 
@@ -87,7 +106,7 @@ export class LoraPusher {
 
   /** Event JSON common part, as ChirpStack v4 publishes it. */
   private async publish(
-    event: 'join' | 'status' | 'ack',
+    event: 'join' | 'status' | 'ack' | 'txack',
     d: LoraDevice,
     extra: Record<string, unknown>,
   ): Promise<void> {
@@ -122,6 +141,42 @@ export class LoraPusher {
       devAddr: devAddrOf(d.devEui),
     });
     await this.client.publishAsync(this.topic(up.topic), up.json, { qos: 1 });
+    await this.receiveWindow(d);
+  }
+
+  /** The receive window after an uplink: the oldest queued downlink still valid reaches the meter. */
+  private async receiveWindow(d: SimDevice): Promise<void> {
+    const now = this.options.now?.() ?? Date.now();
+    let down = d.queue.shift();
+    while (down?.expiresAt && Date.parse(down.expiresAt) <= now) {
+      this.options.onLog?.(`downlink ${down.id} for ${d.devEui} expired, dropped`);
+      down = d.queue.shift();
+    }
+    if (!down) return;
+    const fCntDown = d.fCntDown++;
+    await this.publish('txack', d, {
+      downlinkId: Math.floor(Math.random() * 2 ** 31),
+      queueItemId: down.id,
+      fCntDown,
+      gatewayId: '0016c001ff10a235',
+      txInfo: { frequency: 505300000, power: 17 },
+    });
+    if (d.deaf) {
+      if (down.confirmed)
+        await this.publish('ack', d, { queueItemId: down.id, acknowledged: false, fCntDown });
+      return;
+    }
+    const reply = d.device.handle(hexToBytes(down.bytes));
+    this.options.onLog?.(`downlink ${d.devEui} ${down.bytes} → valve ${d.meter.valve}`);
+    if (!down.confirmed) return;
+    // the meter acknowledges in an uplink of its own, right away, carrying its report
+    await this.publish('ack', d, { queueItemId: down.id, acknowledged: reply !== null, fCntDown });
+    await this.uplink(d.devEui);
+  }
+
+  /** Downlinks waiting for their device's next uplink (tests). */
+  queued(devEui: string): readonly QueuedDownlink[] {
+    return this.devices.get(devEui.toLowerCase())?.queue ?? [];
   }
 
   async uplinkAll(): Promise<void> {
@@ -134,11 +189,15 @@ export class LoraPusher {
     try {
       const down = push.parseChirpstackDownlink(topic.slice(prefix.length), payload.toString('utf8'));
       const d = this.devices.get(down.devEui);
-      if (!d || !down.bytes) return;
-      const reply = d.device.handle(hexToBytes(down.bytes));
-      this.options.onLog?.(`downlink ${down.devEui} ${down.bytes} → valve ${d.meter.valve}`);
-      void this.publish('ack', d, { queueItemId: down.id ?? randomUUID(), acknowledged: true, fCntDown: 0 });
-      if (reply) void this.uplink(d.devEui, reply);
+      if (!d || !down.bytes || down.applicationId !== this.options.applicationId) return;
+      // ChirpStack queues it; a class A device gets it after its next uplink
+      d.queue.push({
+        id: down.id || randomUUID(),
+        bytes: down.bytes,
+        confirmed: down.confirmed ?? false,
+        ...(down.expiresAt && { expiresAt: down.expiresAt }),
+      });
+      this.options.onLog?.(`downlink ${d.devEui} ${down.bytes} queued`);
     } catch (e) {
       this.options.onLog?.(`downlink on ${topic} ignored: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -22,6 +22,8 @@ export interface NbiotPusherOptions {
   productId?: string;
   tenantId?: string;
   onResult?: (r: PushResult) => void;
+  /** after each device's report (the platform sends the device its cached commands then) */
+  onPushed?: (d: NbDevice, r: PushResult) => Promise<void> | void;
 }
 
 export interface PushResult {
@@ -87,25 +89,20 @@ export class NbiotPusher {
   /** One report from every device; resolves with the HTTP outcome of each. */
   async pushOnce(): Promise<PushResult[]> {
     const out: PushResult[] = [];
-    for (const d of this.options.devices) {
-      const bytes = reportBytes(d.source, this.seq++);
-      const r: PushResult = { deviceId: d.deviceId, status: 0, bytes: bytesToHex(bytes) };
-      try {
-        const res = await fetch(this.options.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(this.body(d, bytes)),
-          signal: AbortSignal.timeout(10_000),
-        });
-        r.status = res.status;
-        await res.arrayBuffer();
-      } catch (e) {
-        r.error = e instanceof Error ? e.message : String(e);
-      }
-      this.options.onResult?.(r);
-      out.push(r);
-    }
+    for (const d of this.options.devices) out.push(await this.pushDevice(d));
     return out;
+  }
+
+  /** One report from one device (it need not be in `devices`). */
+  async pushDevice(d: NbDevice): Promise<PushResult> {
+    const bytes = reportBytes(d.source, this.seq++);
+    const r: PushResult = { deviceId: d.deviceId, status: 0, bytes: bytesToHex(bytes) };
+    const res = await postJson(this.options.url, this.body(d, bytes));
+    r.status = res.status;
+    if (res.error) r.error = res.error;
+    this.options.onResult?.(r);
+    await this.options.onPushed?.(d, r);
+    return r;
   }
 
   start(): void {
@@ -122,5 +119,21 @@ export class NbiotPusher {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+}
+
+/** POSTs a JSON body; the HTTP status, or 0 and the error when the request failed. */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; error?: string }> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await res.arrayBuffer();
+    return { status: res.status };
+  } catch (e) {
+    return { status: 0, error: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -7,6 +7,8 @@ import {
   updateConcentrator,
 } from '../../services/archives/gateways.ts';
 import { int32, text, z } from '../route-kit.ts';
+import { concentratorArchiveRoutes } from './concentrator-archive.ts';
+import { concentratorReadingPlanRoutes } from './concentrator-reading-plan.ts';
 import { gatewayRoutes } from './gateway-crud.ts';
 import { CustomBody } from './meter-schemas.ts';
 
@@ -31,7 +33,7 @@ const Concentrator = z
   .openapi('Concentrator');
 
 export function concentratorRoutes(p: Platform) {
-  return gatewayRoutes(p, {
+  const crud = gatewayRoutes(p, {
     noun: 'concentrator',
     plural: 'concentrators',
     zh: '集中器',
@@ -62,4 +64,7 @@ export function concentratorRoutes(p: Platform) {
     create: createConcentrator,
     update: updateConcentrator,
   });
+  crud.route('/', concentratorArchiveRoutes(p));
+  crud.route('/', concentratorReadingPlanRoutes(p));
+  return crud;
 }

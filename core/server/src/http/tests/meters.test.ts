@@ -51,6 +51,7 @@ describe('meters CRUD', () => {
       initialReading: '1234.5000',
       areaPath: w.area['1号楼'].path,
       status: 'in_stock',
+      keepPower: false,
       custom: {},
       route: null,
     });
