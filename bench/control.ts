@@ -10,7 +10,9 @@
 //       (a) as one batch approved by a second person, (b) one by one with createCommand; the
 //       pg-boss pump, the installed transport, outcomes written back), until every command ended.
 //   npm run bench -- control [concentrators] [meters per concentrator] [--direct | --outbox]
-//   (DATABASE_URL unset: the outbox mode starts an embedded PostgreSQL)
+//   (DATABASE_URL unset: the outbox mode starts an embedded PostgreSQL; `npm run bench -- --smoke`
+//   runs 2 × 10 --direct to stay within seconds — the outbox path through a concentrator is also
+//   a test, core/server/test/commands-concentrator.test.ts)
 import { runDirect } from './control-direct.ts';
 import { printBound } from './control-field.ts';
 import { runOutbox } from './control-outbox.ts';

@@ -18,7 +18,7 @@ const benches = {
   'reading-engine': [[], ['200', '4']],
   'nbiot-webhook': [[], ['4', '4', '16']],
   reading: [[], ['--smoke']],
-  control: [[], ['2', '10']],
+  control: [[], ['2', '10', '--direct']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

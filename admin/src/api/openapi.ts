@@ -8296,6 +8296,82 @@ export type paths = {
         };
         trace?: never;
     };
+    "/api/v1/tariffs/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price usage under a tariff (bill lines and total in fen) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TariffQuoteRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TariffQuote"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants": {
         parameters: {
             query?: never;
@@ -10299,6 +10375,45 @@ export type components = {
                 locale: string;
                 username: string;
             };
+        };
+        TariffQuote: {
+            lines: {
+                amount: string;
+                amountFen: number;
+                band?: string;
+                component: string;
+                from: string;
+                kind: string;
+                label: {
+                    en: string;
+                    "zh-CN": string;
+                };
+                price: string;
+                quantity: string;
+                tariffVersion: string;
+                tier?: number;
+                to: string;
+                unit?: string;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            segments: {
+                consumption: string;
+                days: number;
+                from: string;
+                tariffVersion: string;
+                to: string;
+            }[];
+            tariff: string;
+            totalFen: number;
+        };
+        TariffQuoteRequest: {
+            /** @description A format-1 tariff (docs/tariffs.md) */
+            tariff?: unknown;
+            /** @description The usage to price (docs/tariffs.md, "Usage") */
+            usage?: unknown;
         };
         Tenant: {
             code: string;

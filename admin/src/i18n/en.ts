@@ -1,5 +1,6 @@
 import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
+import control from './control.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -79,6 +80,12 @@ export default {
     readingConsole: 'Reading console',
     readingHistory: 'Reading tasks',
     readingSchedules: 'Reading schedules',
+    control: 'Remote control',
+    controlConsole: 'Control console',
+    controlCommands: 'Command history',
+    controlBatches: 'Command batches',
+    controlApprovals: 'Approvals',
+    controlSettings: 'Control settings',
     customFields: 'Custom fields',
     imports: 'Bulk import',
     archives: 'Archives',
@@ -269,12 +276,21 @@ export default {
         suspend: 'Suspend meter',
         resume: 'Resume meter',
         transfer: 'Transfer meter',
+        command: 'Send control command',
       },
       'meter-groups': {
         create: 'Create meter group',
         update: 'Change meter group',
         delete: 'Delete meter group',
       },
+      commands: { cancel: 'Cancel control command' },
+      'command-batches': {
+        create: 'Request batch control',
+        approve: 'Approve batch control',
+        reject: 'Reject batch control',
+        cancel: 'Withdraw batch control',
+      },
+      'control-settings': { update: 'Change control settings' },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -312,6 +328,8 @@ export default {
       import: 'Import',
       customer: 'Customer',
       account: 'Account',
+      'command-batch': 'Command batch',
+      'control-settings': 'Control settings',
     },
   },
   plugins: {
@@ -627,6 +645,11 @@ export default {
     READING_BACKWARDS: 'A meter counter went backwards',
     READING_TASK_EMPTY: 'The chosen meters, group or area have no installed meter to read',
     READING_TASK_BUSY: 'The reading task is still running; retry when it has finished',
+    TARIFF_INVALID: 'The tariff does not match the tariff format; see the details',
+    TARIFF_USAGE_INVALID: 'The usage does not match the usage format or does not fit the tariff',
+    TARIFF_NOT_IN_FORCE: 'No tariff version is in force for part of the period',
+    TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
+    FILE_UNREADABLE: 'The file cannot be read',
     PAY_SIGNATURE_INVALID: 'The payment notification signature is invalid',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
@@ -653,10 +676,18 @@ export default {
     ROLE_NOT_FOUND: 'No such role',
     CLI_USAGE: 'Wrong command line usage',
     PACKAGE_MISSING: 'An optional package is not installed',
+    CONTROL_KEEP_POWER: 'The meter keeps power: a cut needs the override',
+    CONTROL_ACTION_UNSUPPORTED: "The meter's control type does not take this action",
+    CONTROL_NOT_CANCELLABLE: 'Only a queued command can be cancelled',
+    CONTROL_SELF_APPROVAL: 'You cannot approve or reject a batch you requested',
+    CONTROL_BATCH_EMPTY: 'None of the chosen meters can take this action',
+    CONTROL_BATCH_NOT_PENDING: 'The batch is no longer awaiting approval',
+    CONTROL_IDEMPOTENCY_CONFLICT: 'The idempotency key was used for a different command',
     INTERNAL: 'Internal server error; try again later or contact your administrator',
   },
   ...archivesOps,
   ...reading,
+  ...control,
   ...uplinks,
   ...archiveDownload,
 } satisfies typeof zhCN;

@@ -2,6 +2,7 @@
 
 import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
+import control from './control.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -78,6 +79,12 @@ export default {
     readingConsole: '抄表控制台',
     readingHistory: '抄表任务',
     readingSchedules: '抄表计划',
+    control: '远程控制',
+    controlConsole: '远程控制台',
+    controlCommands: '控制记录',
+    controlBatches: '控制批次',
+    controlApprovals: '待审批',
+    controlSettings: '控制设置',
     customFields: '自定义字段',
     imports: '批量导入',
     archives: '档案管理',
@@ -243,6 +250,14 @@ export default {
       uplinks: { assign: '上行分配给表计', dismiss: '忽略上行' },
       collectors: { create: '新增采集器', update: '修改采集器' },
       'meter-groups': { create: '新增表计分组', update: '修改表计分组', delete: '删除表计分组' },
+      commands: { cancel: '撤销控制指令' },
+      'command-batches': {
+        create: '发起批量控制',
+        approve: '批准批量控制',
+        reject: '驳回批量控制',
+        cancel: '撤销批量控制',
+      },
+      'control-settings': { update: '修改控制设置' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -273,6 +288,7 @@ export default {
         suspend: '停用表计',
         resume: '恢复表计',
         transfer: '表计过户',
+        command: '下发控制指令',
       },
     },
     targetText: '{type}：{name}',
@@ -299,6 +315,8 @@ export default {
       import: '导入',
       customer: '用户档案',
       account: '账户',
+      'command-batch': '控制批次',
+      'control-settings': '控制设置',
     },
   },
   plugins: {
@@ -602,6 +620,11 @@ export default {
     READING_BACKWARDS: '表计读数出现倒走',
     READING_TASK_EMPTY: '所选表计、分组或区域下没有可抄读的已安装表计',
     READING_TASK_BUSY: '抄表任务仍在执行，请待其结束后再补抄',
+    TARIFF_INVALID: '价格方案不符合方案格式，请查看详情',
+    TARIFF_USAGE_INVALID: '用量数据不符合格式或与价格方案不匹配',
+    TARIFF_NOT_IN_FORCE: '计费期间的部分日期没有生效的价格方案版本',
+    TARIFF_AMOUNT_TOO_LARGE: '金额过大，无法计费',
+    FILE_UNREADABLE: '无法读取该文件',
     PAY_SIGNATURE_INVALID: '支付通知的签名无效',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',
@@ -628,10 +651,18 @@ export default {
     ROLE_NOT_FOUND: '角色不存在',
     CLI_USAGE: '命令行用法有误',
     PACKAGE_MISSING: '未安装所需的可选组件',
+    CONTROL_KEEP_POWER: '该表计处于保电状态，断开指令须越过保电执行',
+    CONTROL_ACTION_UNSUPPORTED: '表计的控制方式不支持该操作',
+    CONTROL_NOT_CANCELLABLE: '只能撤销排队中的指令',
+    CONTROL_SELF_APPROVAL: '不能审批本人提交的批次',
+    CONTROL_BATCH_EMPTY: '所选对象中没有可执行该操作的表计',
+    CONTROL_BATCH_NOT_PENDING: '该批次已不在待审批状态',
+    CONTROL_IDEMPOTENCY_CONFLICT: '该幂等键已用于另一条不同的指令',
     INTERNAL: '服务器内部错误，请稍后再试或联系管理员',
   },
   ...archivesOps,
   ...reading,
+  ...control,
   ...uplinks,
   ...archiveDownload,
 };

@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
+import { controlRoutes } from './modules/control.ts';
 import { readingRoutes } from './modules/reading.ts';
 import { systemRoutes } from './modules/system.ts';
 
@@ -9,5 +10,6 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...archiveRoutes,
   ...archivesOpsRoutes,
   ...readingRoutes,
+  ...controlRoutes,
   ...systemRoutes,
 ];

@@ -123,6 +123,19 @@ describe('LoRa valve commands through ChirpStack downlinks (class A meter, in-pr
     expect(t.ingested.flat().at(-1)?.registers).toMatchObject({ valve: 'closed' });
   });
 
+  it('an ack the core fails to take holds back no uplink: the report behind it is ingested', async () => {
+    const { t, pusher, valves } = await field();
+    t.ctx.core.controlUpdate = async () => {
+      throw new Error('database gone');
+    };
+    await control(command(), t);
+    await until(() => pusher.queued(DEV).length === 1);
+    await pusher.uplinkAll();
+    await until(() => t.ingested.flat().length === 2);
+    expect(valves()).toEqual(['open', 'closed']);
+    expect(t.logs.some((l) => l.msg === 'LoRa ack not reported')).toBe(true);
+  });
+
   it('a replayed ack and an ack of another application change nothing', async () => {
     const { t, pusher, applicationId } = await field();
     await control(command(), t);

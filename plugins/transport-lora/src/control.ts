@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { buildChirpstackDownlink, parseChirpstack } from '@quadmeter/protocols/push/index.ts';
+import type { HeardMeter } from '@quadmeter/protocols/push/index.ts';
+import { buildChirpstackDownlink, parseChirpstack, valveFrame } from '@quadmeter/protocols/push/index.ts';
 import type { ControlCommand, ControlResult, ControlUpdate } from '@quadmeter/sdk';
-import type { HeardMeter } from './meter-types.ts';
 import type { LoraSettings } from './settings.ts';
 import { REPORT_PORT } from './uplink.ts';
-import { valveFrame } from './valve-frame.ts';
 
 type Failed = Extract<ControlResult, { ok: false }>;
 const fail = (c: ControlCommand, code: string, message: string, retryable: boolean): Failed => ({

@@ -1,7 +1,7 @@
+import { heardMeter } from '@quadmeter/protocols/push/index.ts';
 import { defineTransport, SDK_API_VERSION } from '@quadmeter/sdk';
 import { z } from 'zod';
 import { loraControl } from './control.ts';
-import { heardMeter } from './meter-types.ts';
 import { type LoraSettings, tenantSettings } from './settings.ts';
 import { LoraSubscriptions } from './subscriptions.ts';
 

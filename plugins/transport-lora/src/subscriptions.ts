@@ -1,7 +1,7 @@
+import { rememberMeter } from '@quadmeter/protocols/push/index.ts';
 import type { PluginContext, RawReading } from '@quadmeter/sdk';
 import mqtt, { type MqttClient } from 'mqtt';
 import { ackUpdate, type Publish } from './control.ts';
-import { rememberMeter } from './meter-types.ts';
 import { eventTopic, type LoraSettings, tenantSettings, upTopic } from './settings.ts';
 import { uplinkReading } from './uplink.ts';
 
@@ -94,8 +94,12 @@ export class LoraSubscriptions {
     client.handleMessage = (packet, done) => {
       this.stats.received++;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      // an ack not reported is only logged: the meter's next report confirms the command anyway,
+      // and dropping the connection would hold back every uplink of the tenant behind it
       const work = packet.topic.endsWith('/event/ack')
-        ? this.onAck(tenantId, s, packet.topic, payload)
+        ? this.onAck(tenantId, s, packet.topic, payload).catch((err) =>
+            log.error({ err }, 'LoRa ack not reported'),
+          )
         : packet.topic.endsWith('/event/txack')
           ? Promise.resolve(log.debug({ topic: packet.topic }, 'LoRa downlink handed to a gateway'))
           : this.onUplink(tenantId, s, packet.topic, payload);

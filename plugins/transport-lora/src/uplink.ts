@@ -1,6 +1,11 @@
-import { decodeDeviceBytes, frameRegisters, parseChirpstack } from '@quadmeter/protocols/push/index.ts';
+import {
+  cjt188Meter,
+  decodeDeviceBytes,
+  frameRegisters,
+  type HeardMeter,
+  parseChirpstack,
+} from '@quadmeter/protocols/push/index.ts';
 import type { RawReading } from '@quadmeter/sdk';
-import { cjt188Meter, type HeardMeter } from './meter-types.ts';
 import type { LoraSettings } from './settings.ts';
 
 /** The fPort the meters send their report on (see README: payload layout). */

@@ -4,11 +4,11 @@ import {
   parseCtwing,
   parseIotda,
   parseOneNet,
+  rememberMeter,
   verifyOneNetUrl,
 } from '@quadmeter/protocols/push/index.ts';
 import type { HookRouter, PluginContext, PluginRequest, PluginResponse, RawReading } from '@quadmeter/sdk';
 import { batcherOf } from './batcher.ts';
-import { rememberMeter } from './command/meter-types.ts';
 import { reportResult } from './command/results.ts';
 import { type NbiotSettings, type NbPlatform, platformSettings } from './settings.ts';
 import { tenantSettingsOf } from './tenant-cache.ts';

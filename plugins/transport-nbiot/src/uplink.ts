@@ -1,6 +1,11 @@
-import { decodeDeviceBytes, frameRegisters, type PushEvent } from '@quadmeter/protocols/push/index.ts';
+import {
+  cjt188Meter,
+  decodeDeviceBytes,
+  frameRegisters,
+  type HeardMeter,
+  type PushEvent,
+} from '@quadmeter/protocols/push/index.ts';
 import type { RawReading } from '@quadmeter/sdk';
-import { cjt188Meter, type HeardMeter } from './command/meter-types.ts';
 import type { NbPlatform } from './settings.ts';
 
 /** Why an uplink gave no reading: a stable code for the hook's answer. */

@@ -35,3 +35,4 @@ export {
   verifyOneNetUrl,
 } from './onenet-sign.ts';
 export * from './types.ts';
+export * from './valve-downlink.ts';

@@ -9,6 +9,10 @@ const help = `quadmeter <command>
   tenant create <code> <name> [--admin <user>] [--password <pw>]
   user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]
   frame decode|encode   decode or build meter protocol frames (see 'quadmeter frame')
+  tariff quote --tariff <tariff.json> --usage <usage.json>
+                        price usage under a tariff (docs/tariffs.md): the bill lines and total in fen as JSON
+  tariff schema <tariff|usage>
+                        print the JSON Schema of tariff or usage files (docs/tariffs/schema/)
   sim <kind>            run a device simulator (see 'quadmeter sim'; needs @quadmeter/simulators)
 
 Errors print one line, "error CODE: message", and exit 1 (2 for wrong usage).`;
@@ -19,6 +23,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (cmd === 'frame') {
       code = await (await import('./frame.ts')).frameCommand(rest);
+    } else if (cmd === 'tariff') {
+      code = await (await import('./tariff.ts')).tariffCommand(rest);
     } else {
       const { commands } = await import('./commands.ts');
       if (cmd && Object.hasOwn(commands, cmd)) {

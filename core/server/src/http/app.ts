@@ -28,6 +28,7 @@ import { pluginRoutes } from './routes/plugins.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { topologyRoutes } from './routes/topology.ts';
@@ -61,6 +62,7 @@ const protectedResources = {
   '/commands': commandRoutes,
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
+  '/tariffs': tariffRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

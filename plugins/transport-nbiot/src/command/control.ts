@@ -1,10 +1,9 @@
+import { heardMeter, valveFrame } from '@quadmeter/protocols/push/index.ts';
 import type { ControlCommand, ControlResult, PluginContext } from '@quadmeter/sdk';
 import type { NbiotSettings, NbPlatform } from '../settings.ts';
 import { tenantSettingsOf } from '../tenant-cache.ts';
 import { failure } from './http.ts';
-import { heardMeter } from './meter-types.ts';
 import { apiConfigured, sendDownlink } from './platforms.ts';
-import { valveFrame } from './valve-frame.ts';
 
 const PLATFORMS: readonly string[] = ['onenet', 'ctwing', 'iotda'];
 

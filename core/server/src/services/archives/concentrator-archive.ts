@@ -158,11 +158,12 @@ export async function downloadArchive(
 ): Promise<DownloadOutcome> {
   const { c, path } = await activeConcentrator(tx, actor, id);
   const download = await transportFor(tx, d.registry, c.protocol, 'downloadAddresses');
-  const before = diffTable(await archiveOf(tx, c.id), await readTable(tx, d, c), new Date());
+  const held = await archiveOf(tx, c.id);
+  const before = diffTable(held, await readTable(tx, d, c), new Date());
   const chosen = body.points ? new Set(body.points) : undefined;
   const wanted = (s: string, point: number) =>
     chosen ? chosen.has(point) : s === 'missing' || s === 'mismatch';
-  const archive = new Map((await archiveOf(tx, c.id)).map((m) => [m.point, m]));
+  const archive = new Map(held.map((m) => [m.point, m]));
   const toLoad = before.entries.filter((e) => e.archive && wanted(e.status, e.point)).map((e) => e.point);
   const extras = body.removeExtra
     ? before.entries
@@ -187,6 +188,6 @@ export async function downloadArchive(
   } catch (e) {
     throw linkError(e, ref.address);
   }
-  const after = diffTable([...archive.values()], await readTable(tx, d, c), (d.now ?? (() => new Date()))());
+  const after = diffTable(held, await readTable(tx, d, c), (d.now ?? (() => new Date()))());
   return { points: toLoad, removed: extras, download: loaded, remove: removed, diff: after, areaPath: path };
 }

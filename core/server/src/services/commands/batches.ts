@@ -100,7 +100,7 @@ async function release(tx: Tx, tenantId: string, batchId: string, jobs: Jobs): P
     insert into meter_commands (tenant_id, meter_id, area_id, batch_id, action, params, source, priority, reason,
       requested_by, requested_by_name, override, expires_at, max_attempts)
     select m.tenant_id, m.id, m.area_id, ${batchId}, ${b.action}, ${JSON.stringify(b.params)}::jsonb, 'operator',
-      ${b.priority}, ${b.reason}, ${b.requestedBy}, ${b.requestedByName}, ${b.override}, ${b.expiresAt}, ${maxAttempts}
+      ${b.priority}, ${b.reason}, ${b.requestedBy}, ${b.requestedByName}, ${b.override}, ${new Date(b.expiresAt).toISOString()}::timestamptz, ${maxAttempts}
     from command_batch_meters bm join meters m on m.id = bm.meter_id
     where bm.batch_id = ${batchId} and m.status = 'installed' and ${eligible(b.action, b.override)}`);
   await kick(jobs, tenantId, 'batch released', { tx });

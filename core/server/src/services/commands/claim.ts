@@ -30,15 +30,22 @@ export async function claimBatch(
         true as "inDoubt", expires_at < now() as expired`)) as unknown as Claimed[];
     const room = o.limit - doubt.length;
     if (room <= 0) return doubt;
+    // one per meter; then taken in turns across lines and concentrators (each serialises its own
+    // meters, so a claim spread over them keeps them all busy), by priority within a turn
     const fresh = (await tx.execute(sql`
       with ready as (
-        select distinct on (c.meter_id) c.id, c.meter_id from meter_commands c
+        select distinct on (c.meter_id) c.id, c.priority, c.created_at,
+          coalesce(r.concentrator_id::text, r.line, c.meter_id::text) as link
+        from meter_commands c left join meter_routes r on r.meter_id = c.meter_id
         where c.status = 'queued' and (c.next_attempt_at <= now() or c.expires_at < now())
           and not exists (select 1 from meter_commands s where s.meter_id = c.meter_id and s.status = 'sent')
         order by c.meter_id, c.priority desc, c.created_at
       ), chosen as (
-        select r.id from ready r join meter_commands c on c.id = r.id
-        order by c.priority desc, c.created_at limit ${room}
+        select id from (
+          select id, priority, created_at,
+            row_number() over (partition by link order by priority desc, created_at) as turn
+          from ready) t
+        order by priority desc, turn, created_at limit ${room}
       )
       update meter_commands c set status = 'sent', lease_owner = ${owner}, lease_until = ${lease},
         attempts = case when c.expires_at < now() then c.attempts else c.attempts + 1 end,

@@ -7,6 +7,12 @@ import { stateMatches } from './actions.ts';
 import { kick } from './queue.ts';
 import { retryLater, settle } from './settle.ts';
 
+/** The event's instant as ISO text (a bad or missing one: now). */
+function deliveredAt(at: string | undefined): string {
+  const ms = at ? Date.parse(at) : Number.NaN;
+  return new Date(Number.isFinite(ms) ? ms : Date.now()).toISOString();
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface UpdateDeps {
@@ -45,7 +51,7 @@ export async function applyControlUpdate(
     switch (u.status) {
       case 'delivered': {
         if (cmd.deliveredAt) return { matched: true, changed: false };
-        await tx.execute(sql`update meter_commands set delivered_at = ${u.at ? new Date(u.at) : new Date()},
+        await tx.execute(sql`update meter_commands set delivered_at = ${deliveredAt(u.at)}::timestamptz,
           detail = ${u.detail ?? 'delivered'}, updated_at = now() where id = ${cmd.id}`);
         return { matched: true, changed: true };
       }

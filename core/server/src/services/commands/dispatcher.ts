@@ -33,14 +33,6 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /**
  * The command outbox's sender (decision 0016): a pg-boss job per tenant drains its queued
  * commands — claimed in the database under a lease, delivered in parallel through the transports
@@ -73,23 +65,43 @@ export async function startDispatcher(d: DispatcherDeps): Promise<Dispatcher> {
         kick(d.jobs, tenantId, 'retry', { at }).catch((err) => d.logger.warn({ err }, 'retry kick failed'));
       },
     };
+    // workers take claimed commands one by one; when none is left in hand the next claim is
+    // made (one at a time), so a slow concentrator never holds up the rest of a claim
+    const hand: Claimed[] = [];
+    let claiming: Promise<number> | null = null;
+    const next = async (): Promise<Claimed | undefined> => {
+      while (hand.length === 0) {
+        if (stopping.signal.aborted) return undefined;
+        claiming ??= claimBatch(d.db, tenantId, owner, { leaseMs: o.leaseMs, limit: o.claimBatch })
+          .then((b) => {
+            hand.push(...b);
+            return b.length;
+          })
+          .finally(() => {
+            claiming = null;
+          });
+        if ((await claiming) === 0 && hand.length === 0) return undefined;
+      }
+      return hand.shift();
+    };
+    const worker = async () => {
+      for (let c = await next(); c; c = await next()) {
+        try {
+          await deliver(deps, tenantId, c);
+        } catch (err) {
+          // the lease lapses and the next pump reads the meter back before trying again
+          d.logger.error({ err, commandId: c.id }, 'recording a command outcome failed');
+        }
+        done++;
+      }
+    };
     try {
+      // commands freed by those just finished (a meter's next command, a retry due now)
       while (!stopping.signal.aborted) {
-        const batch: Claimed[] = await claimBatch(d.db, tenantId, owner, {
-          leaseMs: o.leaseMs,
-          limit: o.claimBatch,
-        });
-        if (batch.length === 0) break;
-        await bounded(batch, o.concurrency, async (c) => {
-          if (stopping.signal.aborted) return;
-          try {
-            await deliver(deps, tenantId, c);
-          } catch (err) {
-            // the lease lapses and the next pump reads the meter back before trying again
-            d.logger.error({ err, commandId: c.id }, 'recording a command outcome failed');
-          }
-          done++;
-        });
+        await Promise.all(Array.from({ length: o.concurrency }, worker));
+        const more = await claimBatch(d.db, tenantId, owner, { leaseMs: o.leaseMs, limit: o.claimBatch });
+        if (more.length === 0) break;
+        hand.push(...more);
       }
     } finally {
       clearInterval(renew);

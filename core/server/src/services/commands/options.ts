@@ -17,6 +17,6 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   backoffMs: COMMAND_BACKOFF_MS,
   leaseMs: 60_000,
   concurrency: 64,
-  claimBatch: 256,
+  claimBatch: 64,
   confirmGraceMs: 600_000,
 };
