@@ -1,9 +1,31 @@
 import type { ControlCommand, ControlResult, PluginContext } from '@quadmeter/sdk';
-import { meterLine, parseLineParams, TransportError, toFailure, wallString } from '@quadmeter/sdk/serial';
+import {
+  meterLine,
+  parseLineParams,
+  TransportError,
+  toFailure,
+  wallString,
+  wallToIso,
+} from '@quadmeter/sdk/serial';
 import { parseAddress } from './address.ts';
 import { configOf, type MbusConfig } from './config.ts';
 import { linePool } from './pool.ts';
-import { sendData } from './wire.ts';
+import { dateOf } from './registers.ts';
+import { requestData, sendData, type Wire } from './wire.ts';
+
+/** Type F carries minutes and the meter reports minutes: a clock within this of the host's is set. */
+export const CLOCK_TOLERANCE_MS = 2 * 60_000;
+
+/** The meter's date-time record (storage 0) as epoch ms; undefined when it reports none. */
+async function readClock(w: Wire, address: ReturnType<typeof parseAddress>, offsetMin: number) {
+  try {
+    const iso = wallToIso(dateOf((await requestData(w, address)).records ?? [], 0), offsetMin);
+    return iso === undefined ? undefined : Date.parse(iso);
+  } catch (e) {
+    if (e instanceof TransportError && e.code !== 'ABORTED') return undefined;
+    throw e;
+  }
+}
 
 const fail = (command: ControlCommand, code: string, message: string, retryable: boolean): ControlResult => ({
   commandId: command.id,
@@ -15,7 +37,8 @@ const fail = (command: ControlCommand, code: string, message: string, retryable:
  * EN 13757-3 defines no valve or relay command (makers use their own manufacturer data), so those
  * are ACTION_UNSUPPORTED. `time-sync` is the standard date-time write: SND_UD, CI 51, one record
  * DIF 04 VIF 6D (type F, to the minute: this host's time at `utcOffsetMinutes`, rounded to the
- * nearest minute). The meter's E5 is only a link acknowledgement, so the result is unverified.
+ * nearest minute). The meter's E5 is only a link acknowledgement, so its date-time record is read
+ * back (REQ_UD2): within two minutes → confirmed, further → STATE_MISMATCH, none → unverified.
  * A command past its `expiresAt` is COMMAND_EXPIRED and never sent.
  */
 export async function control(
@@ -58,12 +81,25 @@ export async function control(
         );
       const at = wallString(Math.round(Date.now() / 60_000) * 60_000, config.utcOffsetMinutes).slice(0, 16);
       const records = { records: [{ vif: '6D', value: at.replace(' ', 'T') }] };
-      await sendData({ link, line, signal: ctx.signal, latencyMs }, address, records);
+      const w = { link, line, signal: ctx.signal, latencyMs };
+      await sendData(w, address, records);
+      const clock = await readClock(w, address, config.utcOffsetMinutes);
+      const sent = `meter clock set to ${at}`;
+      if (clock === undefined)
+        return {
+          commandId: command.id,
+          ok: true as const,
+          status: 'unverified' as const,
+          detail: `${sent}; not readable`,
+        };
+      const drift = Math.round((clock - Date.now()) / 1000);
+      if (Math.abs(drift) * 1000 > CLOCK_TOLERANCE_MS)
+        return fail(command, 'STATE_MISMATCH', `${sent}; the meter clock reads ${drift} s off`, true);
       return {
         commandId: command.id,
         ok: true as const,
-        status: 'unverified' as const,
-        detail: `meter clock set to ${at} (acknowledged E5)`,
+        status: 'confirmed' as const,
+        detail: `${sent}; the meter clock reads ${drift} s off`,
       };
     });
   } catch (e) {

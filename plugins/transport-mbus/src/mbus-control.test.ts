@@ -47,34 +47,46 @@ describe('transport-mbus control', () => {
       action: 'time-sync',
       ...more,
     });
+    // readings carry the meter's clock: 5 hours behind before the sync
+    const measured = async () => {
+      const read = [];
+      for await (const r of plugin.read(
+        {
+          tenantId: TEST_TENANT_ID,
+          signal: ctx.signal,
+          line: line.ref,
+          meters: [{ meterId: 'h', ref: { protocol: 'mbus', address: '5' } }],
+        },
+        ctx,
+      ))
+        read.push(r);
+      return read[0].ok ? Date.parse(read[0].reading.measuredAt) - clock.now() : Number.NaN;
+    };
+    expect(Math.abs((await measured()) + 5 * HOUR)).toBeLessThan(2 * 60_000);
+    seen.length = 0;
     const byPrimary = await plugin.control(cmd('p', '5'), ctx);
     expect(byPrimary).toMatchObject({
       ok: true,
-      status: 'unverified',
-      detail: expect.stringMatching(/^meter clock set to /),
+      status: 'confirmed',
+      detail: expect.stringMatching(/^meter clock set to .+; the meter clock reads -?\d+ s off$/),
     });
     expect(Math.abs(heat.meter.hydraulic.clockOffsetMs)).toBeLessThan(2 * 60_000);
     expect(water.meter.hydraulic.clockOffsetMs).toBe(3 * HOUR);
     const snd = decode(seen[0]);
     expect([snd.cName, snd.a, snd.ci, snd.data?.slice(0, 4)]).toEqual(['SND_UD', 5, '51', '046D']);
-    // by secondary address: select, then the write to FD
-    expect(await plugin.control(cmd('s', '45000006'), ctx)).toMatchObject({ ok: true, status: 'unverified' });
+    // then the read-back
+    expect(decode(seen[1]).cName).toBe('REQ_UD2');
+    // by secondary address: select, the write to FD, select, the read-back
+    expect(await plugin.control(cmd('s', '45000006'), ctx)).toMatchObject({ ok: true, status: 'confirmed' });
     expect(Math.abs(water.meter.hydraulic.clockOffsetMs)).toBeLessThan(2 * 60_000);
-    expect(seen.slice(1).map((f) => decode(f).ci)).toEqual(['52', '51']);
+    expect(seen.slice(2).map((f) => [decode(f).cName, decode(f).ci])).toEqual([
+      ['SND_UD', '52'],
+      ['SND_UD', '51'],
+      ['SND_UD', '52'],
+      ['REQ_UD2', undefined],
+    ]);
 
-    const read = [];
-    for await (const r of plugin.read(
-      {
-        tenantId: TEST_TENANT_ID,
-        signal: ctx.signal,
-        line: line.ref,
-        meters: [{ meterId: 'h', ref: { protocol: 'mbus', address: '5' } }],
-      },
-      ctx,
-    ))
-      read.push(r);
-    const measuredAt = read[0].ok ? Date.parse(read[0].reading.measuredAt) : 0;
-    expect(Math.abs(measuredAt - clock.now())).toBeLessThan(2 * 60_000);
+    expect(Math.abs(await measured())).toBeLessThan(2 * 60_000);
   });
 
   it('valve and relay stay unsupported; expired commands and silent meters fail with stable codes', async () => {
@@ -108,5 +120,34 @@ describe('transport-mbus control', () => {
     );
     expect(silent).toMatchObject({ ok: false, error: { code: 'NO_REPLY', retryable: true } });
     expect(line.bus.stats.requestFrames).toBe(2);
+  });
+
+  it('a meter that acknowledges the write but keeps its clock is STATE_MISMATCH', async () => {
+    const clock = pastClock();
+    const heat = meter(clock, 8, '45000008');
+    // E5 to every SND_UD CI 51, without taking it
+    const deaf = {
+      ...heat,
+      label: 'deaf',
+      createExtractor: () => extractor(),
+      handle: (f: Uint8Array) => (decode(f).ci === '51' ? Uint8Array.of(0xe5) : heat.handle(f)),
+    };
+    const line = await tcpLine([deaf]);
+    lines.push(line);
+    clock.catchUp();
+    heat.meter.hydraulic.clockOffsetMs = 4 * HOUR;
+    const r = await plugin.control(
+      {
+        id: 'd',
+        tenantId: TEST_TENANT_ID,
+        meterId: 'd',
+        ref: { protocol: 'mbus', address: '8' },
+        line: line.ref,
+        action: 'time-sync',
+      },
+      ctx,
+    );
+    expect(r).toMatchObject({ ok: false, error: { code: 'STATE_MISMATCH', retryable: true } });
+    expect(heat.meter.hydraulic.clockOffsetMs).toBe(4 * HOUR);
   });
 });

@@ -58,7 +58,8 @@ const ACTIONS: Record<string, Partial<Record<ControlCommand['action'], Run>>> = 
  */
 export async function runControl(c: MeterCall, command: ControlCommand): Promise<ControlResult> {
   const protocol = command.ref.protocol;
-  const run = Object.hasOwn(ACTIONS, protocol) ? ACTIONS[protocol][command.action] : undefined;
+  const takes = Object.hasOwn(ACTIONS, protocol) ? ACTIONS[protocol] : undefined;
+  const run = takes && Object.hasOwn(takes, command.action) ? takes[command.action] : undefined;
   if (!run)
     throw new TransportError(
       'ACTION_UNSUPPORTED',

@@ -26,7 +26,7 @@ async function setup() {
   const plain = power(clock, '000000003002');
   const w = water(clock, '00000000003003');
   const old = power(clock, '000000003004', { variant: '1997' });
-  const line = await tcpLine([smart, plain, w, old]);
+  const line = await tcpLine([smart, plain, w, old], {}, { marginMs: 600 });
   lines.push(line);
   clock.catchUp();
   const run = (

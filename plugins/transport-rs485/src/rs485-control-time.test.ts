@@ -1,3 +1,4 @@
+import * as cjt188 from '@quadmeter/protocols/cjt188/index.ts';
 import * as dlt645 from '@quadmeter/protocols/dlt645/index.ts';
 import type { ControlCommand } from '@quadmeter/sdk';
 import { makeTestContext, TEST_TENANT_ID } from '@quadmeter/sdk/testing';
@@ -141,31 +142,47 @@ describe('transport-rs485 time sync', () => {
     expect(stubborn.meter.clockOffsetMs).toBe(3 * HOUR);
   });
 
-  it('a CJ/T 188 meter takes its time by A015; its next reading carries the corrected clock', async () => {
+  it('a CJ/T 188 meter takes its time by A015; its readings carry its clock before and after', async () => {
     const clock = pastClock();
     const w = water(clock, '00000000004303');
-    const { line, run } = await onLine([w]);
+    const stuck = water(clock, '00000000004304');
+    const { line, run } = await onLine([
+      w,
+      mangled(stuck, (reply, request) => {
+        const f = cjt188.decode(request);
+        if (f.di !== 'A015') return reply;
+        // acknowledged, but the clock is put back
+        stuck.meter.clockOffsetMs = 5 * HOUR;
+        return reply;
+      }),
+    ]);
     clock.catchUp();
     w.meter.clockOffsetMs = 7 * HOUR;
-    const t = await run('tw', '00000000004303', 'cjt188');
-    expect(t).toMatchObject({
+    const measured = async () => {
+      const out = [];
+      for await (const x of plugin.read(
+        {
+          tenantId: TEST_TENANT_ID,
+          signal: ctx.signal,
+          line: line.ref,
+          meters: [{ meterId: 'w', ref: { protocol: 'cjt188', address: '00000000004303' } }],
+        },
+        ctx,
+      ))
+        out.push(x);
+      return out[0].ok ? Date.parse(out[0].reading.measuredAt) - clock.now() : Number.NaN;
+    };
+    expect(Math.abs((await measured()) - 7 * HOUR)).toBeLessThan(MINUTE);
+    expect(await run('tw', '00000000004303', 'cjt188')).toMatchObject({
       ok: true,
-      status: 'unverified',
-      detail: expect.stringMatching(/^meter clock set to /),
+      status: 'confirmed',
+      detail: expect.stringMatching(/^meter clock set to .+; the meter clock reads -?\d+ s off$/),
     });
     expect(Math.abs(w.meter.clockOffsetMs)).toBeLessThan(MINUTE);
-    const readings = [];
-    for await (const x of plugin.read(
-      {
-        tenantId: TEST_TENANT_ID,
-        signal: ctx.signal,
-        line: line.ref,
-        meters: [{ meterId: 'w', ref: { protocol: 'cjt188', address: '00000000004303' } }],
-      },
-      ctx,
-    ))
-      readings.push(x);
-    const measured = readings[0].ok ? Date.parse(readings[0].reading.measuredAt) : 0;
-    expect(Math.abs(measured - clock.now())).toBeLessThan(MINUTE);
+    expect(Math.abs(await measured())).toBeLessThan(MINUTE);
+    expect(await run('ts', '00000000004304', 'cjt188')).toMatchObject({
+      ok: false,
+      error: { code: 'STATE_MISMATCH', retryable: true },
+    });
   });
 });

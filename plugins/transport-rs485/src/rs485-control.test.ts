@@ -121,7 +121,8 @@ describe('transport-rs485 on a socat pty pair through serialport', () => {
   it('refusals and unsupported actions come back with stable codes', async () => {
     const clock = pastClock();
     const p = power(clock, '000000002101');
-    const line = await ptyLine([p], {}, undefined, { retries: 0 });
+    // one try per frame, with room for a loaded machine stalling the pty between reply chunks
+    const line = await ptyLine([p], {}, undefined, { retries: 0, marginMs: 500 });
     lines.push(line);
     clock.catchUp();
     const base = { tenantId: TEST_TENANT_ID, meterId: 'p', line: line.ref };
