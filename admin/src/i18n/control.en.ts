@@ -46,6 +46,7 @@ export default {
       ROUTE_INVALID: 'The route is invalid',
       EXPIRED: 'Not carried out before it expired',
       ABORTED: 'Aborted',
+      PARAMS_INVALID: 'The command parameters are invalid; nothing was sent',
       COMMAND_EXPIRED: 'Expired before it was sent',
       COMMAND_INVALID: 'The command is invalid',
       TRANSPORT_ERROR: 'The transport failed; it will be retried',

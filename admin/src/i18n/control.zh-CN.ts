@@ -47,6 +47,7 @@ export default {
       ROUTE_INVALID: '通信路径无效',
       EXPIRED: '超过有效期未能执行',
       ABORTED: '已中止',
+      PARAMS_INVALID: '指令参数无效，未下发',
       COMMAND_EXPIRED: '超过有效期，未下发',
       COMMAND_INVALID: '指令内容无效',
       TRANSPORT_ERROR: '通信插件出错，稍后重试',
