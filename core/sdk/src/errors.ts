@@ -100,6 +100,10 @@ export const errorCatalogue = {
   TARIFF_USAGE_INVALID: { status: 400, message: 'The usage does not match the usage format or the tariff' },
   TARIFF_NOT_IN_FORCE: { status: 422, message: 'No tariff version is in force for part of the period' },
   TARIFF_AMOUNT_TOO_LARGE: { status: 422, message: 'The amount is too large to bill' },
+  RECORD_IMMUTABLE: {
+    status: 409,
+    message: 'The record is immutable once published or posted; make a new version or post a reversal',
+  },
   FILE_UNREADABLE: { status: 400, message: 'The file cannot be read' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },

@@ -19,6 +19,8 @@ export function dbError(err: unknown): AppError | undefined {
   if (!c) return undefined;
   if (CONNECTION_CODES.has(c.code) || isUnavailableState(c)) return new AppError('DB_UNAVAILABLE');
   if (c.code === '23505') return new AppError('RESOURCE_CONFLICT');
+  // raised by the triggers guarding published tariff versions and ledger entries (migration 0010)
+  if (c.code === 'QM001') return new AppError('RECORD_IMMUTABLE');
   if (c.code === '23503') {
     // a write naming a row that does not exist is the client's input; removing a row something
     // still refers to is a conflict (PostgreSQL says which in its message; unknown wording → 409)
