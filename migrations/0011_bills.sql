@@ -83,10 +83,30 @@ CREATE TABLE "bill_lines" (
   CONSTRAINT "bill_lines_pk" PRIMARY KEY ("tenant_id", "bill_id", "line_no"),
   CONSTRAINT "bill_lines_bill_fk" FOREIGN KEY ("tenant_id", "bill_id") REFERENCES "bills" ("tenant_id", "id")
 );--> statement-breakpoint
+-- per-tenant billing policy (defaults follow ../shared/BILLING.md §2.3: residential late fee 1‰ per
+-- day of the overdue amount, minimum 1 元)
+CREATE TABLE "billing_settings" (
+  "tenant_id" uuid NOT NULL REFERENCES "tenants" ("id"),
+  -- how a payment settles what is owed: categories in order, oldest first within each
+  "allocation_order" text[] NOT NULL DEFAULT '{arrears,late_fee,fixed,usage}',
+  "due_days" smallint NOT NULL DEFAULT 15 CHECK ("due_days" BETWEEN 0 AND 365),
+  "late_fee_per_mille_per_day" numeric(7, 3) NOT NULL DEFAULT 1 CHECK ("late_fee_per_mille_per_day" BETWEEN 0 AND 100),
+  "late_fee_grace_days" smallint NOT NULL DEFAULT 0 CHECK ("late_fee_grace_days" BETWEEN 0 AND 365),
+  -- late fees on one bill never exceed this share of its overdue amount (percent)
+  "late_fee_cap_percent" numeric(6, 2) NOT NULL DEFAULT 100 CHECK ("late_fee_cap_percent" BETWEEN 0 AND 1000),
+  "late_fee_min_fen" bigint NOT NULL DEFAULT 100 CHECK ("late_fee_min_fen" BETWEEN 0 AND 100000000),
+  -- hold a bill for review when a reading it used was estimated / when a meter's reading is missing
+  "hold_estimated" boolean NOT NULL DEFAULT true,
+  "hold_missing" boolean NOT NULL DEFAULT true,
+  -- hold bills whose total exceeds this (null: never)
+  "hold_above_fen" bigint CHECK ("hold_above_fen" >= 0),
+  "updated_at" timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT "billing_settings_pk" PRIMARY KEY ("tenant_id")
+);--> statement-breakpoint
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['bill_runs','bills','bill_lines'] LOOP
+  FOREACH t IN ARRAY ARRAY['bill_runs','bills','bill_lines','billing_settings'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id())', t);
