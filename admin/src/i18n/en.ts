@@ -651,6 +651,13 @@ export default {
     TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
+    LEDGER_ENTRY_INVALID:
+      'The ledger entry is invalid: its kind, sign, amount or business key break a ledger rule',
+    LEDGER_KEY_CONFLICT: 'This business key was already posted with a different account, kind or amount',
+    LEDGER_ALREADY_REVERSED: 'This entry was already reversed',
+    LEDGER_NOT_REVERSIBLE: 'A reversal cannot itself be reversed',
+    LEDGER_ALLOCATION_INVALID:
+      'The allocation would settle more than a charge still owes or spend more than a payment holds',
     FILE_UNREADABLE: 'The file cannot be read',
     PAY_SIGNATURE_INVALID: 'The payment notification signature is invalid',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',

@@ -104,6 +104,20 @@ export const errorCatalogue = {
     status: 409,
     message: 'The record is immutable once published or posted; make a new version or post a reversal',
   },
+  LEDGER_ENTRY_INVALID: {
+    status: 400,
+    message: 'The ledger entry is invalid: its kind, sign, amount or business key break a ledger rule',
+  },
+  LEDGER_KEY_CONFLICT: {
+    status: 409,
+    message: 'The business key was already posted with a different account, kind or amount',
+  },
+  LEDGER_ALREADY_REVERSED: { status: 409, message: 'The ledger entry was already reversed' },
+  LEDGER_NOT_REVERSIBLE: { status: 409, message: 'A reversal cannot itself be reversed' },
+  LEDGER_ALLOCATION_INVALID: {
+    status: 409,
+    message: 'The allocation would settle more than a debit owes or spend more than a credit holds',
+  },
   FILE_UNREADABLE: { status: 400, message: 'The file cannot be read' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },

@@ -21,6 +21,8 @@ export function dbError(err: unknown): AppError | undefined {
   if (c.code === '23505') return new AppError('RESOURCE_CONFLICT');
   // raised by the triggers guarding published tariff versions and ledger entries (migration 0010)
   if (c.code === 'QM001') return new AppError('RECORD_IMMUTABLE');
+  // raised by the guard on ledger allocations (migration 0013)
+  if (c.code === 'QM002') return new AppError('LEDGER_ALLOCATION_INVALID');
   if (c.code === '23503') {
     // a write naming a row that does not exist is the client's input; removing a row something
     // still refers to is a conflict (PostgreSQL says which in its message; unknown wording → 409)
