@@ -13,6 +13,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { billingSettingsRoutes } from './routes/billing-settings.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { commandBatchRoutes } from './routes/command-batches.ts';
 import { commandRoutes } from './routes/commands.ts';
@@ -22,6 +23,7 @@ import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
+import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { pluginRoutes } from './routes/plugins.ts';
@@ -63,6 +65,9 @@ const protectedResources = {
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
   '/tariffs': tariffRoutes,
+  '/ledger-entries': ledgerEntryRoutes,
+  '/ledger': ledgerRoutes,
+  '/billing-settings': billingSettingsRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

@@ -15,6 +15,7 @@ import { targetHistory } from '../../services/archives/history.ts';
 import { todayIn } from '../../services/archives/scope.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, z } from '../route-kit.ts';
+import { addAccountLedgerRoutes } from './account-ledger.ts';
 import {
   Account,
   AccountCreate,
@@ -208,5 +209,6 @@ export function accountRoutes(p: Platform) {
     },
   );
   addAccountMeterHistory(p, r);
+  addAccountLedgerRoutes(p, r);
   return r;
 }

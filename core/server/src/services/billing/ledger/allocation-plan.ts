@@ -1,7 +1,7 @@
 import type { Allocation } from './allocation-store.ts';
 
 /** A debit (charge, late fee, debit adjustment, refund) with what it still owes. */
-export interface OpenDebit {
+export type OpenDebit = {
   id: string;
   kind: string;
   category: string;
@@ -13,14 +13,14 @@ export interface OpenDebit {
   /** the debit's size (positive fen) */
   amountFen: number;
   openFen: number;
-}
+};
 
 /** A credit (payment, top-up, credit adjustment) with what it has not yet settled. */
-export interface FreeCredit {
+export type FreeCredit = {
   id: string;
   occurredOn: string;
   freeFen: number;
-}
+};
 
 export const DEFAULT_ALLOCATION_ORDER = ['arrears', 'late_fee', 'fixed', 'usage'] as const;
 

@@ -34,11 +34,11 @@ export async function releaseReversed(tx: Tx, accountId: string): Promise<void> 
         and r.reverses in (a.credit_entry_id, a.debit_entry_id))`);
 }
 
-export interface Allocation {
+export type Allocation = {
   creditEntryId: string;
   debitEntryId: string;
   amountFen: number;
-}
+};
 
 export async function insertAllocations(
   tx: Tx,

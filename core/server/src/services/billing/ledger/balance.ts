@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import { uuidArray } from '../../../db/sql-helpers.ts';
 
-export interface Balance {
+export type Balance = {
   balanceFen: number;
   entryCount: number;
-}
+};
 
 /** The cached balance of an account (zero before its first entry). */
 export async function balanceOf(tx: Tx, accountId: string): Promise<Balance> {
@@ -15,14 +15,14 @@ export async function balanceOf(tx: Tx, accountId: string): Promise<Balance> {
   return row ?? { balanceFen: 0, entryCount: 0 };
 }
 
-export interface LedgerMismatch {
+export type LedgerMismatch = {
   accountId: string;
   /** null: the account has entries but no balance row */
   cachedFen: number | null;
   cachedCount: number | null;
   entriesFen: number;
   entriesCount: number;
-}
+};
 
 export interface LedgerCheck {
   checkedAccounts: number;

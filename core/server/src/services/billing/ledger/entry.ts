@@ -26,7 +26,7 @@ export interface NewEntry {
   meta?: Record<string, unknown>;
 }
 
-export interface LedgerEntry {
+export type LedgerEntry = {
   id: string;
   accountId: string;
   kind: EntryKind;
@@ -42,7 +42,7 @@ export interface LedgerEntry {
   createdBy: string | null;
   memo: string;
   meta: Record<string, unknown>;
-}
+};
 
 /** The select list that reads a ledger_entries row (aliased `e`) as a LedgerEntry. */
 export const entryColumns = sql.raw(`e.id::text as id, e.account_id as "accountId", e.kind,

@@ -4,5 +4,7 @@ export type { Allocation } from './allocation-store.ts';
 export { allocationsOf } from './allocation-store.ts';
 export * from './balance.ts';
 export * from './entry.ts';
+export * from './history.ts';
 export * from './post.ts';
 export * from './reverse.ts';
+export * from './statement-xlsx.ts';

@@ -3,13 +3,13 @@ import { expect } from 'vitest';
 import type { Tx } from '../../../db/client.ts';
 import { balanceOf, checkLedger } from './balance.ts';
 
-interface Side {
+type Side = {
   id: string;
   accountId: string;
   fen: number;
   allocated: number;
   reversed: boolean;
-}
+};
 
 /** Debits and credits of the accounts (reversals left out) with what allocations took from each. */
 async function sides(tx: Tx, accountIds: readonly string[]) {

@@ -210,7 +210,7 @@ describe('ledger properties (fast-check, real PostgreSQL)', () => {
     const buckets = ['arrears', 'late_fee', 'fixed', 'usage', 'other'] as const;
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.constantFrom('arrears', 'late_fee', 'fixed', 'usage'), {
+        fc.uniqueArray(fc.constantFrom<string>('arrears', 'late_fee', 'fixed', 'usage'), {
           minLength: 1,
           maxLength: 4,
         }),
