@@ -1,6 +1,7 @@
 import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import control from './control.en.ts';
+import ledger from './ledger.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -61,6 +62,8 @@ export default {
     tenantOption: '{name} ({code})',
   },
   menu: {
+    billing: 'Billing',
+    billingSettings: 'Billing settings',
     home: 'Home',
     system: 'System',
     tenants: 'Tenants',
@@ -291,6 +294,8 @@ export default {
         cancel: 'Withdraw batch control',
       },
       'control-settings': { update: 'Change control settings' },
+      ledger: { adjust: 'Adjust an account', reverse: 'Reverse an entry' },
+      'billing-settings': { update: 'Change billing settings' },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -330,6 +335,7 @@ export default {
       account: 'Account',
       'command-batch': 'Command batch',
       'control-settings': 'Control settings',
+      'billing-settings': 'Billing settings',
     },
   },
   plugins: {
@@ -697,6 +703,7 @@ export default {
   ...archivesOps,
   ...reading,
   ...control,
+  ...ledger,
   ...uplinks,
   ...archiveDownload,
 } satisfies typeof zhCN;

@@ -3,6 +3,7 @@
 import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import control from './control.zh-CN.ts';
+import ledger from './ledger.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -60,6 +61,8 @@ export default {
     tenantOption: '{name}（{code}）',
   },
   menu: {
+    billing: '计费管理',
+    billingSettings: '计费设置',
     home: '首页',
     system: '系统管理',
     tenants: '租户管理',
@@ -258,6 +261,8 @@ export default {
         cancel: '撤销批量控制',
       },
       'control-settings': { update: '修改控制设置' },
+      ledger: { adjust: '账户调账', reverse: '冲正分录' },
+      'billing-settings': { update: '修改计费设置' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -317,6 +322,7 @@ export default {
       account: '账户',
       'command-batch': '控制批次',
       'control-settings': '控制设置',
+      'billing-settings': '计费设置',
     },
   },
   plugins: {
@@ -669,6 +675,7 @@ export default {
   ...archivesOps,
   ...reading,
   ...control,
+  ...ledger,
   ...uplinks,
   ...archiveDownload,
 };
