@@ -649,6 +649,8 @@ export default {
     TARIFF_USAGE_INVALID: 'The usage does not match the usage format or does not fit the tariff',
     TARIFF_NOT_IN_FORCE: 'No tariff version is in force for part of the period',
     TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
+    BILL_STATE_INVALID: "The bill's status does not allow this action",
+    BILL_ADJUSTMENT_TOO_LARGE: 'The credit is larger than what the bill charges',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
     FILE_UNREADABLE: 'The file cannot be read',

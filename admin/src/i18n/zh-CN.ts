@@ -624,6 +624,8 @@ export default {
     TARIFF_USAGE_INVALID: '用量数据不符合格式或与价格方案不匹配',
     TARIFF_NOT_IN_FORCE: '计费期间的部分日期没有生效的价格方案版本',
     TARIFF_AMOUNT_TOO_LARGE: '金额过大，无法计费',
+    BILL_STATE_INVALID: '账单当前状态不允许此操作',
+    BILL_ADJUSTMENT_TOO_LARGE: '退补金额超过账单应收金额',
     RECORD_IMMUTABLE: '该记录已发布或已记账，不能再修改：请新建版本或做冲正',
     FILE_UNREADABLE: '无法读取该文件',
     PAY_SIGNATURE_INVALID: '支付通知的签名无效',
