@@ -1,5 +1,6 @@
 import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
+import billing from './billing.en.ts';
 import control from './control.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
@@ -86,6 +87,9 @@ export default {
     controlBatches: 'Command batches',
     controlApprovals: 'Approvals',
     controlSettings: 'Control settings',
+    billing: 'Billing',
+    bills: 'Bills',
+    billReview: 'Bills to review',
     customFields: 'Custom fields',
     imports: 'Bulk import',
     archives: 'Archives',
@@ -291,6 +295,12 @@ export default {
         cancel: 'Withdraw batch control',
       },
       'control-settings': { update: 'Change control settings' },
+      bills: {
+        approve: 'Approve bills',
+        cancel: 'Cancel a bill',
+        rebill: 'Cancel and re-bill',
+        adjust: 'Adjust a bill',
+      },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -330,6 +340,7 @@ export default {
       account: 'Account',
       'command-batch': 'Command batch',
       'control-settings': 'Control settings',
+      bill: 'Bill',
     },
   },
   plugins: {
@@ -692,6 +703,7 @@ export default {
   ...archivesOps,
   ...reading,
   ...control,
+  ...billing,
   ...uplinks,
   ...archiveDownload,
 } satisfies typeof zhCN;

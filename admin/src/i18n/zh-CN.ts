@@ -2,6 +2,7 @@
 
 import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
+import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
@@ -85,6 +86,9 @@ export default {
     controlBatches: '控制批次',
     controlApprovals: '待审批',
     controlSettings: '控制设置',
+    billing: '计费管理',
+    bills: '账单',
+    billReview: '待审核账单',
     customFields: '自定义字段',
     imports: '批量导入',
     archives: '档案管理',
@@ -258,6 +262,7 @@ export default {
         cancel: '撤销批量控制',
       },
       'control-settings': { update: '修改控制设置' },
+      bills: { approve: '批准出账', cancel: '作废账单', rebill: '作废并重开账单', adjust: '账单退补' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -317,6 +322,7 @@ export default {
       account: '账户',
       'command-batch': '控制批次',
       'control-settings': '控制设置',
+      bill: '账单',
     },
   },
   plugins: {
@@ -666,6 +672,7 @@ export default {
   ...archivesOps,
   ...reading,
   ...control,
+  ...billing,
   ...uplinks,
   ...archiveDownload,
 };
