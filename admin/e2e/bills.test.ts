@@ -4,10 +4,11 @@ import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { demoAreas, inDemo } from '../../core/server/src/http/tests/archive-fixtures.ts';
 import { fixtureBill, fixtureIssue } from '../../core/server/src/services/billing/bills/bill-fixtures.ts';
-import { dialog, login, openMenu, sel } from './support/admin-ui.ts';
+import { dialog, login, logout, openMenu, sel } from './support/admin-ui.ts';
 import { field } from './support/archives-ui.ts';
 import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
+import { chromeText, rawKeys, strayWords } from './support/language-check.ts';
 
 // Bills in Chromium: an issued bill whose first line is explained (readings with their sources,
 // tariff plan and version, price × quantity = amount); an adjustment and a cancellation from its
@@ -139,4 +140,48 @@ describe('bills in Chromium', () => {
     });
     expect((await api.get(`/api/v1/bills/${held}`)).body.bill.status).toBe('issued');
   });
+
+  for (const locale of ['zh-CN', 'en'] as const)
+    it(`${locale}: the billing pages and dialogs speak one language`, async () => {
+      const { page } = b;
+      const check = async (label: string) => {
+        await page.locator('.el-loading-mask:visible').waitFor({ state: 'detached' }).catch(() => {});
+        const chrome = await chromeText(page);
+        expect(chrome.length, `${locale} ${label}: interface text found`).toBeGreaterThan(20);
+        expect(rawKeys(await page.locator('body').innerText()), `${locale} ${label}: raw keys`).toEqual([]);
+        expect(strayWords(locale, chrome), `${locale} ${label}: other language`).toEqual([]);
+      };
+      const openDialog = async (trigger: string, name: string) => {
+        await page.click(sel(trigger));
+        await page.locator(`${sel(name)}:visible`).waitFor();
+        await check(name);
+        await page.keyboard.press('Escape');
+        await page.locator(`${sel(name)}:visible`).waitFor({ state: 'hidden' });
+      };
+      await step(`bills-language-${locale}`, async () => {
+        await b.context.clearCookies();
+        await page.goto('/login');
+        await page.evaluate((l) => localStorage.setItem('quadmeter.locale', l), locale);
+        await login(page, platform.demo.tenant, platform.demo.username, platform.demo.password);
+        await page.goto('/billing/bills');
+        await page.locator(sel('bill-row')).first().waitFor();
+        await check('bills');
+        await page.goto('/billing/review');
+        await page.locator(sel('bill-review-page')).waitFor();
+        await check('review');
+        await page.goto(`/billing/bills/${issued}`);
+        await page.locator(sel('bill-lines')).waitFor();
+        await check('bill-cancelled');
+        await page.click(sel('bill-why-1'));
+        await page.locator(`${sel('bill-why')}:visible`).waitFor();
+        await check('bill-why');
+        await page.keyboard.press('Escape');
+        await page.goto(`/billing/bills/${held}`);
+        await page.locator(sel('bill-adjust')).waitFor();
+        await check('bill-issued');
+        await openDialog('bill-adjust', 'bill-adjust-dialog');
+        await openDialog('bill-cancel', 'bill-reason-dialog');
+        await logout(page);
+      });
+    });
 });

@@ -18,7 +18,7 @@ export default {
     holdReasons: '暂缓原因',
     heldOnly: '只看待审核',
     none: '没有账单',
-    export: '导出 Excel',
+    export: '导出表格',
     detail: '详情',
     more: '下一页',
     prev: '上一页',
