@@ -1,4 +1,4 @@
-import { http } from './http.ts';
+import { http, xlsxExportUrl } from './http.ts';
 import type { BodyOf, QueryOf, ReplyOf, Schema } from './types.ts';
 
 // Bills: the list, one bill with "why this amount" for each line, approving held bills (the review
@@ -26,3 +26,11 @@ export const billsApi = {
   adjust: (id: string, body: BillAdjust) =>
     http.post<ReplyOf<'/bills/{id}/adjustments', 'post'>>(`/bills/${enc(id)}/adjustments`, body),
 };
+
+/** The bills of the list's filter as an xlsx download (headers in `lang`). */
+export function billExportUrl(
+  filter: Omit<Partial<BillQuery>, 'after' | 'limit'>,
+  lang: QueryOf<'/bills/export.xlsx'>['lang'],
+): string {
+  return xlsxExportUrl('/bills/export.xlsx', { ...filter }, lang);
+}

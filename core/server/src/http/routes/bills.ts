@@ -4,6 +4,7 @@ import { recordAudit } from '../../services/audit/record.ts';
 import { adjustBill } from '../../services/billing/bills/adjust.ts';
 import { cancelBill, rebill } from '../../services/billing/bills/cancel.ts';
 import { billDetail } from '../../services/billing/bills/detail.ts';
+import { billExportStream } from '../../services/billing/bills/export.ts';
 import { listBills } from '../../services/billing/bills/list.ts';
 import { approveBills } from '../../services/billing/bills/review.ts';
 import { IdParam, inTenant, jsonRoute, router } from '../route-kit.ts';
@@ -19,6 +20,7 @@ import {
   Cancelled,
   Rebilled,
 } from './bill-schemas.ts';
+import { registerXlsxExport } from './xlsx-export.ts';
 
 const tag = 'billing';
 
@@ -45,6 +47,15 @@ export function billRoutes(p: Platform) {
         200,
       ),
   );
+  // before `/{id}`, so `export.xlsx` is not taken for an id
+  registerXlsxExport(r, {
+    tag,
+    summary: 'The filtered bills as xlsx, streamed',
+    permission: 'billing.read',
+    fileName: 'bills.xlsx',
+    filter: BillListQuery.omit({ after: true, limit: true }),
+    stream: (actor, tenantId, filter, lang) => billExportStream(p, actor, tenantId, filter, lang),
+  });
   r.openapi(
     jsonRoute({
       method: 'get',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../../test/client.ts';
 import { userWith } from './archive-fixtures.ts';
 import { type BillWorld, billRows, billWorld } from './bills-fixtures.ts';
+import { download, sheetRows } from './import-fixtures.ts';
 
 let w: BillWorld;
 let scopedA: Client;
@@ -45,6 +46,9 @@ describe('bills across tenants', () => {
     const list = await w.other.get('/api/v1/bills');
     expect(list.body).toMatchObject({ items: [], total: 0 });
     expect((await w.other.get(`/api/v1/bills?accountId=${w.issuedA.account}`)).body.items).toEqual([]);
+    const sheet = await download(w.other, '/api/v1/bills/export.xlsx');
+    expect(sheet.status).toBe(200);
+    expect((await sheetRows(sheet.bytes)).length).toBe(1);
     expect(await billRows(w)).toEqual(before);
   });
 });
@@ -64,6 +68,13 @@ describe('bills within a user’s areas', () => {
       [w.issuedA.bill, w.heldA.bill].sort(),
     );
     expect((await scopedA.get(`/api/v1/bills?areaId=${w.areaB}`)).body.items).toEqual([]);
+    const rows = await sheetRows((await download(scopedA, '/api/v1/bills/export.xlsx')).bytes);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(['CBA1', 'CBA2']);
     expect(await billRows(w)).toEqual(before);
     const own = await scopedA.post(`/api/v1/bills/${w.heldA.bill}/approve`, {});
     expect(own.status).toBe(200);
@@ -97,6 +108,7 @@ describe('bill privileges', () => {
     expect(await billRows(w)).toEqual(before);
     const noRead = await userWith(w.p, w.admin, 'bill-none', ['customers.read']);
     expect((await noRead.get('/api/v1/bills')).body.error.code).toBe('AUTH_FORBIDDEN');
+    expect((await noRead.get('/api/v1/bills/export.xlsx')).body.error.code).toBe('AUTH_FORBIDDEN');
   });
 
   it('billing.adjust cancels; billing.run approves', async () => {

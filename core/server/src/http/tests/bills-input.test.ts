@@ -38,6 +38,8 @@ describe('bill routes refuse bad input with stable codes and write nothing', () 
     await refused(a.get('/api/v1/bills?after=%21%21%21'), 'LIST_CURSOR_INVALID');
     await refused(a.get('/api/v1/bills?after=bm90LWEtY3Vyc29y'), 'LIST_CURSOR_INVALID');
     await refused(a.get('/api/v1/bills/not-a-uuid'), 'REQ_VALIDATION');
+    await refused(a.get('/api/v1/bills/export.xlsx?lang=fr'), 'REQ_VALIDATION');
+    await refused(a.get('/api/v1/bills/export.xlsx?status=paid'), 'REQ_VALIDATION');
     await refused(a.get(`/api/v1/bills/${crypto.randomUUID()}`), 'RESOURCE_NOT_FOUND', 404);
     // unknown query fields are ignored, not an error
     expect((await a.get('/api/v1/bills?colour=blue')).status).toBe(200);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayIn } from '../../services/archives/scope.ts';
 import { addDays } from '../../services/billing/bills/late-fee-rule.ts';
 import { type BillWorld, billRows, billWorld } from './bills-fixtures.ts';
+import { download, sheetRows } from './import-fixtures.ts';
 
 let w: BillWorld;
 let today: string;
@@ -58,6 +59,58 @@ describe('GET /bills', () => {
       after = r.body.next;
     }
     expect(seen.sort()).toEqual(sorted(w.issuedA.bill, w.heldA.bill, w.heldB.bill, w.issuedB.bill));
+  });
+});
+
+describe('GET /bills/export.xlsx', () => {
+  it('exports the filtered bills in the chosen language, amounts in yuan', async () => {
+    const zh = await download(w.admin, `/api/v1/bills/export.xlsx?areaId=${w.areaA}`);
+    expect(zh.status).toBe(200);
+    expect(zh.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const rows = await sheetRows(zh.bytes);
+    expect(rows[0]).toEqual([
+      '用户编号',
+      '用户名称',
+      '账户',
+      '区域',
+      '账期起',
+      '账期止',
+      '状态',
+      '暂缓原因',
+      '金额（元）',
+      '缴费截止日',
+    ]);
+    // (a sheet row ends at its last non-empty cell)
+    expect(rows.slice(1).sort()).toEqual(
+      [
+        [
+          'CBA1',
+          '客户BA1',
+          'ABA1',
+          '1号楼',
+          '2026-10-01',
+          '2026-11-01',
+          '已出账',
+          '',
+          '208.32',
+          '2026-11-15',
+        ],
+        ['CBA2', '客户BA2', 'ABA2', '1号楼', '2026-10-01', '2026-11-01', '待审核', 'estimated', '48.83'],
+      ].sort(),
+    );
+    const en = await sheetRows(
+      (await download(w.admin, '/api/v1/bills/export.xlsx?heldOnly=true&lang=en')).bytes,
+    );
+    expect(en[0][6]).toBe('Status');
+    expect(
+      en
+        .slice(1)
+        .map((r) => [r[0], r[6]])
+        .sort(),
+    ).toEqual([
+      ['CBA2', 'Held'],
+      ['CBB1', 'Held'],
+    ]);
   });
 });
 
