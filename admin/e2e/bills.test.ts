@@ -78,6 +78,8 @@ describe('bills in Chromium', () => {
       expect(await page.locator(sel('bill-row')).getAttribute('data-id')).toBe(held);
       await page.click(sel('bill-filter-held'));
       await poll(() => page.locator(sel('bill-row')).count()).toBe(2);
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(sel('bill-export'))]);
+      expect(file.suggestedFilename()).toBe('bills.xlsx');
     });
     await step('bill-why', async () => {
       await page.click(`${sel('bill-row')}[data-id="${issued}"]`);
