@@ -28,7 +28,7 @@ afterAll(async () => p?.stop());
 describe('the daily late-fee schedule', () => {
   it('is a pg-boss schedule at 00:10 in the tenants’ zone', async () => {
     const rows = await p.running.platform.database.sql`
-      select cron, options->>'tz' as tz from pgboss.schedule where name = ${LATE_FEE_SCHEDULE_QUEUE}`;
+      select cron, timezone as tz from pgboss.schedule where name = ${LATE_FEE_SCHEDULE_QUEUE}`;
     expect(rows.map((r) => ({ ...r }))).toEqual([{ cron: '10 0 * * *', tz: 'Asia/Shanghai' }]);
   });
 
