@@ -82,6 +82,8 @@ describe('bills within a user’s areas', () => {
       select action, area_path::text[] as path from audit_log where target_id = ${w.heldA.bill}`;
     expect(audit.action).toBe('bills.approve');
     expect(audit.path).toContain(w.areaA);
+    const listed = (await w.admin.get('/api/v1/audit?action=bills.approve')).body.items;
+    expect(listed.map((e: { targetName: string }) => e.targetName)).toEqual(['CBA2 2026-10']);
   });
 });
 
