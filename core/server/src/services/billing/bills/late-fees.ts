@@ -27,7 +27,9 @@ interface Candidate {
  * Posts the late fees of the tenant's overdue bills up to `today` (the tenant's calendar day): every
  * issued bill past due date + grace days with unpaid principal gets one `late_fee` entry per day
  * not charged before. Re-running, or a run after missed days, never charges a day twice (the
- * business key `late:<bill>:<day>`). Answers the entries written.
+ * business key `late:<bill>:<day>`). The bills are share-locked, so a cancellation cannot commit in
+ * between; a bill being cancelled or adjusted right now is skipped and caught up on the next run.
+ * Answers the entries written.
  */
 export async function runLateFees(tx: Tx, today: string): Promise<number> {
   const policy = await lateFeePolicy(tx);
@@ -39,7 +41,8 @@ export async function runLateFees(tx: Tx, today: string): Promise<number> {
       from bills
       where status = 'issued' and due_date is not null
         and due_date + ${policy.graceDays}::int < ${today}::date and id > ${after}::uuid
-      order by id limit ${CHUNK}`)) as unknown as Candidate[];
+      order by id limit ${CHUNK}
+      for share skip locked`)) as unknown as Candidate[];
     if (bills.length === 0) return written;
     after = bills[bills.length - 1].id;
     const ids = bills.map((b) => b.id);
