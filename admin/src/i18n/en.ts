@@ -1,5 +1,6 @@
 import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
+import billing from './billing.en.ts';
 import control from './control.en.ts';
 import ledger from './ledger.en.ts';
 import reading from './reading.en.ts';
@@ -89,6 +90,8 @@ export default {
     controlBatches: 'Command batches',
     controlApprovals: 'Approvals',
     controlSettings: 'Control settings',
+    bills: 'Bills',
+    billReview: 'Bills to review',
     customFields: 'Custom fields',
     imports: 'Bulk import',
     archives: 'Archives',
@@ -296,6 +299,12 @@ export default {
       'control-settings': { update: 'Change control settings' },
       ledger: { adjust: 'Adjust an account', reverse: 'Reverse an entry' },
       'billing-settings': { update: 'Change billing settings' },
+      bills: {
+        approve: 'Approve bills',
+        cancel: 'Cancel a bill',
+        rebill: 'Cancel and re-bill',
+        adjust: 'Adjust a bill',
+      },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -336,6 +345,7 @@ export default {
       'command-batch': 'Command batch',
       'control-settings': 'Control settings',
       'billing-settings': 'Billing settings',
+      bill: 'Bill',
     },
   },
   plugins: {
@@ -655,6 +665,8 @@ export default {
     TARIFF_USAGE_INVALID: 'The usage does not match the usage format or does not fit the tariff',
     TARIFF_NOT_IN_FORCE: 'No tariff version is in force for part of the period',
     TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
+    BILL_STATE_INVALID: "The bill's status does not allow this action",
+    BILL_ADJUSTMENT_TOO_LARGE: 'The credit is larger than what the bill charges',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
     LEDGER_ENTRY_INVALID:
@@ -704,6 +716,7 @@ export default {
   ...reading,
   ...control,
   ...ledger,
+  ...billing,
   ...uplinks,
   ...archiveDownload,
 } satisfies typeof zhCN;

@@ -2,6 +2,7 @@
 
 import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
+import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
@@ -88,6 +89,8 @@ export default {
     controlBatches: '控制批次',
     controlApprovals: '待审批',
     controlSettings: '控制设置',
+    bills: '账单',
+    billReview: '待审核账单',
     customFields: '自定义字段',
     imports: '批量导入',
     archives: '档案管理',
@@ -263,6 +266,7 @@ export default {
       'control-settings': { update: '修改控制设置' },
       ledger: { adjust: '账户调账', reverse: '冲正分录' },
       'billing-settings': { update: '修改计费设置' },
+      bills: { approve: '批准出账', cancel: '作废账单', rebill: '作废并重开账单', adjust: '账单退补' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -323,6 +327,7 @@ export default {
       'command-batch': '控制批次',
       'control-settings': '控制设置',
       'billing-settings': '计费设置',
+      bill: '账单',
     },
   },
   plugins: {
@@ -630,6 +635,8 @@ export default {
     TARIFF_USAGE_INVALID: '用量数据不符合格式或与价格方案不匹配',
     TARIFF_NOT_IN_FORCE: '计费期间的部分日期没有生效的价格方案版本',
     TARIFF_AMOUNT_TOO_LARGE: '金额过大，无法计费',
+    BILL_STATE_INVALID: '账单当前状态不允许此操作',
+    BILL_ADJUSTMENT_TOO_LARGE: '退补金额超过账单应收金额',
     RECORD_IMMUTABLE: '该记录已发布或已记账，不能再修改：请新建版本或做冲正',
     LEDGER_ENTRY_INVALID: '账务分录无效：类型、正负、金额或业务键不符合记账规则',
     LEDGER_KEY_CONFLICT: '该业务键已以不同的账户、类型或金额记过账',
@@ -676,6 +683,7 @@ export default {
   ...reading,
   ...control,
   ...ledger,
+  ...billing,
   ...uplinks,
   ...archiveDownload,
 };

@@ -100,6 +100,11 @@ export const errorCatalogue = {
   TARIFF_USAGE_INVALID: { status: 400, message: 'The usage does not match the usage format or the tariff' },
   TARIFF_NOT_IN_FORCE: { status: 422, message: 'No tariff version is in force for part of the period' },
   TARIFF_AMOUNT_TOO_LARGE: { status: 422, message: 'The amount is too large to bill' },
+  BILL_STATE_INVALID: { status: 409, message: "The bill's status does not allow this action" },
+  BILL_ADJUSTMENT_TOO_LARGE: {
+    status: 422,
+    message: 'The credit is larger than what the bill charges',
+  },
   RECORD_IMMUTABLE: {
     status: 409,
     message: 'The record is immutable once published or posted; make a new version or post a reversal',

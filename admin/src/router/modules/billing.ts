@@ -1,7 +1,28 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** Billing (h-ledger): the billing settings in the menu; an account's statement, reached from the customer archive. */
+/**
+ * 计费 / Billing: bills, the review queue of held bills, one bill's detail, the billing settings,
+ * and an account's statement (reached from the customer archive).
+ */
 export const billingRoutes: RouteRecordRaw[] = [
+  {
+    path: 'billing/bills',
+    name: 'bills',
+    component: () => import('../../views/bills/index.vue'),
+    meta: { title: 'menu.bills', permission: 'billing.read', menu: 'billing', needsTenant: true },
+  },
+  {
+    path: 'billing/review',
+    name: 'bill-review',
+    component: () => import('../../views/bills/review.vue'),
+    meta: { title: 'menu.billReview', permission: 'billing.run', menu: 'billing', needsTenant: true },
+  },
+  {
+    path: 'billing/bills/:id',
+    name: 'bill-detail',
+    component: () => import('../../views/bills/detail.vue'),
+    meta: { title: 'bills.title', permission: 'billing.read', needsTenant: true },
+  },
   {
     path: 'billing/settings',
     name: 'billing-settings',

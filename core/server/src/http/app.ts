@@ -14,6 +14,7 @@ import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { billingSettingsRoutes } from './routes/billing-settings.ts';
+import { billRoutes } from './routes/bills.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { commandBatchRoutes } from './routes/command-batches.ts';
 import { commandRoutes } from './routes/commands.ts';
@@ -68,6 +69,7 @@ const protectedResources = {
   '/ledger-entries': ledgerEntryRoutes,
   '/ledger': ledgerRoutes,
   '/billing-settings': billingSettingsRoutes,
+  '/bills': billRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

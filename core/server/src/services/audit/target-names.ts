@@ -1,7 +1,8 @@
 import type { LocalizedText } from '@quadmeter/sdk';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { apiTokens, areas, collectors, concentrators, meters, roles, users } from '../../db/schema/index.ts';
+import { uuidArray } from '../../db/sql-helpers.ts';
 
 /** A title in each language, as plugins declare theirs. */
 export type Titles = LocalizedText;
@@ -45,6 +46,11 @@ const lookups: Record<string, (tx: Tx, ids: string[]) => Promise<{ id: string; n
       .select({ id: collectors.id, name: collectors.number })
       .from(collectors)
       .where(inArray(collectors.id, ids)),
+  // a bill by its customer number and period month (bills have no drizzle schema)
+  bill: async (tx, ids) =>
+    (await tx.execute(sql`select b.id::text as id, c.number || ' ' || to_char(b.period_from, 'YYYY-MM') as name
+      from bills b join accounts a on a.id = b.account_id join customers c on c.id = a.customer_id
+      where b.id = any(${uuidArray(ids)})`)) as unknown as { id: string; name: string }[],
 };
 
 /** The name a deleted (or platform-level) target had, from the change the entry recorded. */

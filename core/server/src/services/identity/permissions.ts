@@ -58,6 +58,7 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('readings.schedule', 'metering', 'action', '管理抄表计划', 'Manage reading schedules'),
   p('billing.read', 'billing', 'menu', '查看账单', 'View bills'),
   p('billing.run', 'billing', 'action', '执行计费', 'Run billing'),
+  p('billing.adjust', 'billing', 'action', '作废、重开与退补账单', 'Cancel, re-bill and adjust bills'),
   p('tariffs.manage', 'billing', 'action', '管理价格方案', 'Manage tariffs'),
   p('payments.read', 'payments', 'menu', '查看收费记录', 'View payments'),
   p('payments.collect', 'payments', 'action', '收费', 'Collect payments'),
