@@ -649,6 +649,10 @@ export default {
     TARIFF_USAGE_INVALID: 'The usage does not match the usage format or does not fit the tariff',
     TARIFF_NOT_IN_FORCE: 'No tariff version is in force for part of the period',
     TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
+    BILL_RUN_NOT_FOUND: 'The bill run does not exist or is outside your scope',
+    BILL_RUN_BUSY: 'A bill run for this period and area is already queued or running',
+    BILL_RUN_PERIOD_INVALID: 'The billing period is invalid',
+    BILL_RUN_NOT_CANCELLABLE: 'The bill run has already finished and cannot be cancelled',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
     FILE_UNREADABLE: 'The file cannot be read',

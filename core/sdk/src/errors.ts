@@ -100,6 +100,13 @@ export const errorCatalogue = {
   TARIFF_USAGE_INVALID: { status: 400, message: 'The usage does not match the usage format or the tariff' },
   TARIFF_NOT_IN_FORCE: { status: 422, message: 'No tariff version is in force for part of the period' },
   TARIFF_AMOUNT_TOO_LARGE: { status: 422, message: 'The amount is too large to bill' },
+  BILL_RUN_NOT_FOUND: { status: 404, message: 'No such bill run within your scope' },
+  BILL_RUN_BUSY: {
+    status: 409,
+    message: 'A bill run for this period and area is already queued or running',
+  },
+  BILL_RUN_PERIOD_INVALID: { status: 400, message: 'The billing period is invalid' },
+  BILL_RUN_NOT_CANCELLABLE: { status: 409, message: 'The bill run has already finished' },
   RECORD_IMMUTABLE: {
     status: 409,
     message: 'The record is immutable once published or posted; make a new version or post a reversal',

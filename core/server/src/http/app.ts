@@ -13,6 +13,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { billRunRoutes } from './routes/bill-runs.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { commandBatchRoutes } from './routes/command-batches.ts';
 import { commandRoutes } from './routes/commands.ts';
@@ -63,6 +64,7 @@ const protectedResources = {
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
   '/tariffs': tariffRoutes,
+  '/bill-runs': billRunRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

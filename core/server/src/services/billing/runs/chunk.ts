@@ -1,0 +1,68 @@
+import type { Tx } from '../../../db/client.ts';
+import { issueBills } from '../bills/issue.ts';
+import { type BillRow, type LineRow, type PriceContext, priceAccount } from './price.ts';
+import { type MeterUsage, type RunScope, readChunk } from './reads.ts';
+import type { PlanTariff } from './tariffs.ts';
+import { addProgress, type RunRow, writeBills, writeFailures } from './write.ts';
+
+/** Thrown inside a chunk's transaction when the run was cancelled: the chunk rolls back. */
+export class RunStopped extends Error {}
+
+export interface ChunkDeps {
+  price: Omit<PriceContext, 'plans'>;
+  plan: (tx: Tx, code: string) => Promise<PlanTariff | null>;
+  by: string | null;
+}
+
+function byAccount(rows: MeterUsage[]): MeterUsage[][] {
+  const out: MeterUsage[][] = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last && last[0].accountId === r.accountId) last.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+async function plansFor(tx: Tx, deps: ChunkDeps, rows: MeterUsage[]) {
+  const codes = new Set<string>();
+  for (const r of rows) {
+    const code = r.meterKind ? r.tariffPlans?.[r.meterKind] : undefined;
+    if (code) codes.add(code);
+  }
+  const plans = new Map<string, PlanTariff | null>();
+  for (const code of codes) plans.set(code, await deps.plan(tx, code));
+  return plans;
+}
+
+/**
+ * Bills one chunk of accounts inside one tenant transaction: one read, pricing in memory, one
+ * write of bills and lines, the non-held ones issued (ledger charges by business key), failures
+ * and progress. All or nothing: a crash loses the chunk, and the next run of it starts clean.
+ */
+export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: string[], deps: ChunkDeps) {
+  const rows = await readChunk(tx, scope, ids);
+  const ctx: PriceContext = { ...deps.price, plans: await plansFor(tx, deps, rows) };
+  const bills: BillRow[] = [];
+  const lines: LineRow[] = [];
+  const failures: { accountId: string; reasons: string[] }[] = [];
+  for (const meters of byAccount(rows)) {
+    const p = priceAccount(ctx, meters);
+    if ('failure' in p) failures.push(p.failure);
+    else {
+      bills.push(p.bill);
+      lines.push(...p.lines);
+    }
+  }
+  const written = new Set(await writeBills(tx, run, bills, lines));
+  const issue = bills.filter((b) => b.status === 'issued' && written.has(b.id)).map((b) => b.id);
+  await issueBills(tx, issue, deps.by);
+  await writeFailures(tx, run.id, failures);
+  const counts = {
+    billed: written.size,
+    held: written.size - issue.length,
+    skipped: bills.length - written.size,
+  };
+  if (!(await addProgress(tx, run.id, counts))) throw new RunStopped();
+  return { ...counts, failed: failures.length };
+}
