@@ -1,5 +1,4 @@
 import type { Tx } from '../../../db/client.ts';
-import { issueBills } from '../bills/issue.ts';
 import { type BillRow, type LineRow, type PriceContext, priceAccount } from './price.ts';
 import { type MeterUsage, type RunScope, readChunk } from './reads.ts';
 import type { PlanTariff } from './tariffs.ts';
@@ -37,7 +36,7 @@ async function plansFor(tx: Tx, deps: ChunkDeps, rows: MeterUsage[]) {
 
 /**
  * Bills one chunk of accounts inside one tenant transaction: one read, pricing in memory, one
- * write of bills and lines, the non-held ones issued (ledger charges by business key), failures
+ * write of bills, lines and the non-held bills' ledger charges (issueBills' business keys), failures
  * and progress. All or nothing: a crash loses the chunk, and the next run of it starts clean.
  */
 export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: string[], deps: ChunkDeps) {
@@ -54,13 +53,12 @@ export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: strin
       lines.push(...p.lines);
     }
   }
-  const written = new Set(await writeBills(tx, run, bills, lines));
-  const issue = bills.filter((b) => b.status === 'issued' && written.has(b.id)).map((b) => b.id);
-  await issueBills(tx, issue, deps.by);
+  const written = new Set(await writeBills(tx, run, deps.by, bills, lines));
+  const issued = bills.filter((b) => b.status === 'issued' && written.has(b.id)).length;
   await writeFailures(tx, run.id, failures);
   const counts = {
     billed: written.size,
-    held: written.size - issue.length,
+    held: written.size - issued,
     skipped: bills.length - written.size,
   };
   if (!(await addProgress(tx, run.id, counts))) throw new RunStopped();

@@ -118,8 +118,6 @@ function meterLines(ctx: PriceContext, billId: string, m: MeterUsage, start: num
       ...(l.tier !== undefined && { tier: l.tier }),
       ...(l.band !== undefined && { band: l.band }),
       price: l.price,
-      amount: l.amount,
-      label: l.label,
     },
   }));
   return { lines, totalFen: q.totalFen };

@@ -76,23 +76,43 @@ const fact = (kind: string, from: string) => sql`(select f.value::text from cust
   where f.customer_id = c.id and f.kind = ${kind} and f.effective_from <= ${from}::date
   order by f.effective_from desc limit 1)`;
 
-const bound = (
-  edge: string,
-) => sql`(select json_build_object('ts', r.ts, 'value', r.value::text, 'kind', r.kind)
-  from readings r where r.meter_id = m.id and r.ts < ${edge}::date and r.ts >= ${edge}::date - 62
-  and r.value is not null order by r.ts desc, r.kind limit 1)`;
+/** The last reading with a value before an edge, per meter: one DISTINCT ON statement. */
+async function bounds(tx: Tx, meters: string[], edge: string): Promise<Map<string, BoundReading>> {
+  const rows = (await tx.execute(sql`
+    select distinct on (r.meter_id) r.meter_id::text as meter, r.ts, r.value::text as value, r.kind::int as kind
+    from readings r where r.meter_id = any(${uuidArray(meters)})
+      and r.ts < ${edge}::date and r.ts >= ${edge}::date - 62 and r.value is not null
+    order by r.meter_id, r.ts desc, r.kind`)) as unknown as {
+    meter: string;
+    ts: string;
+    value: string;
+    kind: number;
+  }[];
+  return new Map(
+    rows.map((r) => [r.meter, { ts: new Date(r.ts).toISOString(), value: r.value, kind: r.kind }]),
+  );
+}
 
-/** Everything a chunk prices, in one set-based read: accounts × meters × usage × bounds × facts. */
+/** Everything a chunk prices, set-based: accounts × meters × usage × facts, then the bounding readings. */
 export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<MeterUsage[]> {
-  return (await tx.execute(sql`
+  const rows = (await tx.execute(sql`
     select a.id::text as "accountId", c.area_id::text as "areaId", a.tariff_plans as "tariffPlans",
       c.low_income as "lowIncome", ${fact('household_size', s.from)} as "householdSize",
       ${fact('heated_area_m2', s.from)} as "heatedArea", m.id::text as "meterId", m.kind as "meterKind",
-      u.usage, ${bound(s.from)} as start, ${bound(s.to)} as "end"
+      u.usage, null as start, null as "end"
     from accounts a join customers c on c.id = a.customer_id
     left join meters m on m.account_id = a.id
     left join lateral (select round(sum(d.usage), 6)::text as usage from consumption_daily d
       where d.meter_id = m.id and d.day >= ${s.from}::date and d.day < ${s.to}::date) u on true
     where a.id = any(${uuidArray(ids)})
     order by a.id, m.id`)) as unknown as MeterUsage[];
+  const meters = rows.flatMap((r) => (r.meterId ? [r.meterId] : []));
+  if (meters.length === 0) return rows;
+  const start = await bounds(tx, meters, s.from);
+  const end = await bounds(tx, meters, s.to);
+  for (const r of rows) {
+    r.start = (r.meterId && start.get(r.meterId)) || null;
+    r.end = (r.meterId && end.get(r.meterId)) || null;
+  }
+  return rows;
 }

@@ -156,10 +156,10 @@ describe('executeRun', () => {
       { number: 'h-A0000003', status: 'issued', reasons: [], entries: 1 },
     ]);
     expect(rows[1].readings).toEqual([
-      { ts: '2026-10-31T12:00:00+00:00', value: '123.4', kind: 5, source: 'estimate' },
+      { ts: '2026-10-31T12:00:00.000Z', value: '123.4', kind: 5, source: 'estimate' },
     ]);
     expect(rows[2].readings).toEqual([
-      { ts: '2026-10-31T00:00:00+00:00', value: '99.5', kind: 2, source: 'daily-freeze' },
+      { ts: '2026-10-31T00:00:00.000Z', value: '99.5', kind: 2, source: 'daily-freeze' },
     ]);
   });
 

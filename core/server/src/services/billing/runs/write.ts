@@ -10,19 +10,52 @@ export interface RunRow {
   replaces: string | null;
 }
 
+/** What an issued bill posts: one entry per bill and line category with a non-zero sum. */
+export interface ChargeRow {
+  bill_id: string;
+  account_id: string;
+  category: string;
+  fen: number;
+}
+
+/** The ledger postings of the issued bills, as issueBills would make them from their lines. */
+export function chargesOf(bills: BillRow[], lines: LineRow[]): ChargeRow[] {
+  const issued = new Map(bills.filter((b) => b.status === 'issued').map((b) => [b.id, b.account_id]));
+  const sums = new Map<string, ChargeRow>();
+  for (const l of lines) {
+    const account = issued.get(l.bill_id);
+    if (!account) continue;
+    const key = `${l.bill_id}:${l.category}`;
+    const c = sums.get(key) ?? { bill_id: l.bill_id, account_id: account, category: l.category, fen: 0 };
+    c.fen += l.amount_fen;
+    sums.set(key, c);
+  }
+  return [...sums.values()].filter((c) => c.fen !== 0);
+}
+
 /**
- * Writes a chunk's bills and their lines in one statement (jsonb recordsets, no row-by-row
- * round trips). A bill meets bills_once_uq when the account already holds a live bill for the
- * period (a resumed run, a concurrent one): it and its lines are skipped. Returns the ids written.
+ * Writes a chunk's bills, their lines and the issued bills' ledger charges in one statement
+ * (jsonb recordsets, no row-by-row round trips). The charges are issueBills' own, set-based: same
+ * business key `bill:<id>:<category>`, kind, sign and date, so a held bill issued later and a
+ * resumed chunk never post twice. A bill meets bills_once_uq when the account already holds a
+ * live bill for the period (a resumed run, a concurrent one): it, its lines and its charges are
+ * skipped. Returns the ids written.
  */
-export async function writeBills(tx: Tx, run: RunRow, bills: BillRow[], lines: LineRow[]): Promise<string[]> {
+export async function writeBills(
+  tx: Tx,
+  run: RunRow,
+  by: string | null,
+  bills: BillRow[],
+  lines: LineRow[],
+): Promise<string[]> {
   if (bills.length === 0) return [];
   const rows = (await tx.execute(sql`
     with b as (
       insert into bills (tenant_id, id, run_id, account_id, area_id, period_from, period_to, status,
-        hold_reasons, total_fen, due_date, replaces)
+        hold_reasons, total_fen, due_date, replaces, issued_at)
       select app_tenant_id(), x.id, ${run.id}::uuid, x.account_id, x.area_id, ${run.from}::date, ${run.to}::date,
-        x.status, x.hold_reasons, x.total_fen, ${run.dueDate}::date, ${run.replaces}::uuid
+        x.status, x.hold_reasons, x.total_fen, ${run.dueDate}::date, ${run.replaces}::uuid,
+        case when x.status = 'issued' then now() end
       from jsonb_to_recordset(${JSON.stringify(bills)}::jsonb)
         as x(id uuid, account_id uuid, area_id uuid, status text, hold_reasons text[], total_fen bigint)
       order by x.account_id
@@ -38,6 +71,17 @@ export async function writeBills(tx: Tx, run: RunRow, bills: BillRow[], lines: L
           tier smallint, band text, quantity numeric, unit text, price numeric, amount_fen bigint,
           tariff_version_id uuid, segment_from date, segment_to date, explain jsonb)
       join b on b.id = y.bill_id
+      returning 1
+    ), e as (
+      insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category, business_key, bill_id,
+        occurred_on, created_by)
+      select app_tenant_id(), z.account_id, case when z.fen > 0 then 'charge' else 'adjustment' end, -z.fen,
+        z.category, 'bill:' || z.bill_id || ':' || z.category, z.bill_id, ${run.to}::date - 1, ${by}::uuid
+      from jsonb_to_recordset(${JSON.stringify(chargesOf(bills, lines))}::jsonb)
+        as z(bill_id uuid, account_id uuid, category text, fen bigint)
+      join b on b.id = z.bill_id
+      order by z.account_id
+      on conflict (tenant_id, business_key) do nothing
       returning 1
     )
     select b.id::text as id from b`)) as unknown as { id: string }[];
