@@ -30,7 +30,7 @@ async function written() {
       (select count(*) from bill_runs where status = 'cancelled')::int as cancelled,
       (select count(*) from bill_run_failures)::int as failures`),
   );
-  return r;
+  return r as { runs: number; bills: number; cancelled: number; failures: number };
 }
 
 /** A queued run written straight to the table (no job: it stays queued). */
