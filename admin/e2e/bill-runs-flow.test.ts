@@ -19,13 +19,14 @@ describe('bill run console in Chromium', () => {
   let b: BrowserSession;
   let api: Client;
   let failed = false;
+  let tenantId = '';
 
   beforeAll(async () => {
     ensureAdminBuilt();
     platform = await startTestPlatform();
     b = await openBrowser(platform.baseUrl);
     api = await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password);
-    const tenantId: string = (await api.get('/api/v1/auth/me')).body.tenant.id;
+    tenantId = (await api.get('/api/v1/auth/me')).body.tenant.id;
     const areas: { id: string; name: string }[] = (await api.get('/api/v1/areas')).body.items;
     const areaId = areas.find((a) => a.name === '1号楼')!.id;
     await withTenant(platform.running.platform.db, tenantId, async (tx) => {
@@ -78,7 +79,7 @@ describe('bill run console in Chromium', () => {
       }).waitFor();
       const run = (await api.get(`/api/v1/bill-runs/${runId}`)).body;
       expect(run.run).toMatchObject({ periodFrom: '2026-10-01', periodTo: '2026-11-01', areaId: null, status: 'done' });
-      const [bills] = (await withTenant(platform.running.platform.db, run.run && (await api.get('/api/v1/auth/me')).body.tenant.id, (tx) =>
+      const [bills] = (await withTenant(platform.running.platform.db, tenantId, (tx) =>
         tx.execute(sql`select count(*)::int as n from bills where run_id = ${runId} and status = 'issued'`),
       )) as unknown as { n: number }[];
       expect(bills.n).toBe(2);
