@@ -1,6 +1,6 @@
 import type { Tx } from '../../../db/client.ts';
 import { type BillRow, type LineRow, type PriceContext, priceAccount } from './price.ts';
-import { type MeterUsage, type RunScope, readChunk } from './reads.ts';
+import { cycleBegan, type MeterUsage, type RunScope, readChunk, usageBefore } from './reads.ts';
 import type { PlanTariff } from './tariffs.ts';
 import { addProgress, type RunRow, writeBills, writeFailures } from './write.ts';
 
@@ -34,6 +34,31 @@ async function plansFor(tx: Tx, deps: ChunkDeps, rows: MeterUsage[]) {
   return plans;
 }
 
+/** yearToDate for meters priced by yearly tiers: one read per distinct cycle start. */
+async function yearToDate(
+  tx: Tx,
+  scope: RunScope,
+  rows: MeterUsage[],
+  plans: Map<string, PlanTariff | null>,
+) {
+  const bySince = new Map<string, MeterUsage[]>();
+  for (const r of rows) {
+    const plan = r.meterKind ? plans.get(r.tariffPlans?.[r.meterKind] ?? '') : undefined;
+    if (!plan?.cycleStart || !r.meterId) continue;
+    const since = cycleBegan(scope.from, plan.cycleStart);
+    bySince.set(since, [...(bySince.get(since) ?? []), r]);
+  }
+  for (const [since, list] of bySince) {
+    const used = await usageBefore(
+      tx,
+      list.map((r) => r.meterId as string),
+      since,
+      scope.from,
+    );
+    for (const r of list) r.yearToDate = used.get(r.meterId as string) ?? '0';
+  }
+}
+
 /**
  * Bills one chunk of accounts inside one tenant transaction: one read, pricing in memory, one
  * write of bills, lines and the non-held bills' ledger charges (issueBills' business keys), failures
@@ -41,7 +66,9 @@ async function plansFor(tx: Tx, deps: ChunkDeps, rows: MeterUsage[]) {
  */
 export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: string[], deps: ChunkDeps) {
   const rows = await readChunk(tx, scope, ids);
-  const ctx: PriceContext = { ...deps.price, plans: await plansFor(tx, deps, rows) };
+  const plans = await plansFor(tx, deps, rows);
+  await yearToDate(tx, scope, rows, plans);
+  const ctx: PriceContext = { ...deps.price, plans };
   const bills: BillRow[] = [];
   const lines: LineRow[] = [];
   const failures: { accountId: string; reasons: string[] }[] = [];

@@ -61,7 +61,7 @@ const explainReading = (r: BoundReading | null) =>
 export function quoteCache(limit = 100_000) {
   const cache = new Map<string, Quote>();
   return (code: string, plan: PlanTariff, usage: Usage): Quote => {
-    const key = `${code}|${usage.consumption}|${usage.householdSize ?? ''}|${usage.heatedArea ?? ''}|${usage.lowIncome}`;
+    const key = `${code}|${usage.consumption}|${usage.householdSize ?? ''}|${usage.heatedArea ?? ''}|${usage.lowIncome}|${usage.yearToDate ?? ''}`;
     let q = cache.get(key);
     if (!q) {
       q = quote(plan.tariff, usage);
@@ -91,6 +91,7 @@ function meterLines(ctx: PriceContext, billId: string, m: MeterUsage, start: num
     lowIncome: m.lowIncome,
     ...(m.householdSize && { householdSize: Math.round(Number(m.householdSize)) }),
     ...(m.heatedArea && { heatedArea: m.heatedArea }),
+    ...(m.yearToDate !== undefined && { yearToDate: m.yearToDate }),
   };
   const q = ctx.quoteOf(code, plan, usage);
   const readings = [explainReading(m.start), explainReading(m.end)].filter((r) => r !== null);

@@ -31,6 +31,8 @@ export interface MeterUsage {
   usage: string | null;
   start: BoundReading | null;
   end: BoundReading | null;
+  /** usage since the yearly cycle began, before the period (set for yearly-tier plans only) */
+  yearToDate?: string;
 }
 
 /**
@@ -115,4 +117,27 @@ export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<Met
     r.end = (r.meterId && end.get(r.meterId)) || null;
   }
   return rows;
+}
+
+/** The day a yearly cycle starting on MM-DD last began, on or before `from`. */
+export function cycleBegan(from: string, mmdd: string): string {
+  const y = Number(from.slice(0, 4));
+  const same = `${y}-${mmdd}`;
+  return same <= from ? same : `${y - 1}-${mmdd}`;
+}
+
+/** Usage per meter from `since` up to the period's start (yearToDate of yearly tiers). */
+export async function usageBefore(
+  tx: Tx,
+  meters: string[],
+  since: string,
+  from: string,
+): Promise<Map<string, string>> {
+  const rows = (await tx.execute(sql`select d.meter_id::text as meter, round(sum(d.usage), 6)::text as usage
+    from consumption_daily d where d.meter_id = any(${uuidArray(meters)})
+      and d.day >= ${since}::date and d.day < ${from}::date group by d.meter_id`)) as unknown as {
+    meter: string;
+    usage: string;
+  }[];
+  return new Map(rows.map((r) => [r.meter, r.usage]));
 }

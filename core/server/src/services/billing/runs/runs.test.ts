@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
 import { withTenant } from '../../../db/tenant.ts';
 import { createTenant } from '../../tenants/tenants.ts';
+import { issueBills } from '../bills/issue.ts';
 import { parseTariff, quote } from '../tariff/index.ts';
 import { monthlyPowerTariff, seedAccounts, seedArea, seedPlan, seedRun } from './fixtures.ts';
 import { executeRun } from './worker.ts';
@@ -117,6 +119,17 @@ describe('executeRun', () => {
         tariff: { code: 'bj-power-monthly', versionId, version: '1' },
       },
     ]);
+    // the charges are issueBills' own: issuing the run's bills again posts nothing
+    const ids = await q<{ id: string }>(sql`select id::text as id from bills where run_id = ${run}`);
+    expect(
+      await withTenant(t.database.db, tenant, (tx) =>
+        issueBills(
+          tx,
+          ids.map((b) => b.id),
+          null,
+        ),
+      ),
+    ).toBe(0);
     // a second execution of a finished run does nothing
     await executeRun(t.database.db, tenant, run);
     const [again] = await q<{ n: number }>(
@@ -213,5 +226,51 @@ describe('executeRun', () => {
     const [n] = await q<{ n: number }>(sql`select count(*)::int as n from bills where area_id = ${area}`);
     expect(n.n).toBe(0);
     expect((await progress(run)).status).toBe('cancelled');
+  });
+
+  it('carries yearly tiers across the year from earlier consumption (Beijing water, 180/260 m³)', async () => {
+    const body = readFileSync(
+      new URL('../../../../../../docs/tariffs/beijing-water.json', import.meta.url),
+      'utf8',
+    );
+    const run = await withTenant(t.database.db, tenant, async (tx) => {
+      const area = await seedArea(tx, 'water');
+      const [p] = (await tx.execute(sql`insert into tariff_plans (tenant_id, code, kind, name)
+        values (app_tenant_id(), 'bj-water', 'meter-water', 'water') returning id`)) as unknown as {
+        id: string;
+      }[];
+      await tx.execute(sql`insert into tariff_versions (tenant_id, plan_id, version, effective_from, status, body)
+        values (app_tenant_id(), ${p.id}, 1, '2014-05-01', 'published', ${body}::jsonb)`);
+      await seedAccounts(tx, { tag: 'w', n: 1, areaId: area, from: FROM, days: 1 });
+      await tx.execute(
+        sql`update accounts set tariff_plans = '{"meter-water": "bj-water"}' where number = 'w-A0000001'`,
+      );
+      await tx.execute(sql`update meters set kind = 'meter-water' where asset_no = 'w-M1'`);
+      // 150 m³ before October in 2026 (and 500 in 2025, another cycle), 40 m³ in October
+      await tx.execute(sql`delete from consumption_daily where meter_id = md5('w:m:1')::uuid`);
+      await tx.execute(sql`insert into consumption_daily (tenant_id, meter_id, day, usage) values
+        (app_tenant_id(), md5('w:m:1')::uuid, '2025-12-31', 500), (app_tenant_id(), md5('w:m:1')::uuid, '2026-03-01', 100),
+        (app_tenant_id(), md5('w:m:1')::uuid, '2026-09-30', 50), (app_tenant_id(), md5('w:m:1')::uuid, '2026-10-10', 40)`);
+      return await seedRun(tx, area, FROM, TO);
+    });
+    await executeRun(t.database.db, tenant, run);
+    expect(await progress(run)).toEqual({
+      status: 'done',
+      progress: { total: 1, billed: 1, held: 0, skipped: 0, failed: 0 },
+    });
+    // water fee 30 × 2.07 + 10 × 4.07, resource fee 40 × 1.57, sewage 40 × 1.36 = 220.00 元
+    const lines = await q<{ component: string; tier: number | null; quantity: string; fen: number }>(sql`
+      select l.component, l.tier, l.quantity::text, l.amount_fen::int as fen from bill_lines l
+      join bills b on b.id = l.bill_id where b.run_id = ${run} order by l.line_no`);
+    expect(lines).toEqual([
+      { component: 'water', tier: 1, quantity: '30.000000', fen: 6210 },
+      { component: 'water', tier: 2, quantity: '10.000000', fen: 4070 },
+      { component: 'water-resource', tier: null, quantity: '40.000000', fen: 6280 },
+      { component: 'sewage', tier: null, quantity: '40.000000', fen: 5440 },
+    ]);
+    const [bill] = await q<{ total: number }>(
+      sql`select total_fen::int as total from bills where run_id = ${run}`,
+    );
+    expect(bill.total).toBe(22000);
   });
 });

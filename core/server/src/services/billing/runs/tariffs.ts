@@ -10,6 +10,8 @@ import { parseTariff, type Tariff } from '../tariff/index.ts';
  */
 export interface PlanTariff {
   tariff: Tariff;
+  /** MM-DD a yearly tier cycle or allowance starts on (the run passes yearToDate), else null */
+  cycleStart: string | null;
   /** stored version number (as the tariff names it) → tariff_versions.id */
   versionIds: Map<string, string>;
 }
@@ -55,7 +57,21 @@ export async function loadPlanTariff(
       effectiveFrom: r.effective_from,
     })),
   });
-  return { tariff, versionIds: new Map(used.map((r) => [String(r.version), r.id])) };
+  return {
+    tariff,
+    cycleStart: yearlyCycle(tariff),
+    versionIds: new Map(used.map((r) => [String(r.version), r.id])),
+  };
+}
+
+/** The cycle start of the first yearly tier or allowance of the latest version (MM-DD), or null. */
+function yearlyCycle(t: Tariff): string | null {
+  for (const c of t.versions[t.versions.length - 1].components) {
+    if (c.type !== 'usage') continue;
+    if (c.tiers?.cycle === 'year') return c.tiers.cycleStart ?? '01-01';
+    if (c.freeAllowance?.per === 'year') return '01-01';
+  }
+  return null;
 }
 
 /** Per-run cache: each plan is loaded and checked once per run (null cached too). */
