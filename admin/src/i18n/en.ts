@@ -293,6 +293,7 @@ export default {
         cancel: 'Withdraw batch control',
       },
       'control-settings': { update: 'Change control settings' },
+      'bill-runs': { start: 'Start a bill run', cancel: 'Cancel a bill run' },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -324,6 +325,7 @@ export default {
       meter: 'Meter',
       uplink: 'Uplink',
       'meter-group': 'Meter group',
+      'bill-run': 'Bill run',
       'reading-task': 'Reading task',
       'reading-schedule': 'Reading schedule',
       custom_field: 'Custom field',
