@@ -19,6 +19,7 @@ const benches = {
   'nbiot-webhook': [[], ['4', '4', '16']],
   reading: [[], ['--smoke']],
   control: [[], ['2', '10', '--direct']],
+  billing: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -65,6 +65,7 @@ export default {
   menu: {
     billing: 'Billing',
     billingSettings: 'Billing settings',
+    billRuns: 'Bill runs',
     home: 'Home',
     system: 'System',
     tenants: 'Tenants',
@@ -305,6 +306,7 @@ export default {
         rebill: 'Cancel and re-bill',
         adjust: 'Adjust a bill',
       },
+      'bill-runs': { start: 'Start a bill run', cancel: 'Cancel a bill run' },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -336,6 +338,7 @@ export default {
       meter: 'Meter',
       uplink: 'Uplink',
       'meter-group': 'Meter group',
+      'bill-run': 'Bill run',
       'reading-task': 'Reading task',
       'reading-schedule': 'Reading schedule',
       custom_field: 'Custom field',
@@ -614,6 +617,43 @@ export default {
       initialReading: 'New meter’s initial reading',
     },
   },
+  billRuns: {
+    title: 'Bill runs',
+    area: 'Area',
+    wholeTenant: 'All areas',
+    rebill: 're-bill',
+    period: 'Period',
+    status: 'Status',
+    progress: 'Progress',
+    counts: 'Billed {billed} / {total}, held {held}, failed {failed}',
+    createdAt: 'Created',
+    cancel: 'Cancel',
+    statuses: {
+      queued: 'Queued',
+      running: 'Running',
+      done: 'Done',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+    },
+    start: {
+      title: 'Start a bill run',
+      wholeTenant: 'All areas (leave empty)',
+      month: 'Month',
+      pickMonth: 'Pick a month',
+      submit: 'Start billing',
+    },
+    failures: {
+      title: 'Accounts not billed ({period})',
+      none: 'No account failed',
+      account: 'Account number',
+      reasons: 'Reasons',
+    },
+    reasons: {
+      'no-meter': 'The account has no meter',
+      'no-plan': 'The account names no tariff plan for its {detail} meter',
+      'no-tariff': 'Tariff plan {detail} has no published version in the period',
+    },
+  },
   errors: {
     fieldInvalid: 'This value is not accepted',
     unknown: 'The request failed',
@@ -667,6 +707,10 @@ export default {
     TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
     BILL_STATE_INVALID: "The bill's status does not allow this action",
     BILL_ADJUSTMENT_TOO_LARGE: 'The credit is larger than what the bill charges',
+    BILL_RUN_NOT_FOUND: 'The bill run does not exist or is outside your scope',
+    BILL_RUN_BUSY: 'A bill run for this period and area is already queued or running',
+    BILL_RUN_PERIOD_INVALID: 'The billing period is invalid',
+    BILL_RUN_NOT_CANCELLABLE: 'The bill run has already finished and cannot be cancelled',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
     LEDGER_ENTRY_INVALID:

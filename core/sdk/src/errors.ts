@@ -105,6 +105,13 @@ export const errorCatalogue = {
     status: 422,
     message: 'The credit is larger than what the bill charges',
   },
+  BILL_RUN_NOT_FOUND: { status: 404, message: 'No such bill run within your scope' },
+  BILL_RUN_BUSY: {
+    status: 409,
+    message: 'A bill run for this period and area is already queued or running',
+  },
+  BILL_RUN_PERIOD_INVALID: { status: 400, message: 'The billing period is invalid' },
+  BILL_RUN_NOT_CANCELLABLE: { status: 409, message: 'The bill run has already finished' },
   RECORD_IMMUTABLE: {
     status: 409,
     message: 'The record is immutable once published or posted; make a new version or post a reversal',

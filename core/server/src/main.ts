@@ -15,6 +15,7 @@ import { startPlugins } from './plugin-host.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 import { startLateFees } from './services/billing/bills/late-fee-jobs.ts';
+import { startBillRunWorker } from './services/billing/runs/index.ts';
 import { startDispatcher } from './services/commands/dispatcher.ts';
 import type { DispatchOptions } from './services/commands/options.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
@@ -106,6 +107,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
     await startLateFees(platform);
+    await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
     const engine = await startReadingEngine(platform, options.engine);
     stack.push({ name: 'reading engine', stop: () => engine.stop() });
     const dispatcher = await startDispatcher({

@@ -1,10 +1,16 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 /**
- * 计费 / Billing: bills, the review queue of held bills, one bill's detail, the billing settings,
+ * 计费 / Billing: bill runs, bills, the review queue of held bills, one bill's detail, the billing settings,
  * and an account's statement (reached from the customer archive).
  */
 export const billingRoutes: RouteRecordRaw[] = [
+  {
+    path: 'billing/bill-runs',
+    name: 'bill-runs',
+    component: () => import('../../views/billing/bill-runs.vue'),
+    meta: { title: 'menu.billRuns', permission: 'billing.read', menu: 'billing', needsTenant: true },
+  },
   {
     path: 'billing/bills',
     name: 'bills',

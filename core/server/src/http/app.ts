@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { billingSettingsRoutes } from './routes/billing-settings.ts';
 import { billRoutes } from './routes/bills.ts';
+import { billRunRoutes } from './routes/bill-runs.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { commandBatchRoutes } from './routes/command-batches.ts';
 import { commandRoutes } from './routes/commands.ts';
@@ -70,6 +71,7 @@ const protectedResources = {
   '/ledger': ledgerRoutes,
   '/billing-settings': billingSettingsRoutes,
   '/bills': billRoutes,
+  '/bill-runs': billRunRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

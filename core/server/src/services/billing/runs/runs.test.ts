@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
+import { withTenant } from '../../../db/tenant.ts';
+import { createTenant } from '../../tenants/tenants.ts';
+import { issueBills } from '../bills/issue.ts';
+import { parseTariff, quote } from '../tariff/index.ts';
+import { monthlyPowerTariff, seedAccounts, seedArea, seedPlan, seedRun } from './fixtures.ts';
+import { executeRun } from './worker.ts';
+
+const FROM = '2026-10-01';
+const TO = '2026-11-01';
+let t: TestDatabase;
+let tenant: string;
+let versionId: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  tenant = (
+    await createTenant(t.database.db, {
+      code: 'br',
+      name: 'br',
+      adminUsername: 'admin',
+      adminPassword: 'password-br',
+    })
+  ).id;
+  versionId = await withTenant(t.database.db, tenant, (tx) => seedPlan(tx));
+});
+afterAll(async () => t?.drop());
+
+const q = <T>(s: ReturnType<typeof sql>) =>
+  withTenant(t.database.db, tenant, (tx) => tx.execute(s)) as unknown as Promise<T[]>;
+
+/** An area with n seeded accounts and a queued run over it. */
+async function scenario(tag: string, n: number, o: { noPlanEvery?: number } = {}) {
+  return await withTenant(t.database.db, tenant, async (tx) => {
+    const area = await seedArea(tx, tag);
+    await seedAccounts(tx, { tag, n, areaId: area, from: FROM, days: 31, ...o });
+    return { area, run: await seedRun(tx, area, FROM, TO) };
+  });
+}
+
+const progress = async (run: string) =>
+  (
+    await q<{ status: string; progress: unknown }>(
+      sql`select status, progress - 'at' as progress from bill_runs where id = ${run}`,
+    )
+  )[0];
+
+describe('executeRun', () => {
+  it('bills monthly tiers to the fen, explains each line, and posts the charge once', async () => {
+    const { run } = await scenario('e', 12);
+    await executeRun(t.database.db, tenant, run, { chunkSize: 5 });
+    expect(await progress(run)).toEqual({
+      status: 'done',
+      progress: { total: 12, billed: 12, held: 0, skipped: 0, failed: 0 },
+    });
+    const bills = await q<{
+      number: string;
+      total: number;
+      status: string;
+      usage: string;
+      persons: string;
+      charged: number;
+    }>(sql`
+      select a.number, b.total_fen::int as total, b.status,
+        (select sum(usage)::text from consumption_daily d join meters m on m.id = d.meter_id where m.account_id = a.id) as usage,
+        (select value::text from customer_facts f where f.customer_id = a.customer_id) as persons,
+        (select -sum(amount_fen)::int from ledger_entries e where e.bill_id = b.id) as charged
+      from bills b join accounts a on a.id = b.account_id where b.run_id = ${run} order by a.number`);
+    const tariff = parseTariff(monthlyPowerTariff());
+    const expected = bills.map(
+      (b) =>
+        quote(tariff, {
+          period: { from: FROM, to: TO },
+          consumption: b.usage,
+          householdSize: Number(b.persons),
+          lowIncome: false,
+        }).totalFen,
+    );
+    expect(bills.map((b) => b.total)).toEqual(expected);
+    expect(bills.map((b) => b.charged)).toEqual(expected);
+    expect(new Set(bills.map((b) => b.status))).toEqual(new Set(['issued']));
+    // account 12: round(444/31, 4) = 14.3226 kWh a day, 444.0006 in October, 6 persons: tiers 340/500;
+    // rounded once on the total (the tariff says so): 166.022 + 55.98352 = 222.00552 → 22201 fen
+    const lines = await q<Record<string, unknown>>(sql`
+      select l.line_no, l.category, l.component, l.tier, l.quantity::text, l.unit, l.price::text, l.amount_fen::int,
+        l.tariff_version_id::text, l.segment_from::text, l.segment_to::text, l.explain->'tariff' as tariff
+      from bill_lines l join bills b on b.id = l.bill_id join accounts a on a.id = b.account_id
+      where a.number = 'e-A0000012' order by l.line_no`);
+    expect(lines).toEqual([
+      {
+        line_no: 1,
+        category: 'usage',
+        component: 'energy',
+        tier: 1,
+        quantity: '340.000000',
+        unit: 'kWh',
+        price: '0.488300',
+        amount_fen: 16602,
+        tariff_version_id: versionId,
+        segment_from: FROM,
+        segment_to: TO,
+        tariff: { code: 'bj-power-monthly', versionId, version: '1' },
+      },
+      {
+        line_no: 2,
+        category: 'usage',
+        component: 'energy',
+        tier: 2,
+        quantity: '104.000600',
+        unit: 'kWh',
+        price: '0.538300',
+        amount_fen: 5599,
+        tariff_version_id: versionId,
+        segment_from: FROM,
+        segment_to: TO,
+        tariff: { code: 'bj-power-monthly', versionId, version: '1' },
+      },
+    ]);
+    // the charges are issueBills' own: issuing the run's bills again posts nothing
+    const ids = await q<{ id: string }>(sql`select id::text as id from bills where run_id = ${run}`);
+    expect(
+      await withTenant(t.database.db, tenant, (tx) =>
+        issueBills(
+          tx,
+          ids.map((b) => b.id),
+          null,
+        ),
+      ),
+    ).toBe(0);
+    // a second execution of a finished run does nothing
+    await executeRun(t.database.db, tenant, run);
+    const [again] = await q<{ n: number }>(
+      sql`select count(*)::int as n from ledger_entries e join bills b on b.id = e.bill_id where b.run_id = ${run}`,
+    );
+    expect(again.n).toBe(12);
+  });
+
+  it('holds bills whose readings are missing or estimated, and issues none of them', async () => {
+    const { area, run } = await scenario('h', 3);
+    await withTenant(t.database.db, tenant, async (tx) => {
+      await tx.execute(sql`delete from consumption_daily where meter_id = md5('h:m:1')::uuid`);
+      await tx.execute(sql`select readings_ensure_partition('2026-10-15')`);
+      await tx.execute(sql`insert into readings (tenant_id, meter_id, kind, ts, value, received_at, idem_key)
+        values (app_tenant_id(), md5('h:m:2')::uuid, 5, '2026-10-31T12:00:00Z', 123.4, now(), 'est-h2'),
+               (app_tenant_id(), md5('h:m:3')::uuid, 2, '2026-10-31T00:00:00Z', 99.5, now(), 'frz-h3')`);
+    });
+    await executeRun(t.database.db, tenant, run);
+    expect(await progress(run)).toEqual({
+      status: 'done',
+      progress: { total: 3, billed: 3, held: 2, skipped: 0, failed: 0 },
+    });
+    const rows = await q<{
+      number: string;
+      status: string;
+      reasons: string[];
+      entries: number;
+      readings: unknown;
+    }>(sql`
+      select a.number, b.status, b.hold_reasons as reasons,
+        (select count(*)::int from ledger_entries e where e.bill_id = b.id) as entries,
+        (select l.explain->'readings' from bill_lines l where l.bill_id = b.id and l.line_no = 1) as readings
+      from bills b join accounts a on a.id = b.account_id where b.area_id = ${area} order by a.number`);
+    expect(rows.map(({ readings: _r, ...r }) => r)).toEqual([
+      { number: 'h-A0000001', status: 'held', reasons: ['missing'], entries: 0 },
+      { number: 'h-A0000002', status: 'held', reasons: ['estimated'], entries: 0 },
+      { number: 'h-A0000003', status: 'issued', reasons: [], entries: 1 },
+    ]);
+    expect(rows[1].readings).toEqual([
+      { ts: '2026-10-31T12:00:00.000Z', value: '123.4', kind: 5, source: 'estimate' },
+    ]);
+    expect(rows[2].readings).toEqual([
+      { ts: '2026-10-31T00:00:00.000Z', value: '99.5', kind: 2, source: 'daily-freeze' },
+    ]);
+  });
+
+  it('records accounts without a plan as failures with reasons, not a failed run', async () => {
+    const { run } = await scenario('f', 6, { noPlanEvery: 3 });
+    await executeRun(t.database.db, tenant, run);
+    expect(await progress(run)).toEqual({
+      status: 'done',
+      progress: { total: 6, billed: 4, held: 0, skipped: 0, failed: 2 },
+    });
+    const f = await q<{
+      n: string;
+      reasons: string[];
+    }>(sql`select a.number as n, f.reasons from bill_run_failures f
+      join accounts a on a.id = f.account_id where f.run_id = ${run} order by a.number`);
+    expect(f).toEqual([
+      { n: 'f-A0000003', reasons: ['no-plan:meter-power'] },
+      { n: 'f-A0000006', reasons: ['no-plan:meter-power'] },
+    ]);
+  });
+
+  it('re-bills the named accounts of a cancelled bill, naming the bill it replaces', async () => {
+    const { run } = await scenario('r', 2);
+    await executeRun(t.database.db, tenant, run);
+    const [old] = await q<{
+      id: string;
+      account: string;
+    }>(sql`select b.id::text as id, b.account_id::text as account
+      from bills b where b.run_id = ${run} and b.account_id = md5('r:a:1')::uuid`);
+    const rebill = await withTenant(t.database.db, tenant, async (tx) => {
+      await tx.execute(sql`update bills set status = 'cancelled', cancelled_at = now() where id = ${old.id}`);
+      const [r] = (await tx.execute(sql`insert into bill_runs (tenant_id, period_from, period_to, options)
+        values (app_tenant_id(), ${FROM}, ${TO}, ${JSON.stringify({ accountIds: [old.account], replaces: old.id })}::jsonb)
+        returning id::text as id`)) as unknown as { id: string }[];
+      return r.id;
+    });
+    await executeRun(t.database.db, tenant, rebill);
+    expect(await progress(rebill)).toEqual({
+      status: 'done',
+      progress: { total: 1, billed: 1, held: 0, skipped: 0, failed: 0 },
+    });
+    const bills = await q<{ account: string; status: string; replaces: string | null }>(sql`
+      select account_id::text as account, status, replaces::text as replaces from bills where run_id = ${rebill}`);
+    expect(bills).toEqual([{ account: old.account, status: 'issued', replaces: old.id }]);
+  });
+
+  it('bills nothing for a run cancelled before it starts', async () => {
+    const { area, run } = await scenario('c', 2);
+    await q(sql`update bill_runs set status = 'cancelled' where id = ${run}`);
+    await executeRun(t.database.db, tenant, run);
+    const [n] = await q<{ n: number }>(sql`select count(*)::int as n from bills where area_id = ${area}`);
+    expect(n.n).toBe(0);
+    expect((await progress(run)).status).toBe('cancelled');
+  });
+
+  it('carries yearly tiers across the year from earlier consumption (Beijing water, 180/260 m³)', async () => {
+    const body = readFileSync(
+      new URL('../../../../../../docs/tariffs/beijing-water.json', import.meta.url),
+      'utf8',
+    );
+    const run = await withTenant(t.database.db, tenant, async (tx) => {
+      const area = await seedArea(tx, 'water');
+      const [p] = (await tx.execute(sql`insert into tariff_plans (tenant_id, code, kind, name)
+        values (app_tenant_id(), 'bj-water', 'meter-water', 'water') returning id`)) as unknown as {
+        id: string;
+      }[];
+      await tx.execute(sql`insert into tariff_versions (tenant_id, plan_id, version, effective_from, status, body)
+        values (app_tenant_id(), ${p.id}, 1, '2014-05-01', 'published', ${body}::jsonb)`);
+      await seedAccounts(tx, { tag: 'w', n: 1, areaId: area, from: FROM, days: 1 });
+      await tx.execute(
+        sql`update accounts set tariff_plans = '{"meter-water": "bj-water"}' where number = 'w-A0000001'`,
+      );
+      await tx.execute(sql`update meters set kind = 'meter-water' where asset_no = 'w-M1'`);
+      // 150 m³ before October in 2026 (and 500 in 2025, another cycle), 40 m³ in October
+      await tx.execute(sql`delete from consumption_daily where meter_id = md5('w:m:1')::uuid`);
+      await tx.execute(sql`insert into consumption_daily (tenant_id, meter_id, day, usage) values
+        (app_tenant_id(), md5('w:m:1')::uuid, '2025-12-31', 500), (app_tenant_id(), md5('w:m:1')::uuid, '2026-03-01', 100),
+        (app_tenant_id(), md5('w:m:1')::uuid, '2026-09-30', 50), (app_tenant_id(), md5('w:m:1')::uuid, '2026-10-10', 40)`);
+      return await seedRun(tx, area, FROM, TO);
+    });
+    await executeRun(t.database.db, tenant, run);
+    expect(await progress(run)).toEqual({
+      status: 'done',
+      progress: { total: 1, billed: 1, held: 0, skipped: 0, failed: 0 },
+    });
+    // water fee 30 × 2.07 + 10 × 4.07, resource fee 40 × 1.57, sewage 40 × 1.36 = 220.00 元
+    const lines = await q<{ component: string; tier: number | null; quantity: string; fen: number }>(sql`
+      select l.component, l.tier, l.quantity::text, l.amount_fen::int as fen from bill_lines l
+      join bills b on b.id = l.bill_id where b.run_id = ${run} order by l.line_no`);
+    expect(lines).toEqual([
+      { component: 'water', tier: 1, quantity: '30.000000', fen: 6210 },
+      { component: 'water', tier: 2, quantity: '10.000000', fen: 4070 },
+      { component: 'water-resource', tier: null, quantity: '40.000000', fen: 6280 },
+      { component: 'sewage', tier: null, quantity: '40.000000', fen: 5440 },
+    ]);
+    const [bill] = await q<{ total: number }>(
+      sql`select total_fen::int as total from bills where run_id = ${run}`,
+    );
+    expect(bill.total).toBe(22000);
+  });
+});

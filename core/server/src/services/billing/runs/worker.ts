@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { withSystem, withTenant } from '../../../db/tenant.ts';
+import type { Jobs } from '../../../jobs/jobs.ts';
+import type { Logger } from '../../../logger.ts';
+import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
+import { quoteCache } from './price.ts';
+import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
+import { nextAccounts } from './reads.ts';
+import { claimRun, failRun, finishRun } from './start.ts';
+import { planCache } from './tariffs.ts';
+
+export interface RunOptions {
+  /** accounts per chunk (one transaction each) */
+  chunkSize?: number;
+  /** chunks in flight at once */
+  parallel?: number;
+  /** called after each committed chunk (tests, benches) */
+  onChunk?: (n: number) => void;
+}
+
+/**
+ * Executes a bill run to the end: chunks of accounts by keyset on id, each billed in its own
+ * tenant transaction, `parallel` at a time. Resumable: accounts already holding a live bill for the
+ * period are not selected again, so after a crash the run continues with what was not committed.
+ */
+export async function executeRun(db: Db, tenantId: string, runId: string, o: RunOptions = {}): Promise<void> {
+  const claimed = await withTenant(db, tenantId, (tx) => claimRun(tx, runId));
+  if (!claimed) return;
+  const { scope, run } = claimed;
+  const deps: ChunkDeps = {
+    price: { from: run.from, to: run.to, rules: claimed.rules, quoteOf: quoteCache() },
+    plan: planCache(run.from, run.to),
+    by: claimed.by,
+  };
+  const size = o.chunkSize ?? 1000;
+  let cursor: string | null = null;
+  let exhausted = false;
+  // pages are taken one at a time (keyset), chunks run concurrently
+  let paging = Promise.resolve();
+  const nextPage = () => {
+    const page = paging.then(async () => {
+      if (exhausted) return [];
+      const ids = await withTenant(db, tenantId, (tx) => nextAccounts(tx, scope, cursor, size));
+      if (ids.length < size) exhausted = true;
+      if (ids.length) cursor = ids[ids.length - 1];
+      return ids;
+    });
+    paging = page.then(() => undefined);
+    return page;
+  };
+  const lane = async () => {
+    for (let ids = await nextPage(); ids.length; ids = await nextPage()) {
+      await withTenant(db, tenantId, (tx) => billChunk(tx, scope, run, ids, deps));
+      o.onChunk?.(ids.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: o.parallel ?? 2 }, lane));
+    await withTenant(db, tenantId, (tx) => finishRun(tx, runId));
+  } catch (e) {
+    if (e instanceof RunStopped) return;
+    await withTenant(db, tenantId, (tx) => failRun(tx, runId, e instanceof Error ? e.message : String(e)));
+    throw e;
+  }
+}
+
+/**
+ * Re-enqueues runs left queued or running (after a crash of the process that held them); safe to
+ * call from every process at start: a run executed twice bills each account once (bills_once_uq).
+ */
+export async function resumeRuns(db: Db, jobs: Jobs): Promise<number> {
+  const tenants = (await withSystem(db, (tx) =>
+    tx.execute(sql`select id::text as id from tenants`),
+  )) as unknown as {
+    id: string;
+  }[];
+  let n = 0;
+  for (const t of tenants) {
+    const runs = (await withTenant(db, t.id, (tx) =>
+      tx.execute(sql`select id::text as id from bill_runs where status in ('queued', 'running')`),
+    )) as unknown as { id: string }[];
+    for (const r of runs) await enqueueRun(jobs, t.id, r.id);
+    n += runs.length;
+  }
+  return n;
+}
+
+/** Registers the bill run worker (one run at a time per process; a run parallelises its chunks). */
+export async function startBillRunWorker(
+  p: { db: Db; jobs: Jobs; logger: Logger },
+  o: RunOptions & { resume?: boolean } = {},
+): Promise<void> {
+  await p.jobs.work<BillRunJob>(
+    BILL_RUN_QUEUE,
+    async (job) => {
+      try {
+        await executeRun(p.db, job.tenantId, job.data.runId, o);
+      } catch (err) {
+        p.logger.error({ err, runId: job.data.runId }, 'bill run failed');
+      }
+    },
+    { batchSize: 1, concurrency: 1, pollingIntervalSeconds: 0.5 },
+  );
+  if (o.resume) await resumeRuns(p.db, p.jobs);
+}
