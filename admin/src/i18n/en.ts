@@ -649,6 +649,10 @@ export default {
     TARIFF_USAGE_INVALID: 'The usage does not match the usage format or does not fit the tariff',
     TARIFF_NOT_IN_FORCE: 'No tariff version is in force for part of the period',
     TARIFF_AMOUNT_TOO_LARGE: 'The amount is too large to bill',
+    TARIFF_PLAN_UNKNOWN: 'No tariff plan has this code',
+    TARIFF_PLAN_RETIRED: 'The tariff plan is retired and takes no new versions',
+    TARIFF_VERSION_CLASH: 'Another published version of this plan takes effect on the same date',
+    TARIFF_WHAT_IF_TOO_LARGE: 'Too many accounts for one simulation; narrow the selection',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
     FILE_UNREADABLE: 'The file cannot be read',

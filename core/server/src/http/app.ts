@@ -28,6 +28,7 @@ import { pluginRoutes } from './routes/plugins.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -63,6 +64,7 @@ const protectedResources = {
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
   '/tariffs': tariffRoutes,
+  '/tariff-plans': tariffPlanRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
