@@ -2,6 +2,7 @@ import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import control from './control.en.ts';
 import reading from './reading.en.ts';
+import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
 
@@ -61,6 +62,8 @@ export default {
     tenantOption: '{name} ({code})',
   },
   menu: {
+    billing: 'Billing',
+    tariffs: 'Tariffs',
     home: 'Home',
     system: 'System',
     tenants: 'Tenants',
@@ -694,6 +697,7 @@ export default {
   ...archivesOps,
   ...reading,
   ...control,
+  ...tariffs,
   ...uplinks,
   ...archiveDownload,
 } satisfies typeof zhCN;

@@ -4,6 +4,7 @@ import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
+import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
@@ -60,6 +61,8 @@ export default {
     tenantOption: '{name}（{code}）',
   },
   menu: {
+    billing: '计费管理',
+    tariffs: '价格方案',
     home: '首页',
     system: '系统管理',
     tenants: '租户管理',
@@ -668,6 +671,7 @@ export default {
   ...archivesOps,
   ...reading,
   ...control,
+  ...tariffs,
   ...uplinks,
   ...archiveDownload,
 };

@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
+import { billingRoutes } from './modules/billing.ts';
 import { controlRoutes } from './modules/control.ts';
 import { readingRoutes } from './modules/reading.ts';
 import { systemRoutes } from './modules/system.ts';
@@ -11,5 +12,6 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...archivesOpsRoutes,
   ...readingRoutes,
   ...controlRoutes,
+  ...billingRoutes,
   ...systemRoutes,
 ];
