@@ -294,6 +294,14 @@ export default {
         cancel: 'Withdraw batch control',
       },
       'control-settings': { update: 'Change control settings' },
+      'tariff-plans': { create: 'Create a tariff plan', update: 'Change a tariff plan' },
+      'tariff-versions': {
+        create: 'Create a tariff draft',
+        update: 'Change a tariff draft',
+        delete: 'Delete a tariff draft',
+        publish: 'Publish a tariff version',
+        copy: 'Copy a tariff version',
+      },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -333,6 +341,8 @@ export default {
       account: 'Account',
       'command-batch': 'Command batch',
       'control-settings': 'Control settings',
+      'tariff-plan': 'Tariff plan',
+      'tariff-version': 'Tariff version',
     },
   },
   plugins: {

@@ -261,6 +261,14 @@ export default {
         cancel: '撤销批量控制',
       },
       'control-settings': { update: '修改控制设置' },
+      'tariff-plans': { create: '新建价格方案', update: '修改价格方案' },
+      'tariff-versions': {
+        create: '新建价格版本草稿',
+        update: '修改价格版本草稿',
+        delete: '删除价格版本草稿',
+        publish: '发布价格版本',
+        copy: '复制价格版本',
+      },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -320,6 +328,8 @@ export default {
       account: '账户',
       'command-batch': '控制批次',
       'control-settings': '控制设置',
+      'tariff-plan': '价格方案',
+      'tariff-version': '价格版本',
     },
   },
   plugins: {
