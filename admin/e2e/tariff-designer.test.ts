@@ -8,7 +8,8 @@ import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The tariff designer in Chromium: the admin creates a water plan, opens a first draft, turns its
 // flat price into two monthly tiers (100 m³ at 1.00, above at 5.00), sees the live quote for 150 m³
-// (100 × 1.00 + 50 × 5.00 = 350.00), publishes it after confirming, and finds it read-only.
+// (100 × 1.00 + 50 × 5.00 = 350.00), publishes it after confirming, finds it read-only, and copies
+// it into a new draft.
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 
@@ -83,9 +84,14 @@ describe('tariff designer in Chromium', () => {
     expect(v).toMatchObject({ version: 1, status: 'published', publishedByName: '演示管理员' });
     expect(v.body.versions[0].components[0].tiers.prices).toEqual(['1.00', '5.00']);
 
-    await step('tariff-plan-versions', async () => {
+    await step('tariff-copy', async () => {
+      // a published version changes only through a copy: a new draft with the same body
+      await page.click(sel('tariff-copy'));
+      await page.locator(`${sel('tariff-designer-page')}[data-status="draft"]`).waitFor();
+      expect(await page.locator(input('tariff-tier-price-energy-1')).inputValue()).toBe('5.00');
       await page.goto(`/tariffs/${plan.id}`);
       await page.locator(`${sel('tariff-version-row')}[data-version="1"][data-status="published"]`).waitFor();
+      await page.locator(`${sel('tariff-version-row')}[data-version="2"][data-status="draft"]`).waitFor();
     });
   });
 });
