@@ -45,7 +45,12 @@ describe('tariff plans and versions', () => {
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ code: 'w-res', name: '居民用水', description: '2026 起' });
     const list = await admin.get('/api/v1/tariff-plans?kind=meter-water');
-    expect(list.body.items.map((x: { code: string }) => x.code)).toEqual(['w-res']);
+    // the demo tenant comes with the docs/tariffs water plans (demo-tariffs.ts)
+    expect(list.body.items.map((x: { code: string }) => x.code)).toEqual([
+      'bj-water',
+      'bj-water-nonresidential',
+      'w-res',
+    ]);
     expect((await admin.get(`/api/v1/tariff-plans/${made.body.id}`)).body.name).toBe('居民用水');
     expect(await audits('tariff-plans.create')).toBe(1);
     expect(await audits('tariff-plans.update')).toBe(1);

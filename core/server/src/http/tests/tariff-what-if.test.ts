@@ -11,6 +11,7 @@ let draft: string;
 let published: string;
 const acc: Record<string, string> = {};
 let areas: Awaited<ReturnType<typeof demoAreas>>;
+const SUNNY = '阳光花园小区';
 const october = { from: '2026-10-01', to: '2026-11-01' };
 const whatIf = (c: Client, body: unknown, vid = draft, pid = plan) =>
   c.post(`/api/v1/tariff-plans/${pid}/versions/${vid}/what-if`, body);
@@ -70,7 +71,7 @@ describe('what-if simulation', () => {
     expect(rows((await whatIf(admin, { period: october, accountIds: [acc.a2] })).body)).toEqual([
       ['TA2', 2400, 2400, 0],
     ]);
-    expect(rows((await whatIf(admin, { period: october, areaId: areas['阳光花园小区'].id })).body)).toEqual([
+    expect(rows((await whatIf(admin, { period: october, areaId: areas[SUNNY].id })).body)).toEqual([
       ['TA1', 4500, 5500, 1000],
     ]);
     const off = await whatIf(admin, { period: october, accountIds: [acc.a1, acc.other] });
