@@ -4,6 +4,7 @@ import billing from './billing.en.ts';
 import control from './control.en.ts';
 import ledger from './ledger.en.ts';
 import reading from './reading.en.ts';
+import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
 
@@ -66,6 +67,7 @@ export default {
     billing: 'Billing',
     billingSettings: 'Billing settings',
     billRuns: 'Bill runs',
+    tariffs: 'Tariffs',
     home: 'Home',
     system: 'System',
     tenants: 'Tenants',
@@ -307,6 +309,14 @@ export default {
         adjust: 'Adjust a bill',
       },
       'bill-runs': { start: 'Start a bill run', cancel: 'Cancel a bill run' },
+      'tariff-plans': { create: 'Create a tariff plan', update: 'Change a tariff plan' },
+      'tariff-versions': {
+        create: 'Create a tariff draft',
+        update: 'Change a tariff draft',
+        delete: 'Delete a tariff draft',
+        publish: 'Publish a tariff version',
+        copy: 'Copy a tariff version',
+      },
       'reading-tasks': { start: 'Start reading task', retry: 'Retry failed meters' },
       'reading-schedules': {
         create: 'Create reading schedule',
@@ -349,6 +359,8 @@ export default {
       'control-settings': 'Control settings',
       'billing-settings': 'Billing settings',
       bill: 'Bill',
+      'tariff-plan': 'Tariff plan',
+      'tariff-version': 'Tariff version',
     },
   },
   plugins: {
@@ -711,6 +723,10 @@ export default {
     BILL_RUN_BUSY: 'A bill run for this period and area is already queued or running',
     BILL_RUN_PERIOD_INVALID: 'The billing period is invalid',
     BILL_RUN_NOT_CANCELLABLE: 'The bill run has already finished and cannot be cancelled',
+    TARIFF_PLAN_UNKNOWN: 'No tariff plan has this code',
+    TARIFF_PLAN_RETIRED: 'The tariff plan is retired and takes no new versions',
+    TARIFF_VERSION_CLASH: 'Another published version of this plan takes effect on the same date',
+    TARIFF_WHAT_IF_TOO_LARGE: 'Too many accounts for one simulation; narrow the selection',
     RECORD_IMMUTABLE:
       'This record can no longer change once published or posted: make a new version or post a reversal',
     LEDGER_ENTRY_INVALID:
@@ -761,6 +777,7 @@ export default {
   ...control,
   ...ledger,
   ...billing,
+  ...tariffs,
   ...uplinks,
   ...archiveDownload,
 } satisfies typeof zhCN;

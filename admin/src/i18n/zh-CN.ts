@@ -6,6 +6,7 @@ import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
+import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
   app: { name: '四表合一抄表平台', short: 'Quadmeter' },
@@ -65,6 +66,7 @@ export default {
     billing: '计费管理',
     billingSettings: '计费设置',
     billRuns: '账单批次',
+    tariffs: '价格方案',
     home: '首页',
     system: '系统管理',
     tenants: '租户管理',
@@ -269,6 +271,14 @@ export default {
       'billing-settings': { update: '修改计费设置' },
       bills: { approve: '批准出账', cancel: '作废账单', rebill: '作废并重开账单', adjust: '账单退补' },
       'bill-runs': { start: '发起账单批次', cancel: '取消账单批次' },
+      'tariff-plans': { create: '新建价格方案', update: '修改价格方案' },
+      'tariff-versions': {
+        create: '新建价格版本草稿',
+        update: '修改价格版本草稿',
+        delete: '删除价格版本草稿',
+        publish: '发布价格版本',
+        copy: '复制价格版本',
+      },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
@@ -331,6 +341,8 @@ export default {
       'control-settings': '控制设置',
       'billing-settings': '计费设置',
       bill: '账单',
+      'tariff-plan': '价格方案',
+      'tariff-version': '价格版本',
     },
   },
   plugins: {
@@ -675,6 +687,10 @@ export default {
     BILL_RUN_BUSY: '该期间和区域已有排队或正在执行的账单批次',
     BILL_RUN_PERIOD_INVALID: '计费期间无效',
     BILL_RUN_NOT_CANCELLABLE: '账单批次已结束，不能取消',
+    TARIFF_PLAN_UNKNOWN: '没有该编码的价格方案',
+    TARIFF_PLAN_RETIRED: '价格方案已停用，不能再新增或发布版本',
+    TARIFF_VERSION_CLASH: '该方案已有同一生效日期的已发布版本',
+    TARIFF_WHAT_IF_TOO_LARGE: '一次模拟测算的户数过多，请缩小范围',
     RECORD_IMMUTABLE: '该记录已发布或已记账，不能再修改：请新建版本或做冲正',
     LEDGER_ENTRY_INVALID: '账务分录无效：类型、正负、金额或业务键不符合记账规则',
     LEDGER_KEY_CONFLICT: '该业务键已以不同的账户、类型或金额记过账',
@@ -722,6 +738,7 @@ export default {
   ...control,
   ...ledger,
   ...billing,
+  ...tariffs,
   ...uplinks,
   ...archiveDownload,
 };

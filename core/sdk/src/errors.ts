@@ -112,6 +112,13 @@ export const errorCatalogue = {
   },
   BILL_RUN_PERIOD_INVALID: { status: 400, message: 'The billing period is invalid' },
   BILL_RUN_NOT_CANCELLABLE: { status: 409, message: 'The bill run has already finished' },
+  TARIFF_PLAN_UNKNOWN: { status: 422, message: 'No tariff plan has this code' },
+  TARIFF_PLAN_RETIRED: { status: 409, message: 'The tariff plan is retired and takes no new versions' },
+  TARIFF_VERSION_CLASH: {
+    status: 409,
+    message: 'Another published version of the plan takes effect on the same date',
+  },
+  TARIFF_WHAT_IF_TOO_LARGE: { status: 422, message: 'Too many accounts for one what-if simulation' },
   RECORD_IMMUTABLE: {
     status: 409,
     message: 'The record is immutable once published or posted; make a new version or post a reversal',

@@ -10,6 +10,7 @@ import { readSystem, withSystem, withTenant } from './db/tenant.ts';
 import { seedDemoAreas } from './demo-areas.ts';
 import { seedDemoEstate } from './demo-estate.ts';
 import { seedDemoSchedules } from './demo-reading.ts';
+import { seedDemoTariffs } from './demo-tariffs.ts';
 import { assertStrongPassword } from './services/identity/password-policy.ts';
 import { hashPassword } from './services/identity/passwords.ts';
 import { createTenant, findTenantByCode } from './services/tenants/tenants.ts';
@@ -121,6 +122,7 @@ async function createDemoTenant(db: Db, password: string, estate: boolean): Prom
       .values(demoPlugins.map((pluginId) => ({ tenantId: tenant.id, pluginId, enabled: true })))
       .onConflictDoNothing();
     if (estate) await seedDemoSchedules(tx, tenant.id);
+    await seedDemoTariffs(tx);
   });
 }
 

@@ -1,10 +1,12 @@
 import type { RouteRecordRaw } from 'vue-router';
+import { tariffRoutes } from './billing-tariffs.ts';
 
 /**
- * 计费 / Billing: bill runs, bills, the review queue of held bills, one bill's detail, the billing settings,
+ * 计费 / Billing: tariffs (billing-tariffs.ts), bill runs, bills, the review queue of held bills, one bill's detail, the billing settings,
  * and an account's statement (reached from the customer archive).
  */
 export const billingRoutes: RouteRecordRaw[] = [
+  ...tariffRoutes,
   {
     path: 'billing/bill-runs',
     name: 'bill-runs',

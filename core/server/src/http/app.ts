@@ -32,6 +32,7 @@ import { pluginRoutes } from './routes/plugins.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -72,6 +73,7 @@ const protectedResources = {
   '/billing-settings': billingSettingsRoutes,
   '/bills': billRoutes,
   '/bill-runs': billRunRoutes,
+  '/tariff-plans': tariffPlanRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
