@@ -13,17 +13,21 @@ import { accountRoutes } from './routes/accounts.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { cashierShiftRoutes } from './routes/cashier-shifts.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { commandBatchRoutes } from './routes/command-batches.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { concentratorRoutes } from './routes/concentrators.ts';
 import { controlSettingsRoutes } from './routes/control-settings.ts';
+import { counterRoutes } from './routes/counter.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
+import { paymentReversalRoutes } from './routes/payment-reversals.ts';
+import { paymentRoutes } from './routes/payments.ts';
 import { pluginRoutes } from './routes/plugins.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
@@ -63,6 +67,10 @@ const protectedResources = {
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
   '/tariffs': tariffRoutes,
+  '/payments': paymentRoutes,
+  '/payment-reversals': paymentReversalRoutes,
+  '/cashier-shifts': cashierShiftRoutes,
+  '/counter': counterRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
