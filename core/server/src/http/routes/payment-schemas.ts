@@ -134,7 +134,7 @@ export const CashierShift = z
   .openapi('CashierShift');
 
 export const ShiftOpen = z.strictObject({
-  openingFloatFen: PayFen.default(0n),
+  openingFloatFen: PayFen.optional(),
   note: text(0, 500).optional(),
 });
 export const ShiftClose = z.strictObject({

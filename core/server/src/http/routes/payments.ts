@@ -56,13 +56,19 @@ export function paymentRoutes(p: Platform) {
     }),
     async (c) => {
       const out = await inTenant(p, c, 'payments.collect', async (tx, { actor, tenantId, meta }) => {
-        const { payment, replayed } = await takePayment(tx, actor, tenantId, c.req.valid('json'), today());
+        const { payment, replayed, areaPath } = await takePayment(
+          tx,
+          actor,
+          tenantId,
+          c.req.valid('json'),
+          today(),
+        );
         if (!replayed)
           await recordAudit(tx, tenantId, meta, {
             action: 'payments.take',
             targetType: 'payment',
             targetId: payment.id,
-            areaPath: null,
+            areaPath,
             after: payment,
           });
         return { ...payment, replayed };

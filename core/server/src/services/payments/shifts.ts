@@ -115,11 +115,11 @@ export async function openShift(
   tx: Tx,
   actor: Actor,
   tenantId: string,
-  input: { openingFloatFen: bigint; note?: string },
+  input: { openingFloatFen?: bigint; note?: string },
 ): Promise<ShiftDto> {
   const rows = await tx.execute<ShiftRow>(sql`
     insert into cashier_shifts (tenant_id, cashier_id, cashier_name, opening_float_fen, note)
-    values (${tenantId}, ${actor.id}, ${actor.displayName || actor.name}, ${input.openingFloatFen},
+    values (${tenantId}, ${actor.id}, ${actor.displayName || actor.name}, ${input.openingFloatFen ?? 0n},
       ${input.note ?? ''})
     on conflict (tenant_id, cashier_id) where status = 'open' do nothing
     returning ${COLUMNS}`);

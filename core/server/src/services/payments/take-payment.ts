@@ -76,7 +76,7 @@ export async function takePayment(
       ${shift.id}, ${input.idempotencyKey}, ${actor.id}, ${actor.displayName || actor.name}, ${input.note ?? ''})
     on conflict (tenant_id, idempotency_key) do nothing
     returning id`);
-  if (!made) return { payment: await replay(tx, actor, input), replayed: true };
+  if (!made) return { payment: await replay(tx, actor, input), replayed: true, areaPath: account.areaPath };
   const entryId = await postPaymentEntry(tx, {
     accountId: account.id,
     paymentId: made.id,
@@ -87,7 +87,7 @@ export async function takePayment(
   });
   await tx.execute(sql`update payments set ledger_entry_id = ${entryId}::bigint where id = ${made.id}`);
   await allocateAfterPayment(tx, account.id);
-  return { payment: await getPayment(tx, actor, made.id), replayed: false };
+  return { payment: await getPayment(tx, actor, made.id), replayed: false, areaPath: account.areaPath };
 }
 
 /** The payment an idempotency key already made, when it is the same payment; else a conflict. */
