@@ -1,6 +1,7 @@
 import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import control from './control.en.ts';
+import payments from './payments.en.ts';
 import reading from './reading.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -91,6 +92,10 @@ export default {
     archives: 'Archives',
     customers: 'Customers',
     meters: 'Meters',
+    payments: 'Payments',
+    counter: 'Counter',
+    paymentList: 'Payments',
+    paymentReversals: 'Reversal approvals',
   },
   home: {
     welcome: 'Welcome, {name}',
@@ -297,6 +302,13 @@ export default {
         update: 'Change reading schedule',
         delete: 'Delete reading schedule',
       },
+      payments: {
+        take: 'Take payment',
+        'reversal-request': 'Request payment reversal',
+        'reversal-approve': 'Approve payment reversal',
+        'reversal-reject': 'Reject payment reversal',
+      },
+      'cashier-shifts': { open: 'Open cashier shift', close: 'Close cashier shift' },
       'custom-fields': {
         create: 'Create custom field',
         update: 'Change custom field',
@@ -330,6 +342,8 @@ export default {
       account: 'Account',
       'command-batch': 'Command batch',
       'control-settings': 'Control settings',
+      payment: 'Payment',
+      'cashier-shift': 'Cashier shift',
     },
   },
   plugins: {
@@ -701,4 +715,5 @@ export default {
   ...control,
   ...uplinks,
   ...archiveDownload,
+  ...payments,
 } satisfies typeof zhCN;

@@ -3,6 +3,7 @@
 import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import control from './control.zh-CN.ts';
+import payments from './payments.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -90,6 +91,10 @@ export default {
     archives: '档案管理',
     customers: '用户档案',
     meters: '表计档案',
+    payments: '收费',
+    counter: '收费台',
+    paymentList: '收费记录',
+    paymentReversals: '冲正审批',
   },
   home: {
     welcome: '欢迎，{name}',
@@ -260,6 +265,13 @@ export default {
       'control-settings': { update: '修改控制设置' },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
+      payments: {
+        take: '收费',
+        'reversal-request': '申请冲正',
+        'reversal-approve': '批准冲正',
+        'reversal-reject': '驳回冲正',
+      },
+      'cashier-shifts': { open: '开班', close: '交班' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
       import: { upload: '上传导入文件', 'apply-requested': '确认导入', apply: '执行导入' },
       customers: {
@@ -317,6 +329,8 @@ export default {
       account: '账户',
       'command-batch': '控制批次',
       'control-settings': '控制设置',
+      payment: '收费记录',
+      'cashier-shift': '收费班次',
     },
   },
   plugins: {
@@ -674,4 +688,5 @@ export default {
   ...control,
   ...uplinks,
   ...archiveDownload,
+  ...payments,
 };

@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router';
 import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
 import { controlRoutes } from './modules/control.ts';
+import { paymentRoutes } from './modules/payments.ts';
 import { readingRoutes } from './modules/reading.ts';
 import { systemRoutes } from './modules/system.ts';
 
@@ -11,5 +12,6 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...archivesOpsRoutes,
   ...readingRoutes,
   ...controlRoutes,
+  ...paymentRoutes,
   ...systemRoutes,
 ];
