@@ -66,7 +66,7 @@ export async function takePayment(
   const { tendered, change, ref } = checkTender(input);
   const account = await getAccount(tx, actor, input.accountId);
   if (account.status !== 'active') throw new AppError('PAY_ACCOUNT_CLOSED', undefined, { id: account.id });
-  // a share lock: a concurrent close waits for this payment, so the shift's totals include it
+  // locks the shift row: a concurrent close waits for this payment, so the shift's totals include it
   const shift = await openShiftOf(tx, actor.id, true);
   if (!shift) throw new AppError('PAY_SHIFT_NOT_OPEN');
   const [made] = await tx.execute<{ id: string }>(sql`
