@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../core/server/src/db/tenant.ts';
 import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
-import { login, openMenu, sel, switchLanguage } from './support/admin-ui.ts';
+import { login, logout, openMenu, sel, switchLanguage } from './support/admin-ui.ts';
 import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The cashier's counter in Chromium, from the keyboard only once the shift is open: the search box
 // has the focus, Enter searches, ↓ picks the second account, Enter takes it to the amount (filled
 // with what it owes), Enter moves to tendered, Enter takes the payment; the change shows big; F8
-// opens the receipt (大写 amount) and gives the focus back to the search box. Checked via the API.
+// opens the receipt (大写 amount) and gives the focus back to the search box. Then the payments list
+// asks for its reversal and a second person approves it on the approvals page. Checked via the API.
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 
@@ -117,6 +118,39 @@ describe('cashier’s counter in Chromium', () => {
       await page.locator(sel('counter-submit'), { hasText: 'Take payment (Enter)' }).waitFor();
       await switchLanguage(page, 'zh-CN');
       await page.locator(sel('counter-submit'), { hasText: '收费（回车）' }).waitFor();
+    });
+
+    const payment = (await api.get(`/api/v1/payments?accountId=${accounts['2']}`)).body.items[0];
+    await step('request reversal', async () => {
+      await openMenu(page, 'payments', 'payments-page');
+      await page.click(sel(`payment-reverse-${payment.id}`));
+      await page.fill('.el-message-box__input input', '收错户');
+      await page.locator('.el-message-box__btns .el-button--primary:visible').click();
+      await expect
+        .poll(async () => (await api.get(`/api/v1/payments/${payment.id}`)).body.status, { timeout: 15_000 })
+        .toBe('reversal_requested');
+    });
+
+    await step('second person approves', async () => {
+      const role = await api.post('/api/v1/roles', { name: '冲正审批', permissions: ['payments.read', 'payments.reverse.approve'] });
+      expect(role.status).toBe(201);
+      const user = await api.post('/api/v1/users', {
+        username: 'checker',
+        displayName: '复核员',
+        password: 'checker-password-1',
+        roleIds: [role.body.id],
+        areaIds: [],
+      });
+      expect(user.status).toBe(201);
+      await logout(page);
+      await login(page, platform.demo.tenant, 'checker', 'checker-password-1');
+      await openMenu(page, 'payment-reversals', 'reversals-page');
+      await page.click(sel(`reversal-approve-${payment.id}`));
+      await expect
+        .poll(async () => (await api.get(`/api/v1/payments/${payment.id}`)).body.status, { timeout: 15_000 })
+        .toBe('reversed');
+      const [reversal] = (await api.get('/api/v1/payment-reversals?status=approved')).body.items;
+      expect(reversal).toMatchObject({ paymentId: payment.id, reason: '收错户', approvedByName: '复核员' });
     });
   });
 });
