@@ -670,6 +670,8 @@ export default {
     PAY_SHIFT_NOT_OPEN: 'Open a cashier shift first (or this shift is already closed)',
     PAY_SHIFT_ALREADY_OPEN: 'You already have an open cashier shift',
     PAY_TENDER_SHORT: 'The cash tendered is less than the amount due',
+    PAY_METHOD_DISABLED: 'This payment method is not enabled for the counter',
+    PAY_CASH_LIMIT: 'The cash amount exceeds the limit per payment',
     PAY_ACCOUNT_CLOSED: 'The account is closed and takes no payments',
     PAY_IDEMPOTENCY_CONFLICT:
       'This submission key was already used for another payment; reload and try again',

@@ -644,6 +644,8 @@ export default {
     PAY_SHIFT_NOT_OPEN: '请先开班（或该班次已交班）',
     PAY_SHIFT_ALREADY_OPEN: '您已有一个未交班的班次',
     PAY_TENDER_SHORT: '实收现金少于应收金额',
+    PAY_METHOD_DISABLED: '本单位未开通该收费方式',
+    PAY_CASH_LIMIT: '现金金额超过单笔上限',
     PAY_ACCOUNT_CLOSED: '该账户已销户，不能收费',
     PAY_IDEMPOTENCY_CONFLICT: '该提交编号已用于另一笔收费，请刷新后重试',
     PAY_NOT_REVERSIBLE: '该笔收费已冲正或正在等待冲正审批',

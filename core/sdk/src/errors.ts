@@ -112,6 +112,11 @@ export const errorCatalogue = {
   },
   PAY_SHIFT_ALREADY_OPEN: { status: 409, message: 'You already have an open cashier shift' },
   PAY_TENDER_SHORT: { status: 422, message: 'The cash tendered is less than the amount' },
+  PAY_METHOD_DISABLED: {
+    status: 409,
+    message: 'This tenant does not take this payment method at the counter',
+  },
+  PAY_CASH_LIMIT: { status: 422, message: 'The cash payment exceeds the counter limit per payment' },
   PAY_ACCOUNT_CLOSED: { status: 409, message: 'The account is closed and takes no payments' },
   PAY_IDEMPOTENCY_CONFLICT: {
     status: 409,

@@ -3,6 +3,7 @@ import type { Platform } from '../../platform.ts';
 import { todayIn } from '../../services/archives/scope.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import {
+  counterRules,
   getPayment,
   listPayments,
   receiptHtml,
@@ -62,6 +63,7 @@ export function paymentRoutes(p: Platform) {
           tenantId,
           c.req.valid('json'),
           today(),
+          await counterRules(tx, p.registry),
         );
         if (!replayed)
           await recordAudit(tx, tenantId, meta, {

@@ -273,4 +273,35 @@ describe('the counter flow', () => {
     const bad = await admin.get('/api/v1/payments?after=nonsense!');
     expect(bad.body.error.code).toBe('LIST_CURSOR_INVALID');
   });
+
+  it('follows the tenant’s payment-cash settings: card off, a cash limit, or the counter switched off', async () => {
+    expect((await cashier.post('/api/v1/cashier-shifts', { openingFloatFen: 0 })).status).toBe(201);
+    const set = async (enabled: boolean, settings: Record<string, unknown>) =>
+      expect((await admin.put('/api/v1/plugins/payment-cash/tenant', { enabled, settings })).status).toBe(
+        200,
+      );
+    const pay = (method: string, amountFen: number) =>
+      cashier.post('/api/v1/payments', {
+        accountId: acct.accountId,
+        method,
+        amountFen,
+        ...(method === 'card' ? { terminalRef: 'T-9' } : {}),
+        idempotencyKey: key(),
+      });
+    await set(true, { cardTerminal: false, maxCashFen: 10000 });
+    const before = await moneyCounts(p);
+    const card = await pay('card', 100);
+    expect(card.status).toBe(409);
+    expect(card.body.error.code).toBe('PAY_METHOD_DISABLED');
+    const over = await pay('cash', 10001);
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe('PAY_CASH_LIMIT');
+    expect(await moneyCounts(p)).toEqual(before);
+    expect((await pay('cash', 10000)).status).toBe(201);
+    await set(false, { cardTerminal: true, maxCashFen: 0 });
+    const off = await pay('cash', 100);
+    expect(off.body.error.code).toBe('PAY_METHOD_DISABLED');
+    await set(true, {});
+    expect((await pay('card', 100)).status).toBe(201);
+  });
 });

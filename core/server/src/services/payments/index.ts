@@ -1,4 +1,5 @@
 export * from './counter-lookup.ts';
+export * from './counter-rules.ts';
 export * from './payment-dto.ts';
 export * from './payment-read.ts';
 export * from './receipt.ts';

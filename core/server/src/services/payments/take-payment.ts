@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { getAccount } from '../archives/accounts.ts';
 import type { Actor } from '../identity/actor.ts';
+import { type CounterRules, checkRules } from './counter-rules.ts';
 import { allocateAfterPayment, postPaymentEntry } from './ledger-post.ts';
 import type { PaymentMethod } from './payment-dto.ts';
 import { getPayment } from './payment-read.ts';
@@ -62,8 +63,10 @@ export async function takePayment(
   tenantId: string,
   input: TakePaymentInput,
   today: string,
+  rules: CounterRules,
 ) {
   const { tendered, change, ref } = checkTender(input);
+  checkRules(rules, input.method, input.amountFen);
   const account = await getAccount(tx, actor, input.accountId);
   if (account.status !== 'active') throw new AppError('PAY_ACCOUNT_CLOSED', undefined, { id: account.id });
   // locks the shift row: a concurrent close waits for this payment, so the shift's totals include it
