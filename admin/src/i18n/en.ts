@@ -3,6 +3,7 @@ import archivesOps from './archives-ops.en.ts';
 import billing from './billing.en.ts';
 import control from './control.en.ts';
 import ledger from './ledger.en.ts';
+import payments from './payments.en.ts';
 import reading from './reading.en.ts';
 import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
@@ -100,6 +101,10 @@ export default {
     archives: 'Archives',
     customers: 'Customers',
     meters: 'Meters',
+    payments: 'Payments',
+    counter: 'Counter',
+    paymentList: 'Payments',
+    paymentReversals: 'Reversal approvals',
   },
   home: {
     welcome: 'Welcome, {name}',
@@ -323,6 +328,13 @@ export default {
         update: 'Change reading schedule',
         delete: 'Delete reading schedule',
       },
+      payments: {
+        take: 'Take payment',
+        'reversal-request': 'Request payment reversal',
+        'reversal-approve': 'Approve payment reversal',
+        'reversal-reject': 'Reject payment reversal',
+      },
+      'cashier-shifts': { open: 'Open cashier shift', close: 'Close cashier shift' },
       'custom-fields': {
         create: 'Create custom field',
         update: 'Change custom field',
@@ -361,6 +373,8 @@ export default {
       bill: 'Bill',
       'tariff-plan': 'Tariff plan',
       'tariff-version': 'Tariff version',
+      payment: 'Payment',
+      'cashier-shift': 'Cashier shift',
     },
   },
   plugins: {
@@ -738,6 +752,17 @@ export default {
       'The allocation would settle more than a charge still owes or spend more than a payment holds',
     FILE_UNREADABLE: 'The file cannot be read',
     PAY_SIGNATURE_INVALID: 'The payment notification signature is invalid',
+    PAY_SHIFT_NOT_OPEN: 'Open a cashier shift first (or this shift is already closed)',
+    PAY_SHIFT_ALREADY_OPEN: 'You already have an open cashier shift',
+    PAY_TENDER_SHORT: 'The cash tendered is less than the amount due',
+    PAY_METHOD_DISABLED: 'This payment method is not enabled for the counter',
+    PAY_CASH_LIMIT: 'The cash amount exceeds the limit per payment',
+    PAY_ACCOUNT_CLOSED: 'The account is closed and takes no payments',
+    PAY_IDEMPOTENCY_CONFLICT:
+      'This submission key was already used for another payment; reload and try again',
+    PAY_NOT_REVERSIBLE: 'The payment is already reversed or awaiting a reversal decision',
+    PAY_REVERSAL_DECIDED: 'The reversal request has already been decided',
+    PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
     REQ_MALFORMED_URL: 'The request address is not correctly encoded',
@@ -780,4 +805,5 @@ export default {
   ...tariffs,
   ...uplinks,
   ...archiveDownload,
+  ...payments,
 } satisfies typeof zhCN;

@@ -5,6 +5,7 @@ import archivesOps from './archives-ops.zh-CN.ts';
 import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
+import payments from './payments.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
@@ -99,6 +100,10 @@ export default {
     archives: '档案管理',
     customers: '用户档案',
     meters: '表计档案',
+    payments: '收费',
+    counter: '收费台',
+    paymentList: '收费记录',
+    paymentReversals: '冲正审批',
   },
   home: {
     welcome: '欢迎，{name}',
@@ -281,6 +286,13 @@ export default {
       },
       'reading-tasks': { start: '发起抄表任务', retry: '补抄失败表计' },
       'reading-schedules': { create: '新增抄表计划', update: '修改抄表计划', delete: '删除抄表计划' },
+      payments: {
+        take: '收费',
+        'reversal-request': '申请冲正',
+        'reversal-approve': '批准冲正',
+        'reversal-reject': '驳回冲正',
+      },
+      'cashier-shifts': { open: '开班', close: '交班' },
       'custom-fields': { create: '新增自定义字段', update: '修改自定义字段', delete: '删除自定义字段' },
       import: { upload: '上传导入文件', 'apply-requested': '确认导入', apply: '执行导入' },
       customers: {
@@ -343,6 +355,8 @@ export default {
       bill: '账单',
       'tariff-plan': '价格方案',
       'tariff-version': '价格版本',
+      payment: '收费记录',
+      'cashier-shift': '收费班次',
     },
   },
   plugins: {
@@ -699,6 +713,16 @@ export default {
     LEDGER_ALLOCATION_INVALID: '核销金额超过了欠费未结金额或款项可用金额',
     FILE_UNREADABLE: '无法读取该文件',
     PAY_SIGNATURE_INVALID: '支付通知的签名无效',
+    PAY_SHIFT_NOT_OPEN: '请先开班（或该班次已交班）',
+    PAY_SHIFT_ALREADY_OPEN: '您已有一个未交班的班次',
+    PAY_TENDER_SHORT: '实收现金少于应收金额',
+    PAY_METHOD_DISABLED: '本单位未开通该收费方式',
+    PAY_CASH_LIMIT: '现金金额超过单笔上限',
+    PAY_ACCOUNT_CLOSED: '该账户已销户，不能收费',
+    PAY_IDEMPOTENCY_CONFLICT: '该提交编号已用于另一笔收费，请刷新后重试',
+    PAY_NOT_REVERSIBLE: '该笔收费已冲正或正在等待冲正审批',
+    PAY_REVERSAL_DECIDED: '该冲正申请已经处理过',
+    PAY_REVERSAL_SELF_APPROVAL: '冲正须由申请人以外的人审批',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',
     REQ_MALFORMED_URL: '请求地址的编码不正确',
@@ -741,4 +765,5 @@ export default {
   ...tariffs,
   ...uplinks,
   ...archiveDownload,
+  ...payments,
 };

@@ -3,6 +3,7 @@ import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
 import { billingRoutes } from './modules/billing.ts';
 import { controlRoutes } from './modules/control.ts';
+import { paymentRoutes } from './modules/payments.ts';
 import { readingRoutes } from './modules/reading.ts';
 import { systemRoutes } from './modules/system.ts';
 
@@ -13,5 +14,6 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...readingRoutes,
   ...controlRoutes,
   ...billingRoutes,
+  ...paymentRoutes,
   ...systemRoutes,
 ];

@@ -139,6 +139,31 @@ export const errorCatalogue = {
   },
   FILE_UNREADABLE: { status: 400, message: 'The file cannot be read' },
   PAY_SIGNATURE_INVALID: { status: 401, message: 'The payment notification signature is invalid' },
+  PAY_SHIFT_NOT_OPEN: {
+    status: 409,
+    message: 'Open a cashier shift first (or this shift is already closed)',
+  },
+  PAY_SHIFT_ALREADY_OPEN: { status: 409, message: 'You already have an open cashier shift' },
+  PAY_TENDER_SHORT: { status: 422, message: 'The cash tendered is less than the amount' },
+  PAY_METHOD_DISABLED: {
+    status: 409,
+    message: 'This tenant does not take this payment method at the counter',
+  },
+  PAY_CASH_LIMIT: { status: 422, message: 'The cash payment exceeds the counter limit per payment' },
+  PAY_ACCOUNT_CLOSED: { status: 409, message: 'The account is closed and takes no payments' },
+  PAY_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    message: 'The idempotency key was already used for a different payment',
+  },
+  PAY_NOT_REVERSIBLE: {
+    status: 409,
+    message: 'The payment is already reversed or awaiting a reversal decision',
+  },
+  PAY_REVERSAL_DECIDED: { status: 409, message: 'The reversal request has already been decided' },
+  PAY_REVERSAL_SELF_APPROVAL: {
+    status: 403,
+    message: 'A reversal must be decided by someone other than the person who requested it',
+  },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },

@@ -2,6 +2,7 @@ import meterGas from '@quadmeter/meter-gas';
 import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
+import paymentCash from '@quadmeter/payment-cash';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
 import transportLora from '@quadmeter/transport-lora';
@@ -20,4 +21,5 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportMbus,
   transportNbiot,
   transportLora,
+  paymentCash,
 ];

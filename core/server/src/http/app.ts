@@ -16,11 +16,13 @@ import { authRoutes } from './routes/auth.ts';
 import { billingSettingsRoutes } from './routes/billing-settings.ts';
 import { billRoutes } from './routes/bills.ts';
 import { billRunRoutes } from './routes/bill-runs.ts';
+import { cashierShiftRoutes } from './routes/cashier-shifts.ts';
 import { collectorRoutes } from './routes/collectors.ts';
 import { commandBatchRoutes } from './routes/command-batches.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { concentratorRoutes } from './routes/concentrators.ts';
 import { controlSettingsRoutes } from './routes/control-settings.ts';
+import { counterRoutes } from './routes/counter.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -28,6 +30,8 @@ import { importRoutes } from './routes/imports.ts';
 import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
+import { paymentReversalRoutes } from './routes/payment-reversals.ts';
+import { paymentRoutes } from './routes/payments.ts';
 import { pluginRoutes } from './routes/plugins.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
@@ -74,6 +78,10 @@ const protectedResources = {
   '/bills': billRoutes,
   '/bill-runs': billRunRoutes,
   '/tariff-plans': tariffPlanRoutes,
+  '/payments': paymentRoutes,
+  '/payment-reversals': paymentReversalRoutes,
+  '/cashier-shifts': cashierShiftRoutes,
+  '/counter': counterRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

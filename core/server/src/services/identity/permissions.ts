@@ -63,6 +63,7 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('payments.read', 'payments', 'menu', '查看收费记录', 'View payments'),
   p('payments.collect', 'payments', 'action', '收费', 'Collect payments'),
   p('payments.refund', 'payments', 'action', '退款', 'Refund payments'),
+  p('payments.reverse.approve', 'payments', 'action', '审批收费冲正', 'Approve payment reversals'),
   p('reports.read', 'analysis', 'menu', '查看报表', 'View reports'),
   p('analysis.read', 'analysis', 'menu', '查看异常诊断', 'View anomaly diagnosis'),
 ];
