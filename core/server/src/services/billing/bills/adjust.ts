@@ -1,7 +1,7 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Tx } from '../../../db/client.ts';
-import { allocate } from '../ledger/index.ts';
 import type { Actor } from '../../identity/actor.ts';
+import { allocate } from '../ledger/index.ts';
 import { postAdjustment } from './ledger-rows.ts';
 import { type BillHead, findBillHead, stateInvalid } from './scope.ts';
 import { unpaidOf } from './unpaid.ts';
