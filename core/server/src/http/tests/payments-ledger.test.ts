@@ -124,4 +124,27 @@ describe('counter payments on the one ledger', () => {
     expect(due.get(older)).toMatchObject({ paidFen: 0, unpaidFen: 5_000 });
     expect(due.get(newer)).toMatchObject({ paidFen: 0, unpaidFen: 4_000 });
   });
+
+  it('cancelling a bill frees what its charge had taken, and allocation settles the next bill with it', async () => {
+    const r = await cashier.post('/api/v1/payments', {
+      accountId,
+      method: 'cash',
+      amountFen: 5_000,
+      idempotencyKey: key(),
+    });
+    expect(r.status).toBe(201);
+    expect(await settledByBill()).toEqual([
+      { bill: older, fen: 5_000 },
+      { bill: newer, fen: 0 },
+    ]);
+    const c = await admin.post(`/api/v1/bills/${older}/cancel`, { reason: '抄表错误' });
+    expect(c.status, JSON.stringify(c.body)).toBe(200);
+    expect(await settledByBill()).toEqual([
+      { bill: older, fen: 0 },
+      { bill: newer, fen: 4_000 },
+    ]);
+    const due = await inDemo(p, (tx) => unpaidOf(tx, [older, newer]));
+    expect(due.has(older)).toBe(false);
+    expect(due.get(newer)).toMatchObject({ paidFen: 4_000, unpaidFen: 0 });
+  });
 });
