@@ -133,6 +133,17 @@ describe('runLateFees', () => {
     });
   });
 
+  it('settles a bill from credit the account held before issue, charging no fee', async () => {
+    await scratch(async (tx) => {
+      const area = await fixtureArea(tx, 'c');
+      const b = await fixtureBill(tx, area, 'c1', [{ category: 'usage', fen: 30_000 }]);
+      await fixturePayment(tx, b.account, 50_000, '2026-10-10');
+      await fixtureIssue(tx, b.bill, '2026-11-15');
+      expect(await runLateFees(tx, '2026-11-20')).toBe(0);
+      expect((await unpaidOf(tx, [b.bill])).get(b.bill)).toMatchObject({ paidFen: 30_000, unpaidFen: 0 });
+    });
+  });
+
   it('charges nothing on paid, held or cancelled bills', async () => {
     await scratch(async (tx) => {
       const area = await fixtureArea(tx, 'p');
