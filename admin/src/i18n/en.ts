@@ -748,6 +748,7 @@ export default {
     LEDGER_KEY_CONFLICT: 'This business key was already posted with a different account, kind or amount',
     LEDGER_ALREADY_REVERSED: 'This entry was already reversed',
     LEDGER_NOT_REVERSIBLE: 'A reversal cannot itself be reversed',
+    LEDGER_REVERSAL_VIA_PAYMENT: 'A counter payment is reversed through a reversal request and its approval',
     LEDGER_ALLOCATION_INVALID:
       'The allocation would settle more than a charge still owes or spend more than a payment holds',
     FILE_UNREADABLE: 'The file cannot be read',

@@ -710,6 +710,7 @@ export default {
     LEDGER_KEY_CONFLICT: '该业务键已以不同的账户、类型或金额记过账',
     LEDGER_ALREADY_REVERSED: '该分录已冲正过',
     LEDGER_NOT_REVERSIBLE: '冲正分录本身不能再冲正',
+    LEDGER_REVERSAL_VIA_PAYMENT: '柜台收费须通过冲正申请并经他人审批后冲正',
     LEDGER_ALLOCATION_INVALID: '核销金额超过了欠费未结金额或款项可用金额',
     FILE_UNREADABLE: '无法读取该文件',
     PAY_SIGNATURE_INVALID: '支付通知的签名无效',

@@ -133,6 +133,10 @@ export const errorCatalogue = {
   },
   LEDGER_ALREADY_REVERSED: { status: 409, message: 'The ledger entry was already reversed' },
   LEDGER_NOT_REVERSIBLE: { status: 409, message: 'A reversal cannot itself be reversed' },
+  LEDGER_REVERSAL_VIA_PAYMENT: {
+    status: 409,
+    message: 'A counter payment is reversed through a payment reversal request and its approval',
+  },
   LEDGER_ALLOCATION_INVALID: {
     status: 409,
     message: 'The allocation would settle more than a debit owes or spend more than a credit holds',

@@ -1,3 +1,4 @@
+import { AppError } from '@quadmeter/sdk';
 import type { Platform } from '../../platform.ts';
 import { getAccount } from '../../services/archives/accounts.ts';
 import { todayIn } from '../../services/archives/scope.ts';
@@ -35,6 +36,12 @@ export function ledgerEntryRoutes(p: Platform) {
       const out = await inTenant(p, c, 'billing.run', async (tx, { actor, tenantId, meta }) => {
         const target = await getEntry(tx, c.req.valid('param').id);
         const account = await getAccount(tx, actor, target.accountId);
+        // a counter payment (and its reversal) goes through the four-eyes payment reversal
+        if (target.paymentId !== null)
+          throw new AppError('LEDGER_REVERSAL_VIA_PAYMENT', undefined, {
+            id: target.id,
+            paymentId: target.paymentId,
+          });
         if (PAYMENT_KINDS.has(target.kind)) requirePermission(actor, 'payments.refund');
         const body = c.req.valid('json');
         const today = todayIn(p.config.QUADMETER_TIMEZONE);

@@ -1,56 +1,55 @@
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { allocate, postEntries, reverseEntry } from '../billing/ledger/index.ts';
 
 /**
- * The payments' own small ledger writes (h-ledger's services/billing/ledger postEntries/
- * reverseEntry replace these when merged). Business keys: `pay:<payment id>` for a payment,
- * `rev:<entry id>` for the reversal of an entry — unique per tenant, so nothing posts twice.
+ * The payments' ledger postings, through the one ledger service (services/billing/ledger).
+ * Business keys: `pay:<payment id>` for a payment, `rev:<entry id>` for its reversal — unique per
+ * tenant, so nothing posts twice. A payment is a credit of kind and category `payment`: allocation
+ * ranks debits only, and spends credits oldest first whatever their category.
  */
 export async function postPaymentEntry(
   tx: Tx,
   p: {
     accountId: string;
     paymentId: string;
-    amountFen: bigint;
+    amountFen: number;
     occurredOn: string;
     by: string;
     memo: string;
   },
 ): Promise<string> {
-  const [row] = await tx.execute<{ id: string }>(sql`
-    insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category, business_key, payment_id,
-      occurred_on, created_by, memo)
-    values (app_tenant_id(), ${p.accountId}, 'payment', ${p.amountFen}, 'payment', ${`pay:${p.paymentId}`},
-      ${p.paymentId}, ${p.occurredOn}, ${p.by}, ${p.memo})
-    returning id::text`);
-  return row.id;
-}
-
-/** Posts the reversal of a payment's ledger entry (the negated amount, naming what it reverses). */
-export async function postPaymentReversal(
-  tx: Tx,
-  p: {
-    accountId: string;
-    paymentId: string;
-    entryId: string;
-    amountFen: bigint;
-    occurredOn: string;
-    by: string;
-    memo: string;
-  },
-): Promise<string> {
-  const [row] = await tx.execute<{ id: string }>(sql`
-    insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category, business_key, reverses,
-      payment_id, occurred_on, created_by, memo)
-    values (app_tenant_id(), ${p.accountId}, 'reversal', ${-p.amountFen}, 'payment', ${`rev:${p.entryId}`},
-      ${p.entryId}::bigint, ${p.paymentId}, ${p.occurredOn}, ${p.by}, ${p.memo})
-    returning id::text`);
-  return row.id;
+  const [entry] = await postEntries(tx, [
+    {
+      accountId: p.accountId,
+      kind: 'payment',
+      amountFen: p.amountFen,
+      category: 'payment',
+      businessKey: `pay:${p.paymentId}`,
+      paymentId: p.paymentId,
+      occurredOn: p.occurredOn,
+      createdBy: p.by,
+      memo: p.memo,
+    },
+  ]);
+  return entry.id;
 }
 
 /**
- * ALLOCATION CALL SITE — after a payment or its reversal posts, the account's open debits are
- * settled from its credits by h-ledger's `allocate(tx, accountId)` (services/billing/ledger),
- * which is not on main yet. The lead wires it here; until then allocation does not run.
+ * Reverses a payment's ledger entry (`rev:<entry id>`, the negated amount); the ledger releases
+ * what the payment had settled, so its debits are open again.
  */
-export async function allocateAfterPayment(_tx: Tx, _accountId: string): Promise<void> {}
+export async function reversePaymentEntry(
+  tx: Tx,
+  p: { entryId: string; occurredOn: string; by: string; reason: string },
+): Promise<string> {
+  const entry = await reverseEntry(tx, p.entryId, { reason: p.reason, by: p.by, occurredOn: p.occurredOn });
+  return entry.id;
+}
+
+/**
+ * After a payment or its reversal posts, settles the account's open debits from its credits in
+ * the tenant's allocation order, judging arrears on `today` (the tenant's calendar day).
+ */
+export async function allocateAfterPayment(tx: Tx, accountId: string, today: string): Promise<void> {
+  await allocate(tx, accountId, { asOf: today });
+}

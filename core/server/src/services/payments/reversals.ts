@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { notFound } from '../archives/scope.ts';
 import type { Actor } from '../identity/actor.ts';
-import { allocateAfterPayment, postPaymentReversal } from './ledger-post.ts';
+import { allocateAfterPayment, reversePaymentEntry } from './ledger-post.ts';
 import { paymentDto } from './payment-dto.ts';
 import { paymentRow } from './payment-read.ts';
 import { isoOf, scopeAnd } from './scope-sql.ts';
@@ -99,14 +99,11 @@ export async function approveReversal(tx: Tx, actor: Actor, id: string, today: s
   const row = await pendingForDecision(tx, actor, id);
   const payment = await paymentRow(tx, actor, row.payment_id, true);
   if (!payment.ledger_entry_id) throw new AppError('INTERNAL', 'The payment has no ledger entry');
-  const entryId = await postPaymentReversal(tx, {
-    accountId: payment.account_id,
-    paymentId: payment.id,
+  const entryId = await reversePaymentEntry(tx, {
     entryId: payment.ledger_entry_id,
-    amountFen: BigInt(payment.amount_fen),
     occurredOn: today,
     by: actor.id,
-    memo: row.reason,
+    reason: row.reason,
   });
   await tx.execute(sql`
     update payment_reversals set status = 'approved', approved_by = ${actor.id},
@@ -114,7 +111,7 @@ export async function approveReversal(tx: Tx, actor: Actor, id: string, today: s
       ledger_entry_id = ${entryId}::bigint
     where id = ${id}`);
   await tx.execute(sql`update payments set status = 'reversed' where id = ${payment.id}`);
-  await allocateAfterPayment(tx, payment.account_id);
+  await allocateAfterPayment(tx, payment.account_id, today);
   return {
     reversal: reversalDto(await reversalRow(tx, actor, id)),
     payment: paymentDto(await paymentRow(tx, actor, payment.id)),

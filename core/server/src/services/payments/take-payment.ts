@@ -83,13 +83,13 @@ export async function takePayment(
   const entryId = await postPaymentEntry(tx, {
     accountId: account.id,
     paymentId: made.id,
-    amountFen: input.amountFen,
+    amountFen: Number(input.amountFen),
     occurredOn: today,
     by: actor.id,
     memo: input.method === 'card' ? `card ${ref}` : 'cash',
   });
   await tx.execute(sql`update payments set ledger_entry_id = ${entryId}::bigint where id = ${made.id}`);
-  await allocateAfterPayment(tx, account.id);
+  await allocateAfterPayment(tx, account.id, today);
   return { payment: await getPayment(tx, actor, made.id), replayed: false, areaPath: account.areaPath };
 }
 

@@ -1,6 +1,7 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Tx } from '../../../db/client.ts';
 import type { Actor } from '../../identity/actor.ts';
+import { allocate } from '../ledger/index.ts';
 import { postAdjustment } from './ledger-rows.ts';
 import { type BillHead, findBillHead, stateInvalid } from './scope.ts';
 import { unpaidOf } from './unpaid.ts';
@@ -18,7 +19,8 @@ export interface Adjusted {
  * An adjustment on an issued bill (补差 / 退补): one `adjustment` ledger entry keyed `adj:<uuid>`,
  * naming the bill, with the reason as memo. `amountFen` > 0 charges more, < 0 credits; no bill line
  * is added (the bill's lines stay what the run priced, see decision 0026). A credit may not take the
- * bill's principal below zero (BILL_ADJUSTMENT_TOO_LARGE).
+ * bill's principal below zero (BILL_ADJUSTMENT_TOO_LARGE). The account is then allocated, so a
+ * credit settles the oldest open debits in the tenant's order (decision 0024).
  */
 export async function adjustBill(
   tx: Tx,
@@ -43,5 +45,7 @@ export async function adjustBill(
     by: actor.id,
     reason: input.reason,
   });
+  // a credit settles open debits in the allocation order; a debit is settled by free credit if any
+  await allocate(tx, head.accountId, { asOf: today });
   return { head, entryId, principalFen: principal + input.amountFen };
 }

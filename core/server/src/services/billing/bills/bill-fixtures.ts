@@ -75,9 +75,18 @@ export async function fixtureIssue(tx: Tx, bill: string, dueDate: string): Promi
   await issueBills(tx, [bill], null);
 }
 
-/** A payment of `fen` to the account (what h-cashier will post). */
+/** A payment of `fen` to the account, posted and allocated as the cashier does. */
 export async function fixturePayment(tx: Tx, account: string, fen: number, on = '2026-11-05'): Promise<void> {
-  await tx.execute(sql`insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category, business_key,
-      occurred_on)
-    values (app_tenant_id(), ${account}, 'payment', ${fen}, 'payment', ${`pay:${crypto.randomUUID()}`}, ${on}::date)`);
+  const { allocate, postEntries } = await import('../ledger/index.ts');
+  await postEntries(tx, [
+    {
+      accountId: account,
+      kind: 'payment',
+      amountFen: fen,
+      category: 'payment',
+      businessKey: `pay:${crypto.randomUUID()}`,
+      occurredOn: on,
+    },
+  ]);
+  await allocate(tx, account, { asOf: on });
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import type { Jobs } from '../../../jobs/jobs.ts';
 import type { Actor } from '../../identity/actor.ts';
+import { allocate } from '../ledger/index.ts';
 import { reverseBillEntries } from './ledger-rows.ts';
 import { type BillHead, findBillHead, stateInvalid } from './scope.ts';
 
@@ -16,7 +17,8 @@ export interface Cancelled {
 /**
  * Cancels a held or issued bill: each of its ledger entries not reversed yet gets its reversal
  * (`rev:<entry id>`, dated today), and the bill becomes cancelled with the reason. Its late fees
- * are reversed with it. A cancelled bill cannot be cancelled again (BILL_STATE_INVALID).
+ * are reversed with it, and the account is allocated again (the credit the charges had taken now
+ * settles the account's other open debits). A cancelled bill cannot be cancelled again (BILL_STATE_INVALID).
  */
 export async function cancelBill(
   tx: Tx,
@@ -30,6 +32,8 @@ export async function cancelBill(
   const reversals = await reverseBillEntries(tx, id, today, actor.id, reason);
   await tx.execute(sql`update bills set status = 'cancelled', cancelled_at = now(), cancel_reason = ${reason}
     where id = ${id}`);
+  // what the bill's charges had taken from payments is free credit again: settle other debits with it
+  if (reversals > 0) await allocate(tx, head.accountId, { asOf: today });
   return { head, reversals };
 }
 

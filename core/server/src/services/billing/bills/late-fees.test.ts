@@ -42,7 +42,7 @@ const lateOf = (tx: Tx, bill: string) =>
     where bill_id = ${bill} and kind = 'late_fee' order by occurred_on`);
 
 describe('unpaidOf', () => {
-  it('puts what the account owes on its newest bills, late fees settled before principal', async () => {
+  it('reads what each bill owes from the allocation: a payment settles the oldest bill first', async () => {
     await scratch(async (tx) => {
       const area = await fixtureArea(tx, 'u');
       const old = await fixtureBill(tx, area, 'u1', [{ category: 'usage', fen: 10_000 }]);
@@ -109,6 +109,38 @@ describe('runLateFees', () => {
         ['2026-11-19', 100],
         ['2026-11-20', 50],
       ]);
+    });
+  });
+
+  it('accrues on what allocation leaves unpaid of the bill, not on other debts of the account', async () => {
+    await scratch(async (tx) => {
+      const area = await fixtureArea(tx, 'a');
+      const b = await fixtureBill(tx, area, 'a1', [{ category: 'usage', fen: 1_000_000 }]);
+      await fixtureIssue(tx, b.bill, '2026-11-15');
+      // a deposit owed on the account, outside any bill: unnamed categories are settled last
+      await tx.execute(sql`insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category,
+          business_key, occurred_on)
+        values (app_tenant_id(), ${b.account}, 'charge', -500000, 'deposit', 'test:deposit', '2026-10-01')`);
+      await fixturePayment(tx, b.account, 400_000);
+      expect((await unpaidOf(tx, [b.bill])).get(b.bill)).toMatchObject({
+        paidFen: 400_000,
+        unpaidFen: 600_000,
+        unpaidPrincipalFen: 600_000,
+      });
+      expect(await runLateFees(tx, '2026-11-17')).toBe(2);
+      // 1‰ of the 6,000 元 unpaid, not of the 11,000 元 the account owes in all
+      expect((await lateOf(tx, b.bill)).map((r) => r.fen)).toEqual([600, 600]);
+    });
+  });
+
+  it('settles a bill from credit the account held before issue, charging no fee', async () => {
+    await scratch(async (tx) => {
+      const area = await fixtureArea(tx, 'c');
+      const b = await fixtureBill(tx, area, 'c1', [{ category: 'usage', fen: 30_000 }]);
+      await fixturePayment(tx, b.account, 50_000, '2026-10-10');
+      await fixtureIssue(tx, b.bill, '2026-11-15');
+      expect(await runLateFees(tx, '2026-11-20')).toBe(0);
+      expect((await unpaidOf(tx, [b.bill])).get(b.bill)).toMatchObject({ paidFen: 30_000, unpaidFen: 0 });
     });
   });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import { uuidArray } from '../../../db/sql-helpers.ts';
+import { allocate } from '../ledger/index.ts';
 import { DEFAULT_LATE_FEE_POLICY, type LateFeePolicy, lateFeesDue } from './late-fee-rule.ts';
 import { type LateFeePosting, postLateFees } from './ledger-rows.ts';
 import { unpaidOf } from './unpaid.ts';
@@ -27,7 +28,8 @@ interface Candidate {
  * Posts the late fees of the tenant's overdue bills up to `today` (the tenant's calendar day): every
  * issued bill past due date + grace days with unpaid principal gets one `late_fee` entry per day
  * not charged before. Re-running, or a run after missed days, never charges a day twice (the
- * business key `late:<bill>:<day>`). The bills are share-locked, so a cancellation cannot commit in
+ * business key `late:<bill>:<day>`). The accounts of the overdue bills are allocated first, so credit
+ * an account already held when its bill was issued settles it before a fee is judged. The bills are share-locked, so a cancellation cannot commit in
  * between; a bill being cancelled or adjusted right now is skipped and caught up on the next run.
  * Answers the entries written.
  */
@@ -46,6 +48,8 @@ export async function runLateFees(tx: Tx, today: string): Promise<number> {
     if (bills.length === 0) return written;
     after = bills[bills.length - 1].id;
     const ids = bills.map((b) => b.id);
+    // issuing does not allocate: settle new debits from credit the accounts already hold (prepaid)
+    for (const a of new Set(bills.map((b) => b.accountId))) await allocate(tx, a, { asOf: today });
     const dues = await unpaidOf(tx, ids);
     const charged = await chargedDays(tx, ids);
     const fees: LateFeePosting[] = [];

@@ -8,66 +8,66 @@ export interface BillDue {
   principalFen: number;
   /** its late fees net of reversals */
   lateFeesFen: number;
-  /** of principal + late fees, what payments settled */
+  /** of principal + late fees, what is settled */
   paidFen: number;
   unpaidFen: number;
-  /** the part of the principal still unpaid (payments settle late fees first) */
+  /** the part of the principal still unpaid */
   unpaidPrincipalFen: number;
 }
 
 interface Row {
   billId: string;
-  accountId: string;
   principal: string;
   late: string;
-  balance: string;
+  open: string;
+  openPrincipal: string;
 }
 
 /**
- * What is unpaid on each issued bill. Interim rule until h-ledger's allocation lands (the lead
- * points this function at allocations then): an account owes max(0, −balance); payments settle
- * the oldest bills first, so what is owed sits on the newest issued bills — each newest bill takes
- * up to its own due amount of the debt, then the next older one. Within a bill payments settle late
- * fees before the principal (billing_settings.allocation_order puts late_fee before usage).
- * Held and cancelled bills owe nothing. Bills not found are absent from the map.
+ * What is unpaid on each issued bill, from the ledger's allocation (decision 0024): the bill's
+ * debit entries that are neither reversals nor reversed, less what credits are allocated to them.
+ * So it follows the tenant's allocation order (late fees before usage by default), and a debit
+ * posted since the last allocation counts as open until the next payment or adjustment allocates.
+ * A credit adjustment is a credit like a payment and may settle an older bill first; the unpaid
+ * amounts are capped at what the bill is due net of its adjustments, so the customer is never
+ * reported to owe more on a bill than it charges. Held and cancelled bills owe nothing; bills not
+ * found are absent from the map.
  */
 export async function unpaidOf(tx: Tx, billIds: readonly string[]): Promise<Map<string, BillDue>> {
   const out = new Map<string, BillDue>();
   if (billIds.length === 0) return out;
   const rows = (await tx.execute(sql`
-    with accts as (select distinct account_id from bills where id = any(${uuidArray(billIds)}))
-    select b.id::text as "billId", b.account_id::text as "accountId",
-      coalesce(-sum(e.amount_fen) filter (where e.category <> 'late_fee'), 0)::text as principal,
-      coalesce(-sum(e.amount_fen) filter (where e.category = 'late_fee'), 0)::text as late,
-      coalesce((select ab.balance_fen from account_balances ab where ab.account_id = b.account_id), 0)::text
-        as balance
-    from bills b join accts using (account_id)
-    left join ledger_entries e on e.bill_id = b.id
-    where b.status = 'issued'
-    group by b.id, b.account_id, b.period_from, b.issued_at
-    order by b.account_id, b.period_from desc, b.issued_at desc nulls last, b.id desc`)) as unknown as Row[];
-  let account = '';
-  let left = 0;
+    with live as (
+      select e.id, e.bill_id, e.category,
+        -e.amount_fen - coalesce((select sum(a.amount_fen) from ledger_allocations a
+          where a.debit_entry_id = e.id), 0) as open_fen
+      from ledger_entries e
+      where e.bill_id = any(${uuidArray(billIds)}) and e.amount_fen < 0 and e.kind <> 'reversal'
+        and not exists (select 1 from ledger_entries r where r.reverses = e.id)
+    )
+    select b.id::text as "billId",
+      coalesce((select -sum(e.amount_fen) from ledger_entries e
+        where e.bill_id = b.id and e.category <> 'late_fee'), 0)::text as principal,
+      coalesce((select -sum(e.amount_fen) from ledger_entries e
+        where e.bill_id = b.id and e.category = 'late_fee'), 0)::text as late,
+      coalesce((select sum(l.open_fen) from live l where l.bill_id = b.id), 0)::text as open,
+      coalesce((select sum(l.open_fen) from live l where l.bill_id = b.id and l.category <> 'late_fee'), 0)::text
+        as "openPrincipal"
+    from bills b
+    where b.id = any(${uuidArray(billIds)}) and b.status = 'issued'`)) as unknown as Row[];
   for (const r of rows) {
-    if (r.accountId !== account) {
-      account = r.accountId;
-      left = Math.max(0, -Number(r.balance));
-    }
     const principal = Number(r.principal);
     const late = Number(r.late);
     const due = Math.max(0, principal + late);
-    const unpaid = Math.min(due, left);
-    left -= unpaid;
+    const unpaid = Math.min(due, Number(r.open));
     out.set(r.billId, {
       billId: r.billId,
       principalFen: principal,
       lateFeesFen: late,
       paidFen: due - unpaid,
       unpaidFen: unpaid,
-      unpaidPrincipalFen: Math.max(0, Math.min(principal, unpaid)),
+      unpaidPrincipalFen: Math.max(0, Math.min(principal, Number(r.openPrincipal), unpaid)),
     });
   }
-  const wanted = new Set(billIds);
-  for (const k of out.keys()) if (!wanted.has(k)) out.delete(k);
   return out;
 }
