@@ -34,9 +34,9 @@ const SEED_SLICE = 100_000;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The tier math of the tariff's version in force (2019-12), as SQL over usage u and persons p. */
+/** The tier math of the stored version (in force from 2019-12), as SQL over usage u and persons p. */
 function chargeSql() {
-  const v = (monthlyPowerTariff().versions as { tiers?: unknown; components: { tiers: Tiers }[] }[])[1];
+  const v = (monthlyPowerTariff().versions as { tiers?: unknown; components: { tiers: Tiers }[] }[])[0];
   const t = v.components[0].tiers;
   const [t1, t2] = t.thresholds.map(Number);
   const [p1, p2, p3] = t.prices;
