@@ -3,7 +3,7 @@
 // consumption each, seeded with set-based SQL — beside ONE set-based SQL statement computing the
 // same charges (tier math in SQL) in the same run. Prints wall times, the ratio, and checks that
 // every bill total equals the SQL's charge.
-//   npm run bench -- billing [accounts] [chunk size] [parallel chunks]   (default 1,000,000 2000 2)
+//   npm run bench -- billing [accounts] [chunk size] [parallel chunks]   (default 1,000,000 5000 2)
 //   npm run bench -- billing --smoke                                      (3,000 accounts)
 // DATABASE_URL unset: embedded PostgreSQL.
 import { sql } from 'drizzle-orm';
@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const nums = args.filter((a) => a !== '--smoke').map(Number);
 const n = nums[0] ?? (smoke ? 3_000 : 1_000_000);
-const chunkSize = nums[1] ?? 2_000;
+const chunkSize = nums[1] ?? 5_000;
 const parallel = nums[2] ?? 2;
 if (![n, chunkSize, parallel].every((x) => Number.isInteger(x) && x > 0))
   throw new Error(`accounts, chunk size and parallel chunks are positive integers, got ${nums.join(' ')}`);
@@ -34,9 +34,9 @@ const SEED_SLICE = 100_000;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The tier math of the tariff's version in force (2019-12), as SQL over usage u and persons p. */
+/** The tier math of the stored version (in force from 2019-12), as SQL over usage u and persons p. */
 function chargeSql() {
-  const v = (monthlyPowerTariff().versions as { tiers?: unknown; components: { tiers: Tiers }[] }[])[1];
+  const v = (monthlyPowerTariff().versions as { tiers?: unknown; components: { tiers: Tiers }[] }[])[0];
   const t = v.components[0].tiers;
   const [t1, t2] = t.thresholds.map(Number);
   const [p1, p2, p3] = t.prices;

@@ -2,24 +2,38 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 
-/** The monthly three-tier electricity tariff the run tests and the bench bill with. */
+/**
+ * The monthly three-tier electricity tariff the run tests and the bench bill with, as the tariff
+ * store keeps it: one version per stored body (the one in force from 2019-12-01).
+ */
 export function monthlyPowerTariff(): Record<string, unknown> {
   const url = new URL('../../../../../../docs/tariffs/beijing-electricity-monthly.json', import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8'));
+  const { $schema: _s, ...body } = JSON.parse(readFileSync(url, 'utf8')) as {
+    $schema?: string;
+    versions: { effectiveFrom: string }[];
+  };
+  return { ...body, versions: body.versions.filter((v) => v.effectiveFrom === '2019-12-01') };
 }
 
 export const PLAN = 'bj-power-monthly';
 
-/** Publishes the tariff as version 1 of plan PLAN (meter-power), in force from 2019-12-01. */
+/**
+ * Publishes the tariff as version 1 of plan PLAN (meter-power), in force from 2019-12-01; in a
+ * tenant whose demo seed already published PLAN, returns its stored version in force then.
+ */
 export async function seedPlan(tx: Tx): Promise<string> {
-  const [p] = (await tx.execute(sql`insert into tariff_plans (tenant_id, code, kind, name)
-    values (app_tenant_id(), ${PLAN}, 'meter-power', 'power') returning id::text as id`)) as unknown as {
-    id: string;
-  }[];
-  const [v] =
-    (await tx.execute(sql`insert into tariff_versions (tenant_id, plan_id, version, effective_from, status, body)
-    values (app_tenant_id(), ${p.id}, 1, '2019-12-01', 'published', ${JSON.stringify(monthlyPowerTariff())}::jsonb)
-    returning id::text as id`)) as unknown as { id: string }[];
+  const [p] = await tx.execute<{ id: string }>(sql`insert into tariff_plans (tenant_id, code, kind, name)
+    values (app_tenant_id(), ${PLAN}, 'meter-power', 'power') on conflict (tenant_id, code) do nothing
+    returning id::text as id`);
+  if (!p) {
+    const [seeded] = await tx.execute<{ id: string }>(sql`select v.id::text as id from tariff_versions v
+      join tariff_plans p on p.id = v.plan_id where p.code = ${PLAN} and v.status = 'published'
+      and v.effective_from <= '2019-12-01' order by v.effective_from desc limit 1`);
+    return seeded.id;
+  }
+  const [v] = await tx.execute<{ id: string }>(sql`insert into tariff_versions (tenant_id, plan_id, version,
+    effective_from, status, body) values (app_tenant_id(), ${p.id}, 1, '2019-12-01', 'published',
+    ${JSON.stringify(monthlyPowerTariff())}::jsonb) returning id::text as id`);
   return v.id;
 }
 

@@ -1,12 +1,13 @@
 import { AppError } from '@quadmeter/sdk';
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
-import { parseTariff, type Tariff } from '../tariff/index.ts';
+import type { Tariff } from '../tariff/index.ts';
+import { combineVersions, versionsInForce } from '../tariff-store/index.ts';
 
 /**
- * A plan's published versions in force on a period, folded into one format-1 tariff whose versions
- * are named by their stored version number, so the engine splits the period where a version takes
- * over (分段计费). Stands in for the tariff store's versionsInForce until the two are merged.
+ * A plan's published versions in force on a period (the tariff store's versionsInForce, decision
+ * 0023), folded by combineVersions into one format-1 tariff, so the engine splits the period where
+ * a version takes over (分段计费). Versions are named by their stored version number, which is what
+ * a bill line's explain shows and what versionIds is keyed by.
  */
 export interface PlanTariff {
   tariff: Tariff;
@@ -16,51 +17,32 @@ export interface PlanTariff {
   versionIds: Map<string, string>;
 }
 
-interface VersionRow {
-  id: string;
-  version: number;
-  effective_from: string;
-  body: { versions?: { effectiveFrom: string }[] } & Record<string, unknown>;
-}
+/** Why a plan cannot price the period: the accounts on it fail, the run goes on. */
+const UNPRICEABLE = new Set(['TARIFF_PLAN_UNKNOWN', 'TARIFF_NOT_IN_FORCE']);
 
-/** The body's own version in force on the stored effective date (else its first). */
-function bodyVersion(body: VersionRow['body'], from: string): Record<string, unknown> {
-  const vs = (body.versions ?? []) as { effectiveFrom: string }[];
-  const inForce = vs.filter((v) => v.effectiveFrom <= from);
-  const v = inForce[inForce.length - 1] ?? vs[0];
-  if (!v) throw new AppError('TARIFF_INVALID', 'A stored tariff version has no version');
-  const { effectiveTo: _drop, ...rest } = v as { effectiveTo?: string };
-  return rest;
-}
-
-/** null when the plan has no published version touching the period. */
+/** null when the plan is unknown or some day of the period is under no published version. */
 export async function loadPlanTariff(
   tx: Tx,
   code: string,
   from: string,
   to: string,
 ): Promise<PlanTariff | null> {
-  const rows = (await tx.execute(sql`
-    select v.id::text as id, v.version, v.effective_from::text as effective_from, v.body
-    from tariff_versions v join tariff_plans p on p.id = v.plan_id
-    where p.code = ${code} and v.status = 'published' and v.effective_from < ${to}::date
-    order by v.effective_from`)) as unknown as VersionRow[];
-  const first = rows.findLastIndex((r) => r.effective_from <= from);
-  const used = rows.slice(Math.max(first, 0));
-  if (used.length === 0) return null;
-  const base = used[used.length - 1].body;
-  const tariff = parseTariff({
-    ...base,
-    versions: used.map((r) => ({
-      ...bodyVersion(r.body, r.effective_from),
-      version: String(r.version),
-      effectiveFrom: r.effective_from,
-    })),
-  });
+  let list: Awaited<ReturnType<typeof versionsInForce>>;
+  try {
+    list = await versionsInForce(tx, code, from, to);
+  } catch (e) {
+    if (e instanceof AppError && UNPRICEABLE.has(e.code)) return null;
+    throw e;
+  }
+  const combined = combineVersions(list);
+  const tariff: Tariff = {
+    ...combined,
+    versions: combined.versions.map((v, i) => ({ ...v, version: String(list[i].version) })),
+  };
   return {
     tariff,
     cycleStart: yearlyCycle(tariff),
-    versionIds: new Map(used.map((r) => [String(r.version), r.id])),
+    versionIds: new Map(list.map((v) => [String(v.version), v.versionId])),
   };
 }
 

@@ -33,7 +33,7 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     plan: planCache(run.from, run.to),
     by: claimed.by,
   };
-  const size = o.chunkSize ?? 1000;
+  const size = o.chunkSize ?? 5000; // bench 20k: 1k-2k 1,283 acc/s, 5k 1,814, 10k 1,608
   let cursor: string | null = null;
   let exhausted = false;
   // pages are taken one at a time (keyset), chunks run concurrently
