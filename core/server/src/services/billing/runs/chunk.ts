@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import { type BillRow, type LineRow, type PriceContext, priceAccount } from './price.ts';
 import { cycleBegan, type MeterUsage, type RunScope, readChunk, usageBefore } from './reads.ts';
@@ -65,6 +66,9 @@ async function yearToDate(
  * and progress. All or nothing: a crash loses the chunk, and the next run of it starts clean.
  */
 export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: string[], deps: ChunkDeps) {
+  // a chunk's statements carry thousands of ids: their cost estimates cross jit_above_cost, and
+  // compiling them costs more than running them
+  await tx.execute(sql`set local jit = off`);
   const rows = await readChunk(tx, scope, ids);
   const plans = await plansFor(tx, deps, rows);
   await yearToDate(tx, scope, rows, plans);

@@ -4,6 +4,8 @@ import { uuidArray } from '../../../db/sql-helpers.ts';
 
 export interface RunScope {
   runId: string;
+  /** this execution of the run: the key of its staged usage (bill_run_usage) */
+  attemptId: string;
   areaId: string | null;
   from: string;
   /** exclusive */
@@ -35,29 +37,58 @@ export interface MeterUsage {
   yearToDate?: string;
 }
 
-/**
- * The next page of accounts to bill (keyset on id): postpaid on the period's first day, in the
- * area's subtree, not yet holding a live bill for the period (so a restarted run resumes where the
- * committed chunks stopped), limited to options.accountIds for a re-bill.
- */
-export async function nextAccounts(
-  tx: Tx,
-  s: RunScope,
-  after: string | null,
-  limit: number,
-): Promise<string[]> {
-  const rows = (await tx.execute(sql`
-    select a.id::text as id from accounts a
+/** The run's accounts without a live bill for the period (see pendingAccounts). */
+const pending = (s: RunScope) => sql`
+    select a.id from accounts a
     join customers c on c.id = a.customer_id
     ${s.areaId ? sql`join areas ar on ar.id = c.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}
-    where ${after ? sql`a.id > ${after}::uuid` : sql`true`}
-      ${s.accountIds ? sql`and a.id = any(${uuidArray(s.accountIds)})` : sql``}
-      and (select m.mode from account_billing_modes m where m.account_id = a.id
-           and m.effective_from <= ${s.from}::date order by m.effective_from desc limit 1) = 'postpaid'
+    join lateral (select m.mode from account_billing_modes m where m.account_id = a.id
+           and m.effective_from <= ${s.from}::date order by m.effective_from desc limit 1) bm on bm.mode = 'postpaid'
+    where ${s.accountIds ? sql`a.id = any(${uuidArray(s.accountIds)})` : sql`true`}
       and not exists (select 1 from bills b where b.account_id = a.id and b.period_from = ${s.from}::date
-           and b.status <> 'cancelled')
-    order by a.id limit ${limit}`)) as unknown as { id: string }[];
+           and b.status <> 'cancelled')`;
+
+/**
+ * Every account the run still has to bill, in id order, in one set-based statement: postpaid on the
+ * period's first day, in the area's subtree, not yet holding a live bill for the period (so a
+ * restarted run resumes with what the committed chunks left), limited to options.accountIds for a
+ * re-bill.
+ */
+export async function pendingAccounts(tx: Tx, s: RunScope): Promise<string[]> {
+  const rows = (await tx.execute(sql`${pending(s)} order by a.id`)) as unknown as { id: string }[];
   return rows.map((r) => r.id);
+}
+
+/**
+ * A transaction's settings for one pass over many rows: memory for hash aggregates, so that the
+ * planner prefers scanning and hashing to walking an index in group order.
+ */
+export const SCAN_SETTINGS = sql.raw(`set local work_mem = '256MB'`);
+
+/**
+ * Stages the period's usage of every meter of the accounts still to bill (bill_run_usage, under this
+ * execution's attempt id). A meter with no daily rows in the period has no row (usage missing).
+ * For many accounts (`scan`), one pass over the period's daily rows with a hash aggregate in memory:
+ * without the memory the planner walks the primary key in meter order to group without hashing,
+ * believing the walk follows the table because the key's first column, the tenant, is constant —
+ * while daily rows lie day by day, so that walk reads a page per row. For a few accounts (a re-bill,
+ * a small area), the planner probes the index per meter.
+ */
+export async function stageUsage(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
+  if (scan) await tx.execute(SCAN_SETTINGS);
+  await tx.execute(sql`
+    insert into bill_run_usage (tenant_id, attempt_id, run_id, meter_id, usage)
+    select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, d.meter_id, round(sum(d.usage), 6)
+    from consumption_daily d
+    join meters m on m.id = d.meter_id
+    join (${pending(s)}) p on p.id = m.account_id
+    where d.day >= ${s.from}::date and d.day < ${s.to}::date
+    group by d.meter_id`);
+}
+
+/** Drops what every execution of the run staged (the run ended). */
+export async function dropUsage(tx: Tx, runId: string): Promise<void> {
+  await tx.execute(sql`delete from bill_run_usage where run_id = ${runId}::uuid`);
 }
 
 /** How many accounts the run covers (for progress), counted once when it starts. */
@@ -95,17 +126,16 @@ async function bounds(tx: Tx, meters: string[], edge: string): Promise<Map<strin
   );
 }
 
-/** Everything a chunk prices, set-based: accounts × meters × usage × facts, then the bounding readings. */
+/** Everything a chunk prices, set-based: accounts × meters × staged usage × facts, then the bounding readings. */
 export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<MeterUsage[]> {
   const rows = (await tx.execute(sql`
     select a.id::text as "accountId", c.area_id::text as "areaId", a.tariff_plans as "tariffPlans",
       c.low_income as "lowIncome", ${fact('household_size', s.from)} as "householdSize",
       ${fact('heated_area_m2', s.from)} as "heatedArea", m.id::text as "meterId", m.kind as "meterKind",
-      u.usage, null as start, null as "end"
+      u.usage::text as usage, null as start, null as "end"
     from accounts a join customers c on c.id = a.customer_id
     left join meters m on m.account_id = a.id
-    left join lateral (select round(sum(d.usage), 6)::text as usage from consumption_daily d
-      where d.meter_id = m.id and d.day >= ${s.from}::date and d.day < ${s.to}::date) u on true
+    left join bill_run_usage u on u.attempt_id = ${s.attemptId}::uuid and u.meter_id = m.id
     where a.id = any(${uuidArray(ids)})
     order by a.id, m.id`)) as unknown as MeterUsage[];
   const meters = rows.flatMap((r) => (r.meterId ? [r.meterId] : []));

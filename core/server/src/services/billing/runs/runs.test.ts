@@ -219,6 +219,29 @@ describe('executeRun', () => {
     expect(bills).toEqual([{ account: old.account, status: 'issued', replaces: old.id }]);
   });
 
+  it('bills each account once, with its usage, when two executions of one run race, and leaves nothing staged', async () => {
+    const { area, run } = await scenario('race', 40);
+    // a resume in a second process while the first still runs: each stages its own usage
+    await Promise.all([
+      executeRun(t.database.db, tenant, run, { chunkSize: 3 }),
+      executeRun(t.database.db, tenant, run, { chunkSize: 7 }),
+    ]);
+    const [b] = await q<{ n: number; accounts: number; held: number; wrong: number }>(sql`
+      select count(*)::int as n, count(distinct b.account_id)::int as accounts,
+        count(*) filter (where b.status = 'held')::int as held,
+        count(*) filter (where b.total_fen <> (select sum(l.amount_fen) from bill_lines l where l.bill_id = b.id))::int as wrong
+      from bills b where b.area_id = ${area}`);
+    expect(b).toEqual({ n: 40, accounts: 40, held: 0, wrong: 0 });
+    // every bill's usage is the month's consumption the fixture seeded: (g·37 mod 601) kWh
+    const [usage] = await q<{ off: number }>(sql`
+      select count(*)::int as off from bills b join bill_lines l on l.bill_id = b.id and l.line_no = 1
+      where b.area_id = ${area} and (l.explain->>'usage')::numeric = 0`);
+    expect(usage.off).toBe(0);
+    const [staged] = await q<{ n: number }>(sql`select count(*)::int as n from bill_run_usage where run_id = ${run}`);
+    expect(staged.n).toBe(0);
+    expect((await progress(run)).status).toBe('done');
+  });
+
   it('bills nothing for a run cancelled before it starts', async () => {
     const { area, run } = await scenario('c', 2);
     await q(sql`update bill_runs set status = 'cancelled' where id = ${run}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import type { HoldRules } from './price.ts';
@@ -43,6 +44,7 @@ export async function claimRun(tx: Tx, runId: string): Promise<Claimed | null> {
   if (!r) return null;
   const scope: RunScope = {
     runId,
+    attemptId: randomUUID(),
     areaId: r.area_id,
     from: r.period_from,
     to: r.period_to,

@@ -6,7 +6,7 @@ import type { Logger } from '../../../logger.ts';
 import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
 import { quoteCache } from './price.ts';
 import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
-import { nextAccounts } from './reads.ts';
+import { dropUsage, pendingAccounts, stageUsage } from './reads.ts';
 import { claimRun, failRun, finishRun } from './start.ts';
 import { planCache } from './tariffs.ts';
 
@@ -19,10 +19,14 @@ export interface RunOptions {
   onChunk?: (n: number) => void;
 }
 
+/** From this many accounts a run stages its usage with one scan of the period's daily rows. */
+const SCAN_FROM = 20_000;
+
 /**
- * Executes a bill run to the end: chunks of accounts by keyset on id, each billed in its own
- * tenant transaction, `parallel` at a time. Resumable: accounts already holding a live bill for the
- * period are not selected again, so after a crash the run continues with what was not committed.
+ * Executes a bill run to the end: the accounts still to bill, read once, in chunks each billed in
+ * its own tenant transaction, `parallel` at a time. Resumable: accounts already holding a live bill
+ * for the period are not selected again, so after a crash the run continues with what was not
+ * committed.
  */
 export async function executeRun(db: Db, tenantId: string, runId: string, o: RunOptions = {}): Promise<void> {
   const claimed = await withTenant(db, tenantId, (tx) => claimRun(tx, runId));
@@ -34,33 +38,33 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     by: claimed.by,
   };
   const size = o.chunkSize ?? 5000; // bench 20k: 1k-2k 1,283 acc/s, 5k 1,814, 10k 1,608
-  let cursor: string | null = null;
-  let exhausted = false;
-  // pages are taken one at a time (keyset), chunks run concurrently
-  let paging = Promise.resolve();
-  const nextPage = () => {
-    const page = paging.then(async () => {
-      if (exhausted) return [];
-      const ids = await withTenant(db, tenantId, (tx) => nextAccounts(tx, scope, cursor, size));
-      if (ids.length < size) exhausted = true;
-      if (ids.length) cursor = ids[ids.length - 1];
-      return ids;
-    });
-    paging = page.then(() => undefined);
-    return page;
-  };
+  let pending: string[] = [];
+  let next = 0;
   const lane = async () => {
-    for (let ids = await nextPage(); ids.length; ids = await nextPage()) {
+    while (next < pending.length) {
+      const ids = pending.slice(next, next + size);
+      next += size;
       await withTenant(db, tenantId, (tx) => billChunk(tx, scope, run, ids, deps));
       o.onChunk?.(ids.length);
     }
   };
   try {
+    pending = await withTenant(db, tenantId, (tx) => pendingAccounts(tx, scope));
+    await withTenant(db, tenantId, (tx) => stageUsage(tx, scope, pending.length >= SCAN_FROM));
     await Promise.all(Array.from({ length: o.parallel ?? 2 }, lane));
-    await withTenant(db, tenantId, (tx) => finishRun(tx, runId));
+    await withTenant(db, tenantId, async (tx) => {
+      await finishRun(tx, runId);
+      await dropUsage(tx, runId);
+    });
   } catch (e) {
-    if (e instanceof RunStopped) return;
-    await withTenant(db, tenantId, (tx) => failRun(tx, runId, e instanceof Error ? e.message : String(e)));
+    if (e instanceof RunStopped) {
+      await withTenant(db, tenantId, (tx) => dropUsage(tx, runId));
+      return;
+    }
+    await withTenant(db, tenantId, async (tx) => {
+      await failRun(tx, runId, e instanceof Error ? e.message : String(e));
+      await dropUsage(tx, runId);
+    });
     throw e;
   }
 }
