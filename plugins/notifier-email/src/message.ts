@@ -4,7 +4,7 @@ import type { EmailSettings } from './settings.ts';
 
 /** One plain address; display names and lists are not accepted as a recipient. */
 const ADDRESS =
-  /^[^\s@<>(),;:"\\[\]\u0000-\u001f\u007f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/u;
+  /^[^\s@<>(),;:"\\[\]\p{Cc}]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/u;
 const PLAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_BODY_CHARS = 200_000;
 export const MAX_SUBJECT_CHARS = 200;
