@@ -167,6 +167,16 @@ describe('notifier-email against a local SMTP sink', () => {
     expect(parsed.headers.has('bcc')).toBe(false);
   });
 
+  it('accepts an internationalised domain and a UTF-8 local part', async () => {
+    const { sink, ctx } = await open();
+    await plugin.send(notice({ id: 'i1', to: '张三@例子.中国' }), ctx);
+    await plugin.send(notice({ id: 'i2', to: 'li.si@水务.cn' }), ctx);
+    // the sink offers SMTPUTF8, so the envelope keeps the addresses as written
+    expect(sink.mails.map((m) => m.to[0])).toEqual(['张三@例子.中国', 'li.si@水务.cn']);
+    const e = await failure(plugin.send(notice({ id: 'i3', to: 'a@例子..中国' }), ctx));
+    expect(isAppError(e) && e.code).toBe('REQ_VALIDATION');
+  });
+
   it('takes the first line of the body as subject when none is given', async () => {
     const { sink, ctx } = await open();
     await plugin.send(notice({ subject: undefined }), ctx);

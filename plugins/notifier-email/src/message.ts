@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import { AppError, type NotifyMessage } from '@quadmeter/sdk';
 import type { EmailSettings } from './settings.ts';
 
@@ -27,6 +28,15 @@ export function messageIdFor(tenantId: string, id: string, from: string): string
   return `<${local}.${tenant}@${domain}>`;
 }
 
+/** One plain address; an internationalised domain (例子.中国) is checked in its ASCII (punycode) form. */
+export function isAddress(to: string): boolean {
+  const at = to.lastIndexOf('@');
+  if (at < 1 || to.length > 254) return false;
+  const domain = to.slice(at + 1);
+  const ascii = /^[\x21-\x7e]*$/.test(domain) ? domain : domainToASCII(domain);
+  return ascii !== '' && ascii.length <= 253 && ADDRESS.test(`${to.slice(0, at)}@${ascii}`);
+}
+
 export interface MailParts {
   to: string;
   subject: string;
@@ -41,7 +51,7 @@ export interface MailParts {
  */
 export function mailParts(message: NotifyMessage, s: EmailSettings): MailParts {
   const to = message.to.trim();
-  if (to.length > 254 || !ADDRESS.test(to)) throw invalid('The recipient must be one e-mail address');
+  if (!isAddress(to)) throw invalid('The recipient must be one e-mail address');
   if (typeof message.body !== 'string' || message.body.includes('\u0000'))
     throw invalid('The body must be text without NUL bytes');
   if (message.body.length > MAX_BODY_CHARS)

@@ -66,6 +66,13 @@ describe('notifier-wechat against the sandbox', () => {
     expect(sandbox.deliveries.map((d) => d.client_msg_id)).toEqual(['n-0', 'n-1', 'n-2', 'n-3', 'n-4']);
   });
 
+  it('fetches one token for concurrent sends of different ids', async () => {
+    const { sandbox, ctx } = await open();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => plugin.send(notice({ id: `c-${i}` }), ctx)));
+    expect(sandbox.calls).toEqual({ token: 1, send: 8 });
+    expect(new Set(sandbox.deliveries.map((d) => d.msgid)).size).toBe(8);
+  });
+
   it('renews a token 5 minutes before it expires', async () => {
     const { sandbox, ctx } = await open(sandboxOptions({ tokenTtlSec: 300 }));
     await plugin.send(notice({ id: 'a' }), ctx);
