@@ -4,7 +4,7 @@
  * a new fetch makes the previous token invalid after a 5-minute overlap, and `POST
  * /cgi-bin/message/template/send` checks the token, the template id, the openid and the data,
  * answers a 64-bit msgid and records the delivery. It can be told to fail the next calls (busy,
- * rate limits, any errcode, or an HTTP status). Errors are HTTP 200 `{errcode, errmsg}` with a
+ * rate limits, any errcode, an HTTP status, or an answer that comes late). Errors are HTTP 200 `{errcode, errmsg}` with a
  * per-request `rid` suffix in errmsg, like the real service.
  */
 import { randomBytes } from 'node:crypto';
@@ -41,7 +41,7 @@ export interface SandboxDelivery {
   at: number;
 }
 
-export type InjectedFailure = { errcode: number; errmsg?: string } | { status: number };
+export type InjectedFailure = { errcode: number; errmsg?: string } | { status: number } | { hangMs: number };
 
 interface IssuedToken {
   value: string;
@@ -98,6 +98,7 @@ export class WechatSandbox {
   private nextMsgId = 3_717_005_636_572_528_642n;
   private readonly now: () => number;
   private server: Server | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   url = '';
 
   private readonly options: WechatSandboxOptions;
@@ -131,6 +132,8 @@ export class WechatSandbox {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -212,7 +215,13 @@ export class WechatSandbox {
   }
 
   private answer(res: ServerResponse, out: InjectedFailure | { body: string }): void {
-    if ('status' in out) reply(res, out.status, 'injected failure');
+    if ('hangMs' in out) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        reply(res, 200, '{"errcode":-1,"errmsg":"system error"}');
+      }, out.hangMs);
+      this.timers.add(timer);
+    } else if ('status' in out) reply(res, out.status, 'injected failure');
     else if ('errcode' in out) {
       const errmsg = `${out.errmsg ?? ERRMSG[out.errcode] ?? 'error'} ${rid()}`;
       reply(res, 200, JSON.stringify({ errcode: out.errcode, errmsg }));

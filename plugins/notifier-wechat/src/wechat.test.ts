@@ -194,6 +194,24 @@ describe('notifier-wechat against the sandbox', () => {
     expect(plugin.classify(e)).toBe('retry');
   });
 
+  it('gives up a hanging call when the plugin is stopped (its signal aborts), as retry', async () => {
+    const sandbox = await WechatSandbox.start(sandboxOptions());
+    opened.push(sandbox);
+    const t = makeTestContext<unknown>({
+      pluginId: plugin.id,
+      config: {},
+      tenantSettings: () => ({ appId: APP_ID, appSecret: APP_SECRET, apiUrl: sandbox.url }),
+    });
+    sandbox.failNext({ hangMs: 5_000 });
+    const pending = failure(plugin.send(notice(), t.ctx));
+    setTimeout(() => t.abort(), 100);
+    const e = await pending;
+    expect(e).toBeInstanceOf(WechatTransportError);
+    expect(e).toMatchObject({ stage: 'send', status: undefined });
+    expect(plugin.classify(e)).toBe('retry');
+    expect(sandbox.deliveries).toHaveLength(0);
+  });
+
   it('refuses malformed notices before calling WeChat', async () => {
     const { sandbox, ctx } = await open();
     const bad = [
