@@ -1,11 +1,10 @@
 import { type Disposition, isAppError } from '@quadmeter/sdk';
 import { WechatApiError, WechatTransportError } from './errors.ts';
 
-// Sources of the errcodes and their meanings: the official 全局返回码 page as mirrored by
-// Wechat-Group/weixin-java-tools `WxMpErrorMsgEnum` (43004 需要接收者关注, 43101 user refuse to
-// accept the msg, 45009 reach max api daily quota limit — 调用超过天级别频率限制, 45011 api
-// minute-quota reach limit, 40003 invalid openid, 40037 invalid template_id …), the official
-// template-message and access_token pages; collected in /work/shared/INTEGRATIONS.md §1.2–1.3.
+// The errcodes and their meanings come from the official 全局返回码 (global return code) list and
+// the template-message and access_token pages (43004 需要接收者关注, 43101 user refuse to accept the
+// msg, 45009 daily API quota — 调用超过天级别频率限制, 45011 minute quota, 40003 invalid openid,
+// 40037 invalid template_id …), collected in INTEGRATIONS.md §1.2–1.3.
 
 /**
  * Send-time errcodes worth another attempt later: system busy, API/quota limits and the
