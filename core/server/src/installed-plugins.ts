@@ -2,6 +2,8 @@ import meterGas from '@quadmeter/meter-gas';
 import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
+import notifierEmail from '@quadmeter/notifier-email';
+import notifierWechat from '@quadmeter/notifier-wechat';
 import paymentCash from '@quadmeter/payment-cash';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
@@ -22,4 +24,6 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportNbiot,
   transportLora,
   paymentCash,
+  notifierWechat,
+  notifierEmail,
 ];
