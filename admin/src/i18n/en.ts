@@ -764,6 +764,8 @@ export default {
     PAY_NOT_REVERSIBLE: 'The payment is already reversed or awaiting a reversal decision',
     PAY_REVERSAL_DECIDED: 'The reversal request has already been decided',
     PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
+    NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
+    NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
     REQ_MALFORMED_URL: 'The request address is not correctly encoded',

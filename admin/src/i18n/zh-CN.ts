@@ -724,6 +724,8 @@ export default {
     PAY_NOT_REVERSIBLE: '该笔收费已冲正或正在等待冲正审批',
     PAY_REVERSAL_DECIDED: '该冲正申请已经处理过',
     PAY_REVERSAL_SELF_APPROVAL: '冲正须由申请人以外的人审批',
+    NOTIFY_TEMPLATE_INVALID: '模板有错误，无法渲染',
+    NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',
     REQ_MALFORMED_URL: '请求地址的编码不正确',

@@ -2,6 +2,7 @@ import meterGas from '@quadmeter/meter-gas';
 import meterHeat from '@quadmeter/meter-heat';
 import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
+import notifierSms from '@quadmeter/notifier-sms';
 import paymentCash from '@quadmeter/payment-cash';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
@@ -22,4 +23,5 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportNbiot,
   transportLora,
   paymentCash,
+  notifierSms,
 ];
