@@ -34,6 +34,8 @@ export interface SmsSandbox {
   answered(): Record<string, number>;
   /** the next `times` signed requests meet this fault instead of being delivered */
   failNext(fault: SandboxFault, times?: number): void;
+  /** forgets faults not yet met */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,9 @@ export async function startSmsSandbox(o: SandboxOptions): Promise<SmsSandbox> {
     answered: () => ({ ...answered }),
     failNext(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     close: () =>
       new Promise<void>((ok) => {
