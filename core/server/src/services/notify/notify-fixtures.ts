@@ -36,8 +36,8 @@ export async function notifyWorld(): Promise<NotifyWorld> {
     p,
     admin,
     sandbox,
-    areaA: areas['阳光花园小区'].id,
-    areaB: areas['幸福里小区'].id,
+    areaA: areas.阳光花园小区.id,
+    areaB: areas.幸福里小区.id,
     async stop() {
       await p.stop();
       await sandbox.close();

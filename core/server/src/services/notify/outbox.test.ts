@@ -111,4 +111,59 @@ describe('the notify outbox against the SMS sandbox over loopback', () => {
     expect(log.map((d) => d.outcome)).toEqual(['sent', 'duplicate']);
     expect(log[1]?.providerId).toBe(log[0]?.providerId);
   });
+
+  it('holds a notice due in quiet hours until they end; an urgent event goes at once', async () => {
+    const now = new Date();
+    const local = (now.getUTCHours() * 60 + now.getUTCMinutes() + 480) % 1440; // Asia/Shanghai
+    await setNotify(w, { quiet: [(local + 1380) % 1440, (local + 60) % 1440], urgent: ['cut-done'] });
+    try {
+      const { accountId } = await recipient(w, 't5');
+      expect(await enqueue(w, 'e2e-quiet', accountId, 'overdraft')).toBe(1);
+      expect(await enqueue(w, 'e2e-urgent', accountId, 'cut-done')).toBe(1);
+      await until(settled('e2e-urgent'));
+      const [held] = await outbox(w, 'e2e-quiet');
+      expect(held?.status).toBe('queued');
+      const wait = new Date(held?.nextAttemptAt ?? 0).getTime() - now.getTime();
+      expect(wait).toBeGreaterThan(58 * 60_000);
+      expect(wait).toBeLessThanOrEqual(61 * 60_000);
+      expect(w.sandbox.deliveries('e2e-quiet:sms')).toBe(0);
+      expect(w.sandbox.deliveries('e2e-urgent:sms')).toBe(1);
+    } finally {
+      await setNotify(w);
+    }
+  });
+
+  it('queues one row per enabled channel the customer opted in to and has a contact for', async () => {
+    await setNotify(w, { channels: ['sms', 'email', 'wechat'] });
+    try {
+      const both = await recipient(w, 't6', { name: '<b>赵</b>', email: 'zhao@example.cn' });
+      expect(
+        await enqueue(w, 'e2e-channels', both.accountId, 'payment-received', { amountYuan: '50.00' }),
+      ).toBe(2);
+      const rows = await outbox(w, 'e2e-channels');
+      expect(rows.map((r) => [r.channel, r.recipient])).toEqual([
+        ['sms', '13800138000'],
+        ['email', 'zhao@example.cn'],
+      ]);
+      expect(rows[0]?.body).toContain('<b>赵</b>');
+      expect(rows[1]?.body).toContain('&lt;b&gt;赵&lt;/b&gt;');
+      expect(rows[1]?.subject).toMatch(/^【[^】]+】缴费成功$/);
+      // a channel with no enabled notifier for the tenant is logged failed, not retried
+      await until(settled('e2e-channels'));
+      const email = await deliveries(w, 'e2e-channels:email');
+      expect(email).toHaveLength(1);
+      expect(email[0]?.outcome).toBe('failed');
+      expect(['NOTIFY_NO_NOTIFIER', 'PLUGIN_DISABLED']).toContain(email[0]?.errorCode);
+      const optedOut = await recipient(w, 't7', { email: 'x@example.cn' });
+      await inDemo(w.p, (tx) =>
+        tx.execute(sql`update customers set notify_channels = '{email}' where id = ${optedOut.customerId}`),
+      );
+      expect(await enqueue(w, 'e2e-optout', optedOut.accountId)).toBe(1);
+      expect((await outbox(w, 'e2e-optout')).map((r) => r.channel)).toEqual(['email']);
+      const none = await recipient(w, 't8', { phone: null });
+      expect(await enqueue(w, 'e2e-nophone', none.accountId)).toBe(0);
+    } finally {
+      await setNotify(w);
+    }
+  });
 });
