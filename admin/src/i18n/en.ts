@@ -3,6 +3,7 @@ import archivesOps from './archives-ops.en.ts';
 import billing from './billing.en.ts';
 import control from './control.en.ts';
 import ledger from './ledger.en.ts';
+import notify from './notify.en.ts';
 import payments from './payments.en.ts';
 import reading from './reading.en.ts';
 import tariffs from './tariffs.en.ts';
@@ -104,6 +105,10 @@ export default {
     payments: 'Payments',
     counter: 'Counter',
     paymentList: 'Payments',
+    notify: 'Notices',
+    notifyTemplates: 'Notice templates',
+    notifyDeliveries: 'Delivery log',
+    notifySettings: 'Notify settings',
     paymentReversals: 'Reversal approvals',
   },
   home: {
@@ -809,4 +814,5 @@ export default {
   ...uplinks,
   ...archiveDownload,
   ...payments,
+  ...notify,
 } satisfies typeof zhCN;

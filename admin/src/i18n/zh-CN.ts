@@ -5,6 +5,7 @@ import archivesOps from './archives-ops.zh-CN.ts';
 import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
+import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
@@ -103,6 +104,10 @@ export default {
     payments: '收费',
     counter: '收费台',
     paymentList: '收费记录',
+    notify: '通知管理',
+    notifyTemplates: '通知模板',
+    notifyDeliveries: '发送记录',
+    notifySettings: '通知设置',
     paymentReversals: '冲正审批',
   },
   home: {
@@ -769,4 +774,5 @@ export default {
   ...uplinks,
   ...archiveDownload,
   ...payments,
+  ...notify,
 };
