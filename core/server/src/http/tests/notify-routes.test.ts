@@ -84,6 +84,7 @@ describe('notify templates', () => {
     expect(put.body).toMatchObject({ source: 'tenant', body: good.body });
     const { accountId } = await recipient(w, 'tpl');
     await enqueue(w, 'route-tpl', accountId, 'low-balance-1', { balanceYuan: '7.00' });
+    await until(async () => (await outbox(w, 'route-tpl')).every((r) => r.status === 'sent'));
     const [row] = await outbox(w, 'route-tpl');
     expect(row?.body).toBe('【测试】通知户tpl 余额 7.00 元');
     const del = await w.admin.delete('/api/v1/notify/templates/low-balance-1/sms');

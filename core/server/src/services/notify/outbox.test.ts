@@ -166,4 +166,20 @@ describe('the notify outbox against the SMS sandbox over loopback', () => {
       await setNotify(w);
     }
   });
+
+  it('fails a notice whose channel’s notifier the tenant disabled, without calling it', async () => {
+    const off = await w.admin.put('/api/v1/plugins/notifier-sms/tenant', { enabled: false });
+    expect(off.status).toBe(200);
+    try {
+      const { accountId } = await recipient(w, 't9');
+      const answeredBefore = w.sandbox.answered();
+      expect(await enqueue(w, 'e2e-disabled', accountId)).toBe(1);
+      await until(settled('e2e-disabled'));
+      const log = await deliveries(w, 'e2e-disabled:sms');
+      expect(log.map((d) => [d.attempt, d.outcome, d.errorCode])).toEqual([[1, 'failed', 'PLUGIN_DISABLED']]);
+      expect(w.sandbox.answered()).toEqual(answeredBefore);
+    } finally {
+      expect((await w.admin.put('/api/v1/plugins/notifier-sms/tenant', { enabled: true })).status).toBe(200);
+    }
+  });
 });
