@@ -98,3 +98,32 @@ export const DeliveryItem = z
 export const DeliveryList = z
   .object({ items: z.array(DeliveryItem), next: z.string().nullable() })
   .openapi('NoticeDeliveryList');
+
+export const CustomerParam = z.object({
+  customerId: z.uuid().openapi({ param: { name: 'customerId', in: 'path' } }),
+});
+
+export const NotifyContacts = z
+  .object({
+    customerId: z.string(),
+    phone: z.string().nullable(),
+    email: z.string().nullable(),
+    wechatOpenid: z.string().nullable(),
+    channels: z.array(z.enum(noticeChannels)),
+  })
+  .openapi('NotifyContacts');
+
+export const NotifyContactsPatch = z
+  .object({
+    email: z.email().max(254).nullable().optional(),
+    wechatOpenid: text(1, 128)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a WeChat openid')
+      .nullable()
+      .optional(),
+    channels: z.array(z.enum(noticeChannels)).max(3).optional(),
+  })
+  .strict()
+  .refine((o) => Object.values(o).some((v) => v !== undefined), {
+    message: 'at least one field must be given',
+  })
+  .openapi('NotifyContactsPatch');

@@ -2,6 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { requireWholeTenant } from '../../services/identity/actor.ts';
+import { getContacts, saveContacts } from '../../services/notify/contacts.ts';
 import { listDeliveries } from '../../services/notify/deliveries.ts';
 import {
   isNoticeChannel,
@@ -23,8 +24,11 @@ import {
 } from '../../services/notify/templates.ts';
 import { inTenant, jsonRoute, router } from '../route-kit.ts';
 import {
+  CustomerParam,
   DeliveryList,
   DeliveryQuery,
+  NotifyContacts,
+  NotifyContactsPatch,
   NotifySettingsBody,
   PreviewBody,
   PreviewResult,
@@ -225,6 +229,51 @@ export function notifyRoutes(p: Platform) {
         return after;
       });
       return c.json(saved, 200);
+    },
+  );
+  r.openapi(
+    jsonRoute({
+      method: 'get',
+      path: '/contacts/{customerId}',
+      tag,
+      summary: 'A customer’s notice contacts and opt-ins (masked without customers.pii)',
+      params: CustomerParam,
+      response: NotifyContacts,
+    }),
+    async (c) => {
+      const id = c.req.valid('param').customerId;
+      return c.json(
+        await inTenant(p, c, 'customers.read', (tx, { actor }) => getContacts(tx, actor, id)),
+        200,
+      );
+    },
+  );
+  r.openapi(
+    jsonRoute({
+      method: 'patch',
+      path: '/contacts/{customerId}',
+      tag,
+      summary: 'Change a customer’s e-mail, WeChat openid and the channels they agreed to',
+      params: CustomerParam,
+      body: NotifyContactsPatch,
+      response: NotifyContacts,
+    }),
+    async (c) => {
+      const id = c.req.valid('param').customerId;
+      const body = c.req.valid('json');
+      const shown = await inTenant(p, c, 'customers.write', async (tx, { actor, tenantId, meta }) => {
+        const r = await saveContacts(tx, actor, id, body);
+        await recordAudit(tx, tenantId, meta, {
+          action: 'customers.notify-contacts',
+          targetType: 'customer',
+          targetId: id,
+          areaPath: r.areaPath,
+          before: r.before,
+          after: r.after,
+        });
+        return r.shown;
+      });
+      return c.json(shown, 200);
     },
   );
   return r;

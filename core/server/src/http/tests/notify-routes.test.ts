@@ -284,3 +284,95 @@ describe('notify routes and bad input', () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe('customer notice contacts', () => {
+  let customerA: string;
+  let customerB: string;
+  let writerA: Client;
+  let clerk: Client;
+  const contacts = async () =>
+    (
+      await withSystem(w.p.running.platform.db, (tx) =>
+        tx.execute(sql`select id::text, email, wechat_openid, notify_channels from customers order by id`),
+      )
+    ).map((r) => ({ ...r }));
+
+  beforeAll(async () => {
+    customerA = (await recipient(w, 'ca', { areaId: w.areaA })).customerId;
+    customerB = (await recipient(w, 'cb', { areaId: w.areaB })).customerId;
+    writerA = await userWith(w.p, w.admin, 'nt-cw', ['customers.read', 'customers.write'], [w.areaA]);
+    clerk = await userWith(w.p, w.admin, 'nt-clerk', ['customers.read', 'customers.write']);
+  });
+
+  it('saves e-mail, openid and opt-ins, shown unmasked with customers.pii and masked without', async () => {
+    const put = await w.admin.patch(`/api/v1/notify/contacts/${customerA}`, {
+      email: 'wang.wu@example.cn',
+      wechatOpenid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      channels: ['sms', 'email'],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({
+      customerId: customerA,
+      phone: '13800138000',
+      email: 'wang.wu@example.cn',
+      wechatOpenid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      channels: ['sms', 'email'],
+    });
+    const seen = await clerk.get(`/api/v1/notify/contacts/${customerA}`);
+    expect(seen.body).toMatchObject({
+      phone: '138****8000',
+      email: 'w***@example.cn',
+      wechatOpenid: 'oUpF****eS6o',
+    });
+    const cleared = await clerk.patch(`/api/v1/notify/contacts/${customerA}`, { email: null });
+    expect(cleared.body).toMatchObject({ email: null, channels: ['sms', 'email'] });
+  });
+
+  it('answer 404 to another tenant and outside the user’s areas, changing nothing', async () => {
+    const before = await contacts();
+    for (const r of [
+      await other.get(`/api/v1/notify/contacts/${customerA}`),
+      await other.patch(`/api/v1/notify/contacts/${customerA}`, { email: 'x@example.cn' }),
+      await writerA.get(`/api/v1/notify/contacts/${customerB}`),
+      await writerA.patch(`/api/v1/notify/contacts/${customerB}`, { channels: [] }),
+    ]) {
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe('RESOURCE_NOT_FOUND');
+    }
+    expect((await writerA.get(`/api/v1/notify/contacts/${customerA}`)).status).toBe(200);
+    expect(await contacts()).toEqual(before);
+  });
+
+  it('refuse a user without customers.write or customers.read with AUTH_FORBIDDEN', async () => {
+    const before = await contacts();
+    for (const r of [
+      await nobody.patch(`/api/v1/notify/contacts/${customerA}`, { channels: [] }),
+      await reader.get(`/api/v1/notify/contacts/${customerA}`),
+    ]) {
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('AUTH_FORBIDDEN');
+    }
+    expect(await contacts()).toEqual(before);
+  });
+
+  it('answer REQ_VALIDATION for bad input, changing nothing', async () => {
+    const before = await contacts();
+    const path = `/api/v1/notify/contacts/${customerA}`;
+    for (const r of await Promise.all([
+      w.admin.patch(path, {}),
+      w.admin.patch(path, { email: 'not-an-email' }),
+      w.admin.patch(path, { email: `${'a'.repeat(300)}@example.cn` }),
+      w.admin.patch(path, { email: 12 }),
+      w.admin.patch(path, { wechatOpenid: 'o\u0000x' }),
+      w.admin.patch(path, { wechatOpenid: 'x'.repeat(129) }),
+      w.admin.patch(path, { channels: ['fax'] }),
+      w.admin.patch(path, { channels: 'sms' }),
+      w.admin.patch(path, { phone: '13900000000' }),
+      w.admin.patch('/api/v1/notify/contacts/not-a-uuid', { channels: [] }),
+    ])) {
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('REQ_VALIDATION');
+    }
+    expect(await contacts()).toEqual(before);
+  });
+});
