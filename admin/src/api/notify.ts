@@ -11,6 +11,8 @@ export type NotifySettings = Schema<'NotifySettings'>;
 export type NoticeDelivery = Schema<'NoticeDelivery'>;
 export type DeliveryQuery = QueryOf<'/notify/deliveries'>;
 export type PreviewBody = BodyOf<'/notify/templates/preview', 'post'>;
+export type NotifyContacts = Schema<'NotifyContacts'>;
+export type NotifyContactsPatch = BodyOf<'/notify/contacts/{customerId}', 'patch'>;
 
 export const NOTICE_EVENTS = [
   'low-balance-1',
@@ -36,6 +38,10 @@ export const notifyApi = {
     http.post<ReplyOf<'/notify/templates/preview', 'post'>>('/notify/templates/preview', body),
   deliveries: (q: DeliveryQuery) => http.get<ReplyOf<'/notify/deliveries'>>('/notify/deliveries', q),
   settings: () => http.get<ReplyOf<'/notify/settings'>>('/notify/settings'),
+  contacts: (customerId: string) =>
+    http.get<NotifyContacts>(`/notify/contacts/${encodeURIComponent(customerId)}`),
+  saveContacts: (customerId: string, body: NotifyContactsPatch) =>
+    http.patch<NotifyContacts>(`/notify/contacts/${encodeURIComponent(customerId)}`, body),
   saveSettings: (body: NotifySettings) =>
     http.put<ReplyOf<'/notify/settings', 'put'>>('/notify/settings', body),
 };

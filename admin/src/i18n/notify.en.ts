@@ -46,6 +46,12 @@ export default {
       accountId: 'Account id',
       more: 'Load more',
     },
+    contacts: {
+      title: 'Notice contacts',
+      email: 'E-mail',
+      wechatOpenid: 'WeChat openid',
+      channels: 'Channels agreed to',
+    },
     settings: {
       title: 'Notify settings',
       channels: 'Channels',

@@ -39,6 +39,12 @@ export default {
       accountId: '账户 ID',
       more: '加载更多',
     },
+    contacts: {
+      title: '通知联系方式',
+      email: '电子邮箱',
+      wechatOpenid: '微信 OpenID',
+      channels: '同意接收的渠道',
+    },
     settings: {
       title: '通知设置',
       channels: '启用渠道',
