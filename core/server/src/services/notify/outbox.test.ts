@@ -182,4 +182,20 @@ describe('the notify outbox against the SMS sandbox over loopback', () => {
       expect((await w.admin.put('/api/v1/plugins/notifier-sms/tenant', { enabled: true })).status).toBe(200);
     }
   });
+
+  // last: the plugin stays stopped
+  it('retries, without calling it, a notice whose notifier is installed but not running', async () => {
+    await setNotify(w, { maxAttempts: 2 });
+    await w.p.running.platform.pluginHost.stopPlugin('notifier-sms');
+    const { accountId } = await recipient(w, 't10');
+    const answeredBefore = w.sandbox.answered();
+    expect(await enqueue(w, 'e2e-stopped', accountId)).toBe(1);
+    await until(settled('e2e-stopped'));
+    const log = await deliveries(w, 'e2e-stopped:sms');
+    expect(log.map((d) => [d.attempt, d.outcome, d.errorCode])).toEqual([
+      [1, 'retry', 'PLUGIN_UNAVAILABLE'],
+      [2, 'failed', 'PLUGIN_UNAVAILABLE'],
+    ]);
+    expect(w.sandbox.answered()).toEqual(answeredBefore);
+  });
 });

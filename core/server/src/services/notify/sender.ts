@@ -87,7 +87,13 @@ export async function startNotifySender(d: NotifySenderDeps): Promise<NotifySend
     });
 
   const notifierFor = async (tenantId: string, channel: string) => {
-    const plugin = d.registry.ofKind('notifier').find((p) => p.channel === channel);
+    // installed, whatever its status: one that failed to start or was stopped is retried later
+    // (PLUGIN_UNAVAILABLE below), only a channel nothing serves is dropped
+    const plugin = d.registry
+      .list()
+      .filter((i) => i.kind === 'notifier')
+      .map((i) => d.registry.get(i.id) as NotifierPlugin<unknown, unknown> | undefined)
+      .find((p) => p?.channel === channel);
     if (!plugin) return undefined;
     const enabled = await withTenant(d.db, tenantId, (tx) =>
       tx.execute(sql`select 1 from plugin_settings where plugin_id = ${plugin.id} and enabled`),
