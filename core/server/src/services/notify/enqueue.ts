@@ -1,3 +1,4 @@
+import { AppError } from '@quadmeter/sdk';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import type { NoticeChannel, NoticeEvent } from './events.ts';
@@ -45,6 +46,14 @@ export async function enqueueNotice(
   tx: Tx,
   n: { key: string; event: NoticeEvent; accountId: string; vars: Record<string, string> },
 ): Promise<number> {
+  if (n.key.length === 0 || n.key.length > 180 || n.key.includes('\u0000'))
+    throw new AppError('REQ_VALIDATION', 'A notice key has 1 to 180 characters and no NUL', {
+      key: n.key.slice(0, 200),
+    });
+  // PostgreSQL text holds no NUL: a stray one in a value is dropped rather than failing the caller
+  const given = Object.fromEntries(
+    Object.entries(n.vars).map(([k, v]) => [k, String(v).replaceAll('\u0000', '')]),
+  );
   const [who] = (await tx.execute(sql`select a.tenant_id::text as "tenantId", c.name as "customerName",
       a.number as "accountNumber", c.phone, c.email, c.wechat_openid as "wechatOpenid",
       c.notify_channels as "optIn", t.name as "tenantName"
@@ -56,7 +65,7 @@ export async function enqueueNotice(
     tenantName: who.tenantName,
     customerName: who.customerName,
     accountNumber: who.accountNumber,
-    ...n.vars,
+    ...given,
   };
   const due = releaseTime(new Date(), n.event, settings);
   let added = 0;

@@ -183,6 +183,14 @@ describe('the notify outbox against the SMS sandbox over loopback', () => {
     }
   });
 
+  it('refuses a bad key and drops NUL characters from values, without failing on them', async () => {
+    const { accountId } = await recipient(w, 't11');
+    await expect(enqueue(w, 'x'.repeat(181), accountId)).rejects.toMatchObject({ code: 'REQ_VALIDATION' });
+    await expect(enqueue(w, '', accountId)).rejects.toMatchObject({ code: 'REQ_VALIDATION' });
+    expect(await enqueue(w, 'e2e-nul', accountId, 'low-balance-1', { balanceYuan: '1\u00002.00' })).toBe(1);
+    expect((await outbox(w, 'e2e-nul'))[0]?.body).toContain('余额为12.00元');
+  });
+
   // last: the plugin stays stopped
   it('retries, without calling it, a notice whose notifier is installed but not running', async () => {
     await setNotify(w, { maxAttempts: 2 });
