@@ -3,6 +3,7 @@ import archivesOps from './archives-ops.en.ts';
 import billing from './billing.en.ts';
 import control from './control.en.ts';
 import ledger from './ledger.en.ts';
+import notify from './notify.en.ts';
 import payments from './payments.en.ts';
 import reading from './reading.en.ts';
 import tariffs from './tariffs.en.ts';
@@ -104,6 +105,10 @@ export default {
     payments: 'Payments',
     counter: 'Counter',
     paymentList: 'Payments',
+    notify: 'Notices',
+    notifyTemplates: 'Notice templates',
+    notifyDeliveries: 'Delivery log',
+    notifySettings: 'Notify settings',
     paymentReversals: 'Reversal approvals',
   },
   home: {
@@ -764,6 +769,8 @@ export default {
     PAY_NOT_REVERSIBLE: 'The payment is already reversed or awaiting a reversal decision',
     PAY_REVERSAL_DECIDED: 'The reversal request has already been decided',
     PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
+    NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
+    NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
     REQ_MALFORMED_URL: 'The request address is not correctly encoded',
@@ -807,4 +814,5 @@ export default {
   ...uplinks,
   ...archiveDownload,
   ...payments,
+  ...notify,
 } satisfies typeof zhCN;

@@ -5,6 +5,7 @@ import archivesOps from './archives-ops.zh-CN.ts';
 import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
+import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
@@ -103,6 +104,10 @@ export default {
     payments: '收费',
     counter: '收费台',
     paymentList: '收费记录',
+    notify: '通知管理',
+    notifyTemplates: '通知模板',
+    notifyDeliveries: '发送记录',
+    notifySettings: '通知设置',
     paymentReversals: '冲正审批',
   },
   home: {
@@ -724,6 +729,8 @@ export default {
     PAY_NOT_REVERSIBLE: '该笔收费已冲正或正在等待冲正审批',
     PAY_REVERSAL_DECIDED: '该冲正申请已经处理过',
     PAY_REVERSAL_SELF_APPROVAL: '冲正须由申请人以外的人审批',
+    NOTIFY_TEMPLATE_INVALID: '模板有错误，无法渲染',
+    NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',
     REQ_MALFORMED_URL: '请求地址的编码不正确',
@@ -767,4 +774,5 @@ export default {
   ...uplinks,
   ...archiveDownload,
   ...payments,
+  ...notify,
 };

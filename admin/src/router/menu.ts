@@ -3,6 +3,7 @@ import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
 import { billingRoutes } from './modules/billing.ts';
 import { controlRoutes } from './modules/control.ts';
+import { notifyRoutes } from './modules/notify.ts';
 import { paymentRoutes } from './modules/payments.ts';
 import { readingRoutes } from './modules/reading.ts';
 import { systemRoutes } from './modules/system.ts';
@@ -15,5 +16,6 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...controlRoutes,
   ...billingRoutes,
   ...paymentRoutes,
+  ...notifyRoutes,
   ...systemRoutes,
 ];

@@ -168,6 +168,8 @@ export const errorCatalogue = {
     status: 403,
     message: 'A reversal must be decided by someone other than the person who requested it',
   },
+  NOTIFY_TEMPLATE_INVALID: { status: 422, message: 'The notice template does not compile or render' },
+  NOTIFY_TEMPLATE_UNKNOWN: { status: 404, message: 'No such notice event or channel' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },

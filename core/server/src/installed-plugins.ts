@@ -4,6 +4,7 @@ import meterPower from '@quadmeter/meter-power';
 import meterWater from '@quadmeter/meter-water';
 import notifierEmail from '@quadmeter/notifier-email';
 import notifierWechat from '@quadmeter/notifier-wechat';
+import notifierSms from '@quadmeter/notifier-sms';
 import paymentCash from '@quadmeter/payment-cash';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
@@ -26,4 +27,5 @@ export const installedPlugins: readonly AnyPlugin[] = [
   paymentCash,
   notifierWechat,
   notifierEmail,
+  notifierSms,
 ];

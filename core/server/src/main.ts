@@ -19,6 +19,7 @@ import { startBillRunWorker } from './services/billing/runs/index.ts';
 import { startDispatcher } from './services/commands/dispatcher.ts';
 import type { DispatchOptions } from './services/commands/options.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
+import { startNotifySender } from './services/notify/sender.ts';
 import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import type { EngineOptions } from './services/reading-tasks/runner.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
@@ -120,6 +121,14 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       options: options.commands,
     });
     stack.push({ name: 'command outbox', stop: () => dispatcher.stop() });
+    const notifier = await startNotifySender({
+      db: database.jobs,
+      jobs,
+      registry: plugins.registry,
+      logger,
+      timeZone: config.QUADMETER_TIMEZONE,
+    });
+    stack.push({ name: 'notify outbox', stop: () => notifier.stop() });
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

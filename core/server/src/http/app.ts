@@ -30,6 +30,7 @@ import { importRoutes } from './routes/imports.ts';
 import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
+import { notifyRoutes } from './routes/notify.ts';
 import { paymentReversalRoutes } from './routes/payment-reversals.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { pluginRoutes } from './routes/plugins.ts';
@@ -82,6 +83,7 @@ const protectedResources = {
   '/payment-reversals': paymentReversalRoutes,
   '/cashier-shifts': cashierShiftRoutes,
   '/counter': counterRoutes,
+  '/notify': notifyRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

@@ -35,6 +35,10 @@ export const customers = pgTable(
     name: text('name').notNull(),
     type: text('type', { enum: customerTypes }).notNull().default('resident'),
     phone: text('phone'),
+    email: text('email'),
+    wechatOpenid: text('wechat_openid'),
+    /** the channels the customer agreed to be notified on (migration 0017) */
+    notifyChannels: text('notify_channels').array().notNull().default(sql`'{sms,wechat,email}'::text[]`),
     idNumber: text('id_number'),
     address: text('address'),
     areaId: uuid('area_id').notNull(),

@@ -64,6 +64,8 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('payments.collect', 'payments', 'action', '收费', 'Collect payments'),
   p('payments.refund', 'payments', 'action', '退款', 'Refund payments'),
   p('payments.reverse.approve', 'payments', 'action', '审批收费冲正', 'Approve payment reversals'),
+  p('notify.read', 'billing', 'menu', '查看通知与发送记录', 'View notices and the delivery log'),
+  p('notify.manage', 'billing', 'action', '管理通知模板与设置', 'Manage notice templates and settings'),
   p('reports.read', 'analysis', 'menu', '查看报表', 'View reports'),
   p('analysis.read', 'analysis', 'menu', '查看异常诊断', 'View anomaly diagnosis'),
 ];

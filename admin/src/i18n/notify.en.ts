@@ -1,0 +1,67 @@
+import type zhCN from './notify.zh-CN.ts';
+
+// English messages of the notice templates, the delivery log and the notify settings; every zh-CN key.
+export default {
+  notify: {
+    event: {
+      'low-balance-1': 'Low balance (stage 1)',
+      'low-balance-2': 'Low balance (stage 2)',
+      overdraft: 'Overdraft',
+      'cut-warning': 'Cut warning',
+      'cut-done': 'Supply cut',
+      reconnected: 'Reconnected',
+      'payment-received': 'Payment received',
+    },
+    channel: { sms: 'SMS', wechat: 'WeChat', email: 'E-mail' },
+    outcome: {
+      sent: 'Sent',
+      duplicate: 'Duplicate (not resent)',
+      retry: 'Failed, retrying',
+      failed: 'Failed',
+    },
+    templates: {
+      title: 'Notice templates',
+      event: 'Event',
+      channel: 'Channel',
+      source: 'Source',
+      tenant: 'This tenant',
+      default: 'Default',
+      subject: 'E-mail subject',
+      body: 'Template',
+      preview: 'Preview',
+      previewTitle: 'Preview (sample values)',
+      reset: 'Restore default',
+      resetConfirm: 'Restore the default template?',
+      hint: 'Handlebars template; variables: {vars}. SMS and WeChat are plain text, e-mail is HTML (variables are escaped).',
+    },
+    deliveries: {
+      title: 'Delivery log',
+      at: 'Time',
+      account: 'Account',
+      customer: 'Customer',
+      attempt: 'Attempt',
+      outcome: 'Outcome',
+      providerId: 'Provider message id',
+      error: 'Error',
+      accountId: 'Account id',
+      more: 'Load more',
+    },
+    contacts: {
+      title: 'Notice contacts',
+      email: 'E-mail',
+      wechatOpenid: 'WeChat openid',
+      channels: 'Channels agreed to',
+    },
+    settings: {
+      title: 'Notify settings',
+      channels: 'Channels',
+      quiet: 'Quiet hours',
+      quietHint: 'Notices due inside them wait until they end; equal start and end means none',
+      timeZone: 'Time zone',
+      urgent: 'Events sent even in quiet hours',
+      maxAttempts: 'Attempts at most',
+      backoff: 'First retry after (seconds)',
+      backoffHint: 'doubling each time, at most an hour',
+    },
+  },
+} satisfies typeof zhCN;
