@@ -764,6 +764,11 @@ export default {
     PAY_NOT_REVERSIBLE: 'The payment is already reversed or awaiting a reversal decision',
     PAY_REVERSAL_DECIDED: 'The reversal request has already been decided',
     PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
+    PREPAID_POLICY_INVALID:
+      'The prepaid policy contradicts itself: check the alarm amounts, hoarding limit and reconnect threshold',
+    PREPAID_HOARDING_LIMIT: 'This top-up would lift the balance above the hoarding limit',
+    PREPAID_NOT_PREPAID: 'The account is not in prepaid mode',
+    PREPAID_NOTHING_TO_RETRY: 'There is no failed cut or reconnect to retry',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
     REQ_MALFORMED_URL: 'The request address is not correctly encoded',
