@@ -33,6 +33,7 @@ import { meterRoutes } from './routes/meters.ts';
 import { paymentReversalRoutes } from './routes/payment-reversals.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { pluginRoutes } from './routes/plugins.ts';
+import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
@@ -71,6 +72,7 @@ const protectedResources = {
   '/commands': commandRoutes,
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
+  '/prepaid': prepaidRoutes,
   '/tariffs': tariffRoutes,
   '/ledger-entries': ledgerEntryRoutes,
   '/ledger': ledgerRoutes,

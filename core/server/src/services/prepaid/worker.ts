@@ -3,8 +3,8 @@ import type { Database, Db } from '../../db/client.ts';
 import { readSystem, withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
 import type { Logger } from '../../logger.ts';
-import { zone as zoneOf } from '../readings/zone.ts';
 import { evaluateAccount, type PrepaidDeps } from './evaluate.ts';
+import { prepaidDeps } from './notices.ts';
 import type { Notify } from './notify.ts';
 
 /** One tenant's pass: accounts whose balance changed and those whose time has come. */
@@ -17,6 +17,7 @@ export interface PrepaidWorkerDeps {
   jobs: Jobs;
   logger: Logger;
   timeZone: string;
+  /** where notices go (services/prepaid/notices.ts `prepaidNotify` in the platform) */
   notify: Notify;
   /** false: no minute tick and no LISTEN (tests drive `drain`) */
   cron?: boolean;
@@ -47,7 +48,7 @@ async function dueAccounts(db: Db, tenantId: string, now: number, limit: number)
  * anything missed) enqueues one pg-boss job per tenant, singleton per tenant, that evaluates them.
  */
 export async function startPrepaidWorker(w: PrepaidWorkerDeps): Promise<PrepaidWorker> {
-  const deps: PrepaidDeps = { jobs: w.jobs, zone: zoneOf(w.timeZone), notify: w.notify };
+  const deps: PrepaidDeps = prepaidDeps(w.jobs, w.timeZone, w.notify);
   const db = w.database.jobs;
   const drain = async (tenantId: string, now?: number): Promise<number> => {
     let done = 0;
