@@ -4,6 +4,7 @@ import billing from './billing.en.ts';
 import control from './control.en.ts';
 import ledger from './ledger.en.ts';
 import payments from './payments.en.ts';
+import prepaid from './prepaid.en.ts';
 import reading from './reading.en.ts';
 import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
@@ -65,6 +66,9 @@ export default {
     tenantOption: '{name} ({code})',
   },
   menu: {
+    prepaidBoard: 'Prepaid board',
+    prepaidPolicy: 'Prepaid policy',
+    holidays: 'Holiday calendar',
     billing: 'Billing',
     billingSettings: 'Billing settings',
     billRuns: 'Bill runs',
@@ -812,4 +816,5 @@ export default {
   ...uplinks,
   ...archiveDownload,
   ...payments,
+  ...prepaid,
 } satisfies typeof zhCN;

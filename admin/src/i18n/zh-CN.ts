@@ -6,6 +6,7 @@ import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
+import prepaid from './prepaid.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
@@ -64,6 +65,9 @@ export default {
     tenantOption: '{name}（{code}）',
   },
   menu: {
+    prepaidBoard: '预付费看板',
+    prepaidPolicy: '预付费策略',
+    holidays: '节假日日历',
     billing: '计费管理',
     billingSettings: '计费设置',
     billRuns: '账单批次',
@@ -771,4 +775,5 @@ export default {
   ...uplinks,
   ...archiveDownload,
   ...payments,
+  ...prepaid,
 };
