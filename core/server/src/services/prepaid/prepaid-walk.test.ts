@@ -17,10 +17,11 @@ import { createLogger } from '../../logger.ts';
 import { settledCommand, startTestDispatcher, type TestDispatcher } from '../commands/dispatcher-fixtures.ts';
 import { addMeters, ingestTenant } from '../readings/ingest-fixtures.ts';
 import { evaluateAccount } from './evaluate.ts';
-import { setKeepPower } from './manual.ts';
+import { retrySupply, setKeepPower } from './manual.ts';
 import { saveLevel } from './policy.ts';
 import { BUILTIN_POLICY } from './policy-types.ts';
 import { noticeRecorder, post, prepaidAccount } from './prepaid-fixtures.ts';
+import { prepaidBoard } from './read.ts';
 import { type PrepaidWorker, startPrepaidWorker } from './worker.ts';
 
 // The prepaid state machine end to end: ledger postings mark accounts by trigger, the worker
@@ -31,6 +32,8 @@ const LINE = 'pp-bus';
 const POWER = '210000000077';
 const WATER = '11000000000077';
 const KEEP = '210000000078';
+/** on the line's table but not on the bus until the test plugs it in */
+const LATE = '210000000079';
 
 let t: TestDatabase;
 let d: TestDispatcher;
@@ -71,10 +74,11 @@ beforeAll(async () => {
     line: LINE,
     digits: 6,
   };
-  [ids.power, ids.water, ids.keep] = await addMeters(db, tenant, [
+  [ids.power, ids.water, ids.keep, ids.late] = await addMeters(db, tenant, [
     { ...relay, comm: POWER },
     { comm: WATER, via: 'serial', line: LINE },
     { ...relay, comm: KEEP },
+    { ...relay, comm: LATE },
   ]);
   await withTenant(db, tenant.tenantId, async (tx) => {
     await tx.execute(sql`insert into plugin_settings (tenant_id, plugin_id, enabled)
@@ -100,6 +104,7 @@ beforeAll(async () => {
   ids.walk = await prepaidAccount(db, tenant, 'walk', [ids.power, ids.water]);
   ids.keepAcct = await prepaidAccount(db, tenant, 'keep', [ids.keep]);
   ids.night = await prepaidAccount(db, tenant, 'night');
+  ids.failAcct = await prepaidAccount(db, tenant, 'fail', [ids.late]);
   ids.race = await prepaidAccount(db, tenant, 'race');
   ids.postpaid = await prepaidAccount(db, tenant, 'post', [], 'postpaid');
   w = await startPrepaidWorker({
@@ -308,6 +313,38 @@ describe('prepaid state machine', () => {
     const ev = await events(a);
     expect(ev.map((e) => e.kind)).toEqual(['cut-warning']);
     expect(noticesOf(a)).toEqual(['cut-warning']);
+  });
+
+  it('a cut the meter never confirms is shown to the operator, and a retry by hand completes it', async () => {
+    const a = ids.failAcct;
+    await post(t.database.db, tenant.tenantId, a, -5000);
+    await drain(T0);
+    await drain(T0 + 31 * MIN);
+    await settleAll(a);
+    await drain(T0 + 32 * MIN);
+    const row = await prepaidRow(a);
+    expect(row).toMatchObject({ state: 'cut_pending', commandStatus: 'failed' });
+    expect((await events(a)).map((e) => e.kind)).toEqual(['cut-warning', 'cut-failed']);
+    const board = await withTenant(t.database.db, tenant.tenantId, (tx) =>
+      prepaidBoard(tx, { areaScope: null } as never),
+    );
+    expect(board.failed).toBe(1);
+    // the meter answers now; the operator retries
+    const late = new ElectricityMeter({
+      address: LATE,
+      clock: new ManualClock(Date.now()),
+      initialEnergy: 1,
+    });
+    bus.addDevice(new Dlt645Device(late, 20));
+    await withTenant(t.database.db, tenant.tenantId, (tx) =>
+      retrySupply(tx, w.deps, tenant.tenantId, a, 'test', T0 + 40 * MIN),
+    );
+    await settleAll(a);
+    expect(late.relay.state).toBe('tripped');
+    await drain(T0 + 41 * MIN);
+    expect(await prepaidRow(a)).toMatchObject({ state: 'cut', commandStatus: 'none' });
+    expect((await events(a)).map((e) => e.kind)).toEqual(['cut-warning', 'cut-failed', 'retry', 'cut-done']);
+    expect(noticesOf(a)).toEqual(['cut-warning', 'cut-done']);
   });
 
   it('leaves a postpaid account alone', async () => {
