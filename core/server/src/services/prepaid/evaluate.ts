@@ -40,8 +40,12 @@ export async function evaluateAccount(
   const balanceFen = await balanceOf(tx, accountId);
   const policy = await policyFor(tx, accountId);
   const calendar = await loadCalendar(tx, d.zone.dayOf(now));
-  const allowedAt = (at: number) =>
-    cutAllowedAt({ keepPower: row.keepPower, policy, calendar, zone: d.zone }, at);
+  // every controllable meter of the account under the meter's own keep-power: nothing can be cut
+  const [meters] = await tx.execute<{ held: boolean }>(sql`
+    select coalesce(bool_and(keep_power), false) as held from meters
+    where account_id = ${accountId} and status = 'installed' and control in ('relay', 'valve')`);
+  const keepPower = row.keepPower || meters.held;
+  const allowedAt = (at: number) => cutAllowedAt({ keepPower, policy, calendar, zone: d.zone }, at);
   const [acct] = await tx.execute<{ number: string }>(
     sql`select number from accounts where id = ${accountId}`,
   );

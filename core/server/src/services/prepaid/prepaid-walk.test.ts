@@ -34,6 +34,7 @@ const WATER = '11000000000077';
 const KEEP = '210000000078';
 /** on the line's table but not on the bus until the test plugs it in */
 const LATE = '210000000079';
+const HELD = '210000000080';
 
 let t: TestDatabase;
 let d: TestDispatcher;
@@ -74,11 +75,12 @@ beforeAll(async () => {
     line: LINE,
     digits: 6,
   };
-  [ids.power, ids.water, ids.keep, ids.late] = await addMeters(db, tenant, [
+  [ids.power, ids.water, ids.keep, ids.late, ids.held] = await addMeters(db, tenant, [
     { ...relay, comm: POWER },
     { comm: WATER, via: 'serial', line: LINE },
     { ...relay, comm: KEEP },
     { ...relay, comm: LATE },
+    { ...relay, comm: HELD },
   ]);
   await withTenant(db, tenant.tenantId, async (tx) => {
     await tx.execute(sql`insert into plugin_settings (tenant_id, plugin_id, enabled)
@@ -105,6 +107,7 @@ beforeAll(async () => {
   ids.keepAcct = await prepaidAccount(db, tenant, 'keep', [ids.keep]);
   ids.night = await prepaidAccount(db, tenant, 'night');
   ids.failAcct = await prepaidAccount(db, tenant, 'fail', [ids.late]);
+  ids.heldAcct = await prepaidAccount(db, tenant, 'held', [ids.held]);
   ids.race = await prepaidAccount(db, tenant, 'race');
   ids.postpaid = await prepaidAccount(db, tenant, 'post', [], 'postpaid');
   w = await startPrepaidWorker({
@@ -297,6 +300,39 @@ describe('prepaid state machine', () => {
     expect(await commandsFor(ids.keep)).toEqual([]);
     expect(keepMeter.relay.state).not.toBe('tripped');
     expect((await prepaidRow(a)).state).toBe('cut_pending');
+  });
+
+  it('switching keep-power off lets the pending cut go out at once outside the windows', async () => {
+    const a = ids.keepAcct;
+    const friday = Date.parse('2026-12-04T10:00:00+08:00');
+    await withTenant(t.database.db, tenant.tenantId, (tx) =>
+      setKeepPower(tx, w.deps, tenant.tenantId, a, false, 'test', friday),
+    );
+    expect((await prepaidRow(a)).commandStatus).toBe('in_flight');
+    await settleAll(a);
+    expect(keepMeter.relay.state).toBe('tripped');
+    await drain(friday + MIN);
+    expect((await prepaidRow(a)).state).toBe('cut');
+    expect((await events(a)).map((e) => e.kind)).toEqual([
+      'keep-power-on',
+      'alarm2', // a new account at 0.00 is below alarm 2
+      'cut-warning',
+      'keep-power-off',
+      'cut-done',
+    ]);
+  });
+
+  it('an account whose every meter keeps power by itself (保电 on the meter) is never tripped', async () => {
+    const a = ids.heldAcct;
+    await withTenant(t.database.db, tenant.tenantId, (tx) =>
+      tx.execute(sql`update meters set keep_power = true where id = ${ids.held}`),
+    );
+    await post(t.database.db, tenant.tenantId, a, -5000);
+    await drain(T0);
+    for (const dt of [31, 600, 3000]) await drain(T0 + dt * MIN);
+    expect(await commandsFor(ids.held)).toEqual([]);
+    expect(await prepaidRow(a)).toMatchObject({ state: 'cut_pending', cutDueAt: null });
+    expect((await events(a)).map((e) => e.kind)).toEqual(['cut-warning']);
   });
 
   it('records exactly one event per crossing under concurrent evaluation', async () => {
