@@ -156,3 +156,15 @@ BEGIN
   -- events are history: never changed or removed by the application
   GRANT SELECT, INSERT ON prepaid_events TO quadmeter_app;
 END $$;
+--> statement-breakpoint
+-- the built-in admin role of existing tenants takes the new permission
+DO $$
+DECLARE t uuid;
+BEGIN
+  FOR t IN SELECT id FROM tenants LOOP
+    PERFORM set_config('app.tenant_id', t::text, true);
+    UPDATE roles SET permissions = array_append(permissions, 'prepaid.manage')
+      WHERE tenant_id = t AND builtin = 'admin' AND NOT ('prepaid.manage' = ANY (permissions));
+  END LOOP;
+  PERFORM set_config('app.tenant_id', '', true);
+END $$;

@@ -285,6 +285,19 @@ describe('prepaid state machine', () => {
     await drain(Date.parse('2026-12-04T08:00:00+08:00'));
     expect((await prepaidRow(a)).state).toBe('overdraft');
     expect(noticesOf(a)).toEqual(['cut-warning']);
+    // exhausted again late on Friday: the cut waits for the night to end, then goes out
+    await post(t.database.db, tenant.tenantId, a, -1000); // -15.00
+    await drain(Date.parse('2026-12-04T21:45:00+08:00'));
+    const again = await prepaidRow(a);
+    expect(again.cutDueAt && new Date(again.cutDueAt).toISOString()).toBe(
+      new Date('2026-12-05T08:00:00+08:00').toISOString(),
+    );
+    await drain(Date.parse('2026-12-05T07:59:00+08:00'));
+    expect((await prepaidRow(a)).state).toBe('cut_pending');
+    await drain(Date.parse('2026-12-05T08:00:00+08:00'));
+    // no controllable meter: nothing to send, the account is cut at once
+    expect((await prepaidRow(a)).state).toBe('cut');
+    expect(noticesOf(a)).toEqual(['cut-warning', 'cut-warning', 'cut-done']);
   });
 
   it('never trips a keep-power account, whatever the time', async () => {
