@@ -115,6 +115,30 @@ describe('prepaid routes', () => {
     expect(list.body.items.map((i: { accountId: string }) => i.accountId)).toEqual([ids.a]);
   });
 
+  it('two cashiers topping up at once cannot together pass the hoarding limit', async () => {
+    const acct = await account(admin, areas['1单元'].id, 'RACE');
+    const cashiers = await Promise.all(
+      ['pp-c1', 'pp-c2'].map((u) =>
+        userWith(p, admin, u, ['customers.read', 'payments.read', 'payments.collect']),
+      ),
+    );
+    for (const c of cashiers)
+      expect((await c.post('/api/v1/cashier-shifts', { openingFloatFen: 0 })).status).toBe(201);
+    const pay = (c: Client) =>
+      c.post('/api/v1/payments', {
+        accountId: acct,
+        method: 'cash',
+        amountFen: 12000,
+        tenderedFen: 12000,
+        idempotencyKey: key(),
+      });
+    const answers = await Promise.all(cashiers.map(pay));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(answers.find((r) => r.status === 422)?.body.error.code).toBe('PREPAID_HOARDING_LIMIT');
+    const panel = await admin.get(`/api/v1/prepaid/accounts/${acct}`);
+    expect(panel.body.balanceFen).toBe(12000);
+  });
+
   it('switch keep-power, policy groups, account overrides and the holiday calendar', async () => {
     const on = await admin.put(`/api/v1/prepaid/accounts/${ids.a}/keep-power`, { on: true });
     expect(on.status, JSON.stringify(on.body)).toBe(200);

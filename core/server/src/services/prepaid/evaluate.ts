@@ -34,9 +34,13 @@ export async function evaluateAccount(
   accountId: string,
   now = Date.now(),
 ): Promise<MachineEvent[]> {
-  await tx.execute(sql`delete from prepaid_dirty where account_id = ${accountId}`);
-  if (!(await isPrepaid(tx, accountId))) return [];
+  if (!(await isPrepaid(tx, accountId))) {
+    await tx.execute(sql`delete from prepaid_dirty where account_id = ${accountId}`);
+    return [];
+  }
+  // the account's row first, then its mark: every path takes them in this order
   const row = await lockPrepaid(tx, tenantId, accountId);
+  await tx.execute(sql`delete from prepaid_dirty where account_id = ${accountId}`);
   const balanceFen = await balanceOf(tx, accountId);
   const policy = await policyFor(tx, accountId);
   const calendar = await loadCalendar(tx, d.zone.dayOf(now));

@@ -13,6 +13,9 @@ export async function checkHoarding(tx: Tx, accountId: string, amountFen: bigint
   if (!(await isPrepaid(tx, accountId))) return;
   const policy = await policyFor(tx, accountId);
   if (policy.hoardingLimitFen === null) return;
+  // the balance row exists (zero) before the first posting, so even two first top-ups serialise on it
+  await tx.execute(sql`insert into account_balances (tenant_id, account_id) values (app_tenant_id(), ${accountId})
+    on conflict (tenant_id, account_id) do nothing`);
   const [b] = await tx.execute<{ b: string | null }>(sql`
     select balance_fen::text as b from account_balances where account_id = ${accountId} for update`);
   const balance = BigInt(b?.b ?? '0');
