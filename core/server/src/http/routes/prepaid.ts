@@ -12,7 +12,7 @@ import { prepaidDeps } from '../../services/prepaid/notices.ts';
 import { clearLevel, policyFor, readLevel, saveLevel } from '../../services/prepaid/policy.ts';
 import { type PolicyLevel, resolvePolicy } from '../../services/prepaid/policy-types.ts';
 import { listPrepaid, prepaidBoard, prepaidPanel } from '../../services/prepaid/read.ts';
-import { isPrepaid } from '../../services/prepaid/store.ts';
+import { isPrepaid, markDirty } from '../../services/prepaid/store.ts';
 import { IdParam, inTenant, jsonRoute, router } from '../route-kit.ts';
 import {
   AccountPolicyView,
@@ -324,8 +324,7 @@ export function prepaidRoutes(p: Platform) {
         const before = await readLevel(tx, { level: 'tenant' });
         const stored = await saveLevel(tx, tenantId, { level: 'tenant' }, c.req.valid('json') as PolicyLevel);
         // every prepaid account is looked at again under the new policy
-        await tx.execute(sql`insert into prepaid_dirty (tenant_id, account_id)
-          select tenant_id, account_id from prepaid_accounts on conflict do nothing`);
+        await markDirty(tx, tenantId);
         await recordAudit(tx, tenantId, meta, {
           action: 'prepaid.policy.tenant',
           targetType: 'prepaid-policy',
@@ -401,8 +400,7 @@ export function prepaidRoutes(p: Platform) {
         await sameNameTaken(tx, b.name, id);
         await tx.execute(sql`update prepaid_groups set name = ${b.name} where id = ${id}`);
         await saveLevel(tx, tenantId, { level: 'group', groupId: id }, b.policy as PolicyLevel);
-        await tx.execute(sql`insert into prepaid_dirty (tenant_id, account_id)
-          select tenant_id, account_id from prepaid_accounts where group_id = ${id} on conflict do nothing`);
+        await markDirty(tx, tenantId, sql`group_id = ${id}`);
         const after = await groupView(tx, id);
         await recordAudit(tx, tenantId, meta, {
           action: 'prepaid.group.update',
@@ -431,8 +429,7 @@ export function prepaidRoutes(p: Platform) {
         requireWholeTenant(actor);
         const id = c.req.valid('param').id;
         const before = await groupView(tx, id);
-        await tx.execute(sql`insert into prepaid_dirty (tenant_id, account_id)
-          select tenant_id, account_id from prepaid_accounts where group_id = ${id} on conflict do nothing`);
+        await markDirty(tx, tenantId, sql`group_id = ${id}`);
         await tx.execute(sql`delete from prepaid_groups where id = ${id}`);
         await recordAudit(tx, tenantId, meta, {
           action: 'prepaid.group.delete',
@@ -497,8 +494,7 @@ export function prepaidRoutes(p: Platform) {
           days.map((d) => ({ ...d, name: d.name ?? '' })),
         );
         // pending cuts are looked at again against the new calendar
-        await tx.execute(sql`insert into prepaid_dirty (tenant_id, account_id)
-          select tenant_id, account_id from prepaid_accounts where state = 'cut_pending' on conflict do nothing`);
+        await markDirty(tx, tenantId, sql`state = 'cut_pending'`);
         await recordAudit(tx, tenantId, meta, {
           action: 'prepaid.holidays.update',
           targetType: 'prepaid-holidays',

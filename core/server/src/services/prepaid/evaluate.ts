@@ -34,7 +34,7 @@ export async function evaluateAccount(
   accountId: string,
   now = Date.now(),
 ): Promise<MachineEvent[]> {
-  if (!(await isPrepaid(tx, accountId))) {
+  if (!(await isPrepaid(tx, accountId, d.zone.dayOf(now)))) {
     await tx.execute(sql`delete from prepaid_dirty where account_id = ${accountId}`);
     return [];
   }

@@ -23,11 +23,12 @@ export const prepaidColumns = sql`p.account_id::text as "accountId", p.group_id:
   p.command_ids::text[] as "commandIds", p.command_status as "commandStatus", p.command_error as "commandError",
   p.next_check_at as "nextCheckAt", p.balance_fen::float8 as "balanceFen", p.evaluated_at as "evaluatedAt"`;
 
-/** Is the account prepaid today (its billing mode in force)? */
-export async function isPrepaid(tx: Tx, accountId: string): Promise<boolean> {
+/** Is the account prepaid on `day` (its billing mode in force; default: the database's today)? */
+export async function isPrepaid(tx: Tx, accountId: string, day?: string): Promise<boolean> {
+  const on = day ? sql`${day}::date` : sql`current_date`;
   const [r] = await tx.execute<{ mode: string | null }>(sql`
     select (select m.mode from account_billing_modes m where m.account_id = ${accountId}
-            and m.effective_from <= current_date order by m.effective_from desc limit 1) as mode`);
+            and m.effective_from <= ${on} order by m.effective_from desc limit 1) as mode`);
   return r?.mode === 'prepaid';
 }
 
@@ -44,4 +45,11 @@ export async function balanceOf(tx: Tx, accountId: string): Promise<number> {
   const [r] = await tx.execute<{ b: number }>(sql`
     select coalesce((select balance_fen from account_balances where account_id = ${accountId}), 0)::float8 as b`);
   return r.b;
+}
+
+/** Marks the tenant's prepaid accounts matching `where` for evaluation and wakes the worker. */
+export async function markDirty(tx: Tx, tenantId: string, where = sql`true`): Promise<void> {
+  await tx.execute(sql`insert into prepaid_dirty (tenant_id, account_id)
+    select tenant_id, account_id from prepaid_accounts where ${where} on conflict do nothing`);
+  await tx.execute(sql`select pg_notify('prepaid_dirty', ${tenantId})`);
 }
