@@ -149,6 +149,7 @@ describe('prepaid routes', () => {
       policy: { ...inherit, alarm1Fen: 8000 },
     });
     expect(g.status, JSON.stringify(g.body)).toBe(201);
+    ids.group = g.body.id;
     const assigned = await admin.put(`/api/v1/prepaid/accounts/${ids.a}/group`, { groupId: g.body.id });
     expect(assigned.body.policy.alarm1Fen).toBe(8000);
     const own = await admin.put(`/api/v1/prepaid/accounts/${ids.a}/policy`, { ...inherit, alarm2Fen: 4000 });
@@ -179,6 +180,8 @@ describe('prepaid routes', () => {
       other.put(`/api/v1/prepaid/accounts/${ids.a}/policy`, inherit),
       other.delete(`/api/v1/prepaid/accounts/${ids.a}/policy`),
       other.get(`/api/v1/prepaid/accounts/${ids.a}/policy`),
+      other.put(`/api/v1/prepaid/groups/${ids.group}`, { name: 'mine', policy: inherit }),
+      other.delete(`/api/v1/prepaid/groups/${ids.group}`),
     ];
     for (const r of await Promise.all(probes)) {
       expect(r.status).toBe(404);
