@@ -5,6 +5,7 @@ import control from './control.en.ts';
 import ledger from './ledger.en.ts';
 import notify from './notify.en.ts';
 import payments from './payments.en.ts';
+import prepaid from './prepaid.en.ts';
 import reading from './reading.en.ts';
 import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
@@ -66,6 +67,9 @@ export default {
     tenantOption: '{name} ({code})',
   },
   menu: {
+    prepaidBoard: 'Prepaid board',
+    prepaidPolicy: 'Prepaid policy',
+    holidays: 'Holiday calendar',
     billing: 'Billing',
     billingSettings: 'Billing settings',
     billRuns: 'Bill runs',
@@ -771,6 +775,11 @@ export default {
     PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
     NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
+    PREPAID_POLICY_INVALID:
+      'The prepaid policy contradicts itself: check the alarm amounts, hoarding limit and reconnect threshold',
+    PREPAID_HOARDING_LIMIT: 'This top-up would lift the balance above the hoarding limit',
+    PREPAID_NOT_PREPAID: 'The account is not in prepaid mode',
+    PREPAID_NOTHING_TO_RETRY: 'There is no failed cut or reconnect to retry',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',
     REQ_MALFORMED_URL: 'The request address is not correctly encoded',
@@ -815,4 +824,5 @@ export default {
   ...archiveDownload,
   ...payments,
   ...notify,
+  ...prepaid,
 } satisfies typeof zhCN;

@@ -7,6 +7,7 @@ import control from './control.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
 import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
+import prepaid from './prepaid.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
@@ -65,6 +66,9 @@ export default {
     tenantOption: '{name}（{code}）',
   },
   menu: {
+    prepaidBoard: '预付费看板',
+    prepaidPolicy: '预付费策略',
+    holidays: '节假日日历',
     billing: '计费管理',
     billingSettings: '计费设置',
     billRuns: '账单批次',
@@ -731,6 +735,10 @@ export default {
     PAY_REVERSAL_SELF_APPROVAL: '冲正须由申请人以外的人审批',
     NOTIFY_TEMPLATE_INVALID: '模板有错误，无法渲染',
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
+    PREPAID_POLICY_INVALID: '预付费策略自相矛盾：请检查报警金额、囤积金额限值与合闸允许金额',
+    PREPAID_HOARDING_LIMIT: '本次充值后余额将超过囤积金额限值',
+    PREPAID_NOT_PREPAID: '该账户不是预付费账户',
+    PREPAID_NOTHING_TO_RETRY: '没有失败的断开或恢复供应需要重试',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',
     REQ_MALFORMED_URL: '请求地址的编码不正确',
@@ -775,4 +783,5 @@ export default {
   ...archiveDownload,
   ...payments,
   ...notify,
+  ...prepaid,
 };

@@ -170,6 +170,16 @@ export const errorCatalogue = {
   },
   NOTIFY_TEMPLATE_INVALID: { status: 422, message: 'The notice template does not compile or render' },
   NOTIFY_TEMPLATE_UNKNOWN: { status: 404, message: 'No such notice event or channel' },
+  PREPAID_POLICY_INVALID: {
+    status: 422,
+    message: 'The prepaid policy contradicts itself (alarm amounts, hoarding limit, reconnect threshold)',
+  },
+  PREPAID_HOARDING_LIMIT: {
+    status: 422,
+    message: 'The top-up would lift the balance above the prepaid hoarding limit',
+  },
+  PREPAID_NOT_PREPAID: { status: 409, message: 'The account is not in prepaid mode' },
+  PREPAID_NOTHING_TO_RETRY: { status: 409, message: 'The account has no failed cut or reconnect to retry' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is not reachable' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable; try again shortly' },

@@ -20,6 +20,8 @@ import { startDispatcher } from './services/commands/dispatcher.ts';
 import type { DispatchOptions } from './services/commands/options.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
 import { startNotifySender } from './services/notify/sender.ts';
+import { prepaidNotify } from './services/prepaid/notices.ts';
+import { startPrepaidWorker } from './services/prepaid/worker.ts';
 import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import type { EngineOptions } from './services/reading-tasks/runner.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
@@ -129,6 +131,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       timeZone: config.QUADMETER_TIMEZONE,
     });
     stack.push({ name: 'notify outbox', stop: () => notifier.stop() });
+    // prepaid: balance changes and deadlines drive each account's state; notices go to prepaidNotify
+    const prepaid = await startPrepaidWorker({
+      database,
+      jobs,
+      logger,
+      timeZone: config.QUADMETER_TIMEZONE,
+      notify: prepaidNotify,
+    });
+    stack.push({ name: 'prepaid', stop: () => prepaid.stop() });
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 import { tariffRoutes } from './billing-tariffs.ts';
+import { prepaidRoutes } from './prepaid.ts';
 
 /**
  * 计费 / Billing: tariffs (billing-tariffs.ts), bill runs, bills, the review queue of held bills, one bill's detail, the billing settings,
@@ -7,6 +8,7 @@ import { tariffRoutes } from './billing-tariffs.ts';
  */
 export const billingRoutes: RouteRecordRaw[] = [
   ...tariffRoutes,
+  ...prepaidRoutes,
   {
     path: 'billing/bill-runs',
     name: 'bill-runs',

@@ -34,6 +34,7 @@ import { notifyRoutes } from './routes/notify.ts';
 import { paymentReversalRoutes } from './routes/payment-reversals.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { pluginRoutes } from './routes/plugins.ts';
+import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
@@ -72,6 +73,7 @@ const protectedResources = {
   '/commands': commandRoutes,
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
+  '/prepaid': prepaidRoutes,
   '/tariffs': tariffRoutes,
   '/ledger-entries': ledgerEntryRoutes,
   '/ledger': ledgerRoutes,

@@ -60,6 +60,7 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('billing.run', 'billing', 'action', '执行计费', 'Run billing'),
   p('billing.adjust', 'billing', 'action', '作废、重开与退补账单', 'Cancel, re-bill and adjust bills'),
   p('tariffs.manage', 'billing', 'action', '管理价格方案', 'Manage tariffs'),
+  p('prepaid.manage', 'billing', 'action', '管理预付费策略与保电', 'Manage prepaid policy and keep-power'),
   p('payments.read', 'payments', 'menu', '查看收费记录', 'View payments'),
   p('payments.collect', 'payments', 'action', '收费', 'Collect payments'),
   p('payments.refund', 'payments', 'action', '退款', 'Refund payments'),

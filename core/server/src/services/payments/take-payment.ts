@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { getAccount } from '../archives/accounts.ts';
 import type { Actor } from '../identity/actor.ts';
+import { checkHoarding } from '../prepaid/hoarding.ts';
 import { type CounterRules, checkRules } from './counter-rules.ts';
 import { allocateAfterPayment, postPaymentEntry } from './ledger-post.ts';
 import type { PaymentMethod } from './payment-dto.ts';
@@ -80,6 +81,8 @@ export async function takePayment(
     on conflict (tenant_id, idempotency_key) do nothing
     returning id`);
   if (!made) return { payment: await replay(tx, actor, input), replayed: true, areaPath: account.areaPath };
+  // a prepaid account's hoarding limit: throwing here rolls the payment row back with it
+  await checkHoarding(tx, account.id, input.amountFen);
   const entryId = await postPaymentEntry(tx, {
     accountId: account.id,
     paymentId: made.id,
