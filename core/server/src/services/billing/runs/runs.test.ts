@@ -237,7 +237,9 @@ describe('executeRun', () => {
       select count(*)::int as off from bills b join bill_lines l on l.bill_id = b.id and l.line_no = 1
       where b.area_id = ${area} and (l.explain->>'usage')::numeric = 0`);
     expect(usage.off).toBe(0);
-    const [staged] = await q<{ n: number }>(sql`select count(*)::int as n from bill_run_usage where run_id = ${run}`);
+    const [staged] = await q<{ n: number }>(
+      sql`select count(*)::int as n from bill_run_usage where run_id = ${run}`,
+    );
     expect(staged.n).toBe(0);
     expect((await progress(run)).status).toBe('done');
   });
