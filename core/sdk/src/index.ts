@@ -58,6 +58,7 @@ export {
   registerQualities,
   type StatusWord,
 } from './kinds/reading.ts';
+export { SENT_LOG_LIMIT, SENT_LOG_TTL_MS, SentLog, stateFor } from './kinds/sent-log.ts';
 export {
   type ControlAction,
   type ControlCommand,

@@ -1,7 +1,14 @@
-import { AppError, type CoreApi, defineNotifier, type PluginContext, SDK_API_VERSION } from '@quadmeter/sdk';
+import {
+  AppError,
+  type CoreApi,
+  defineNotifier,
+  type PluginContext,
+  SDK_API_VERSION,
+  SentLog,
+  stateFor,
+} from '@quadmeter/sdk';
 import { classifyEmail } from './classify.ts';
 import { mailParts } from './message.ts';
-import { SentLog, stateFor } from './sent-log.ts';
 import { type EmailSettings, tenantSettings } from './settings.ts';
 import { Transports } from './transport.ts';
 

@@ -1,8 +1,15 @@
-import { AppError, type CoreApi, defineNotifier, type PluginContext, SDK_API_VERSION } from '@quadmeter/sdk';
+import {
+  AppError,
+  type CoreApi,
+  defineNotifier,
+  type PluginContext,
+  SDK_API_VERSION,
+  SentLog,
+  stateFor,
+} from '@quadmeter/sdk';
 import { classifyWechat } from './classify.ts';
 import { WechatClient } from './client.ts';
 import { templateMessage } from './message.ts';
-import { SentLog, stateFor } from './sent-log.ts';
 import { tenantSettings, type WechatSettings } from './settings.ts';
 
 interface State {

@@ -1,4 +1,5 @@
-import type { CoreApi, SendResult } from '@quadmeter/sdk';
+import type { CoreApi } from '../plugin/context.ts';
+import type { SendResult } from './notifier.ts';
 
 /** How many message ids a plugin instance remembers, and for how long. */
 export const SENT_LOG_LIMIT = 20_000;
