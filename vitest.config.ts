@@ -65,6 +65,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // a page saving or re-rendering on a loaded machine takes longer than poll's default second
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -17,7 +17,7 @@ import {
   switchLanguage,
   visibleUsernames,
 } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
@@ -25,7 +25,7 @@ type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 describe('admin shell in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   const tag = randomBytes(3).toString('hex');
   const names = {
     community: `E2E小区-${tag}`,
@@ -45,19 +45,10 @@ describe('admin shell in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('says in Chinese that the password is wrong, with the code apart', async () => {
     await step('login-failure', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { closeDialog, dialog, login, openMenu, pickOption, sel } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The device archive pages in Chromium: a required custom field is defined, a concentrator and a
@@ -24,7 +24,7 @@ describe('device archive pages in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let areaId = '';
   let first = '';
   let meterId = '';
@@ -61,19 +61,10 @@ describe('device archive pages in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('defines a required field, creates gateways through their forms, moves them in the topology and saves groups', async () => {
     const { page } = b;

@@ -8,7 +8,7 @@ import {
   meterAddress,
 } from '../../core/server/src/http/tests/concentrator-archive-fixtures.ts';
 import { dialog, login, openMenu, sel } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // 档案下载 in Chromium: the concentrator list opens the address-download dialog, which reads the
@@ -19,7 +19,7 @@ describe('concentrator address download in Chromium', () => {
   let w: ArchiveWorld;
   let sim: ConcentratorSim;
   let b: BrowserSession;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
 
   beforeAll(async () => {
     ensureAdminBuilt();
@@ -29,20 +29,11 @@ describe('concentrator address download in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await Promise.all(w?.sims.map((s) => s.stop()) ?? []);
     await w?.p.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   const count = (page: Page, status: string) =>
     page.locator(`${sel(`archive-count-${status}`)}:visible`).getAttribute('data-count');

@@ -14,7 +14,7 @@ import {
   meterEvents,
   meterStatus,
 } from './support/archives-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // A person at the archives: a customer, an account and a meter made through the forms, the meter
@@ -29,7 +29,7 @@ describe('archives in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   const tag = randomBytes(3).toString('hex');
   const digits = String(Number.parseInt(tag, 16)).padStart(8, '0').slice(-8);
   const names = {
@@ -52,19 +52,10 @@ describe('archives in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   const one = async (path: string) => {
     const r = await api.get(path);

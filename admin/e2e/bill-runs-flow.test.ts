@@ -5,7 +5,7 @@ import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { withTenant } from '../../core/server/src/db/tenant.ts';
 import { seedAccounts, seedPlan } from '../../core/server/src/services/billing/runs/fixtures.ts';
 import { login, openMenu, sel, switchLanguage } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The bill run console in Chromium: an October run for the whole tenant is started from the
@@ -18,7 +18,7 @@ describe('bill run console in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let tenantId = '';
 
   beforeAll(async () => {
@@ -36,19 +36,10 @@ describe('bill run console in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('starts a run, follows it to done and shows the account it could not bill', async () => {
     const { page } = b;

@@ -6,7 +6,7 @@ import { demoAreas, inDemo } from '../../core/server/src/http/tests/archive-fixt
 import { fixtureBill, fixtureIssue } from '../../core/server/src/services/billing/bills/bill-fixtures.ts';
 import { dialog, login, logout, openMenu, sel } from './support/admin-ui.ts';
 import { field } from './support/archives-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 import { chromeText, rawKeys, strayWords } from './support/language-check.ts';
 
@@ -22,7 +22,7 @@ describe('bills in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let issued = '';
   let held = '';
 
@@ -53,19 +53,10 @@ describe('bills in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('lists bills and explains a line: readings and sources, tariff version, price × quantity', async () => {
     const { page } = b;

@@ -4,7 +4,7 @@ import { withTenant } from '../../core/server/src/db/tenant.ts';
 import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { login, logout, openMenu, sel, switchLanguage } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The cashier's counter in Chromium, from the keyboard only once the shift is open: the search box
@@ -19,7 +19,7 @@ describe('cashier’s counter in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   const accounts: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -45,19 +45,10 @@ describe('cashier’s counter in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
   const focusIn = (name: string) =>
     b.page.evaluate((s) => document.activeElement?.closest(s) !== null && document.activeElement !== null, sel(name));
 

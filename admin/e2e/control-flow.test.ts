@@ -13,7 +13,7 @@ import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { dialog, login, logout, openMenu, sel } from './support/admin-ui.ts';
 import { field } from './support/archives-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // Remote control in Chromium: three CJ/T 188 water meters with valves on a simulated RS-485 line
@@ -32,7 +32,7 @@ describe('remote control in Chromium', () => {
   let api: Client;
   let server: TcpSerialServer;
   let bus: Rs485Bus;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   const tag = randomBytes(3).toString('hex');
   const approver = { username: `approver${tag}`, password: `Approve-${tag}-Control!` };
   const meters: { assetNo: string; sim: Cjt188Meter; id: string }[] = [];
@@ -87,21 +87,12 @@ describe('remote control in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
     await server?.close();
     bus?.close();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('closes a valve from the meter page and shows the command reach its final status', async () => {
     const { page } = b;

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { login, openMenu, sel } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The import wizard in Chromium: a customer file with error rows is refused with the rows and
@@ -57,7 +57,7 @@ describe('import wizard in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let dir: string;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   const tag = randomBytes(3).toString('hex').toUpperCase();
   const num = (i: number) => `IMP${tag}${String(i).padStart(3, '0')}`;
   const good = (i: number): Row => [num(i), `导入住户${i}`, '1号楼', `1380000${String(i).padStart(4, '0')}`];
@@ -70,20 +70,11 @@ describe('import wizard in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('refuses a file with error rows, reports them on screen and in the error report, then imports the fixed file', async () => {
     const { page } = b;

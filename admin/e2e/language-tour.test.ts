@@ -6,7 +6,7 @@ import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { login, logout, sel } from './support/admin-ui.ts';
 import { type ArchiveSample, seedArchiveSample } from './support/archive-sample.ts';
 import { field } from './support/archives-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 import { chromeText, RAW_KEY, rawKeys, strayWords } from './support/language-check.ts';
 
@@ -20,7 +20,7 @@ const LOCALES = ['zh-CN', 'en'] as const;
 describe('every page in both languages', () => {
   let platform: Platform;
   let b: BrowserSession;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let importId = '';
 
   /** Device archive rows for the archive pages to show: a gateway branch, a group, fields, an import. */
@@ -158,8 +158,7 @@ describe('every page in both languages', () => {
     planId = plans.body.items[0].id;
   });
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
@@ -196,7 +195,7 @@ describe('every page in both languages', () => {
 
   for (const locale of LOCALES) {
     it(`${locale}: sign-in, tenant pages and dialogs`, async () => {
-      await withScreenshot(b, `tour-${locale}`, async () => {
+      await step(`tour-${locale}`, async () => {
         const { page } = b;
         await b.context.clearCookies();
         await page.goto('/login');
@@ -222,14 +221,11 @@ describe('every page in both languages', () => {
         }
         await visit(locale, '/audit', 'audit-row');
         await logout(page);
-      }).catch((e) => {
-        failed = true;
-        throw e;
       });
     });
 
     it(`${locale}: device archive pages and archive tools`, async () => {
-      await withScreenshot(b, `tour-archives-${locale}`, async () => {
+      await step(`tour-archives-${locale}`, async () => {
         const { page } = b;
         await b.context.clearCookies();
         await page.goto('/login');
@@ -265,14 +261,11 @@ describe('every page in both languages', () => {
         await visit(locale, '/imports', 'import-start');
         await visit(locale, `/imports?id=${importId}`, 'import-error-row');
         await logout(page);
-      }).catch((e) => {
-        failed = true;
-        throw e;
       });
     });
 
     it(`${locale}: remote control pages and dialogs`, async () => {
-      await withScreenshot(b, `tour-control-${locale}`, async () => {
+      await step(`tour-control-${locale}`, async () => {
         const { page } = b;
         await b.context.clearCookies();
         await page.goto('/login');
@@ -298,14 +291,11 @@ describe('every page in both languages', () => {
         await check(locale, 'control-console-filled');
         await openDialog(locale, sel('control-preview'), 'control-confirm-dialog');
         await logout(page);
-      }).catch((e) => {
-        failed = true;
-        throw e;
       });
     });
 
     it(`${locale}: archive pages and dialogs`, async () => {
-      await withScreenshot(b, `tour-archives-${locale}`, async () => {
+      await step(`tour-archives-${locale}`, async () => {
         await b.context.clearCookies();
         await b.page.goto('/login');
         await b.page.evaluate((l) => localStorage.setItem('quadmeter.locale', l), locale);
@@ -327,14 +317,11 @@ describe('every page in both languages', () => {
         for (const action of ['replace', 'suspend', 'transfer', 'remove'])
           await openDialog(locale, sel(`meter-action-${action}`), `meter-${action}-dialog`);
         await logout(b.page);
-      }).catch((e) => {
-        failed = true;
-        throw e;
       });
     });
 
     it(`${locale}: billing, payment, notice and prepaid pages`, async () => {
-      await withScreenshot(b, `tour-billing-${locale}`, async () => {
+      await step(`tour-billing-${locale}`, async () => {
         const { page } = b;
         await b.context.clearCookies();
         await page.goto('/login');
@@ -356,14 +343,11 @@ describe('every page in both languages', () => {
         await visit(locale, '/prepaid/policy', 'prepaid-policy-page');
         await visit(locale, '/prepaid/holidays', 'prepaid-holidays-page');
         await logout(page);
-      }).catch((e) => {
-        failed = true;
-        throw e;
       });
     });
 
     it(`${locale}: operator pages`, async () => {
-      await withScreenshot(b, `tour-operator-${locale}`, async () => {
+      await step(`tour-operator-${locale}`, async () => {
         const { page } = b;
         await b.context.clearCookies();
         await login(page, 'platform', 'operator', platform.operator.password);
@@ -372,9 +356,6 @@ describe('every page in both languages', () => {
         await openDialog(locale, sel('tenant-create'), 'tenant-dialog');
         await visit(locale, '/audit', 'audit-row');
         await logout(page);
-      }).catch((e) => {
-        failed = true;
-        throw e;
       });
     });
   }

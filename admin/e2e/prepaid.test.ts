@@ -4,7 +4,7 @@ import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { withTenant } from '../../core/server/src/db/tenant.ts';
 import { postEntries } from '../../core/server/src/services/billing/ledger/index.ts';
 import { login, sel } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // 预付费 in Chromium: a prepaid account topped up to 25.00 falls under the built-in alarm 1 (30.00)
@@ -17,7 +17,7 @@ describe('prepaid pages in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let accountId = '';
 
   beforeAll(async () => {
@@ -50,19 +50,10 @@ describe('prepaid pages in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('board → list → panel, and keep-power switched on from the panel', async () => {
     const { page } = b;
@@ -94,7 +85,10 @@ describe('prepaid pages in Chromium', () => {
       await alarm1.fill('40');
       await alarm1.blur();
       await page.click(sel('prepaid-policy-save'));
-      await expect.poll(async () => (await api.get('/api/v1/prepaid/policy')).body.stored?.alarm1Fen).toBe(4000);
+      // (a loaded machine takes longer than expect.poll's default second to save)
+      await expect
+        .poll(async () => (await api.get('/api/v1/prepaid/policy')).body.stored?.alarm1Fen, { timeout: 15_000 })
+        .toBe(4000);
     });
     await step('prepaid-holidays', async () => {
       await page.goto('/prepaid/holidays');
@@ -103,7 +97,7 @@ describe('prepaid pages in Chromium', () => {
       await page.click(sel('prepaid-holidays-save'));
       const year = new Date().getFullYear();
       await expect
-        .poll(async () => (await api.get(`/api/v1/prepaid/holidays/${year}`)).body.days)
+        .poll(async () => (await api.get(`/api/v1/prepaid/holidays/${year}`)).body.days, { timeout: 15_000 })
         .toEqual([{ day: `${year}-01-01`, kind: 'holiday', name: '' }]);
     });
   });

@@ -12,7 +12,7 @@ import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { dialog, login, openMenu, pickOption, sel } from './support/admin-ui.ts';
 import { field } from './support/archives-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // An operator at the reading console: two DL/T 645 meters on a simulated RS-485 line behind a TCP
@@ -29,7 +29,7 @@ describe('reading console in Chromium', () => {
   let api: Client;
   let server: TcpSerialServer;
   let bus: Rs485Bus;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   const tag = randomBytes(3).toString('hex');
   const meters: { assetNo: string; address: string; energy: ElectricityMeter; id?: string }[] = [];
 
@@ -71,21 +71,12 @@ describe('reading console in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
     await server?.close();
     bus?.close();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('reads two meters in real time from the console and shows their values on the task page', async () => {
     const { page } = b;

@@ -5,7 +5,7 @@ import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { withTenant } from '../../core/server/src/db/tenant.ts';
 import { allocate, postEntries } from '../../core/server/src/services/billing/ledger/index.ts';
 import { login, sel } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // 对账单 and 计费设置 in Chromium: an account with a usage charge of 100.00, a fixed charge of 20.00
@@ -20,7 +20,7 @@ describe('statement and billing settings in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let customerId = '';
   const year = new Date().getFullYear();
 
@@ -51,19 +51,10 @@ describe('statement and billing settings in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('shows the statement from the customer archive with running balance and open items, and exports it', async () => {
     const { page } = b;

@@ -3,7 +3,7 @@ import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { login, openMenu, sel } from './support/admin-ui.ts';
 import { field as input } from './support/archives-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The tariff designer in Chromium: the admin creates a water plan, opens a first draft, turns its
@@ -17,7 +17,7 @@ describe('tariff designer in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
 
   beforeAll(async () => {
     ensureAdminBuilt();
@@ -26,19 +26,10 @@ describe('tariff designer in Chromium', () => {
     api = await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password);
   });
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('creates a plan, designs tiers, previews the quote, publishes and shows it read-only', async () => {
     const { page } = b;

@@ -5,7 +5,7 @@ import { ManualClock } from '../../core/simulators/src/time/clock.ts';
 import { type Client, loggedIn } from '../../core/server/test/client.ts';
 import { startTestPlatform } from '../../core/server/test/platform.ts';
 import { dialog, login, openMenu, sel, switchLanguage } from './support/admin-ui.ts';
-import { type BrowserSession, dropArtifacts, openBrowser, withScreenshot } from './support/browser.ts';
+import { type BrowserSession, openBrowser, screenshotSteps } from './support/browser.ts';
 import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // The unmatched-uplinks inbox in Chromium: two NB-IoT devices no meter names push through CTWing;
@@ -19,7 +19,7 @@ describe('unmatched uplinks page in Chromium', () => {
   let platform: Platform;
   let b: BrowserSession;
   let api: Client;
-  let failed = false;
+  const { step, close } = screenshotSteps(() => b);
   let meterId = '';
 
   beforeAll(async () => {
@@ -64,19 +64,10 @@ describe('unmatched uplinks page in Chromium', () => {
   });
 
   afterAll(async () => {
-    await b?.close();
-    if (b && !failed) await dropArtifacts(b);
+    await close();
     await platform?.stop();
   });
 
-  const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withScreenshot(b, name, fn);
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   it('assigns one uplink to a meter and dismisses the other', async () => {
     const { page } = b;

@@ -61,3 +61,33 @@ export async function withScreenshot<T>(session: BrowserSession, name: string, s
 export async function dropArtifacts(session: BrowserSession): Promise<void> {
   await rm(session.artifactsDir, { recursive: true, force: true });
 }
+
+/**
+ * A suite's screenshot steps over its browser session (got lazily: it opens in beforeAll): `step`
+ * runs a step under withScreenshot and remembers a failure; `close` closes the browser and drops
+ * the artifacts folder only when every step passed, so a failure's screenshots stay.
+ */
+export function screenshotSteps(session: () => BrowserSession | undefined) {
+  let failed = false;
+  return {
+    async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      const b = session();
+      if (!b) throw new Error(`step ${name}: the browser is not open`);
+      try {
+        return await withScreenshot(b, name, fn);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    },
+    /** a failure outside `step` (a test that uses withScreenshot itself) */
+    fail() {
+      failed = true;
+    },
+    async close() {
+      const b = session();
+      await b?.close();
+      if (b && !failed) await dropArtifacts(b);
+    },
+  };
+}
