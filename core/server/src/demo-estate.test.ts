@@ -62,7 +62,8 @@ describe('demo estate', () => {
       areas: 42,
       customers: 1981,
       accounts: 1981,
-      modes: 1981,
+      // every account postpaid since 2020, the 60 shops prepaid from the day the demo started
+      modes: 1981 + 60,
       facts: 3840,
       conc: 1,
     });
@@ -184,6 +185,27 @@ describe('demo estate', () => {
       rows<{ n: number }>(tx, sql`select count(*)::int n from meter_routes where line = ${DEMO_BUS_LINE}`),
     );
     expect(n).toBe(18);
+  });
+
+  it('has its shops on software prepaid, each with an opening top-up', async () => {
+    const shops = await inDemo((tx) =>
+      rows<{ mode: string; type: string; topups: number; fen: number }>(
+        tx,
+        sql`select m.mode, c.type, count(e.id)::int as topups, coalesce(sum(e.amount_fen), 0)::int as fen
+          from accounts a join customers c on c.id = a.customer_id
+          join lateral (select mode from account_billing_modes b where b.account_id = a.id
+            order by effective_from desc limit 1) m on true
+          left join ledger_entries e on e.account_id = a.id and e.business_key like 'demo:opening:%'
+          where m.mode = 'prepaid' or c.type = 'commercial' group by m.mode, c.type, a.id`,
+      ),
+    );
+    expect(shops).toHaveLength(60);
+    expect(new Set(shops.map((s) => `${s.mode} ${s.type} ${s.topups}`))).toEqual(
+      new Set(['prepaid commercial 1']),
+    );
+    // from plenty down to the second warning level, none exhausted
+    expect(Math.max(...shops.map((s) => s.fen))).toBe(48000);
+    expect(Math.min(...shops.map((s) => s.fen))).toBe(500);
   });
 
   it('writes nothing on a second run', async () => {

@@ -9,6 +9,7 @@ import { operators, pluginSettings, tenants } from './db/schema/index.ts';
 import { readSystem, withSystem, withTenant } from './db/tenant.ts';
 import { seedDemoAreas } from './demo-areas.ts';
 import { seedDemoEstate } from './demo-estate.ts';
+import { seedDemoPrepaid } from './demo-prepaid.ts';
 import { seedDemoSchedules } from './demo-reading.ts';
 import { seedDemoTariffs } from './demo-tariffs.ts';
 import { assertStrongPassword } from './services/identity/password-policy.ts';
@@ -76,7 +77,7 @@ export async function seedOnStart(
   }
   if (await wantsDemo(db, mode)) {
     const password = config.QUADMETER_DEMO_PASSWORD ?? generated();
-    await createDemoTenant(db, password, config.QUADMETER_DEMO_ESTATE === 'on');
+    await createDemoTenant(db, password, config.QUADMETER_DEMO_ESTATE === 'on', config.QUADMETER_TIMEZONE);
     result.demo = { tenant: 'demo', username: 'admin', password };
   }
   if (result.demo || result.operator) await remember(config.QUADMETER_DATA_DIR, result);
@@ -106,7 +107,7 @@ async function createFirstOperator(db: Db, password: string): Promise<boolean> {
   return inserted.length > 0;
 }
 
-async function createDemoTenant(db: Db, password: string, estate: boolean): Promise<void> {
+async function createDemoTenant(db: Db, password: string, estate: boolean, timeZone: string): Promise<void> {
   const tenant = await createTenant(db, {
     code: DEMO_TENANT,
     name: '演示水电公司',
@@ -123,6 +124,7 @@ async function createDemoTenant(db: Db, password: string, estate: boolean): Prom
       .onConflictDoNothing();
     if (estate) await seedDemoSchedules(tx, tenant.id);
     await seedDemoTariffs(tx);
+    if (estate) await seedDemoPrepaid(tx, new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date()));
   });
 }
 
