@@ -61,6 +61,10 @@ export const errorCatalogue = {
   PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
   PLUGIN_UNAVAILABLE: { status: 503, message: 'The plugin is not running' },
   PLUGIN_ROUTE_INVALID: { status: 500, message: 'A plugin declared an invalid route' },
+  PLUGIN_API_INCOMPATIBLE: { status: 500, message: 'A plugin targets a plugin API this SDK does not run' },
+  PLUGIN_LOAD_FAILED: { status: 500, message: 'An external plugin could not be loaded' },
+  PLUGIN_SETUP_FAILED: { status: 500, message: 'A plugin failed in setup' },
+  PLUGIN_START_FAILED: { status: 500, message: 'A plugin failed to start' },
   LIST_CURSOR_INVALID: { status: 400, message: 'The list cursor is malformed or was made for another sort' },
   CUSTOM_FIELD_INVALID: {
     status: 400,

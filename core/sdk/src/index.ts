@@ -118,7 +118,12 @@ export {
   Money,
 } from './money/money.ts';
 export { divRound, type Rounding, roundingModes } from './money/rounding.ts';
-export { SDK_API_VERSION, SDK_MIN_API_VERSION } from './plugin/api-version.ts';
+export {
+  API_VERSION_RULE,
+  apiVersionProblem,
+  SDK_API_VERSION,
+  SDK_MIN_API_VERSION,
+} from './plugin/api-version.ts';
 export type {
   CoreApi,
   GatewayOutcome,
