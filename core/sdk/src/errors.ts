@@ -65,6 +65,7 @@ export const errorCatalogue = {
   PLUGIN_LOAD_FAILED: { status: 500, message: 'An external plugin could not be loaded' },
   PLUGIN_SETUP_FAILED: { status: 500, message: 'A plugin failed in setup' },
   PLUGIN_START_FAILED: { status: 500, message: 'A plugin failed to start' },
+  METER_TYPE_DATA_INVALID: { status: 400, message: 'The meter type data does not match its schema' },
   LIST_CURSOR_INVALID: { status: 400, message: 'The list cursor is malformed or was made for another sort' },
   CUSTOM_FIELD_INVALID: {
     status: 400,

@@ -17,6 +17,14 @@ export {
   type UsageOptions,
   type ValidateOptions,
 } from './kinds/meter-type.ts';
+export {
+  type DataMeterType,
+  type MeterTypeData,
+  type MeterTypeProtocols,
+  meterTypeDataSchema,
+  meterTypeFromData,
+  meterTypeJsonSchema,
+} from './kinds/meter-type-data.ts';
 export { meterTypeShapeSchema, registerDefSchema } from './kinds/meter-type-schema.ts';
 export {
   type Disposition,
