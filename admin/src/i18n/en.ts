@@ -729,6 +729,7 @@ export default {
     PLUGIN_SETUP_FAILED: 'The plugin failed while setting up',
     PLUGIN_START_FAILED: 'The plugin failed to start',
     METER_TYPE_DATA_INVALID: 'The meter type file does not match its schema',
+    SCAFFOLD_TARGET_EXISTS: 'The folder for the new plugin exists and is not empty',
     LIST_CURSOR_INVALID: 'The list position is stale or invalid; reload the list',
     CUSTOM_FIELD_INVALID: 'A custom field is unknown, missing though required, or has a wrong value',
     CUSTOMER_HAS_ACCOUNTS: 'The customer still has accounts; close the customer instead',

@@ -693,6 +693,7 @@ export default {
     PLUGIN_SETUP_FAILED: '插件初始化失败',
     PLUGIN_START_FAILED: '插件启动失败',
     METER_TYPE_DATA_INVALID: '表型定义文件不符合其结构定义',
+    SCAFFOLD_TARGET_EXISTS: '新插件的目标目录已存在且不为空',
     LIST_CURSOR_INVALID: '列表翻页位置已失效，请刷新列表',
     CUSTOM_FIELD_INVALID: '自定义字段未定义、必填项缺失或取值不正确',
     CUSTOMER_HAS_ACCOUNTS: '该用户仍有账户，不能删除，请改为销户',

@@ -191,6 +191,7 @@ export const errorCatalogue = {
   DB_CLUSTER_IN_USE: { status: 503, message: 'The database folder is in use by another process' },
   ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
   CLI_USAGE: { status: 400, message: 'Wrong command line usage' },
+  SCAFFOLD_TARGET_EXISTS: { status: 409, message: 'The folder for the new plugin exists and is not empty' },
   PACKAGE_MISSING: { status: 500, message: 'An optional package is not installed' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
