@@ -18,6 +18,7 @@ export {
   type ValidateOptions,
 } from './kinds/meter-type.ts';
 export {
+  cjt188Registers,
   type DataMeterType,
   type MeterTypeData,
   type MeterTypeProtocols,

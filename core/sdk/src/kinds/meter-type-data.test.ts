@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import cooling from '../../../../examples/meter-cooling/meter-cooling.json' with { type: 'json' };
 import { isAppError } from '../errors.ts';
 import { describeMeterTypeContract } from '../testing/index.ts';
-import { meterTypeFromData, meterTypeJsonSchema } from './meter-type-data.ts';
+import { cjt188Registers, meterTypeFromData, meterTypeJsonSchema } from './meter-type-data.ts';
 
 const plugin = meterTypeFromData(cooling);
 
@@ -71,6 +71,22 @@ describe('data-defined meter type', () => {
     const noBill = cooling.registers.map((r) => ({ ...r, billable: false }));
     expect(refusal({ ...cooling, registers: noBill }).paths).toEqual(['registers']);
     expect(refusal(null).code).toBe('METER_TYPE_DATA_INVALID');
+  });
+
+  it('fills registers from a recorded CJ/T 188 reply of T=0x21 by the mapping, nothing from another T', () => {
+    const reply = JSON.parse(
+      readFileSync(
+        new URL('../../../../examples/meter-cooling/fixtures/reply-901f.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    expect(reply.meterTypeName).toBe('cooling');
+    const registers = cjt188Registers(plugin, reply);
+    expect(registers.coolingEnergy).toBe(1300.25);
+    expect(registers.supplyTemperature).toBe(7);
+    expect(Object.keys(registers)).toHaveLength(7);
+    expect(plugin.validate(null, { ts: '2024-11-20T02:15:30.000Z', registers })).toEqual([]);
+    expect(cjt188Registers(plugin, { ...reply, meterType: 0x20 })).toEqual({});
   });
 
   it('publishes the JSON Schema generated from the zod schema (core/sdk/schema)', () => {

@@ -155,3 +155,23 @@ export function meterTypeFromData(data: unknown): DataMeterType {
     );
   return out;
 }
+
+/**
+ * The registers a decoded CJ/T 188 reply fills, by the meter type's mapping: each mapped field
+ * that holds a finite number, rounded to the register's decimals. Fields the reply lacks are left
+ * out; a reply of another meter type (T) fills nothing.
+ */
+export function cjt188Registers(
+  plugin: DataMeterType,
+  reply: { meterType: number; data: Readonly<Record<string, unknown>> },
+): Record<string, number> {
+  const mapping = plugin.protocols.cjt188;
+  if (!mapping || mapping.meterType !== reply.meterType) return {};
+  const out: Record<string, number> = {};
+  for (const [key, field] of Object.entries(mapping.fields)) {
+    const v = reply.data[field];
+    const r = plugin.registers.find((x) => x.key === key);
+    if (typeof v === 'number' && Number.isFinite(v) && r) out[key] = Number(v.toFixed(r.decimals));
+  }
+  return out;
+}
