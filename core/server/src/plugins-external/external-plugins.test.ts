@@ -43,10 +43,11 @@ beforeAll(async () => {
     'throws',
     notifierModule('throws', "setup() { throw new Error('no licence file'); },"),
   );
+  await writePackage(root, 'dup', notifierModule('good', '').replace("'notifier-good'", "'meter-water'"));
   await writePackage(root, 'hangs', notifierModule('hangs', 'start: () => new Promise(() => {}),'));
   await writeFile(
     join(root, 'quadmeter.config.json'),
-    JSON.stringify({ plugins: ['./good', './newer', './throws', './hangs', './absent'] }),
+    JSON.stringify({ plugins: ['./good', './newer', './throws', './hangs', './absent', './dup'] }),
   );
   p = await startTestPlatform({
     QUADMETER_CONFIG: join(root, 'quadmeter.config.json'),
@@ -88,6 +89,13 @@ describe('external plugins', () => {
     expect(byId.get('notifier-hangs')).toMatchObject({ status: 'failed', errorCode: 'PLUGIN_HOOK_TIMEOUT' });
     expect(byId.get('notifier-hangs')).toHaveProperty('health', { ok: false, detail: expect.any(String) });
     expect(byId.get('absent')).toMatchObject({ status: 'failed', errorCode: 'PLUGIN_LOAD_FAILED' });
+    // an external plugin cannot take a built-in plugin's id: it is refused, the built-in one runs on
+    expect(byId.get('meter-water@./dup')).toMatchObject({
+      status: 'failed',
+      errorCode: 'PLUGIN_LOAD_FAILED',
+      source: './dup',
+    });
+    expect(byId.get('meter-water')).toMatchObject({ status: 'running', kind: 'meter-type' });
     // the platform keeps serving its own routes
     expect((await admin.get('/api/v1/meters')).status).toBe(200);
     expect((await fetch(`${p.baseUrl}/healthz`)).status).toBe(200);
@@ -108,7 +116,9 @@ describe('plugin sources', () => {
         { spec: './c', base: dir, listedIn: 'QUADMETER_PLUGINS' },
         { spec: 'd', base: dir, listedIn: 'QUADMETER_PLUGINS' },
       ]);
-      expect(pluginSources({}, tmpdir())).toEqual([]);
+      const empty = await mkdtemp(join(tmpdir(), 'qm-sources-none-'));
+      expect(pluginSources({}, empty)).toEqual([]);
+      await rm(empty, { recursive: true });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
