@@ -15773,6 +15773,8 @@ export type components = {
             dependsOn: string[];
             enabled: boolean;
             error?: string;
+            /** @description the stable code of the failure */
+            errorCode?: string;
             health: {
                 detail?: string;
                 ok: boolean;
@@ -15785,6 +15787,8 @@ export type components = {
             settingsSchema: {
                 [key: string]: unknown;
             };
+            /** @description an external plugin: the package name or path it was listed as */
+            source?: string;
             status: string;
             title: {
                 en: string;

@@ -61,6 +61,11 @@ export const errorCatalogue = {
   PLUGIN_DISABLED: { status: 409, message: 'The plugin is disabled' },
   PLUGIN_UNAVAILABLE: { status: 503, message: 'The plugin is not running' },
   PLUGIN_ROUTE_INVALID: { status: 500, message: 'A plugin declared an invalid route' },
+  PLUGIN_API_INCOMPATIBLE: { status: 500, message: 'A plugin targets a plugin API this SDK does not run' },
+  PLUGIN_LOAD_FAILED: { status: 500, message: 'An external plugin could not be loaded' },
+  PLUGIN_SETUP_FAILED: { status: 500, message: 'A plugin failed in setup' },
+  PLUGIN_START_FAILED: { status: 500, message: 'A plugin failed to start' },
+  METER_TYPE_DATA_INVALID: { status: 400, message: 'The meter type data does not match its schema' },
   LIST_CURSOR_INVALID: { status: 400, message: 'The list cursor is malformed or was made for another sort' },
   CUSTOM_FIELD_INVALID: {
     status: 400,
@@ -186,6 +191,7 @@ export const errorCatalogue = {
   DB_CLUSTER_IN_USE: { status: 503, message: 'The database folder is in use by another process' },
   ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
   CLI_USAGE: { status: 400, message: 'Wrong command line usage' },
+  SCAFFOLD_TARGET_EXISTS: { status: 409, message: 'The folder for the new plugin exists and is not empty' },
   PACKAGE_MISSING: { status: 500, message: 'An optional package is not installed' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -17,6 +17,15 @@ export {
   type UsageOptions,
   type ValidateOptions,
 } from './kinds/meter-type.ts';
+export {
+  cjt188Registers,
+  type DataMeterType,
+  type MeterTypeData,
+  type MeterTypeProtocols,
+  meterTypeDataSchema,
+  meterTypeFromData,
+  meterTypeJsonSchema,
+} from './kinds/meter-type-data.ts';
 export { meterTypeShapeSchema, registerDefSchema } from './kinds/meter-type-schema.ts';
 export {
   type Disposition,
@@ -118,7 +127,12 @@ export {
   Money,
 } from './money/money.ts';
 export { divRound, type Rounding, roundingModes } from './money/rounding.ts';
-export { SDK_API_VERSION, SDK_MIN_API_VERSION } from './plugin/api-version.ts';
+export {
+  API_VERSION_RULE,
+  apiVersionProblem,
+  SDK_API_VERSION,
+  SDK_MIN_API_VERSION,
+} from './plugin/api-version.ts';
 export type {
   CoreApi,
   GatewayOutcome,

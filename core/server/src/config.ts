@@ -71,6 +71,12 @@ const schema = z.object({
     .string()
     .default('Asia/Shanghai')
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+  /** the deployment file listing external plugins; default quadmeter.config.json in the working dir */
+  QUADMETER_CONFIG: z.string().min(1).optional(),
+  /** external plugins to load beside the built-in ones: package names or paths, comma-separated */
+  QUADMETER_PLUGINS: z.string().optional(),
+  /** how long a plugin's setup, start, stop or health may take before it is given up on */
+  QUADMETER_HOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** a JSON file `{ "<plugin-id>": { …config } }`; QUADMETER_PLUGIN_<ID> variables override it */
   QUADMETER_PLUGINS_CONFIG: z.string().min(1).optional(),
   /** 32 bytes (hex or base64) encrypting plugin secrets; generated into the data dir when unset */

@@ -12,6 +12,8 @@ import { createLogger, type Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
 import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
+import { loadExternalPlugins } from './plugins-external/load.ts';
+import { pluginSources } from './plugins-external/sources.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 import { startLateFees } from './services/billing/bills/late-fee-jobs.ts';
@@ -42,6 +44,8 @@ export interface StartOptions {
   demo?: boolean;
   /** plugins to run instead of the installed list (tests, embedding) */
   plugins?: readonly AnyPlugin[];
+  /** where quadmeter.config.json and relative plugin paths are looked up (default: process.cwd()) */
+  cwd?: string;
   /** reading engine tuning (tests: short backoff and leases) */
   engine?: Partial<EngineOptions>;
   /** command outbox tuning (tests: short backoff and leases) */
@@ -65,6 +69,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   try {
     await prepareDataDir(config.QUADMETER_DATA_DIR);
     const configFor = pluginConfigSource(config);
+    const external = await loadExternalPlugins(pluginSources(config, options.cwd ?? process.cwd()));
     const secrets = createSecretBox(await loadSecretKey(config));
     let embedded: EmbeddedDatabase | undefined;
     if (!config.DATABASE_URL) {
@@ -92,6 +97,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       plugins: options.plugins,
       timezone: config.QUADMETER_TIMEZONE,
       configFor,
+      external,
+      hookTimeoutMs: config.QUADMETER_HOOK_TIMEOUT_MS,
     });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);

@@ -12,7 +12,7 @@ import { withTenant } from './db/tenant.ts';
 import { installedPlugins } from './installed-plugins.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './logger.ts';
-import { createRegistry, type Registry, type StopReport } from './registry/index.ts';
+import { createRegistry, type ExternalPlugin, type Registry, type StopReport } from './registry/index.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
 import { meterKinds } from './services/archives/meter-kinds.ts';
 import { confirmFromReadings } from './services/commands/confirm.ts';
@@ -59,6 +59,10 @@ export interface PluginHostDeps {
   ingestDb?: Db;
   /** each plugin's raw instance config (see plugin-config.ts) */
   configFor?: (id: string) => unknown;
+  /** plugins loaded from outside the build (plugins-external/), run beside the installed ones */
+  external?: readonly ExternalPlugin[];
+  /** the deadline of each plugin hook (QUADMETER_HOOK_TIMEOUT_MS) */
+  hookTimeoutMs?: number;
 }
 
 /** Plugin queues are namespaced by plugin id so two plugins never share one. */
@@ -97,6 +101,8 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
     logger: deps.logger,
     configFor: deps.configFor,
     permissions: permissionKeys,
+    external: deps.external,
+    hookTimeoutMs: deps.hookTimeoutMs,
   });
   const codec = settingsCodec(registry, deps.secrets);
   const mounts: PluginMount[] = [];

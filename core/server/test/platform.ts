@@ -18,7 +18,7 @@ export interface TestPlatform {
 /** The whole platform on a fresh database, listening on an ephemeral loopback port, demo seeded. */
 export async function startTestPlatform(
   env: Record<string, string> = {},
-  options: Pick<StartOptions, 'plugins' | 'logger' | 'engine'> = {},
+  options: Pick<StartOptions, 'plugins' | 'logger' | 'engine' | 'cwd'> = {},
 ): Promise<TestPlatform> {
   const db = await createTestDatabase();
   await db.database.close();

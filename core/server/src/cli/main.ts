@@ -13,6 +13,9 @@ const help = `quadmeter <command>
                         price usage under a tariff (docs/tariffs.md): the bill lines and total in fen as JSON
   tariff schema <tariff|usage>
                         print the JSON Schema of tariff or usage files (docs/tariffs/schema/)
+  plugin new <kind> <name> [--dir <path>]
+                        scaffold a plugin package (meter-type, transport, payment, notifier) with its
+                        contract test, anywhere on disk (docs/plugins.md)
   sim <kind>            run a device simulator (see 'quadmeter sim'; needs @quadmeter/simulators)
 
 Errors print one line, "error CODE: message", and exit 1 (2 for wrong usage).`;
@@ -23,6 +26,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (cmd === 'frame') {
       code = await (await import('./frame.ts')).frameCommand(rest);
+    } else if (cmd === 'plugin') {
+      code = await (await import('./plugin.ts')).pluginCommand(rest);
     } else if (cmd === 'tariff') {
       code = await (await import('./tariff.ts')).tariffCommand(rest);
     } else {

@@ -32,6 +32,21 @@ export interface RegistryOptions {
   hookTimeoutMs?: number;
   /** the core permission catalogue: api routes may only require permissions from it */
   permissions?: ReadonlySet<string>;
+  /**
+   * plugins loaded from outside the build (quadmeter.config.json, QUADMETER_PLUGINS), after the
+   * installed ones; always optional: a broken one is failed with its reason, never a stop
+   */
+  external?: readonly ExternalPlugin[];
+}
+
+/** An external plugin as the loader found it: a definition, or why there is none. */
+export interface ExternalPlugin {
+  /** the package name or path it was listed as */
+  source: string;
+  /** the plugin's id, or the source's name when it could not be loaded */
+  id: string;
+  plugin?: unknown;
+  error?: AppError;
 }
 
 export type Registry = ReturnType<typeof createRegistry>;
@@ -52,18 +67,47 @@ function missingDeps(e: Entry, known: ReadonlySet<string>): string[] {
   return (e.plugin.dependsOn ?? []).filter((d: string) => !known.has(d));
 }
 
+/** An external plugin whose id is already taken (built in, or listed twice) is not loaded. */
+function clashing(x: ExternalPlugin, taken: Set<unknown>): ExternalPlugin {
+  if (x.error) {
+    const id = taken.has(x.id) ? `${x.id}@${x.source}` : x.id;
+    taken.add(id);
+    return { ...x, id };
+  }
+  if (!taken.has(x.id)) {
+    taken.add(x.id);
+    return x;
+  }
+  const id = `${x.id}@${x.source}`;
+  taken.add(id);
+  const error = new AppError(
+    'PLUGIN_LOAD_FAILED',
+    `External plugin '${x.id}' (${x.source}) has the id of a plugin already installed`,
+    { pluginId: x.id, source: x.source },
+  );
+  return { source: x.source, id, error };
+}
+
 /** Validates, orders and configures the installed plugins; see ARCHITECTURE.md §3. */
 export function createRegistry(options: RegistryOptions) {
   const logger = options.logger;
-  const checked = checkDefinitions(options.plugins);
+  const builtIn = new Set(options.plugins.map((p) => (p as { id?: unknown } | null)?.id));
+  const external = (options.external ?? []).map((x) => clashing(x, builtIn));
+  const loaded = external.filter((x) => !x.error);
+  const checked = checkDefinitions([
+    ...options.plugins,
+    ...loaded.map((x) => ({ ...(x.plugin as object), optional: true })),
+  ]);
   const entries = new Map(checked.map((c) => [c.id, entryOf(c.id, c.plugin, c.issues.length === 0)]));
+  for (const x of external) {
+    const e = entries.get(x.id) ?? entryOf(x.id, { id: x.id, optional: true } as unknown as AnyPlugin, false);
+    e.source = x.source;
+    entries.set(x.id, e);
+  }
   const depsOf = new Map(
     checked.map((c) => [c.id, Array.isArray(c.plugin.dependsOn) ? [...c.plugin.dependsOn] : []]),
   );
-  const order = dependencyOrder(
-    checked.map((c) => c.id),
-    depsOf,
-  ).map((id) => entries.get(id) as Entry);
+  const order = dependencyOrder([...entries.keys()], depsOf).map((id) => entries.get(id) as Entry);
   const rt: Runtime = {
     order,
     logger,
@@ -72,8 +116,9 @@ export function createRegistry(options: RegistryOptions) {
   };
   const known = new Set(entries.keys());
 
+  for (const x of external) if (x.error) fail(entries.get(x.id) as Entry, x.error, order, logger);
   for (const c of checked)
-    if (c.issues.length > 0) fail(entries.get(c.id) as Entry, definitionError(c.issues), order, logger);
+    if (c.issues.length > 0) fail(entries.get(c.id) as Entry, definitionError(c.id, c.issues), order, logger);
   for (const e of order) {
     if (e.status !== 'registered') continue;
     const missing = missingDeps(e, known);
@@ -126,6 +171,8 @@ export function createRegistry(options: RegistryOptions) {
       optional: p.optional === true,
       status: e.status,
       ...(e.error === undefined ? {} : { error: e.error }),
+      ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
+      ...(e.source === undefined ? {} : { source: e.source }),
       declared: structuredClone(e.declared),
     };
   };

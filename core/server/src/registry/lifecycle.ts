@@ -110,7 +110,7 @@ export async function setupAll(rt: Runtime, makeSetupApi?: MakeSetupApi): Promis
       e.declared = declared;
       e.setUp = true;
     } catch (err) {
-      fail(e, err, rt.order, rt.logger);
+      fail(e, err, rt.order, rt.logger, 'PLUGIN_SETUP_FAILED');
     }
   }
 }
@@ -152,7 +152,7 @@ export async function startAll(rt: Runtime, makeContext: MakeContext): Promise<v
         logger.warn({ err: asError(stopErr) }, 'stop after a failed start failed too'),
       );
       try {
-        fail(e, err, rt.order, rt.logger);
+        fail(e, err, rt.order, rt.logger, 'PLUGIN_START_FAILED');
       } catch (fatal) {
         await stopAll(rt);
         throw fatal;

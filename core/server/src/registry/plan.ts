@@ -1,4 +1,4 @@
-import { type AnyPlugin, AppError, type FieldIssue, validatePlugin } from '@quadmeter/sdk';
+import { type AnyPlugin, API_VERSION_RULE, AppError, type FieldIssue, validatePlugin } from '@quadmeter/sdk';
 
 export interface Checked {
   id: string;
@@ -29,23 +29,24 @@ export function checkDefinitions(plugins: readonly unknown[]): Checked[] {
       });
     }
     seen.add(id);
-    if (issues.length > 0 && !(raw.optional === true && typeof raw.id === 'string')) {
-      throw new AppError(
-        'PLUGIN_HEADER_INVALID',
-        `Plugin '${id}' has an invalid definition: ${describeIssues(issues)}`,
-        {
-          pluginId: id,
-          fields: issues,
-        },
-      );
-    }
+    if (issues.length > 0 && !(raw.optional === true && typeof raw.id === 'string'))
+      throw definitionError(id, issues);
     out.push({ id, plugin: p as AnyPlugin, issues });
   });
   return out;
 }
 
-export function definitionError(issues: readonly FieldIssue[]): string {
-  return `invalid definition: ${describeIssues(issues)}`;
+/**
+ * The error a definition with these issues gets: PLUGIN_API_INCOMPATIBLE when its `apiVersion`
+ * cannot run on this SDK (the rule is API_VERSION_RULE), PLUGIN_HEADER_INVALID otherwise.
+ */
+export function definitionError(id: string, issues: readonly FieldIssue[]): AppError {
+  const api = issues.some((i) => i.path === 'apiVersion');
+  return new AppError(
+    api ? 'PLUGIN_API_INCOMPATIBLE' : 'PLUGIN_HEADER_INVALID',
+    `Plugin '${id}' has an invalid definition: ${describeIssues(issues)}${api ? ` (${API_VERSION_RULE})` : ''}`,
+    { pluginId: id, fields: issues },
+  );
 }
 
 function findCycle(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>): string[] {

@@ -106,6 +106,7 @@ describe('registry: definitions and order', () => {
     const newer = caught(() =>
       createRegistry({ logger: recordingLogger(), plugins: [{ ...notifier('a'), apiVersion: 2 }] }),
     );
+    expect(newer.code).toBe('PLUGIN_API_INCOMPATIBLE');
     expect((newer.details as { fields: { path: string; message: string }[] }).fields).toEqual([
       { path: 'apiVersion', message: expect.stringContaining('newer') },
     ]);

@@ -24,6 +24,10 @@ export interface Entry {
   valid: boolean;
   status: PluginStatus;
   error?: string;
+  /** the stable code of the failure (PLUGIN_API_INCOMPATIBLE, PLUGIN_SETUP_FAILED, …) */
+  errorCode?: string;
+  /** where an external plugin was loaded from; absent for the built-in ones */
+  source?: string;
   config: unknown;
   declared: Declared;
   setUp: boolean;
@@ -43,6 +47,10 @@ export interface PluginInfo {
   optional: boolean;
   status: PluginStatus;
   error?: string;
+  /** the stable code of the failure, when failed or disabled */
+  errorCode?: string;
+  /** where an external plugin was loaded from (config file or QUADMETER_PLUGINS); absent when built in */
+  source?: string;
   declared: Declared;
 }
 

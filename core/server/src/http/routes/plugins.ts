@@ -16,6 +16,11 @@ const PluginItem = z
     dependsOn: z.array(z.string()),
     status: z.string(),
     error: z.string().optional(),
+    errorCode: z.string().optional().openapi({ description: 'the stable code of the failure' }),
+    source: z
+      .string()
+      .optional()
+      .openapi({ description: 'an external plugin: the package name or path it was listed as' }),
     health: z.object({ ok: z.boolean(), detail: z.string().optional() }),
     enabled: z.boolean(),
     settings: z.record(z.string(), z.unknown()),
@@ -45,6 +50,8 @@ export function pluginRoutes(p: Platform) {
       dependsOn: [...(s.dependsOn ?? [])],
       status: s.status,
       ...(s.error && { error: s.error }),
+      ...(s.errorCode && { errorCode: s.errorCode }),
+      ...(s.source && { source: s.source }),
       health: await p.registry.health(id),
       enabled: chosen?.enabled ?? false,
       // secret fields never leave the server: a set one shows as '[redacted]'
