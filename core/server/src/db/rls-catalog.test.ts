@@ -146,6 +146,16 @@ describe('row-level security catalogue', () => {
     );
   });
 
+  it('online payment orders and refunds are FORCE-secured, app role without DELETE', async () => {
+    const rows = await tenantTables(t.database.sql);
+    const by = new Map(rows.map((r) => [r.table, r]));
+    for (const name of ['payment_orders', 'payment_refunds']) {
+      expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, policies: 1 });
+      const [{ del }] = await t.database.sql`select has_table_privilege('quadmeter_app', ${name}, 'DELETE') as del`;
+      expect(del, name).toBe(false);
+    }
+  });
+
   it('the app role is neither superuser nor BYPASSRLS and cannot log in', async () => {
     const [role] = await t.database.sql`
       select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'quadmeter_app'`;
