@@ -55,7 +55,7 @@ export function paymentOrderRoutes(p: Platform) {
         );
         await recordAudit(tx, tenantId, meta, {
           action: 'payment-orders.create',
-          targetType: 'payment_order',
+          targetType: 'payment-order',
           targetId: order.id,
           areaPath,
           after: { orderNo: order.orderNo, amountFen: order.amountFen, provider: order.provider },
@@ -132,7 +132,7 @@ export function paymentOrderRoutes(p: Platform) {
         const done = await closeOrder(tx, p.registry, actor, tenantId, c.req.valid('param').id, today());
         await recordAudit(tx, tenantId, meta, {
           action: 'payment-orders.close',
-          targetType: 'payment_order',
+          targetType: 'payment-order',
           targetId: done.order.id,
           areaPath: done.areaPath,
           after: { status: done.order.status, applied: done.applied },
@@ -160,7 +160,7 @@ export function paymentOrderRoutes(p: Platform) {
         if (!done.replayed)
           await recordAudit(tx, tenantId, meta, {
             action: 'payment-orders.refund',
-            targetType: 'payment_order',
+            targetType: 'payment-order',
             targetId: done.order.id,
             areaPath: done.areaPath,
             after: { refundNo: body.refundNo, amountFen: body.amountFen.toString(), reason: body.reason },
