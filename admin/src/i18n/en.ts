@@ -345,7 +345,11 @@ export default {
         'reversal-reject': 'Reject payment reversal',
       },
       'cashier-shifts': { open: 'Open cashier shift', close: 'Close cashier shift' },
-      'payment-orders': { create: 'Create payment order', close: 'Close payment order', refund: 'Refund payment order' },
+      'payment-orders': {
+        create: 'Create payment order',
+        close: 'Close payment order',
+        refund: 'Refund payment order',
+      },
       'custom-fields': {
         create: 'Create custom field',
         update: 'Change custom field',

@@ -75,7 +75,13 @@ export default {
       refunded: 'Refunded (yuan)',
       allStatuses: 'All statuses',
       flagged: 'Needs attention only',
-      status: { created: 'Created', paying: 'Awaiting payment', paid: 'Paid', closed: 'Closed', refunded: 'Refunded' },
+      status: {
+        created: 'Created',
+        paying: 'Awaiting payment',
+        paid: 'Paid',
+        closed: 'Closed',
+        refunded: 'Refunded',
+      },
       flag: {
         amount_mismatch: 'Amount differs',
         late_refunded: 'Paid late, refunded automatically',

@@ -74,7 +74,11 @@ export default {
       allStatuses: '全部状态',
       flagged: '仅看需处理',
       status: { created: '已创建', paying: '待支付', paid: '已支付', closed: '已关闭', refunded: '已退款' },
-      flag: { amount_mismatch: '金额不符', late_refunded: '逾期到账已自动退款', late_credited: '逾期到账已入账' },
+      flag: {
+        amount_mismatch: '金额不符',
+        late_refunded: '逾期到账已自动退款',
+        late_credited: '逾期到账已入账',
+      },
       detail: '订单详情',
       txn: '渠道交易号',
       paidAt: '支付时间',

@@ -206,7 +206,8 @@ export async function startWechatSandbox(o: WechatSandboxOptions): Promise<Wecha
     const had = orders.get(no);
     if (had && (had.amountFen !== amount?.total || had.tradeType !== tradeType))
       return answer(res, 400, { code: 'INVALID_REQUEST', message: '201 商户订单号重复' });
-    if (had && had.state !== 'NOTPAY') return answer(res, 400, { code: 'ORDERPAID', message: '该订单已支付' });
+    if (had && had.state !== 'NOTPAY')
+      return answer(res, 400, { code: 'ORDERPAID', message: '该订单已支付' });
     const x: SandboxOrder = had ?? {
       outTradeNo: no,
       appid: b.appid,
@@ -279,8 +280,10 @@ export async function startWechatSandbox(o: WechatSandboxOptions): Promise<Wecha
       return answer(res, 400, { code: 'PARAM_ERROR', message: '请求体不是 JSON' });
     }
     const q = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'POST' && url.pathname === '/v3/pay/transactions/native') return create(res, 'NATIVE', b);
-    if (req.method === 'POST' && url.pathname === '/v3/pay/transactions/jsapi') return create(res, 'JSAPI', b);
+    if (req.method === 'POST' && url.pathname === '/v3/pay/transactions/native')
+      return create(res, 'NATIVE', b);
+    if (req.method === 'POST' && url.pathname === '/v3/pay/transactions/jsapi')
+      return create(res, 'JSAPI', b);
     if (req.method === 'GET' && q) {
       const x = orders.get(decodeURIComponent(q[1]));
       if (!x || url.searchParams.get('mchid') !== o.mchid)
@@ -389,9 +392,13 @@ export async function startWechatSandbox(o: WechatSandboxOptions): Promise<Wecha
           });
         }
       }
-      rows.push('总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额');
       rows.push(
-        [count, yuan(settled), yuan(refunded), '0.00', '0.00', yuan(settled), yuan(refunded)].map((v) => `\`${v}`).join(','),
+        '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+      );
+      rows.push(
+        [count, yuan(settled), yuan(refunded), '0.00', '0.00', yuan(settled), yuan(refunded)]
+          .map((v) => `\`${v}`)
+          .join(','),
       );
       return `${rows.join('\r\n')}\r\n`;
     },

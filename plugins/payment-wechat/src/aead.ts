@@ -10,7 +10,12 @@ export interface EncryptedResource {
 }
 
 /** AEAD_AES_256_GCM with the APIv3 key: base64(cipher ‖ 16-byte tag). */
-export function encryptResource(plain: string, apiV3Key: string, nonce: string, associatedData: string): string {
+export function encryptResource(
+  plain: string,
+  apiV3Key: string,
+  nonce: string,
+  associatedData: string,
+): string {
   const c = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'));
   c.setAAD(Buffer.from(associatedData, 'utf8'));
   const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
@@ -30,8 +35,13 @@ export function decryptResource(r: EncryptedResource, apiV3Key: string): string 
     d.setAuthTag(buf.subarray(buf.length - 16));
     return Buffer.concat([d.update(buf.subarray(0, buf.length - 16)), d.final()]).toString('utf8');
   } catch (err) {
-    throw new AppError('PAY_SIGNATURE_INVALID', 'The resource does not decrypt with the APIv3 key', undefined, {
-      cause: err,
-    });
+    throw new AppError(
+      'PAY_SIGNATURE_INVALID',
+      'The resource does not decrypt with the APIv3 key',
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
 }

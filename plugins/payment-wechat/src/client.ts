@@ -14,7 +14,10 @@ export const nonce = () => randomBytes(16).toString('hex');
 export function authorization(c: ReadyConfig, method: string, pathAndQuery: string, body: string): string {
   const ts = String(Math.floor(Date.now() / 1000));
   const n = nonce();
-  const signature = rsaSign(requestMessage(method, pathAndQuery, ts, n, body), privateKeyOf(c.merchantPrivateKey));
+  const signature = rsaSign(
+    requestMessage(method, pathAndQuery, ts, n, body),
+    privateKeyOf(c.merchantPrivateKey),
+  );
   return `WECHATPAY2-SHA256-RSA2048 mchid="${c.mchid}",nonce_str="${n}",signature="${signature}",timestamp="${ts}",serial_no="${c.merchantSerial}"`;
 }
 
@@ -44,7 +47,9 @@ export async function call<T>(
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (err) {
-    throw new AppError('PAY_PROVIDER_ERROR', 'The payment provider is not reachable', undefined, { cause: err });
+    throw new AppError('PAY_PROVIDER_ERROR', 'The payment provider is not reachable', undefined, {
+      cause: err,
+    });
   }
   const raw = new Uint8Array(await res.arrayBuffer());
   const headers: Record<string, string> = {};

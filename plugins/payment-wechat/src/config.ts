@@ -48,7 +48,8 @@ export const configSchema = z.object({
 });
 
 export type WechatConfig = z.infer<typeof configSchema>;
-export type ReadyConfig = WechatConfig & Required<Pick<WechatConfig, 'mchid' | 'appid' | 'apiV3Key' | 'merchantSerial' | 'merchantPrivateKey'>>;
+export type ReadyConfig = WechatConfig &
+  Required<Pick<WechatConfig, 'mchid' | 'appid' | 'apiV3Key' | 'merchantSerial' | 'merchantPrivateKey'>>;
 
 export const isReady = (c: WechatConfig): c is ReadyConfig =>
   Boolean(c.mchid && c.appid && c.apiV3Key && c.merchantSerial && c.merchantPrivateKey);

@@ -40,7 +40,13 @@ export function transaction(over: Record<string, unknown> = {}) {
 /** A callback signed with `key` under `serial`, its resource encrypted with `apiV3Key`. */
 export function signedCallback(
   t: Record<string, unknown>,
-  o: { key: Parameters<typeof rsaSign>[1]; serial: string; apiV3Key: string; timestamp?: number; signature?: string },
+  o: {
+    key: Parameters<typeof rsaSign>[1];
+    serial: string;
+    apiV3Key: string;
+    timestamp?: number;
+    signature?: string;
+  },
 ): PluginRequest {
   const nonce = randomBytes(6).toString('hex');
   const env = {

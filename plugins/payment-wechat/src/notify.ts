@@ -24,7 +24,11 @@ const ACK = {
  * this merchant's. Refund notifications are not payment outcomes: they are refused as
  * PAY_PROVIDER_ERROR so the provider keeps them until the core reads refunds by query.
  */
-export function parseWechatNotification(req: PluginRequest, config: WechatConfig, now = new Date()): VerifiedNotification {
+export function parseWechatNotification(
+  req: PluginRequest,
+  config: WechatConfig,
+  now = new Date(),
+): VerifiedNotification {
   const c = ready(config);
   verifySigned(signedHeaders(req.headers), req.body, keyRing(c.platformKeys), c.maxSkewSec, now);
   let env: Envelope;

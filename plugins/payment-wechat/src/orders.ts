@@ -21,12 +21,18 @@ function beijing(iso: string): string {
 }
 
 /** A Native (QR) or JSAPI order. notify_url takes no query string. */
-export async function createWechatOrder(order: OrderRequest, config: WechatConfig, signal?: AbortSignal): Promise<CreatedOrder> {
+export async function createWechatOrder(
+  order: OrderRequest,
+  config: WechatConfig,
+  signal?: AbortSignal,
+): Promise<CreatedOrder> {
   const c = ready(config);
-  if (!OUT_NO.test(order.orderId)) throw new AppError('REQ_VALIDATION', 'The order number does not fit out_trade_no');
+  if (!OUT_NO.test(order.orderId))
+    throw new AppError('REQ_VALIDATION', 'The order number does not fit out_trade_no');
   if (!isFen(order.amountFen) || order.amountFen <= 0)
     throw new AppError('REQ_VALIDATION', 'The amount must be a positive whole number of fen');
-  if (order.notifyUrl.includes('?')) throw new AppError('REQ_VALIDATION', 'notify_url may not carry a query string');
+  if (order.notifyUrl.includes('?'))
+    throw new AppError('REQ_VALIDATION', 'notify_url may not carry a query string');
   const base = {
     appid: c.appid,
     mchid: c.mchid,
@@ -55,7 +61,10 @@ export async function createWechatOrder(order: OrderRequest, config: WechatConfi
     const timeStamp = String(Math.floor(Date.now() / 1000));
     const nonceStr = nonce();
     const pkg = `prepay_id=${r.body.prepay_id}`;
-    const paySign = rsaSign(`${c.appid}\n${timeStamp}\n${nonceStr}\n${pkg}\n`, privateKeyOf(c.merchantPrivateKey));
+    const paySign = rsaSign(
+      `${c.appid}\n${timeStamp}\n${nonceStr}\n${pkg}\n`,
+      privateKeyOf(c.merchantPrivateKey),
+    );
     return {
       orderId: order.orderId,
       providerOrderId: r.body.prepay_id,
@@ -66,13 +75,20 @@ export async function createWechatOrder(order: OrderRequest, config: WechatConfi
       },
     };
   }
-  throw new AppError('REQ_VALIDATION', 'payment-wechat takes native and jsapi orders', { channel: order.channel });
+  throw new AppError('REQ_VALIDATION', 'payment-wechat takes native and jsapi orders', {
+    channel: order.channel,
+  });
 }
 
 /** The provider's view of an order; an order it never saw is 'failed' with no transaction. */
-export async function queryWechatOrder(orderId: string, config: WechatConfig, signal?: AbortSignal): Promise<PaymentOutcome> {
+export async function queryWechatOrder(
+  orderId: string,
+  config: WechatConfig,
+  signal?: AbortSignal,
+): Promise<PaymentOutcome> {
   const c = ready(config);
-  if (!OUT_NO.test(orderId)) throw new AppError('REQ_VALIDATION', 'The order number does not fit out_trade_no');
+  if (!OUT_NO.test(orderId))
+    throw new AppError('REQ_VALIDATION', 'The order number does not fit out_trade_no');
   const r = await call<Transaction>(
     c,
     'GET',
@@ -92,7 +108,11 @@ const REFUND_STATES: Record<string, RefundResult['status']> = {
 };
 
 /** A refund: our refund number is out_refund_no, so a retry with it never refunds twice. */
-export async function refundWechat(req: RefundRequest, config: WechatConfig, signal?: AbortSignal): Promise<RefundResult> {
+export async function refundWechat(
+  req: RefundRequest,
+  config: WechatConfig,
+  signal?: AbortSignal,
+): Promise<RefundResult> {
   const c = ready(config);
   if (!/^[0-9A-Za-z_\-|*@]{1,64}$/.test(req.refundId))
     throw new AppError('REQ_VALIDATION', 'The refund number does not fit out_refund_no');
@@ -111,7 +131,7 @@ export async function refundWechat(req: RefundRequest, config: WechatConfig, sig
     signal,
   );
   const status = REFUND_STATES[r.body.status ?? ''];
-  if (!status) throw new AppError('PAY_PROVIDER_ERROR', 'Unknown refund status', { status: r.body.status ?? null });
+  if (!status)
+    throw new AppError('PAY_PROVIDER_ERROR', 'Unknown refund status', { status: r.body.status ?? null });
   return { refundId: req.refundId, ...(r.body.refund_id && { providerRefundId: r.body.refund_id }), status };
 }
-

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject, X509Certificate } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  type KeyObject,
+  X509Certificate,
+} from 'node:crypto';
 import { AppError } from '@quadmeter/sdk';
 
 /** The message WeChat Pay v3 signs in callbacks and responses: `timestamp\nnonce\nbody\n`. */
@@ -8,7 +15,13 @@ export function callbackMessage(timestamp: string, nonce: string, body: Uint8Arr
 }
 
 /** The message a merchant signs for a request: `METHOD\npath?query\ntimestamp\nnonce\nbody\n`. */
-export function requestMessage(method: string, pathAndQuery: string, timestamp: string, nonce: string, body: string) {
+export function requestMessage(
+  method: string,
+  pathAndQuery: string,
+  timestamp: string,
+  nonce: string,
+  body: string,
+) {
   return `${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`;
 }
 
@@ -28,7 +41,9 @@ export function privateKeyOf(pem: string): KeyObject {
   try {
     return createPrivateKey(pem);
   } catch (err) {
-    throw new AppError('PAY_NOT_CONFIGURED', 'The merchant private key cannot be read', undefined, { cause: err });
+    throw new AppError('PAY_NOT_CONFIGURED', 'The merchant private key cannot be read', undefined, {
+      cause: err,
+    });
   }
 }
 
@@ -50,14 +65,23 @@ export function keyRing(pems: Record<string, string>): Map<string, VerifyKey> {
     try {
       if (pem.includes('BEGIN CERTIFICATE')) {
         const cert = new X509Certificate(pem);
-        ring.set(serial, { key: cert.publicKey, notAfter: new Date(cert.validTo), notBefore: new Date(cert.validFrom) });
+        ring.set(serial, {
+          key: cert.publicKey,
+          notAfter: new Date(cert.validTo),
+          notBefore: new Date(cert.validFrom),
+        });
       } else {
         ring.set(serial, { key: createPublicKey(pem) });
       }
     } catch (err) {
-      throw new AppError('PAY_NOT_CONFIGURED', `The platform key for serial ${serial} cannot be read`, { serial }, {
-        cause: err,
-      });
+      throw new AppError(
+        'PAY_NOT_CONFIGURED',
+        `The platform key for serial ${serial} cannot be read`,
+        { serial },
+        {
+          cause: err,
+        },
+      );
     }
   }
   return ring;
@@ -104,9 +128,12 @@ export function verifySigned(
   if (Math.abs(Math.floor(now.getTime() / 1000) - Number(h.timestamp)) > maxSkewSec)
     throw new AppError('PAY_NOTIFICATION_STALE', undefined, { timestamp: h.timestamp });
   const entry = ring.get(h.serial);
-  if (!entry) throw new AppError('PAY_SIGNATURE_INVALID', 'No platform key has this serial', { serial: h.serial });
+  if (!entry)
+    throw new AppError('PAY_SIGNATURE_INVALID', 'No platform key has this serial', { serial: h.serial });
   if ((entry.notAfter && now > entry.notAfter) || (entry.notBefore && now < entry.notBefore))
-    throw new AppError('PAY_SIGNATURE_INVALID', 'The platform certificate is not valid now', { serial: h.serial });
+    throw new AppError('PAY_SIGNATURE_INVALID', 'The platform certificate is not valid now', {
+      serial: h.serial,
+    });
   if (!rsaVerify(callbackMessage(h.timestamp, h.nonce, body), entry.key, h.signature))
     throw new AppError('PAY_SIGNATURE_INVALID');
 }

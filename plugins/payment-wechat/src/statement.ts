@@ -56,11 +56,21 @@ function beijingTime(text: string, line: number): string {
  * 退款金额 under the 微信退款单号. One unreadable row refuses the whole file (FILE_UNREADABLE).
  */
 export function readTradeBill(s: Statement): StatementLine[] {
-  const text = typeof s.content === 'string' ? s.content : new TextDecoder('utf-8', { fatal: true }).decode(s.content);
+  const text =
+    typeof s.content === 'string' ? s.content : new TextDecoder('utf-8', { fatal: true }).decode(s.content);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = lines[0]?.split(',') ?? [];
   const at = new Map(header.map((h, i) => [h.trim(), i]));
-  for (const col of ['交易时间', '微信订单号', '商户订单号', '交易状态', '应结订单金额', '微信退款单号', '退款金额', '手续费'])
+  for (const col of [
+    '交易时间',
+    '微信订单号',
+    '商户订单号',
+    '交易状态',
+    '应结订单金额',
+    '微信退款单号',
+    '退款金额',
+    '手续费',
+  ])
     if (!at.has(col)) bad(1, `the header has no ${col}`);
   const col = (f: string[], name: string) => f[at.get(name) as number] ?? '';
   const out: StatementLine[] = [];

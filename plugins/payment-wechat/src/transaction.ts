@@ -30,11 +30,16 @@ const STATES: Record<string, PaymentStatus> = {
  */
 export function outcomeOf(t: Transaction, c: ReadyConfig): PaymentOutcome {
   if (t.mchid !== c.mchid || t.appid !== c.appid)
-    throw new AppError('PAY_MERCHANT_MISMATCH', undefined, { mchid: t.mchid ?? null, appid: t.appid ?? null });
+    throw new AppError('PAY_MERCHANT_MISMATCH', undefined, {
+      mchid: t.mchid ?? null,
+      appid: t.appid ?? null,
+    });
   const status = STATES[t.trade_state ?? ''];
   const total = t.amount?.total;
   if (!status || typeof t.out_trade_no !== 'string' || (status === 'paid' && !t.transaction_id))
-    throw new AppError('PAY_PROVIDER_ERROR', 'The transaction is incomplete', { trade_state: t.trade_state ?? null });
+    throw new AppError('PAY_PROVIDER_ERROR', 'The transaction is incomplete', {
+      trade_state: t.trade_state ?? null,
+    });
   if (total !== undefined && (!isFen(total) || total < 0 || (t.amount?.currency ?? 'CNY') !== 'CNY'))
     throw new AppError('PAY_PROVIDER_ERROR', 'The transaction amount is not whole fen in CNY');
   return {

@@ -151,7 +151,8 @@ describe('row-level security catalogue', () => {
     const by = new Map(rows.map((r) => [r.table, r]));
     for (const name of ['payment_orders', 'payment_refunds']) {
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, policies: 1 });
-      const [{ del }] = await t.database.sql`select has_table_privilege('quadmeter_app', ${name}, 'DELETE') as del`;
+      const [{ del }] = await t.database
+        .sql`select has_table_privilege('quadmeter_app', ${name}, 'DELETE') as del`;
       expect(del, name).toBe(false);
     }
   });

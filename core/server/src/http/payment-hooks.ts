@@ -37,8 +37,15 @@ export function paymentHookRoutes(p: Platform) {
         { method: 'POST', path: '/notify', params: {}, query: c.req.query(), headers, body },
         () => todayIn(p.config.QUADMETER_TIMEZONE),
       );
-      if (done.applied === 'unknown_order' || done.applied === 'amount_mismatch' || done.applied === 'late_refunded')
-        p.logger.warn({ provider: id, applied: done.applied, orderId: done.orderId }, 'payment callback needs an operator');
+      if (
+        done.applied === 'unknown_order' ||
+        done.applied === 'amount_mismatch' ||
+        done.applied === 'late_refunded'
+      )
+        p.logger.warn(
+          { provider: id, applied: done.applied, orderId: done.orderId },
+          'payment callback needs an operator',
+        );
       return c.body((done.ack.body ?? null) as never, done.ack.status as 200, done.ack.headers);
     });
   }

@@ -50,7 +50,9 @@ export const PaymentOrder = z
     amountFen: FenText,
     description: z.string(),
     status: z.enum(ORDER_STATUSES),
-    action: z.record(z.string(), z.unknown()).openapi({ description: "the payer's next step (qr, sdk-params)" }),
+    action: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "the payer's next step (qr, sdk-params)" }),
     providerTxnId: z.string().nullable(),
     paymentId: z.string().nullable(),
     refundedFen: FenText,
@@ -71,7 +73,10 @@ export const PaymentOrderListQuery = z.object({
   accountId: z.uuid().optional(),
   status: z.enum(ORDER_STATUSES).optional(),
   provider: Provider.optional(),
-  flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  flagged: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   after: text(1, 2000).optional(),
@@ -83,7 +88,9 @@ export const PaymentOrderPage = z
   .openapi('PaymentOrderPage');
 
 export const PaymentOrderChecked = PaymentOrderDetail.extend({
-  applied: z.string().openapi({ description: "what the provider's answer did: credited, already, not_paid …" }),
+  applied: z
+    .string()
+    .openapi({ description: "what the provider's answer did: credited, already, not_paid …" }),
 }).openapi('PaymentOrderChecked');
 
 export const PaymentRefundCreate = z
@@ -95,4 +102,6 @@ export const PaymentRefundCreate = z
   })
   .openapi('PaymentRefundCreate');
 
-export const PaymentRefunded = PaymentOrderDetail.extend({ replayed: z.boolean() }).openapi('PaymentRefunded');
+export const PaymentRefunded = PaymentOrderDetail.extend({ replayed: z.boolean() }).openapi(
+  'PaymentRefunded',
+);

@@ -93,7 +93,9 @@ export function paymentOrderRoutes(p: Platform) {
     }),
     async (c) =>
       c.json(
-        await inTenant(p, c, 'payments.read', (tx, { actor }) => getOrder(tx, actor, c.req.valid('param').id)),
+        await inTenant(p, c, 'payments.read', (tx, { actor }) =>
+          getOrder(tx, actor, c.req.valid('param').id),
+        ),
         200,
       ),
   );
@@ -156,7 +158,15 @@ export function paymentOrderRoutes(p: Platform) {
     async (c) => {
       const out = await inTenant(p, c, 'payments.refund', async (tx, { actor, tenantId, meta }) => {
         const body = c.req.valid('json');
-        const done = await refundOrder(tx, p.registry, actor, tenantId, c.req.valid('param').id, body, today());
+        const done = await refundOrder(
+          tx,
+          p.registry,
+          actor,
+          tenantId,
+          c.req.valid('param').id,
+          body,
+          today(),
+        );
         if (!done.replayed)
           await recordAudit(tx, tenantId, meta, {
             action: 'payment-orders.refund',

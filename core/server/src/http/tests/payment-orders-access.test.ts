@@ -105,7 +105,12 @@ describe('privileges', () => {
     const nobody = await userWith(p, admin, 'po-nobody', ['customers.read']);
     const before = await orderCounts(p);
     const cases: [Client, string, string, unknown?][] = [
-      [reader, 'POST', '/api/v1/payment-orders', { accountId: a.account, provider: 'payment-wechat', channel: 'native', amountFen: 1 }],
+      [
+        reader,
+        'POST',
+        '/api/v1/payment-orders',
+        { accountId: a.account, provider: 'payment-wechat', channel: 'native', amountFen: 1 },
+      ],
       [reader, 'POST', `/api/v1/payment-orders/${a.order}/query`, {}],
       [reader, 'POST', `/api/v1/payment-orders/${a.order}/close`, {}],
       [reader, 'POST', `/api/v1/payment-orders/${a.paid}/refunds`, refund('RF-PV-00001')],
@@ -159,18 +164,60 @@ describe('bad input', () => {
       ['POST', '/api/v1/payment-orders', { ...ok, provider: 'payment-nosuch' }, 422, 'PAY_PROVIDER_UNKNOWN'],
       ['POST', '/api/v1/payment-orders', 'not json', 400, 'REQ_JSON_MALFORMED'],
       ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, {}, 400, 'REQ_VALIDATION'],
-      ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, { ...refund('RF-BI-00001'), amountFen: 0 }, 400, 'REQ_VALIDATION'],
-      ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, { ...refund('RF-BI-00001'), amountFen: -5 }, 400, 'REQ_VALIDATION'],
-      ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, { ...refund('RF-BI-00001'), amountFen: 1e20 }, 400, 'REQ_VALIDATION'],
-      ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, { ...refund('RF-BI-00001'), reason: '\u0000' }, 400, 'REQ_VALIDATION'],
-      ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, { ...refund('RF-BI-00001'), reason: ' ' }, 400, 'REQ_VALIDATION'],
+      [
+        'POST',
+        `/api/v1/payment-orders/${a.paid}/refunds`,
+        { ...refund('RF-BI-00001'), amountFen: 0 },
+        400,
+        'REQ_VALIDATION',
+      ],
+      [
+        'POST',
+        `/api/v1/payment-orders/${a.paid}/refunds`,
+        { ...refund('RF-BI-00001'), amountFen: -5 },
+        400,
+        'REQ_VALIDATION',
+      ],
+      [
+        'POST',
+        `/api/v1/payment-orders/${a.paid}/refunds`,
+        { ...refund('RF-BI-00001'), amountFen: 1e20 },
+        400,
+        'REQ_VALIDATION',
+      ],
+      [
+        'POST',
+        `/api/v1/payment-orders/${a.paid}/refunds`,
+        { ...refund('RF-BI-00001'), reason: '\u0000' },
+        400,
+        'REQ_VALIDATION',
+      ],
+      [
+        'POST',
+        `/api/v1/payment-orders/${a.paid}/refunds`,
+        { ...refund('RF-BI-00001'), reason: ' ' },
+        400,
+        'REQ_VALIDATION',
+      ],
       ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, refund('short'), 400, 'REQ_VALIDATION'],
       ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, refund('RF\u0000-0000001'), 400, 'REQ_VALIDATION'],
-      ['POST', `/api/v1/payment-orders/${a.paid}/refunds`, { ...refund('RF-BI-00001'), amountFen: 1001 }, 422, 'PAY_REFUND_TOO_LARGE'],
+      [
+        'POST',
+        `/api/v1/payment-orders/${a.paid}/refunds`,
+        { ...refund('RF-BI-00001'), amountFen: 1001 },
+        422,
+        'PAY_REFUND_TOO_LARGE',
+      ],
       ['GET', '/api/v1/payment-orders/not-a-uuid', undefined, 400, 'REQ_VALIDATION'],
       ['GET', '/api/v1/payment-orders?status=lost', undefined, 400, 'REQ_VALIDATION'],
       ['GET', '/api/v1/payment-orders?limit=100000', undefined, 400, 'REQ_VALIDATION'],
-      ['POST', '/api/v1/payment-orders/00000000-0000-4000-8000-000000000000/close', {}, 404, 'PAY_ORDER_NOT_FOUND'],
+      [
+        'POST',
+        '/api/v1/payment-orders/00000000-0000-4000-8000-000000000000/close',
+        {},
+        404,
+        'PAY_ORDER_NOT_FOUND',
+      ],
     ];
     const before = await orderCounts(p);
     for (const [method, path, body, status, code] of cases) {
@@ -186,10 +233,14 @@ describe('bad input', () => {
     const url = `${p.baseUrl}/hooks/payment-wechat/notify`;
     const empty = await fetch(url, { method: 'POST' });
     expect(empty.status).toBe(401);
-    expect((await empty.json()).error.code).toBe('PAY_SIGNATURE_INVALID');
-    const huge = await fetch(url, { method: 'POST', body: 'x'.repeat(70 * 1024), headers: { 'content-type': 'application/json' } });
+    expect(((await empty.json()) as { error: { code: string } }).error.code).toBe('PAY_SIGNATURE_INVALID');
+    const huge = await fetch(url, {
+      method: 'POST',
+      body: 'x'.repeat(70 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.code).toBe('REQ_BODY_TOO_LARGE');
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('REQ_BODY_TOO_LARGE');
     expect(await orderCounts(p)).toEqual(before);
   });
 });

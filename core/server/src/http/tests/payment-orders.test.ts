@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../../test/client.ts';
 import type { TestPlatform } from '../../../test/platform.ts';
 import { type Area, demoAreas, inDemo } from './archive-fixtures.ts';
-import { APPID, MCHID, nativeOrder, orderCounts, platformWithWechat } from './payment-order-fixtures.ts';
 import { balanceOf, customerWithAccount } from './payment-fixtures.ts';
+import { APPID, MCHID, nativeOrder, orderCounts, platformWithWechat } from './payment-order-fixtures.ts';
 
 let p: TestPlatform;
 let sb: WechatSandbox;
@@ -51,7 +51,9 @@ describe('an order paid through the sandbox', () => {
     expect(got.providerTxnId).toBe(sb.orders().get(order.orderNo)?.transactionId);
     const pay = (await admin.get(`/api/v1/payments/${got.paymentId}`)).body;
     expect(pay).toMatchObject({ method: 'wechat', amountFen: '2500', shiftId: null, status: 'posted' });
-    expect(await entriesOf(acct)).toEqual([{ kind: 'payment', amount_fen: '2500', business_key: `pay:${got.paymentId}` }]);
+    expect(await entriesOf(acct)).toEqual([
+      { kind: 'payment', amount_fen: '2500', business_key: `pay:${got.paymentId}` },
+    ]);
     expect(await balanceOf(p, acct)).toEqual({ cached: '2500', summed: '2500' });
     // the counter's receipt shows it
     const receipt = await fetch(`${p.baseUrl}/api/v1/payments/${got.paymentId}/receipt`, {
@@ -105,7 +107,12 @@ describe('an order paid through the sandbox', () => {
       ],
       ['other mchid', sb.notification(order.orderNo, { mchid: '1900000999' }), 401, 'PAY_MERCHANT_MISMATCH'],
       ['other appid', sb.notification(order.orderNo, { appid: `${APPID}x` }), 401, 'PAY_MERCHANT_MISMATCH'],
-      ['other APIv3 key', sb.notification(order.orderNo, { apiV3Key: 'x'.repeat(32) }), 401, 'PAY_SIGNATURE_INVALID'],
+      [
+        'other APIv3 key',
+        sb.notification(order.orderNo, { apiV3Key: 'x'.repeat(32) }),
+        401,
+        'PAY_SIGNATURE_INVALID',
+      ],
     ];
     for (const [what, cb, status, code] of cases) {
       const r = await sb.deliver(cb);
@@ -130,7 +137,9 @@ describe('an order paid through the sandbox', () => {
     const q = await admin.post(`/api/v1/payment-orders/${order.id}/query`);
     expect(q.body).toMatchObject({ applied: 'amount_mismatch', status: 'paying' });
     expect(await entriesOf(acct)).toEqual([]);
-    const flagged = (await admin.get('/api/v1/payment-orders?flagged=true')).body.items.map((o: { id: string }) => o.id);
+    const flagged = (await admin.get('/api/v1/payment-orders?flagged=true')).body.items.map(
+      (o: { id: string }) => o.id,
+    );
     expect(flagged).toContain(order.id);
   });
 
@@ -138,7 +147,9 @@ describe('an order paid through the sandbox', () => {
     const acct = await account();
     const order = await nativeOrder(admin, acct, 700);
     const cb = sb.pay(order.orderNo);
-    await inDemo(p, (tx) => tx.execute(sql`update payment_orders set order_no = 'QMRENAMED00001' where id = ${order.id}`));
+    await inDemo(p, (tx) =>
+      tx.execute(sql`update payment_orders set order_no = 'QMRENAMED00001' where id = ${order.id}`),
+    );
     const before = await orderCounts(p);
     expect((await sb.deliver(cb)).status).toBe(200);
     expect(await orderCounts(p)).toEqual(before);
@@ -184,11 +195,26 @@ describe('query-before-close and late payments', () => {
     expect((await sb.deliver(cb)).status).toBe(200);
     expect((await sb.deliver(cb)).status).toBe(200); // a replay refunds nothing more
     const got = (await admin.get(`/api/v1/payment-orders/${order.id}`)).body;
-    expect(got).toMatchObject({ status: 'refunded', flag: 'late_refunded', refundedFen: '1500', paymentId: null });
+    expect(got).toMatchObject({
+      status: 'refunded',
+      flag: 'late_refunded',
+      refundedFen: '1500',
+      paymentId: null,
+    });
     expect(got.refunds).toEqual([
-      expect.objectContaining({ refundNo: `AUTO${order.orderNo}`, amountFen: '1500', automatic: true, status: 'succeeded' }),
+      expect.objectContaining({
+        refundNo: `AUTO${order.orderNo}`,
+        amountFen: '1500',
+        automatic: true,
+        status: 'succeeded',
+      }),
     ]);
-    expect(sb.orders().get(order.orderNo)?.refunds.map((r) => r.amountFen)).toEqual([1500]);
+    expect(
+      sb
+        .orders()
+        .get(order.orderNo)
+        ?.refunds.map((r) => r.amountFen),
+    ).toEqual([1500]);
     expect(await entriesOf(acct)).toEqual([]);
   });
 });
@@ -231,7 +257,12 @@ describe('refunds', () => {
       reason: '销户退款',
     });
     expect(rest.body).toMatchObject({ status: 'refunded', refundedFen: '3000' });
-    expect(sb.orders().get(order.orderNo)?.refunds.map((r) => r.amountFen)).toEqual([1000, 2000]);
+    expect(
+      sb
+        .orders()
+        .get(order.orderNo)
+        ?.refunds.map((r) => r.amountFen),
+    ).toEqual([1000, 2000]);
     expect((await entriesOf(acct)).map((e) => [e.kind, e.amount_fen])).toEqual([
       ['payment', '3000'],
       ['refund', '-1000'],
@@ -239,11 +270,15 @@ describe('refunds', () => {
     ]);
     expect(await balanceOf(p, acct)).toEqual({ cached: '0', summed: '0' });
     const audit = await inDemo(p, (tx) =>
-      tx.execute(sql`select count(*)::int as n from audit_log where action = 'payment-orders.refund' and target_id = ${order.id}`),
+      tx.execute(
+        sql`select count(*)::int as n from audit_log where action = 'payment-orders.refund' and target_id = ${order.id}`,
+      ),
     );
     expect(audit[0].n).toBe(2);
     // an online payment is not reversed at the counter
-    const rev = await admin.post(`/api/v1/payments/${first.body.paymentId}/reversal-requests`, { reason: 'x' });
+    const rev = await admin.post(`/api/v1/payments/${first.body.paymentId}/reversal-requests`, {
+      reason: 'x',
+    });
     expect(rev.status).toBe(409);
     expect(rev.body.error.code).toBe('PAY_NOT_REVERSIBLE');
   });

@@ -17,8 +17,11 @@ const METHOD: Record<string, string> = { 'payment-wechat': 'wechat' };
 export async function creditOrder(tx: Tx, order: OrderRow, today: string): Promise<string> {
   const method = METHOD[order.provider];
   if (!method) throw new AppError('PAY_PROVIDER_UNKNOWN', undefined, { provider: order.provider });
-  const [acct] = await tx.execute<{ status: string }>(sql`select status from accounts where id = ${order.account_id}`);
-  if (acct?.status !== 'active') throw new AppError('PAY_ACCOUNT_CLOSED', undefined, { id: order.account_id });
+  const [acct] = await tx.execute<{ status: string }>(
+    sql`select status from accounts where id = ${order.account_id}`,
+  );
+  if (acct?.status !== 'active')
+    throw new AppError('PAY_ACCOUNT_CLOSED', undefined, { id: order.account_id });
   await checkHoarding(tx, order.account_id, BigInt(order.amount_fen));
   const [made] = await tx.execute<{ id: string }>(sql`
     insert into payments (tenant_id, account_id, method, amount_fen, change_fen, idempotency_key, cashier_name, note)

@@ -67,19 +67,38 @@ export async function createOrder(
 }
 
 /** Asks the provider now and applies what it says (a paid order is credited once). */
-export async function queryOrder(tx: Tx, registry: Registry, actor: Actor, tenantId: string, id: string, today: string) {
+export async function queryOrder(
+  tx: Tx,
+  registry: Registry,
+  actor: Actor,
+  tenantId: string,
+  id: string,
+  today: string,
+) {
   const order = await orderRow(tx, actor, id, true);
   const provider = runningProvider(registry, order.provider);
   const outcome = await provider.plugin.query(order.order_no, tenantId, provider.ctx);
   const applied: Applied = await applyOutcome(tx, provider, tenantId, order, outcome, today);
-  return { order: await getOrder(tx, actor, id), applied, providerStatus: outcome.status, areaPath: order.area_path };
+  return {
+    order: await getOrder(tx, actor, id),
+    applied,
+    providerStatus: outcome.status,
+    areaPath: order.area_path,
+  };
 }
 
 /**
  * Closes an unpaid order — after asking the provider: an order paid meanwhile is credited instead
  * of closed (PAY_ORDER_STATE for an order already paid, refunded or closed).
  */
-export async function closeOrder(tx: Tx, registry: Registry, actor: Actor, tenantId: string, id: string, today: string) {
+export async function closeOrder(
+  tx: Tx,
+  registry: Registry,
+  actor: Actor,
+  tenantId: string,
+  id: string,
+  today: string,
+) {
   const order = await orderRow(tx, actor, id, true);
   if (order.status !== 'created' && order.status !== 'paying')
     throw new AppError('PAY_ORDER_STATE', undefined, { id, status: order.status });

@@ -12,7 +12,7 @@ export interface OnlineProvider {
 /** An installed payment plugin that takes online orders (not the counter), or PAY_PROVIDER_UNKNOWN. */
 export function paymentPluginOf(registry: Registry, id: string): PaymentPlugin<unknown, unknown> {
   const plugin = registry.get(id) as PaymentPlugin<unknown, unknown> | undefined;
-  if (!plugin || plugin.kind !== 'payment' || id === COUNTER_PLUGIN)
+  if (plugin?.kind !== 'payment' || id === COUNTER_PLUGIN)
     throw new AppError('PAY_PROVIDER_UNKNOWN', undefined, { provider: id });
   return plugin;
 }

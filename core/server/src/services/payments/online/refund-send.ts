@@ -21,7 +21,13 @@ export interface RefundInput {
  * a `refund` ledger entry (`refund:<refund id>`, negative) in the same transaction. A provider
  * failure rolls the whole refund back, so a retry with the same number starts clean.
  */
-export async function sendRefund(tx: Tx, provider: OnlineProvider, tenantId: string, order: OrderRow, r: RefundInput) {
+export async function sendRefund(
+  tx: Tx,
+  provider: OnlineProvider,
+  tenantId: string,
+  order: OrderRow,
+  r: RefundInput,
+) {
   const [made] = await tx.execute<{ id: string }>(sql`
     insert into payment_refunds (tenant_id, order_id, refund_no, amount_fen, reason, automatic, requested_by)
     values (app_tenant_id(), ${order.id}, ${r.refundNo}, ${r.amountFen}, ${r.reason}, ${r.automatic}, ${r.by})
