@@ -104,6 +104,8 @@ describe('every page in both languages', () => {
   }
 
   let batchId = '';
+  /** a demo tariff plan, for its page */
+  let planId = '';
   /**
    * Remote control rows: a command on the installed sample meter, and a cut on a valve meter
    * requested by another user above a threshold of 0, so it waits for the admin's approval.
@@ -152,6 +154,8 @@ describe('every page in both languages', () => {
     sample = await seedArchiveSample(await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password));
     await seedReading();
     await seedControl();
+    const plans = await (await loggedIn(platform.baseUrl, 'demo', 'admin', platform.demo.password)).get('/api/v1/tariff-plans');
+    planId = plans.body.items[0].id;
   });
   afterAll(async () => {
     await b?.close();
@@ -323,6 +327,35 @@ describe('every page in both languages', () => {
         for (const action of ['replace', 'suspend', 'transfer', 'remove'])
           await openDialog(locale, sel(`meter-action-${action}`), `meter-${action}-dialog`);
         await logout(b.page);
+      }).catch((e) => {
+        failed = true;
+        throw e;
+      });
+    });
+
+    it(`${locale}: billing, payment, notice and prepaid pages`, async () => {
+      await withScreenshot(b, `tour-billing-${locale}`, async () => {
+        const { page } = b;
+        await b.context.clearCookies();
+        await page.goto('/login');
+        await page.evaluate((l) => localStorage.setItem('quadmeter.locale', l), locale);
+        await login(page, 'demo', 'admin', platform.demo.password);
+        await visit(locale, '/tariffs', 'tariffs-page');
+        await visit(locale, `/tariffs/${planId}`, 'tariff-plan-page');
+        await visit(locale, '/billing/bill-runs', 'bill-runs-page');
+        await visit(locale, '/billing/bills', 'bills-page');
+        await visit(locale, '/billing/review', 'bill-review-page');
+        await visit(locale, '/billing/settings', 'billing-settings-page');
+        await visit(locale, '/counter', 'counter-page');
+        await visit(locale, '/payments', 'payments-page');
+        await visit(locale, '/payment-reversals', 'reversals-page');
+        await visit(locale, '/notify/templates', 'notify-templates-page');
+        await visit(locale, '/notify/deliveries', 'notify-deliveries-page');
+        await visit(locale, '/notify/settings', 'notify-settings-page');
+        await visit(locale, '/prepaid/board', 'prepaid-board-page');
+        await visit(locale, '/prepaid/policy', 'prepaid-policy-page');
+        await visit(locale, '/prepaid/holidays', 'prepaid-holidays-page');
+        await logout(page);
       }).catch((e) => {
         failed = true;
         throw e;

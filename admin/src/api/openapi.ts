@@ -9124,7 +9124,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Channels and quiet hours */
+        /** Channels, quiet hours and retries */
         get: {
             parameters: {
                 query?: never;

@@ -23,6 +23,7 @@ import {
   templateOverrides,
 } from '../../services/notify/templates.ts';
 import { inTenant, jsonRoute, router } from '../route-kit.ts';
+import { addSettingsRoutes } from '../settings-routes.ts';
 import {
   CustomerParam,
   DeliveryList,
@@ -195,42 +196,17 @@ export function notifyRoutes(p: Platform) {
       return c.json(page as never, 200);
     },
   );
-  r.openapi(
-    jsonRoute({
-      method: 'get',
-      path: '/settings',
-      tag,
-      summary: 'Channels and quiet hours',
-      response: NotifySettingsBody,
-    }),
-    async (c) => c.json(await inTenant(p, c, 'notify.read', (tx) => notifySettings(tx)), 200),
-  );
-  r.openapi(
-    jsonRoute({
-      method: 'put',
-      path: '/settings',
-      tag,
-      summary: 'Change channels, quiet hours and retries (tenant-wide users holding notify.manage)',
-      body: NotifySettingsBody,
-      response: NotifySettingsBody,
-    }),
-    async (c) => {
-      const saved = await inTenant(p, c, 'notify.manage', async (tx, { actor, tenantId, meta }) => {
-        requireWholeTenant(actor);
-        const before = await notifySettings(tx);
-        const after = await saveNotifySettings(tx, tenantId, c.req.valid('json'));
-        await recordAudit(tx, tenantId, meta, {
-          action: 'notify-settings.update',
-          targetType: 'notify-settings',
-          targetId: tenantId,
-          before,
-          after,
-        });
-        return after;
-      });
-      return c.json(saved, 200);
-    },
-  );
+  addSettingsRoutes(r, p, {
+    path: '/settings',
+    tag,
+    what: 'Channels, quiet hours and retries',
+    schema: NotifySettingsBody,
+    read: 'notify.read',
+    write: 'notify.manage',
+    audit: 'notify-settings',
+    get: notifySettings,
+    save: saveNotifySettings,
+  });
   r.openapi(
     jsonRoute({
       method: 'get',

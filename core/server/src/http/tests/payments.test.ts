@@ -110,6 +110,19 @@ describe('the counter flow', () => {
       { kind: 'payment', amount_fen: '12345', business_key: `pay:${a.body.id}`, payment_id: a.body.id },
     ]);
     expect(await balanceOf(p, acct.accountId)).toEqual({ cached: '0', summed: '0' });
+    // one 缴费成功 notice for the payment, though it was submitted twice
+    const notices = await inDemo(p, (tx) =>
+      tx.execute(sql`select message_id, event, recipient, body from notify_outbox
+        where account_id = ${acct.accountId} and event = 'payment-received'`),
+    );
+    expect(notices).toEqual([
+      {
+        message_id: `pay:${a.body.id}:sms`,
+        event: 'payment-received',
+        recipient: '13812345678',
+        body: expect.stringMatching(/缴费123\.45元，当前余额0\.00元/),
+      },
+    ]);
     const reused = await cashier.post('/api/v1/payments', { ...body, amountFen: 100 });
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('PAY_IDEMPOTENCY_CONFLICT');

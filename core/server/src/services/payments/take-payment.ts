@@ -7,6 +7,7 @@ import { checkHoarding } from '../prepaid/hoarding.ts';
 import { type CounterRules, checkRules } from './counter-rules.ts';
 import { allocateAfterPayment, postPaymentEntry } from './ledger-post.ts';
 import type { CounterMethod } from './payment-dto.ts';
+import { noticePaymentReceived } from './payment-notice.ts';
 import { getPayment } from './payment-read.ts';
 import { openShiftOf } from './shifts.ts';
 
@@ -93,6 +94,12 @@ export async function takePayment(
   });
   await tx.execute(sql`update payments set ledger_entry_id = ${entryId}::bigint where id = ${made.id}`);
   await allocateAfterPayment(tx, account.id, today);
+  await noticePaymentReceived(tx, {
+    paymentId: made.id,
+    accountId: account.id,
+    amountFen: input.amountFen,
+    occurredOn: today,
+  });
   return { payment: await getPayment(tx, actor, made.id), replayed: false, areaPath: account.areaPath };
 }
 
