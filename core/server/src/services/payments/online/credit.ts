@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import { checkHoarding } from '../../prepaid/hoarding.ts';
 import { allocateAfterPayment, postPaymentEntry } from '../ledger-post.ts';
+import { noticePaymentReceived } from '../payment-notice.ts';
 import type { OrderRow } from './order-dto.ts';
 
 /** Online provider → the payments row's method. */
@@ -11,7 +12,7 @@ const METHOD: Record<string, string> = { 'payment-wechat': 'wechat' };
 /**
  * Turns a paid order into a payment: a `payments` row of the provider's method (no shift, key
  * `order:<order id>`) and its ledger entry (`pay:<payment id>`), in the caller's transaction, then
- * allocation. PAY_ACCOUNT_CLOSED or PREPAID_HOARDING_LIMIT when the account cannot take it — thrown
+ * allocation and the 缴费成功 notice. PAY_ACCOUNT_CLOSED or PREPAID_HOARDING_LIMIT when the account cannot take it — thrown
  * before anything is written, so the caller's transaction stays usable for the refund instead.
  */
 export async function creditOrder(tx: Tx, order: OrderRow, today: string): Promise<string> {
@@ -39,5 +40,12 @@ export async function creditOrder(tx: Tx, order: OrderRow, today: string): Promi
   await tx.execute(sql`update payments set ledger_entry_id = ${entryId}::bigint where id = ${made.id}`);
   await tx.execute(sql`update payment_orders set payment_id = ${made.id} where id = ${order.id}`);
   await allocateAfterPayment(tx, order.account_id, today);
+  // the customer's 缴费成功 notice, like a counter payment's, in the same transaction
+  await noticePaymentReceived(tx, {
+    paymentId: made.id,
+    accountId: order.account_id,
+    amountFen: BigInt(order.amount_fen),
+    occurredOn: today,
+  });
   return made.id;
 }
