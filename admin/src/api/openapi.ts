@@ -10033,6 +10033,82 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payment-orders/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compare a day of the provider's statement file with our orders and refunds (对账) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReconcileRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconcileReport"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payment-reversals": {
         parameters: {
             query?: never;
@@ -16605,6 +16681,28 @@ export type components = {
             rate: number | null;
             success: number;
             total: number;
+        };
+        ReconcileReport: {
+            date: string;
+            items: {
+                /** @enum {string} */
+                kind: "payment" | "refund";
+                localFen: number | null;
+                /** @enum {string} */
+                mismatch: "missing_locally" | "missing_at_provider" | "amount_differs";
+                orderNo: string | null;
+                providerFen: number | null;
+                providerTxnId: string | null;
+            }[];
+            lines: number;
+            matched: number;
+            provider: string;
+        };
+        ReconcileRequest: {
+            content: string;
+            /** Format: date */
+            date: string;
+            provider: string;
         };
         ReversalResult: {
             balanceFen: number;

@@ -105,3 +105,32 @@ export const PaymentRefundCreate = z
 export const PaymentRefunded = PaymentOrderDetail.extend({ replayed: z.boolean() }).openapi(
   'PaymentRefunded',
 );
+
+export const ReconcileRequest = z
+  .strictObject({
+    provider: Provider,
+    /** the business day of the statement, YYYY-MM-DD in the platform's time zone */
+    date: z.iso.date(),
+    /** the provider's statement file as downloaded (text) */
+    content: text(1, 900_000),
+  })
+  .openapi('ReconcileRequest');
+
+export const ReconcileReport = z
+  .object({
+    provider: z.string(),
+    date: z.string(),
+    lines: z.number().int(),
+    matched: z.number().int(),
+    items: z.array(
+      z.object({
+        kind: z.enum(['payment', 'refund']),
+        mismatch: z.enum(['missing_locally', 'missing_at_provider', 'amount_differs']),
+        orderNo: z.string().nullable(),
+        providerTxnId: z.string().nullable(),
+        providerFen: z.number().int().nullable(),
+        localFen: z.number().int().nullable(),
+      }),
+    ),
+  })
+  .openapi('ReconcileReport');

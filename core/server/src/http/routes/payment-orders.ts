@@ -8,6 +8,7 @@ import {
   getOrder,
   listOrders,
   queryOrder,
+  reconcileDay,
   refundOrder,
 } from '../../services/payments/online/index.ts';
 import type { AppEnv } from '../env.ts';
@@ -20,6 +21,8 @@ import {
   PaymentOrderPage,
   PaymentRefundCreate,
   PaymentRefunded,
+  ReconcileReport,
+  ReconcileRequest,
 } from './payment-order-schemas.ts';
 
 const tag = 'payment-orders';
@@ -80,6 +83,24 @@ export function paymentOrderRoutes(p: Platform) {
         await inTenant(p, c, 'payments.read', (tx, { actor }) => listOrders(tx, actor, c.req.valid('query'))),
         200,
       ),
+  );
+
+  r.openapi(
+    jsonRoute({
+      method: 'post',
+      path: '/reconciliations',
+      tag,
+      summary: "Compare a day of the provider's statement file with our orders and refunds (对账)",
+      body: ReconcileRequest,
+      response: ReconcileReport,
+      status: 200,
+    }),
+    async (c) => {
+      const out = await inTenant(p, c, 'payments.read', (tx, { actor, tenantId }) =>
+        reconcileDay(tx, p.db, p.registry, actor, tenantId, c.req.valid('json'), p.config.QUADMETER_TIMEZONE),
+      );
+      return c.json(out, 200);
+    },
   );
 
   r.openapi(

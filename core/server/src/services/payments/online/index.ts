@@ -3,3 +3,4 @@ export * from './lifecycle.ts';
 export * from './notification.ts';
 export * from './order-dto.ts';
 export * from './providers.ts';
+export * from './reconcile.ts';
