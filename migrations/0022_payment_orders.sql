@@ -93,4 +93,9 @@ BEGIN
   END LOOP;
   -- orders and refunds are never deleted by the application
   GRANT SELECT, INSERT, UPDATE ON payment_orders, payment_refunds TO quadmeter_app;
-END $$;
+END $$;--> statement-breakpoint
+-- A verified provider callback names our order number before any tenant is known: the owner's
+-- system path (never quadmeter_app) may read orders across tenants to find the tenant, SELECT only.
+CREATE POLICY callback_lookup ON payment_orders AS PERMISSIVE FOR SELECT USING ((
+  SELECT pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_catalog.pg_class c
+  WHERE c.oid = 'payment_orders'::regclass));
