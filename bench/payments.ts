@@ -8,10 +8,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SandboxNotification, startWechatSandbox } from '../plugins/payment-wechat/sandbox/server.ts';
 import { loadConfig } from '../core/server/src/config.ts';
 import { createLogger } from '../core/server/src/logger.ts';
 import { startPlatform } from '../core/server/src/main.ts';
+import { type SandboxNotification, startWechatSandbox } from '../plugins/payment-wechat/sandbox/server.ts';
 
 const smoke = process.argv.includes('--smoke');
 const args = process.argv.slice(2).filter((a) => a !== '--smoke');
