@@ -2,6 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 import { bodyLimit } from 'hono/body-limit';
 import type { Platform } from '../platform.ts';
 import { todayIn } from '../services/archives/scope.ts';
+import { COUNTER_PLUGIN } from '../services/payments/counter-rules.ts';
 import { handleNotification } from '../services/payments/online/index.ts';
 import { router } from './route-kit.ts';
 
@@ -15,7 +16,7 @@ export function paymentHookRoutes(p: Platform) {
   const hooks = router();
   const ids = p.registry
     .list()
-    .filter((i) => i.kind === 'payment' && i.id !== 'payment-cash')
+    .filter((i) => i.kind === 'payment' && i.id !== COUNTER_PLUGIN)
     .map((i) => i.id);
   const limit = bodyLimit({
     maxSize: 64 * 1024,
