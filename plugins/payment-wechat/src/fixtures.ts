@@ -46,6 +46,7 @@ export function signedCallback(
     apiV3Key: string;
     timestamp?: number;
     signature?: string;
+    refund?: boolean;
   },
 ): PluginRequest {
   const nonce = randomBytes(6).toString('hex');
@@ -53,10 +54,10 @@ export function signedCallback(
     id: 'EV-2018022511223320873',
     create_time: '2026-12-01T10:00:01+08:00',
     resource_type: 'encrypt-resource',
-    event_type: 'TRANSACTION.SUCCESS',
+    event_type: o.refund ? 'REFUND.SUCCESS' : 'TRANSACTION.SUCCESS',
     summary: '支付成功',
     resource: {
-      original_type: 'transaction',
+      original_type: o.refund ? 'refund' : 'transaction',
       algorithm: 'AEAD_AES_256_GCM',
       ciphertext: encryptResource(JSON.stringify(t), o.apiV3Key, nonce, 'transaction'),
       associated_data: 'transaction',

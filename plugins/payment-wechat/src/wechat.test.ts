@@ -75,6 +75,40 @@ describe('callback verification', () => {
     );
   });
 
+  it('acknowledges a verified refund notification as the order refunded, and checks its merchant', async () => {
+    const refund = {
+      mchid: '1900000109',
+      out_trade_no: 'QM20261201ABCDEF',
+      transaction_id: '4200000001202612011234567890',
+      out_refund_no: 'RF-1',
+      refund_id: '50000000382019052709732678859',
+      refund_status: 'SUCCESS',
+      amount: { total: 12345, refund: 345, payer_total: 12345, payer_refund: 345 },
+    };
+    const v = parseWechatNotification(signedCallback(refund, { ...good, refund: true }), m.config);
+    expect(v.outcome).toEqual({
+      orderId: 'QM20261201ABCDEF',
+      providerTxnId: '50000000382019052709732678859',
+      status: 'refunded',
+      amountFen: 345,
+    });
+    expect(v.ack.status).toBe(200);
+    expect(
+      await code(() =>
+        parseWechatNotification(
+          signedCallback({ ...refund, mchid: '1' }, { ...good, refund: true }),
+          m.config,
+        ),
+      ),
+    ).toBe('PAY_MERCHANT_MISMATCH');
+    const tampered = signedCallback(refund, { ...good, refund: true });
+    const body = Buffer.from(tampered.body);
+    body[body.indexOf('REFUND') + 1] = 0x46;
+    expect(await code(() => parseWechatNotification({ ...tampered, body }, m.config))).toBe(
+      'PAY_SIGNATURE_INVALID',
+    );
+  });
+
   it('refuses everything while the merchant account is not configured', async () => {
     const { apiV3Key: _, ...bare } = m.config;
     expect(
