@@ -336,6 +336,7 @@ describe('every page in both languages', () => {
         await visit(locale, '/counter', 'counter-page');
         await visit(locale, '/payments', 'payments-page');
         await visit(locale, '/payment-reversals', 'reversals-page');
+        await visit(locale, '/payment-orders', 'payment-orders-page');
         await visit(locale, '/notify/templates', 'notify-templates-page');
         await visit(locale, '/notify/deliveries', 'notify-deliveries-page');
         await visit(locale, '/notify/settings', 'notify-settings-page');

@@ -9592,6 +9592,523 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payment-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment orders within your scope, newest first (keyset pages) */
+        get: {
+            parameters: {
+                query?: {
+                    accountId?: string;
+                    after?: string;
+                    flagged?: "true" | "false";
+                    from?: string;
+                    limit?: number;
+                    provider?: string;
+                    status?: "created" | "paying" | "paid" | "closed" | "refunded";
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentOrderPage"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an online payment order for an account (QR code or JSAPI parameters to pay) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentOrderCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentOrderDetail"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One payment order with its refunds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentOrderDetail"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-orders/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an unpaid order, after asking the provider (paid meanwhile: credited instead) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentOrderChecked"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-orders/{id}/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the provider now; a paid order is credited (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentOrderChecked"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund part or all of a paid order (idempotent per refund number) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentRefundCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentRefunded"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment-orders/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compare a day of the provider's statement file with our orders and refunds (对账) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReconcileRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReconcileReport"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payment-reversals": {
         parameters: {
             query?: never;
@@ -9848,7 +10365,7 @@ export type paths = {
                     cashierId?: string;
                     from?: string;
                     limit?: number;
-                    method?: "cash" | "card";
+                    method?: "cash" | "card" | "wechat";
                     shiftId?: string;
                     status?: "posted" | "reversal_requested" | "reversed";
                     to?: string;
@@ -15699,7 +16216,7 @@ export type components = {
             accountNumber: string;
             /** @description integer fen as a decimal string */
             amountFen: string;
-            cashierId: string;
+            cashierId: string | null;
             cashierName: string;
             /** @description integer fen as a decimal string */
             changeFen: string;
@@ -15710,9 +16227,10 @@ export type components = {
             id: string;
             ledgerEntryId: string | null;
             /** @enum {string} */
-            method: "cash" | "card";
+            method: "cash" | "card" | "wechat";
             note: string;
-            shiftId: string;
+            /** @description null for an online payment */
+            shiftId: string | null;
             /** @enum {string} */
             status: "posted" | "reversal_requested" | "reversed";
             /** @description integer fen as a decimal string */
@@ -15730,9 +16248,82 @@ export type components = {
             tenderedFen?: string | number;
             terminalRef?: string;
         };
+        PaymentOrder: {
+            accountId: string;
+            accountNumber: string;
+            /** @description the payer's next step (qr, sdk-params) */
+            action: {
+                [key: string]: unknown;
+            };
+            /** @description integer fen as a decimal string */
+            amountFen: string;
+            channel: string;
+            closedAt: string | null;
+            createdAt: string;
+            customerName: string;
+            description: string;
+            expiresAt: string;
+            /** @enum {string|null} */
+            flag: "amount_mismatch" | "late_refunded" | "late_credited" | null;
+            flagDetail: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            orderNo: string;
+            paidAt: string | null;
+            paymentId: string | null;
+            provider: string;
+            providerTxnId: string | null;
+            /** @description integer fen as a decimal string */
+            refundedFen: string;
+            /** @enum {string} */
+            status: "created" | "paying" | "paid" | "closed" | "refunded";
+        };
+        PaymentOrderChecked: components["schemas"]["PaymentOrderDetail"] & {
+            /** @description what the provider's answer did: credited, already, not_paid … */
+            applied: string;
+        };
+        PaymentOrderCreate: {
+            /** Format: uuid */
+            accountId: string;
+            amountFen: string | number;
+            /** @enum {string} */
+            channel: "native" | "jsapi";
+            description?: string;
+            openId?: string;
+            provider: string;
+        };
+        PaymentOrderDetail: components["schemas"]["PaymentOrder"] & {
+            refunds: components["schemas"]["PaymentRefund"][];
+        };
+        PaymentOrderPage: {
+            items: components["schemas"]["PaymentOrder"][];
+            next: string | null;
+        };
         PaymentPage: {
             items: components["schemas"]["Payment"][];
             next: string | null;
+        };
+        PaymentRefund: {
+            /** @description integer fen as a decimal string */
+            amountFen: string;
+            automatic: boolean;
+            createdAt: string;
+            id: string;
+            ledgerEntryId: string | null;
+            providerRefundId: string | null;
+            reason: string;
+            refundNo: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+        };
+        PaymentRefundCreate: {
+            amountFen: string | number;
+            reason: string;
+            refundNo: string;
+        };
+        PaymentRefunded: components["schemas"]["PaymentOrderDetail"] & {
+            replayed: boolean;
         };
         PaymentReversal: {
             accountNumber: string;
@@ -16094,6 +16685,28 @@ export type components = {
             rate: number | null;
             success: number;
             total: number;
+        };
+        ReconcileReport: {
+            date: string;
+            items: {
+                /** @enum {string} */
+                kind: "payment" | "refund";
+                localFen: number | null;
+                /** @enum {string} */
+                mismatch: "missing_locally" | "missing_at_provider" | "amount_differs";
+                orderNo: string | null;
+                providerFen: number | null;
+                providerTxnId: string | null;
+            }[];
+            lines: number;
+            matched: number;
+            provider: string;
+        };
+        ReconcileRequest: {
+            content: string;
+            /** Format: date */
+            date: string;
+            provider: string;
         };
         ReversalResult: {
             balanceFen: number;

@@ -114,6 +114,7 @@ export default {
     notifyDeliveries: 'Delivery log',
     notifySettings: 'Notify settings',
     paymentReversals: 'Reversal approvals',
+    paymentOrders: 'Payment orders',
   },
   home: {
     welcome: 'Welcome, {name}',
@@ -344,6 +345,11 @@ export default {
         'reversal-reject': 'Reject payment reversal',
       },
       'cashier-shifts': { open: 'Open cashier shift', close: 'Close cashier shift' },
+      'payment-orders': {
+        create: 'Create payment order',
+        close: 'Close payment order',
+        refund: 'Refund payment order',
+      },
       'custom-fields': {
         create: 'Create custom field',
         update: 'Change custom field',
@@ -384,6 +390,7 @@ export default {
       'tariff-version': 'Tariff version',
       payment: 'Payment',
       'cashier-shift': 'Cashier shift',
+      'payment-order': 'Payment order',
     },
   },
   plugins: {
@@ -780,6 +787,15 @@ export default {
     PAY_NOT_REVERSIBLE: 'The payment is already reversed or awaiting a reversal decision',
     PAY_REVERSAL_DECIDED: 'The reversal request has already been decided',
     PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
+    PAY_NOTIFICATION_STALE: 'The payment notification is too old or from the future',
+    PAY_MERCHANT_MISMATCH: 'The payment notification names another merchant or app',
+    PAY_NOT_CONFIGURED: 'The payment provider account is not configured',
+    PAY_PROVIDER_ERROR: 'The payment provider refused or failed the request; try again',
+    PAY_PROVIDER_UNKNOWN: 'No payment provider plugin has this id',
+    PAY_ORDER_NOT_FOUND: 'No such payment order within your scope',
+    PAY_ORDER_STATE: "The payment order's status does not allow this action",
+    PAY_REFUND_TOO_LARGE: 'The refund is larger than what is left to refund',
+    PAY_REFUND_CONFLICT: 'This refund number was already used for a different refund',
     NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
     PREPAID_POLICY_INVALID:

@@ -173,6 +173,27 @@ export const errorCatalogue = {
     status: 403,
     message: 'A reversal must be decided by someone other than the person who requested it',
   },
+  PAY_NOTIFICATION_STALE: {
+    status: 401,
+    message: 'The payment notification timestamp is outside the accepted window',
+  },
+  PAY_MERCHANT_MISMATCH: {
+    status: 401,
+    message: 'The payment notification names another merchant or app',
+  },
+  PAY_NOT_CONFIGURED: { status: 503, message: 'The payment provider account is not configured' },
+  PAY_PROVIDER_ERROR: { status: 502, message: 'The payment provider refused or failed the request' },
+  PAY_PROVIDER_UNKNOWN: { status: 422, message: 'No payment plugin has this id' },
+  PAY_ORDER_NOT_FOUND: { status: 404, message: 'No such payment order within your scope' },
+  PAY_ORDER_STATE: { status: 409, message: "The payment order's status does not allow this action" },
+  PAY_REFUND_TOO_LARGE: {
+    status: 422,
+    message: 'The refund is larger than what the order paid and has not yet refunded',
+  },
+  PAY_REFUND_CONFLICT: {
+    status: 409,
+    message: 'The refund number was already used for a different refund',
+  },
   NOTIFY_TEMPLATE_INVALID: { status: 422, message: 'The notice template does not compile or render' },
   NOTIFY_TEMPLATE_UNKNOWN: { status: 404, message: 'No such notice event or channel' },
   PREPAID_POLICY_INVALID: {

@@ -6,6 +6,7 @@ import notifierEmail from '@quadmeter/notifier-email';
 import notifierSms from '@quadmeter/notifier-sms';
 import notifierWechat from '@quadmeter/notifier-wechat';
 import paymentCash from '@quadmeter/payment-cash';
+import paymentWechat from '@quadmeter/payment-wechat';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
 import transportLora from '@quadmeter/transport-lora';
@@ -25,6 +26,7 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportNbiot,
   transportLora,
   paymentCash,
+  paymentWechat,
   notifierWechat,
   notifierEmail,
   notifierSms,

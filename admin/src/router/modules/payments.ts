@@ -15,6 +15,12 @@ export const paymentRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.paymentList', permission: 'payments.read', menu: 'payments', needsTenant: true },
   },
   {
+    path: 'payment-orders',
+    name: 'payment-orders',
+    component: () => import('../../views/payments/orders.vue'),
+    meta: { title: 'menu.paymentOrders', permission: 'payments.read', menu: 'payments', needsTenant: true },
+  },
+  {
     path: 'payment-reversals',
     name: 'payment-reversals',
     component: () => import('../../views/payments/reversals.vue'),

@@ -146,6 +146,22 @@ describe('row-level security catalogue', () => {
     );
   });
 
+  it('online payment orders and refunds are FORCE-secured, app role without DELETE', async () => {
+    const rows = await tenantTables(t.database.sql);
+    const by = new Map(rows.map((r) => [r.table, r]));
+    // orders: the tenant policy and the owner's SELECT-only callback lookup, never the app role's
+    const lookup = await t.database.sql`select cmd from pg_policies where policyname = 'callback_lookup'`;
+    expect(lookup.map((r) => r.cmd)).toEqual(['SELECT']);
+    expect(by.get('payment_orders')?.policies).toBe(2);
+    expect(by.get('payment_refunds')?.policies).toBe(1);
+    for (const name of ['payment_orders', 'payment_refunds']) {
+      expect(by.get(name), name).toMatchObject({ enabled: true, forced: true });
+      const [{ del }] = await t.database
+        .sql`select has_table_privilege('quadmeter_app', ${name}, 'DELETE') as del`;
+      expect(del, name).toBe(false);
+    }
+  });
+
   it('the app role is neither superuser nor BYPASSRLS and cannot log in', async () => {
     const [role] = await t.database.sql`
       select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'quadmeter_app'`;

@@ -7,6 +7,7 @@ import { rejectMalformedUrl } from './middleware/malformed-url.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { onError } from './on-error.ts';
+import { paymentHookRoutes } from './payment-hooks.ts';
 import { pluginMountRoutes } from './plugin-mounts.ts';
 import { router } from './route-kit.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -31,6 +32,7 @@ import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
 import { notifyRoutes } from './routes/notify.ts';
+import { paymentOrderRoutes } from './routes/payment-orders.ts';
 import { paymentReversalRoutes } from './routes/payment-reversals.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { pluginRoutes } from './routes/plugins.ts';
@@ -83,6 +85,7 @@ const protectedResources = {
   '/tariff-plans': tariffPlanRoutes,
   '/payments': paymentRoutes,
   '/payment-reversals': paymentReversalRoutes,
+  '/payment-orders': paymentOrderRoutes,
   '/cashier-shifts': cashierShiftRoutes,
   '/counter': counterRoutes,
   '/notify': notifyRoutes,
@@ -113,6 +116,7 @@ export function createApp(p: Platform) {
   }
   const mounted = pluginMountRoutes(p);
   app.route('/api/v1/plugins', mounted.api);
+  app.route('/hooks', paymentHookRoutes(p));
   app.route('/hooks', mounted.hooks);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

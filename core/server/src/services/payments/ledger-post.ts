@@ -14,7 +14,8 @@ export async function postPaymentEntry(
     paymentId: string;
     amountFen: number;
     occurredOn: string;
-    by: string;
+    /** who took it; null for an online payment settled by the provider's callback */
+    by: string | null;
     memo: string;
   },
 ): Promise<string> {

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { isoOf } from './scope-sql.ts';
 
-export type PaymentMethod = 'cash' | 'card';
+/** counter methods (cash, card) and online providers' methods (wechat: a paid payment order) */
+export type PaymentMethod = 'cash' | 'card' | 'wechat';
+/** what the counter takes */
+export type CounterMethod = 'cash' | 'card';
 export type PaymentStatus = 'posted' | 'reversal_requested' | 'reversed';
 
 export interface PaymentRow extends Record<string, unknown> {
@@ -17,11 +20,11 @@ export interface PaymentRow extends Record<string, unknown> {
   tendered_fen: string | null;
   change_fen: string;
   terminal_ref: string | null;
-  shift_id: string;
+  shift_id: string | null;
   status: PaymentStatus;
   ledger_entry_id: string | null;
   idempotency_key: string;
-  cashier_id: string;
+  cashier_id: string | null;
   cashier_name: string;
   note: string;
   created_at: string;

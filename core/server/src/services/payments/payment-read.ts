@@ -3,7 +3,13 @@ import type { Tx } from '../../db/client.ts';
 import { decodeCursor, encodeCursor } from '../archives/list-kit.ts';
 import { notFound } from '../archives/scope.ts';
 import type { Actor } from '../identity/actor.ts';
-import { PAYMENT_COLUMNS, type PaymentRow, type PaymentStatus, paymentDto } from './payment-dto.ts';
+import {
+  PAYMENT_COLUMNS,
+  type PaymentMethod,
+  type PaymentRow,
+  type PaymentStatus,
+  paymentDto,
+} from './payment-dto.ts';
 import { PAYMENT_FROM, scopeAnd } from './scope-sql.ts';
 
 /** One payment whose account lies in the actor's scope, or RESOURCE_NOT_FOUND. */
@@ -23,7 +29,7 @@ export interface PaymentListQuery {
   accountId?: string;
   shiftId?: string;
   cashierId?: string;
-  method?: 'cash' | 'card';
+  method?: PaymentMethod;
   status?: PaymentStatus;
   /** created_at bounds, ISO timestamps: from inclusive, to exclusive */
   from?: string;

@@ -78,6 +78,12 @@ export async function requestReversal(
   const payment = await paymentRow(tx, actor, paymentId, true);
   if (payment.status !== 'posted')
     throw new AppError('PAY_NOT_REVERSIBLE', undefined, { id: paymentId, status: payment.status });
+  // an online payment goes back to the payer through its order's refund, never a counter reversal
+  if (payment.shift_id === null)
+    throw new AppError('PAY_NOT_REVERSIBLE', 'An online payment is refunded through its payment order', {
+      id: paymentId,
+      method: payment.method,
+    });
   const [made] = await tx.execute<{ id: string }>(sql`
     insert into payment_reversals (tenant_id, payment_id, reason, requested_by, requested_by_name)
     values (${tenantId}, ${paymentId}, ${reason}, ${actor.id}, ${actor.displayName || actor.name}) returning id`);

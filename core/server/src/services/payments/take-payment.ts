@@ -6,14 +6,14 @@ import type { Actor } from '../identity/actor.ts';
 import { checkHoarding } from '../prepaid/hoarding.ts';
 import { type CounterRules, checkRules } from './counter-rules.ts';
 import { allocateAfterPayment, postPaymentEntry } from './ledger-post.ts';
-import type { PaymentMethod } from './payment-dto.ts';
+import type { CounterMethod } from './payment-dto.ts';
 import { noticePaymentReceived } from './payment-notice.ts';
 import { getPayment } from './payment-read.ts';
 import { openShiftOf } from './shifts.ts';
 
 export interface TakePaymentInput {
   accountId: string;
-  method: PaymentMethod;
+  method: CounterMethod;
   amountFen: bigint;
   /** cash only: what the customer handed over (≥ amount) */
   tenderedFen?: bigint;
