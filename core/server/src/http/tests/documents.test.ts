@@ -296,7 +296,7 @@ describe('bill documents and batch printing', () => {
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     } else {
       expect(res.status).toBe(503);
-      expect((await res.json()).error.code).toBe('DOCUMENT_PDF_UNAVAILABLE');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DOCUMENT_PDF_UNAVAILABLE');
     }
   }, 60_000);
 });

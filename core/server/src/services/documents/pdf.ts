@@ -6,10 +6,15 @@ export function chromiumPath(): string {
   return process.env.QUADMETER_CHROMIUM || '/usr/bin/chromium';
 }
 
-interface Browserish {
-  newPage(): Promise<{
-    setContent(html: string, o: { waitUntil: 'load' }): Promise<void>;
-    pdf(o: { preferCSSPageSize: boolean; printBackground: boolean }): Promise<Uint8Array>;
+interface PageLike {
+  setContent(html: string, o: { waitUntil: 'load' }): Promise<void>;
+  pdf(o: { preferCSSPageSize: boolean; printBackground: boolean }): Promise<Uint8Array>;
+}
+
+interface BrowserLike {
+  newContext(o: { javaScriptEnabled: boolean; offline: boolean }): Promise<{
+    route(url: string, handler: (r: { abort(): Promise<void> }) => void): Promise<void>;
+    newPage(): Promise<PageLike>;
   }>;
   close(): Promise<void>;
 }
@@ -23,13 +28,13 @@ interface Browserish {
 export async function htmlToPdf(html: string): Promise<Uint8Array> {
   const path = chromiumPath();
   if (!existsSync(path)) throw new AppError('DOCUMENT_PDF_UNAVAILABLE', undefined, { reason: 'no chromium' });
-  let chromium: { launch(o: object): Promise<Browserish> };
+  let chromium: { launch(o: object): Promise<BrowserLike> };
   try {
     ({ chromium } = (await import('playwright-core')) as unknown as { chromium: typeof chromium });
   } catch {
     throw new AppError('DOCUMENT_PDF_UNAVAILABLE', undefined, { reason: 'no playwright-core' });
   }
-  let browser: Browserish;
+  let browser: BrowserLike;
   try {
     browser = await chromium.launch({ executablePath: path, args: ['--no-sandbox'] });
   } catch (err) {
@@ -38,15 +43,7 @@ export async function htmlToPdf(html: string): Promise<Uint8Array> {
     });
   }
   try {
-    const ctx = browser as unknown as {
-      newContext(
-        o: object,
-      ): Promise<{
-        route(p: string, h: (r: { abort(): Promise<void> }) => void): Promise<void>;
-        newPage: Browserish['newPage'];
-      }>;
-    };
-    const context = await ctx.newContext({ javaScriptEnabled: false, offline: true });
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     await context.route('**/*', (r) => void r.abort());
     const page = await context.newPage();
     await page.setContent(html, { waitUntil: 'load' });
