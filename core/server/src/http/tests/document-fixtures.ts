@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Client } from '../../../test/client.ts';
 import type { TestPlatform } from '../../../test/platform.ts';
-import { withSystem } from '../../db/tenant.ts';
-import { inDemo } from './archive-fixtures.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
+import { tenantId } from './archive-fixtures.ts';
 import { key } from './payment-fixtures.ts';
 
 /** Takes a cash payment with `c` (whose shift is open) and returns its id. */
@@ -26,10 +26,12 @@ export async function pay(c: Client, accountId: string, amountFen = 500): Promis
 export async function runWithBills(
   p: TestPlatform,
   accountIds: string[],
+  tenant = 'demo',
   periodFrom = '2026-10-01',
   periodTo = '2026-11-01',
 ): Promise<{ runId: string; billIds: string[] }> {
-  return await inDemo(p, async (tx) => {
+  const t = await tenantId(p, tenant);
+  return await withTenant(p.running.platform.db, t, async (tx) => {
     const [run] = await tx.execute<{
       id: string;
     }>(sql`insert into bill_runs (tenant_id, period_from, period_to, status)
