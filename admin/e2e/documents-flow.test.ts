@@ -87,11 +87,11 @@ describe('documents in Chromium', () => {
       await page.click(sel('doc-field-customer.name'));
       await expect.poll(() => frame.locator('#who').textContent(), { timeout: 10_000 }).toBe('张三');
       // and a real payment instead of the sample
-      await page.locator(`${sel('doc-preview-source')} input`).fill(ids.payment!);
+      await page.locator(`input${sel('doc-preview-source')}, ${sel('doc-preview-source')} input`).fill(ids.payment!);
       await expect.poll(() => frame.locator('#who').textContent(), { timeout: 10_000 }).toBe('单据户');
       expect(await frame.locator('#amt').textContent()).toBe('123.45');
       await page.screenshot({ path: join(SHOTS, 'designer.png'), fullPage: true });
-      await page.locator(`${sel('doc-template-note')} input`).fill('e2e');
+      await page.locator(`input${sel('doc-template-note')}, ${sel('doc-template-note')} input`).fill('e2e');
       await page.click(sel('doc-template-publish'));
       await page.locator(sel('doc-version-current-1')).waitFor();
       const saved = (await api.get('/api/v1/documents/templates/receipt/a4')).body;

@@ -20,15 +20,19 @@ const one = (id: string) => `/documents/${encodeURIComponent(id)}`;
 /** The stored page of a document, opened in a new window to print (no script: the CSP forbids it). */
 export const printUrl = (id: string) => `/api/v1${one(id)}/print`;
 export const pdfUrl = (id: string) => `/api/v1${one(id)}/pdf`;
-export const runNoticesUrl = (runId: string) => `/api/v1/documents/bill-runs/${encodeURIComponent(runId)}/notices/print`;
+export const runNoticesUrl = (runId: string) =>
+  `/api/v1/documents/bill-runs/${encodeURIComponent(runId)}/notices/print`;
 
 export const documentsApi = {
   templates: () => http.get<ReplyOf<'/documents/templates'>>('/documents/templates'),
   template: (kind: DocumentKind, variant: DocumentVariant) => http.get<DocumentTemplate>(tpl(kind, variant)),
   version: (kind: DocumentKind, variant: DocumentVariant, version: number) =>
     http.get<Schema<'DocumentTemplateVersionSource'>>(`${tpl(kind, variant)}/versions/${version}`),
-  saveVersion: (kind: DocumentKind, variant: DocumentVariant, body: BodyOf<'/documents/templates/{kind}/{variant}/versions', 'post'>) =>
-    http.post<DocumentTemplateVersion>(`${tpl(kind, variant)}/versions`, body),
+  saveVersion: (
+    kind: DocumentKind,
+    variant: DocumentVariant,
+    body: BodyOf<'/documents/templates/{kind}/{variant}/versions', 'post'>,
+  ) => http.post<DocumentTemplateVersion>(`${tpl(kind, variant)}/versions`, body),
   publish: (kind: DocumentKind, variant: DocumentVariant, version: number) =>
     http.post<DocumentTemplateVersion>(`${tpl(kind, variant)}/versions/${version}/publish`, {}),
   preview: (body: DocumentPreviewBody) =>

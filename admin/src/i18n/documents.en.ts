@@ -40,7 +40,8 @@ export default {
       createdAt: 'Saved at',
       published: 'Published',
       at: 'line {line}, column {column}',
-      helpers: 'Helpers: yuan (fen → yuan), rmb (amount in Chinese capitals), date / datetime (tenant zone), pad, eq',
+      helpers:
+        'Helpers: yuan (fen → yuan), rmb (amount in Chinese capitals), date / datetime (tenant zone), pad, eq',
     },
     history: {
       title: 'Documents',

@@ -2,8 +2,8 @@ import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import billing from './billing.en.ts';
 import control from './control.en.ts';
-import ledger from './ledger.en.ts';
 import documents from './documents.en.ts';
+import ledger from './ledger.en.ts';
 import notify from './notify.en.ts';
 import payments from './payments.en.ts';
 import prepaid from './prepaid.en.ts';
@@ -777,7 +777,8 @@ export default {
     PAY_REVERSAL_SELF_APPROVAL: 'A reversal must be decided by someone other than its requester',
     NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
-    DOCUMENT_TEMPLATE_INVALID: 'The document template has an error (see the line and column) and cannot be rendered',
+    DOCUMENT_TEMPLATE_INVALID:
+      'The document template has an error (see the line and column) and cannot be rendered',
     DOCUMENT_TEMPLATE_UNKNOWN: 'No such document kind, paper size or template version',
     DOCUMENT_NUMBER_PATTERN_INVALID:
       'The number pattern needs exactly one {seq:N} and only the fields {yyyy}, {yy}, {mm}, {dd}',

@@ -4,8 +4,8 @@ import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
-import ledger from './ledger.zh-CN.ts';
 import documents from './documents.zh-CN.ts';
+import ledger from './ledger.zh-CN.ts';
 import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
 import prepaid from './prepaid.zh-CN.ts';
@@ -739,7 +739,8 @@ export default {
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
     DOCUMENT_TEMPLATE_INVALID: '单据模板有错误（见行号与列号），无法渲染',
     DOCUMENT_TEMPLATE_UNKNOWN: '没有该单据类型、纸张或模板版本',
-    DOCUMENT_NUMBER_PATTERN_INVALID: '编号规则须有且只有一个 {seq:N}，日期字段只能用 {yyyy}、{yy}、{mm}、{dd}',
+    DOCUMENT_NUMBER_PATTERN_INVALID:
+      '编号规则须有且只有一个 {seq:N}，日期字段只能用 {yyyy}、{yy}、{mm}、{dd}',
     DOCUMENT_SERIES_EXHAUSTED: '本期编号已用完，请加宽 {seq:N}',
     DOCUMENT_ALREADY_VOID: '该单据已作废',
     DOCUMENT_SOURCE_INVALID: '该收费或账单不能开具此单据（已冲正、待审核或已作废）',

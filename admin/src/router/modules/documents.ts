@@ -6,6 +6,11 @@ export const documentRoutes: RouteRecordRaw[] = [
     path: 'documents/templates',
     name: 'document-templates',
     component: () => import('../../views/documents/templates.vue'),
-    meta: { title: 'menu.documentTemplates', permission: 'documents.read', menu: 'payments', needsTenant: true },
+    meta: {
+      title: 'menu.documentTemplates',
+      permission: 'documents.read',
+      menu: 'payments',
+      needsTenant: true,
+    },
   },
 ];
