@@ -781,8 +781,8 @@ export default {
       'The document template has an error (see the line and column) and cannot be rendered',
     DOCUMENT_TEMPLATE_UNKNOWN: 'No such document kind, paper size or template version',
     DOCUMENT_NUMBER_PATTERN_INVALID:
-      'The number pattern needs exactly one {seq:N} and only the fields {yyyy}, {yy}, {mm}, {dd}',
-    DOCUMENT_SERIES_EXHAUSTED: 'The number series has no numbers left for this period; widen {seq:N}',
+      'The number pattern needs exactly one sequence field seq:N and only the date fields yyyy, yy, mm, dd',
+    DOCUMENT_SERIES_EXHAUSTED: 'The number series has no numbers left for this period; widen seq:N',
     DOCUMENT_ALREADY_VOID: 'The document is already voided',
     DOCUMENT_SOURCE_INVALID: 'This payment or bill cannot have the document (reversed, held or cancelled)',
     DOCUMENT_PDF_UNAVAILABLE: 'PDF output is not available on this server; print the page instead',

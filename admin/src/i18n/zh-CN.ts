@@ -739,9 +739,8 @@ export default {
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
     DOCUMENT_TEMPLATE_INVALID: '单据模板有错误（见行号与列号），无法渲染',
     DOCUMENT_TEMPLATE_UNKNOWN: '没有该单据类型、纸张或模板版本',
-    DOCUMENT_NUMBER_PATTERN_INVALID:
-      '编号规则须有且只有一个 {seq:N}，日期字段只能用 {yyyy}、{yy}、{mm}、{dd}',
-    DOCUMENT_SERIES_EXHAUSTED: '本期编号已用完，请加宽 {seq:N}',
+    DOCUMENT_NUMBER_PATTERN_INVALID: '编号规则须有且只有一个序号字段 seq:N，日期字段只能用 yyyy、yy、mm、dd',
+    DOCUMENT_SERIES_EXHAUSTED: '本期编号已用完，请加宽序号位数 seq:N',
     DOCUMENT_ALREADY_VOID: '该单据已作废',
     DOCUMENT_SOURCE_INVALID: '该收费或账单不能开具此单据（已冲正、待审核或已作废）',
     DOCUMENT_PDF_UNAVAILABLE: '本服务器不能输出 PDF，请直接打印页面',
