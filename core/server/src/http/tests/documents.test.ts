@@ -251,7 +251,9 @@ describe('issuing, re-printing and voiding', () => {
 });
 
 describe('bill documents and batch printing', () => {
-  it('issues the payment notices of a run once, and prints them as one page with page breaks', async () => {
+  it('issues the payment notices of a run once, and prints them as one page with page breaks', {
+    timeout: 60_000,
+  }, async () => {
     const { runId, billIds } = await runWithBills(p, [account, account2]);
     const batch = await admin.post(`/api/v1/documents/bill-runs/${runId}/notices`);
     expect(batch.status, JSON.stringify(batch.body)).toBe(200);
@@ -267,6 +269,16 @@ describe('bill documents and batch printing', () => {
     expect(html).toContain('break-after:page');
     expect(html).toContain('柒拾玖元贰角整');
     expect(html).toContain('第一阶梯水费');
+    const pdf = await fetch(`${p.baseUrl}/api/v1/documents/bill-runs/${runId}/notices/pdf`, {
+      headers: { cookie: admin.cookie },
+    });
+    if (existsSync('/usr/bin/chromium')) {
+      expect(pdf.status).toBe(200);
+      const bytes = Buffer.from(await pdf.arrayBuffer());
+      expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+      // two A4 pages, one per notice
+      expect(bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(2);
+    } else expect(pdf.status).toBe(503);
 
     const inv = await admin.post('/api/v1/documents/bills', { billId: billIds[0], kind: 'invoice' });
     expect(inv.status).toBe(201);
