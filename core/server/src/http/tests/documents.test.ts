@@ -150,6 +150,13 @@ describe('issuing, re-printing and voiding', () => {
     const again = await admin.post('/api/v1/documents/receipts', { paymentId: pid });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: issued.body.id, replayed: true });
+    // concurrent requests for one payment: one receipt, the others answer it
+    const pid2 = await pay(admin, account, 200);
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => admin.post('/api/v1/documents/receipts', { paymentId: pid2 })),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
 
     const print1 = await admin.get(`/api/v1/documents/${issued.body.id}/print`);
     expect(print1.status).toBe(200);
@@ -161,7 +168,7 @@ describe('issuing, re-printing and voiding', () => {
     expect(print2.body.raw).toBe(print1.body.raw);
 
     const listed = await admin.get(`/api/v1/documents?accountId=${account}`);
-    expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual([issued.body.id]);
+    expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual([racing[0]!.body.id, issued.body.id]);
 
     const voided = await admin.post(`/api/v1/documents/${issued.body.id}/void`, { reason: '打印错误' });
     expect(voided.status).toBe(200);
@@ -178,7 +185,7 @@ describe('issuing, re-printing and voiding', () => {
     const fresh = await admin.post('/api/v1/documents/receipts', { paymentId: pid });
     expect(fresh.status).toBe(201);
     expect(fresh.body.templateVersion).toBe(2);
-    expect(Number(fresh.body.number.slice(-6))).toBe(Number(issued.body.number.slice(-6)) + 1);
+    expect(Number(fresh.body.number.slice(-6))).toBe(Number(racing[0]!.body.number.slice(-6)) + 1);
     const audit = await inDemo(p, (tx) =>
       tx.execute<{ action: string }>(
         sql`select action from audit_log where target_id = ${issued.body.id} order by id`,

@@ -90,6 +90,20 @@ export async function setPattern(
 }
 
 /**
+ * Locks the kind's series row (made with the default pattern on first use) until the transaction
+ * ends: issuing a document of the kind is one at a time from here on.
+ */
+export async function lockSeries(tx: Tx, tenantId: string, kind: DocumentKind) {
+  await tx.execute(sql`insert into document_series (tenant_id, kind, pattern)
+    values (${tenantId}, ${kind}, ${defaultPatterns[kind]}) on conflict (tenant_id, kind) do nothing`);
+  const [row] = await tx.execute<{ pattern: string; next_seq: string; period: string }>(
+    sql`select pattern, next_seq::text, period from document_series where kind = ${kind} for update`,
+  );
+  if (!row) throw new Error(`series ${kind} missing after insert`);
+  return row;
+}
+
+/**
  * Takes the next number of the kind's series. The series row stays locked until the caller's
  * transaction ends, so numbers are handed out one at a time and a rolled-back document gives its
  * number back: no gaps, no duplicates.
@@ -101,12 +115,7 @@ export async function nextNumber(
   at: Date,
   timeZone: string,
 ): Promise<string> {
-  await tx.execute(sql`insert into document_series (tenant_id, kind, pattern)
-    values (${tenantId}, ${kind}, ${defaultPatterns[kind]}) on conflict (tenant_id, kind) do nothing`);
-  const [row] = await tx.execute<{ pattern: string; next_seq: string; period: string }>(
-    sql`select pattern, next_seq::text, period from document_series where kind = ${kind} for update`,
-  );
-  if (!row) throw new Error(`series ${kind} missing after insert`);
+  const row = await lockSeries(tx, tenantId, kind);
   const parts = parsePattern(row.pattern);
   const period = periodOf(parts, at, timeZone);
   const seq = period === row.period ? BigInt(row.next_seq) : 1n;

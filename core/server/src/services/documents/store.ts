@@ -5,7 +5,7 @@ import { notFound } from '../archives/scope.ts';
 import type { Actor } from '../identity/actor.ts';
 import { isoOf, scopeAnd } from '../payments/scope-sql.ts';
 import type { DocumentKind, DocumentVariant } from './kinds.ts';
-import { nextNumber } from './numbering.ts';
+import { lockSeries, nextNumber } from './numbering.ts';
 import { renderDocument } from './render.ts';
 import { currentTemplate } from './templates.ts';
 import type { DocumentView } from './views.ts';
@@ -102,6 +102,8 @@ export async function issueDocument(
   timeZone: string,
   input: IssueInput,
 ): Promise<{ doc: DocumentDto; replayed: boolean }> {
+  // under the series lock, so two requests for the same source cannot both miss the live one
+  await lockSeries(tx, tenantId, input.kind);
   const live = await one(
     tx,
     actor,

@@ -85,7 +85,9 @@ export async function addVersion(
   by: string,
 ): Promise<{ id: string; version: number }> {
   // one writer at a time per template, so the next number is free
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`doc-template:${kind}/${variant}`}))`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtext(${`doc-template:${tenantId}:${kind}/${variant}`}))`,
+  );
   const [row] = await tx.execute<{ id: string; version: number }>(sql`
     insert into document_template_versions (tenant_id, kind, variant, version, source, note, created_by_name)
     values (${tenantId}, ${kind}, ${variant},
