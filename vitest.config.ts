@@ -20,6 +20,7 @@ const serverLogic = [
   'core/server/src/services/archives/list-kit.test.ts',
   'core/server/src/services/archives/masking.test.ts',
   'core/server/src/services/archives/reading-plan-derive.test.ts',
+  'core/server/src/services/documents/render.test.ts',
   'core/server/src/services/billing/tariff/features.test.ts',
   'core/server/src/services/billing/tariff/json-schema.test.ts',
   'core/server/src/services/billing/tariff/properties.test.ts',

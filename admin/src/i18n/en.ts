@@ -2,6 +2,7 @@ import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import billing from './billing.en.ts';
 import control from './control.en.ts';
+import documents from './documents.en.ts';
 import ledger from './ledger.en.ts';
 import notify from './notify.en.ts';
 import payments from './payments.en.ts';
@@ -113,6 +114,7 @@ export default {
     notifyTemplates: 'Notice templates',
     notifyDeliveries: 'Delivery log',
     notifySettings: 'Notify settings',
+    documentTemplates: 'Document templates',
     paymentReversals: 'Reversal approvals',
     paymentOrders: 'Payment orders',
   },
@@ -798,6 +800,16 @@ export default {
     PAY_REFUND_CONFLICT: 'This refund number was already used for a different refund',
     NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
+    DOCUMENT_TEMPLATE_INVALID:
+      'The document template has an error (see the line and column) and cannot be rendered',
+    DOCUMENT_TEMPLATE_UNKNOWN: 'No such document kind, paper size or template version',
+    DOCUMENT_NUMBER_PATTERN_INVALID:
+      'The number pattern needs exactly one sequence field seq:N and only the date fields yyyy, yy, mm, dd',
+    DOCUMENT_SERIES_EXHAUSTED: 'The number series has no numbers left for this period; widen seq:N',
+    DOCUMENT_ALREADY_VOID: 'The document is already voided',
+    DOCUMENT_SOURCE_INVALID: 'This payment or bill cannot have the document (reversed, held or cancelled)',
+    DOCUMENT_PDF_UNAVAILABLE: 'PDF output is not available on this server; print the page instead',
+    DOCUMENT_BATCH_TOO_LARGE: 'Too many documents for one batch print; print by area',
     PREPAID_POLICY_INVALID:
       'The prepaid policy contradicts itself: check the alarm amounts, hoarding limit and reconnect threshold',
     PREPAID_HOARDING_LIMIT: 'This top-up would lift the balance above the hoarding limit',
@@ -847,5 +859,6 @@ export default {
   ...archiveDownload,
   ...payments,
   ...notify,
+  ...documents,
   ...prepaid,
 } satisfies typeof zhCN;

@@ -4,6 +4,7 @@ import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import billing from './billing.zh-CN.ts';
 import control from './control.zh-CN.ts';
+import documents from './documents.zh-CN.ts';
 import ledger from './ledger.zh-CN.ts';
 import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
@@ -112,6 +113,7 @@ export default {
     notifyTemplates: '通知模板',
     notifyDeliveries: '发送记录',
     notifySettings: '通知设置',
+    documentTemplates: '单据模板',
     paymentReversals: '冲正审批',
     paymentOrders: '在线支付订单',
   },
@@ -754,6 +756,14 @@ export default {
     PAY_REFUND_CONFLICT: '此退款单号已用于另一笔退款',
     NOTIFY_TEMPLATE_INVALID: '模板有错误，无法渲染',
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
+    DOCUMENT_TEMPLATE_INVALID: '单据模板有错误（见行号与列号），无法渲染',
+    DOCUMENT_TEMPLATE_UNKNOWN: '没有该单据类型、纸张或模板版本',
+    DOCUMENT_NUMBER_PATTERN_INVALID: '编号规则须有且只有一个序号字段 seq:N，日期字段只能用 yyyy、yy、mm、dd',
+    DOCUMENT_SERIES_EXHAUSTED: '本期编号已用完，请加宽序号位数 seq:N',
+    DOCUMENT_ALREADY_VOID: '该单据已作废',
+    DOCUMENT_SOURCE_INVALID: '该收费或账单不能开具此单据（已冲正、待审核或已作废）',
+    DOCUMENT_PDF_UNAVAILABLE: '本服务器不能输出 PDF，请直接打印页面',
+    DOCUMENT_BATCH_TOO_LARGE: '一次批量打印的单据过多，请按区域打印',
     PREPAID_POLICY_INVALID: '预付费策略自相矛盾：请检查报警金额、囤积金额限值与合闸允许金额',
     PREPAID_HOARDING_LIMIT: '本次充值后余额将超过囤积金额限值',
     PREPAID_NOT_PREPAID: '该账户不是预付费账户',
@@ -802,5 +812,6 @@ export default {
   ...archiveDownload,
   ...payments,
   ...notify,
+  ...documents,
   ...prepaid,
 };

@@ -3,6 +3,7 @@ import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
 import { billingRoutes } from './modules/billing.ts';
 import { controlRoutes } from './modules/control.ts';
+import { documentRoutes } from './modules/documents.ts';
 import { notifyRoutes } from './modules/notify.ts';
 import { paymentRoutes } from './modules/payments.ts';
 import { readingRoutes } from './modules/reading.ts';
@@ -16,6 +17,7 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...controlRoutes,
   ...billingRoutes,
   ...paymentRoutes,
+  ...documentRoutes,
   ...notifyRoutes,
   ...systemRoutes,
 ];

@@ -196,6 +196,26 @@ export const errorCatalogue = {
   },
   NOTIFY_TEMPLATE_INVALID: { status: 422, message: 'The notice template does not compile or render' },
   NOTIFY_TEMPLATE_UNKNOWN: { status: 404, message: 'No such notice event or channel' },
+  DOCUMENT_TEMPLATE_INVALID: {
+    status: 422,
+    message: 'The document template does not compile or render (see line and column)',
+  },
+  DOCUMENT_TEMPLATE_UNKNOWN: { status: 404, message: 'No such document kind, variant or template version' },
+  DOCUMENT_NUMBER_PATTERN_INVALID: {
+    status: 422,
+    message: 'The number pattern needs one {seq:N} and only known fields ({yyyy}, {yy}, {mm}, {dd})',
+  },
+  DOCUMENT_SERIES_EXHAUSTED: {
+    status: 409,
+    message: 'The number series has no numbers left for this period',
+  },
+  DOCUMENT_ALREADY_VOID: { status: 409, message: 'The document is already voided' },
+  DOCUMENT_SOURCE_INVALID: { status: 409, message: 'The source cannot have this document (wrong status)' },
+  DOCUMENT_PDF_UNAVAILABLE: {
+    status: 503,
+    message: 'PDF output needs Chromium and playwright-core, which this installation lacks; print the HTML',
+  },
+  DOCUMENT_BATCH_TOO_LARGE: { status: 422, message: 'Too many documents for one batch print' },
   PREPAID_POLICY_INVALID: {
     status: 422,
     message: 'The prepaid policy contradicts itself (alarm amounts, hoarding limit, reconnect threshold)',

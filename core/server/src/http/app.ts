@@ -26,6 +26,7 @@ import { controlSettingsRoutes } from './routes/control-settings.ts';
 import { counterRoutes } from './routes/counter.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
@@ -89,6 +90,7 @@ const protectedResources = {
   '/cashier-shifts': cashierShiftRoutes,
   '/counter': counterRoutes,
   '/notify': notifyRoutes,
+  '/documents': documentRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

@@ -67,6 +67,10 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('payments.reverse.approve', 'payments', 'action', '审批收费冲正', 'Approve payment reversals'),
   p('notify.read', 'billing', 'menu', '查看通知与发送记录', 'View notices and the delivery log'),
   p('notify.manage', 'billing', 'action', '管理通知模板与设置', 'Manage notice templates and settings'),
+  p('documents.read', 'payments', 'menu', '查看与重打单据', 'View and re-print documents'),
+  p('documents.issue', 'payments', 'action', '开具收据与缴费通知单', 'Issue receipts and notices'),
+  p('documents.void', 'payments', 'action', '作废单据', 'Void documents'),
+  p('documents.design', 'payments', 'action', '设计与发布单据模板', 'Design and publish document templates'),
   p('reports.read', 'analysis', 'menu', '查看报表', 'View reports'),
   p('analysis.read', 'analysis', 'menu', '查看异常诊断', 'View anomaly diagnosis'),
 ];
@@ -102,6 +106,14 @@ export const builtinRoles = [
     key: 'cashier',
     name: '收费员',
     description: '负责收费',
-    permissions: ['areas.read', 'customers.read', 'billing.read', 'payments.read', 'payments.collect'],
+    permissions: [
+      'areas.read',
+      'customers.read',
+      'billing.read',
+      'payments.read',
+      'payments.collect',
+      'documents.read',
+      'documents.issue',
+    ],
   },
 ] as const;

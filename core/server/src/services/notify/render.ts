@@ -1,5 +1,5 @@
 import { AppError } from '@quadmeter/sdk';
-import Handlebars from 'handlebars';
+import { renderSandboxed, TemplateFault } from '../templating/sandbox.ts';
 import type { NoticeChannel } from './events.ts';
 
 export interface NoticeText {
@@ -7,20 +7,7 @@ export interface NoticeText {
   body: string;
 }
 
-// an environment of our own: no partials or helpers registered beyond Handlebars' built-ins
-const hb = Handlebars.create();
-
 const MAX_OUTPUT = 16_000;
-
-function compile(source: string, channel: NoticeChannel) {
-  return hb.compile(source, {
-    // sms and WeChat are plain text; e-mail is HTML and escapes every variable
-    noEscape: channel !== 'email',
-    knownHelpersOnly: true,
-    strict: false,
-    preventIndent: true,
-  });
-}
 
 function renderOne(
   source: string,
@@ -28,22 +15,18 @@ function renderOne(
   vars: Record<string, string>,
   part: string,
 ): string {
-  let out: string;
   try {
-    out = compile(source, channel)({ ...vars });
+    // sms and WeChat are plain text; e-mail is HTML and escapes every variable
+    return renderSandboxed(source, { ...vars }, { noEscape: channel !== 'email', maxOutput: MAX_OUTPUT });
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new AppError('NOTIFY_TEMPLATE_INVALID', `The ${part} template does not render: ${message}`, {
+    const f = err instanceof TemplateFault ? err : new TemplateFault(String(err), null, null);
+    throw new AppError('NOTIFY_TEMPLATE_INVALID', `The ${part} template does not render: ${f.message}`, {
       part,
-      reason: message.slice(0, 300),
+      reason: f.message,
+      line: f.line,
+      column: f.column,
     });
   }
-  if (out.length > MAX_OUTPUT)
-    throw new AppError('NOTIFY_TEMPLATE_INVALID', `The rendered ${part} is longer than ${MAX_OUTPUT}`, {
-      part,
-      reason: 'too long',
-    });
-  return out;
 }
 
 /** Renders a template (subject and body) for a channel; NOTIFY_TEMPLATE_INVALID on any error. */

@@ -1,0 +1,60 @@
+import type zhCN from './documents.zh-CN.ts';
+
+// English messages of documents (receipts, invoices, payment and arrears notices): the template
+// designer, versions and rollback, the issued-document history, re-print and void; every zh-CN key.
+export default {
+  documents: {
+    kind: {
+      receipt: 'Receipt',
+      invoice: 'Invoice',
+      'payment-notice': 'Payment notice',
+      'arrears-notice': 'Arrears notice',
+    },
+    variant: { a4: 'A4', thermal80: '80 mm thermal' },
+    status: { issued: 'Issued', voided: 'Voided' },
+    templates: {
+      title: 'Document templates',
+      kind: 'Kind',
+      variant: 'Paper',
+      origin: 'Source',
+      tenant: 'This tenant',
+      default: 'Default',
+      version: 'Version',
+      design: 'Design',
+      source: 'Template source',
+      fields: 'Fields (click to insert)',
+      preview: 'Live preview',
+      previewWith: 'Preview data',
+      sample: 'Sample data',
+      realPayment: 'Payment id',
+      realBill: 'Bill id',
+      note: 'Version note',
+      saveDraft: 'Save as new version',
+      savePublish: 'Save and publish',
+      versions: 'Versions',
+      current: 'Current',
+      publish: 'Publish',
+      rollback: 'Roll back to this version',
+      load: 'Load into editor',
+      createdBy: 'Saved by',
+      createdAt: 'Saved at',
+      published: 'Published',
+      at: 'line {line}, column {column}',
+      helpers:
+        'Helpers: yuan (fen → yuan), rmb (amount in Chinese capitals), date / datetime (tenant zone), pad, eq',
+    },
+    history: {
+      title: 'Documents',
+      account: 'Account',
+      number: 'Number',
+      issuedAt: 'Issued at',
+      issuedBy: 'Issued by',
+      print: 'Re-print',
+      pdf: 'PDF',
+      void: 'Void',
+      voidReason: 'Reason for voiding',
+      voidTitle: 'Void document',
+      voidedBy: 'Voided by',
+    },
+  },
+} satisfies typeof zhCN;
