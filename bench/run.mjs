@@ -20,6 +20,7 @@ const benches = {
   reading: [[], ['--smoke']],
   control: [[], ['2', '10', '--direct']],
   billing: [[], ['--smoke']],
+  prepaid: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

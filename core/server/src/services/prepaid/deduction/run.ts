@@ -85,6 +85,7 @@ export async function deductDay(
     const p = (async () => {
       const r = await withTenant(db, tenantId, async (tx) => {
         await tx.execute(sql`set local jit = off`);
+        await tx.execute(sql`set local work_mem = '64MB'`);
         const p0 = performance.now();
         const plans = await plansFor(tx, plan, rows);
         await yearToDate(tx, day, rows, plans);

@@ -47,6 +47,9 @@ export async function scanMeterDays(
   // a hash aggregate over the month's rows instead of walking the primary key (decision 0025)
   await tx.execute(sql`set local work_mem = '256MB'`);
   await tx.execute(sql`set local jit = off`);
+  // the whole tenant: hash joins over the tables, not an index probe per account (the planner
+  // cannot see through DISTINCT ON how many accounts are prepaid and guesses a handful)
+  if (!meters) await tx.execute(sql`set local enable_nestloop = off`);
   const q = dialect.sqlToQuery(sql`
     with modes as (
       select distinct on (m.account_id) m.account_id, m.mode from account_billing_modes m
