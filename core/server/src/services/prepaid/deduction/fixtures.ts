@@ -53,10 +53,13 @@ export interface PrepaidSeed {
 /**
  * n prepaid accounts on the flat plan with one installed power meter each and `days` days of
  * consumption, set-based (one statement per table). Account g uses (g·37 mod 601)/30 kWh a day
- * (601 distinct values); deterministic ids md5(tag:kind:g).
+ * (601 distinct values); deterministic ids from md5(tag:kind:g).
  */
 export async function seedPrepaidAccounts(tx: Tx, o: PrepaidSeed): Promise<void> {
-  const id = (k: string) => sql.raw(`md5('${o.tag}:${k}:' || g)::uuid`);
+  // md5 shaped as a version-4 uuid (what the API's id parameters accept)
+  const h = (k: string) => `md5('${o.tag}:${k}:' || g)`;
+  const id = (k: string) =>
+    sql.raw(`(substr(${h(k)}, 1, 12) || '4' || substr(${h(k)}, 14, 3) || '8' || substr(${h(k)}, 18))::uuid`);
   const g = sql`generate_series(1, ${o.n}::int) g`;
   await tx.execute(sql`insert into customers (tenant_id, id, number, name, area_id)
     select app_tenant_id(), ${id('c')}, ${o.tag} || '-C' || lpad(g::text, 7, '0'), 'bench', ${o.areaId}::uuid from ${g}`);
