@@ -68,6 +68,7 @@ export default {
   },
   menu: {
     prepaidBoard: 'Prepaid board',
+    prepaidDeductions: 'Deductions',
     prepaidPolicy: 'Prepaid policy',
     holidays: 'Holiday calendar',
     billing: 'Billing',

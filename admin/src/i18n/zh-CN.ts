@@ -67,6 +67,7 @@ export default {
   },
   menu: {
     prepaidBoard: '预付费看板',
+    prepaidDeductions: '扣费记录',
     prepaidPolicy: '预付费策略',
     holidays: '节假日日历',
     billing: '计费管理',
