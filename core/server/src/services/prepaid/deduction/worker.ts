@@ -44,11 +44,12 @@ export async function queueMeterDeductions(
   jobs: Jobs,
   tenantId: string,
   meterDays: readonly DeductMeterJob[],
+  debounceS = METER_DEBOUNCE_S,
 ): Promise<void> {
   for (const m of meterDays)
     await jobs.send<DeductMeterJob>(DEDUCT_METER_QUEUE, tenantId, m, {
       singletonKey: `${m.meterId}:${m.day}`,
-      startAfter: METER_DEBOUNCE_S,
+      startAfter: debounceS,
     });
 }
 
