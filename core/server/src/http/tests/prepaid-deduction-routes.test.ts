@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
-import { withSystem } from '../../db/tenant.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
+import { addDays, dayIn } from '../../services/prepaid/deduction/days.ts';
 import { seedFlatPlan, seedPrepaidAccounts } from '../../services/prepaid/deduction/fixtures.ts';
-import { type Area, demoAreas, inDemo, otherTenant, userWith } from './archive-fixtures.ts';
+import { type Area, demoAreas, inDemo, otherTenant, tenantId, userWith } from './archive-fixtures.ts';
 
 // /api/v1/prepaid/deduction-runs and /deduction-settings: run a day now, list and read runs, the
 // tenant's settings; tenant-wide users only, prepaid.manage to act, stable codes for bad input.
@@ -52,6 +53,14 @@ beforeAll(async () => {
     });
   });
   other = await otherTenant(p);
+  // the platform's tick opens each tenant's run for yesterday once 01:00 has passed: that day is
+  // taken in advance, so the tick never runs beside these tests
+  const yesterday = addDays(dayIn(p.running.platform.config.QUADMETER_TIMEZONE), -1);
+  for (const code of ['demo', 'other'])
+    await withTenant(p.running.platform.db, await tenantId(p, code), (tx) =>
+      tx.execute(sql`insert into prepaid_deduction_runs (tenant_id, day, status) values (app_tenant_id(), ${yesterday}::date, 'done')
+        on conflict (tenant_id, day) do nothing`),
+    );
   viewer = await userWith(p, admin, 'dd-view', ['billing.read', 'customers.read']);
   stranger = await userWith(p, admin, 'dd-none', ['customers.read']);
   scopedManager = await userWith(p, admin, 'dd-mgr', ['billing.read', 'prepaid.manage'], [areas['3号楼'].id]);
@@ -89,8 +98,10 @@ describe('prepaid deduction routes', () => {
     expect(after.n).toBe(expected.n);
     const list = await admin.get('/api/v1/prepaid/deduction-runs?page=1&pageSize=5');
     expect(list.status).toBe(200);
-    expect(list.body.total).toBe(1);
-    expect(list.body.items[0]).toMatchObject({ id: post.body.id, day: DAY, status: 'done' });
+    expect(list.body.total).toBe(2);
+    expect(list.body.items[1]).toMatchObject({ id: post.body.id, day: DAY, status: 'done' });
+    const page2 = await admin.get('/api/v1/prepaid/deduction-runs?page=2&pageSize=1');
+    expect(page2.body.items.map((r: { id: string }) => r.id)).toEqual([post.body.id]);
     const [acct] = await inDemo(p, (tx) =>
       tx.execute<{ id: string }>(sql`select id::text as id from accounts where number = 'rt-A0000002'`),
     );
@@ -127,19 +138,24 @@ describe('prepaid deduction routes', () => {
 
   it('cross-tenant: another tenant neither sees nor reads this tenant’s runs', async () => {
     const [run] = await inDemo(p, (tx) =>
-      tx.execute<{ id: string }>(sql`select id::text as id from prepaid_deduction_runs`),
+      tx.execute<{ id: string }>(
+        sql`select id::text as id from prepaid_deduction_runs where day = ${DAY}::date`,
+      ),
     );
     const one = await other.get(`/api/v1/prepaid/deduction-runs/${run.id}`);
     expect(one.status).toBe(404);
     expect(one.body.error.code).toBe('RESOURCE_NOT_FOUND');
     const list = await other.get('/api/v1/prepaid/deduction-runs');
-    expect(list.body).toEqual({ items: [], total: 0 });
+    expect(list.body.total).toBe(1);
+    expect(list.body.items.map((r: { day: string }) => r.day)).not.toContain(DAY);
   });
 
   it('area scope and privileges: a user holding less cannot act, and nothing is written', async () => {
     const before = await counts();
     const [run] = await inDemo(p, (tx) =>
-      tx.execute<{ id: string }>(sql`select id::text as id from prepaid_deduction_runs`),
+      tx.execute<{ id: string }>(
+        sql`select id::text as id from prepaid_deduction_runs where day = ${DAY}::date`,
+      ),
     );
     for (const r of [
       await scopedManager.get('/api/v1/prepaid/deduction-runs'),
