@@ -21,6 +21,7 @@ const benches = {
   control: [[], ['2', '10', '--direct']],
   billing: [[], ['--smoke']],
   payments: [[], ['--smoke']],
+  prepaid: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

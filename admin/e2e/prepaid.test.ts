@@ -9,7 +9,8 @@ import { ensureAdminBuilt } from './support/build-admin.ts';
 
 // 预付费 in Chromium: a prepaid account topped up to 25.00 falls under the built-in alarm 1 (30.00)
 // as the worker evaluates the posting; the admin finds it on the status board, drills down to the
-// list, opens its panel and switches keep-power on; then saves the tenant policy and a holiday.
+// list, opens its panel and switches keep-power on; then saves the tenant policy and a holiday, and
+// runs the deduction of a day from 扣费记录.
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
 
@@ -99,6 +100,27 @@ describe('prepaid pages in Chromium', () => {
       await expect
         .poll(async () => (await api.get(`/api/v1/prepaid/holidays/${year}`)).body.days, { timeout: 15_000 })
         .toEqual([{ day: `${year}-01-01`, kind: 'holiday', name: '' }]);
+    });
+    await step('prepaid-deductions', async () => {
+      await page.goto('/prepaid/deductions');
+      const input = page.locator(`${sel('prepaid-deduction-day')} input`).first();
+      await input.waitFor();
+      await input.fill('2026-11-20');
+      await input.press('Enter');
+      await page.click(sel('prepaid-deduction-run'));
+      await expect
+        .poll(
+          async () =>
+            (await api.get('/api/v1/prepaid/deduction-runs')).body.items.find(
+              (r: { day: string }) => r.day === '2026-11-20',
+            )?.status,
+          { timeout: 20_000 },
+        )
+        .toBe('done');
+      await page.click('text=刷新');
+      await expect
+        .poll(() => page.locator(`${sel('prepaid-deduction-runs')} .el-table__row`, { hasText: '2026-11-20' }).count())
+        .toBe(1);
     });
   });
 });

@@ -69,6 +69,7 @@ export default {
   },
   menu: {
     prepaidBoard: 'Prepaid board',
+    prepaidDeductions: 'Deductions',
     prepaidPolicy: 'Prepaid policy',
     holidays: 'Holiday calendar',
     billing: 'Billing',
@@ -814,6 +815,7 @@ export default {
       'The prepaid policy contradicts itself: check the alarm amounts, hoarding limit and reconnect threshold',
     PREPAID_HOARDING_LIMIT: 'This top-up would lift the balance above the hoarding limit',
     PREPAID_NOT_PREPAID: 'The account is not in prepaid mode',
+    PREPAID_DEDUCTION_FUTURE_DAY: 'A day that has not begun cannot be deducted',
     PREPAID_NOTHING_TO_RETRY: 'There is no failed cut or reconnect to retry',
     CONFIG_INVALID: 'The configuration is invalid; contact the platform operator',
     SERVICE_UNAVAILABLE: 'A service the platform needs is unavailable; try again later',

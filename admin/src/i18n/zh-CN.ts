@@ -68,6 +68,7 @@ export default {
   },
   menu: {
     prepaidBoard: '预付费看板',
+    prepaidDeductions: '扣费记录',
     prepaidPolicy: '预付费策略',
     holidays: '节假日日历',
     billing: '计费管理',
@@ -767,6 +768,7 @@ export default {
     PREPAID_POLICY_INVALID: '预付费策略自相矛盾：请检查报警金额、囤积金额限值与合闸允许金额',
     PREPAID_HOARDING_LIMIT: '本次充值后余额将超过囤积金额限值',
     PREPAID_NOT_PREPAID: '该账户不是预付费账户',
+    PREPAID_DEDUCTION_FUTURE_DAY: '尚未开始的日期不能扣费',
     PREPAID_NOTHING_TO_RETRY: '没有失败的断开或恢复供应需要重试',
     CONFIG_INVALID: '系统配置有误，请联系平台运维',
     SERVICE_UNAVAILABLE: '依赖的服务暂时不可用，请稍后再试',

@@ -224,6 +224,7 @@ export const errorCatalogue = {
     status: 422,
     message: 'The top-up would lift the balance above the prepaid hoarding limit',
   },
+  PREPAID_DEDUCTION_FUTURE_DAY: { status: 422, message: 'A day not yet begun cannot be deducted' },
   PREPAID_NOT_PREPAID: { status: 409, message: 'The account is not in prepaid mode' },
   PREPAID_NOTHING_TO_RETRY: { status: 409, message: 'The account has no failed cut or reconnect to retry' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },

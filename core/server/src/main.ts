@@ -22,6 +22,7 @@ import { startDispatcher } from './services/commands/dispatcher.ts';
 import type { DispatchOptions } from './services/commands/options.ts';
 import { startImportWorkers } from './services/imports/worker.ts';
 import { startNotifySender } from './services/notify/sender.ts';
+import { startDeductionWorker } from './services/prepaid/deduction/index.ts';
 import { prepaidNotify } from './services/prepaid/notices.ts';
 import { startPrepaidWorker } from './services/prepaid/worker.ts';
 import { startReadingEngine } from './services/reading-tasks/engine.ts';
@@ -147,6 +148,12 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       notify: prepaidNotify,
     });
     stack.push({ name: 'prepaid', stop: () => prepaid.stop() });
+    // prepaid deduction: the daily run per tenant (resumed after a crash) and per-reading passes
+    const deduction = await startDeductionWorker(
+      { db: database.jobs, jobs, logger },
+      { resume: true, timeZone: config.QUADMETER_TIMEZONE },
+    );
+    stack.push({ name: 'prepaid deduction', stop: () => deduction.stop() });
     const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
     const app = createApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {

@@ -21,6 +21,7 @@ import { COMMAND_BACKOFF_MS } from './services/commands/options.ts';
 import { permissionKeys } from './services/identity/permissions.ts';
 import { settingsCodec } from './services/plugins/settings-codec.ts';
 import { tenantPlugin } from './services/plugins/tenant-plugins.ts';
+import { perReadingDeductions } from './services/prepaid/deduction/per-reading.ts';
 import { enabledTenants } from './services/readings/device-registry.ts';
 import { gatewayEvent, ingestReadings } from './services/readings/ingest.ts';
 import { partitionKeeper } from './services/readings/partitions.ts';
@@ -120,10 +121,12 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
   const ingestDb = deps.ingestDb ?? deps.db;
   const zoneOf = zone(deps.timezone ?? DEFAULT_TIMEZONE);
   const partitions = partitionKeeper(ingestDb);
+  // per-reading prepaid deduction (decision 0030) for readings pushed in by transports
+  const stored = perReadingDeductions(ingestDb, deps.jobs, deps.timezone ?? DEFAULT_TIMEZONE, deps.logger);
   const core = (pluginId: string): CoreApi => ({
     async ingestReadings(readings) {
       const result = await ingestReadings(
-        { db: ingestDb, kinds: meterKinds(registry), zone: zoneOf, partitions },
+        { db: ingestDb, kinds: meterKinds(registry), zone: zoneOf, partitions, stored },
         pluginId,
         readings,
       );

@@ -1,6 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** 预付费 (under 计费): the status board with its drill-down, an account's prepaid panel, the policy and the holiday calendar. */
+/** 预付费 (under 计费): the status board with its drill-down, an account's prepaid panel, the policy, the holiday calendar and the deduction runs. */
 export const prepaidRoutes: RouteRecordRaw[] = [
   {
     path: 'prepaid/board',
@@ -25,5 +25,11 @@ export const prepaidRoutes: RouteRecordRaw[] = [
     name: 'prepaid-holidays',
     component: () => import('../../views/prepaid/holidays.vue'),
     meta: { title: 'menu.holidays', permission: 'billing.read', menu: 'billing', needsTenant: true },
+  },
+  {
+    path: 'prepaid/deductions',
+    name: 'prepaid-deductions',
+    component: () => import('../../views/prepaid/deductions.vue'),
+    meta: { title: 'menu.prepaidDeductions', permission: 'billing.read', menu: 'billing', needsTenant: true },
   },
 ];

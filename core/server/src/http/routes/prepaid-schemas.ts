@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { PREPAID_STATES } from '../../services/prepaid/policy-types.ts';
 import { text } from '../route-kit.ts';
 import { DateText } from './archive-schemas.ts';
+import { DeductionView } from './prepaid-deduction-schemas.ts';
 
 const Fen = z.number().int().min(0).max(100_000_000_000);
 const HHMM = text(5, 5).regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM');
@@ -129,6 +130,7 @@ export const PanelView = z
     policy: PolicyBody,
     events: z.array(z.record(z.string(), z.unknown())),
     notices: z.array(z.record(z.string(), z.unknown())),
+    deductions: z.array(DeductionView),
   })
   .openapi('PrepaidPanel');
 

@@ -14,6 +14,7 @@ import { type PolicyLevel, resolvePolicy } from '../../services/prepaid/policy-t
 import { listPrepaid, prepaidBoard, prepaidPanel } from '../../services/prepaid/read.ts';
 import { isPrepaid, markDirty } from '../../services/prepaid/store.ts';
 import { IdParam, inTenant, jsonRoute, router } from '../route-kit.ts';
+import { deductionRoutes } from './prepaid-deductions.ts';
 import {
   AccountPolicyView,
   AssignGroupBody,
@@ -60,6 +61,7 @@ async function sameNameTaken(tx: Tx, name: string, except?: string) {
 export function prepaidRoutes(p: Platform) {
   const r = router();
   const deps = () => prepaidDeps(p.jobs, p.config.QUADMETER_TIMEZONE);
+  deductionRoutes(p, r);
 
   r.openapi(
     jsonRoute({

@@ -87,6 +87,12 @@ export async function prepaidPanel(tx: Tx, actor: Actor, accountId: string) {
     select id::text as id, seq, kind, from_state as "fromState", to_state as "toState",
       balance_fen::float8 as "balanceFen", notice, notice_key as "noticeKey", detail, created_at as "createdAt"
     from prepaid_events where account_id = ${account.id} order by seq desc limit 200`);
+  // the account's recent deductions (decision 0030), newest first
+  const deductions = await tx.execute<Record<string, unknown>>(sql`
+    select e.occurred_on::text as day, e.meter_id::text as "meterId", e.category, e.amount_fen::float8 as "amountFen",
+      e.business_key as "businessKey", e.posted_at as "postedAt"
+    from ledger_entries e where e.account_id = ${account.id} and e.business_key like 'deduct:%'
+    order by e.occurred_on desc, e.id desc limit 60`);
   return {
     accountId: account.id,
     accountNumber: account.number,
@@ -103,6 +109,7 @@ export async function prepaidPanel(tx: Tx, actor: Actor, accountId: string) {
     policy: await policyFor(tx, account.id),
     events,
     notices: events.filter((e) => e.notice !== null),
+    deductions,
   };
 }
 

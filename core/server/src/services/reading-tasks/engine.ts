@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts';
 import type { Platform } from '../../platform.ts';
 import type { Registry } from '../../registry/index.ts';
 import { meterKinds } from '../archives/meter-kinds.ts';
+import { perReadingDeductions } from '../prepaid/deduction/per-reading.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
 import { partitionKeeper } from '../readings/partitions.ts';
 import { type Zone, zone } from '../readings/zone.ts';
@@ -50,6 +51,8 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     kinds: meterKinds(d.registry),
     zone: z,
     partitions: partitionKeeper(d.db),
+    // per-reading prepaid deduction (decision 0030): queued after the readings commit
+    stored: perReadingDeductions(d.db, d.jobs, d.timeZone, d.logger),
   };
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...d.options };
   const stopping = new AbortController();

@@ -18,6 +18,8 @@ export interface IngestDeps {
   kinds: MeterKinds;
   zone: Zone;
   partitions: PartitionKeeper;
+  /** told after a tenant's share committed: the meters and instants (ms) of the readings stored */
+  stored?: (tenantId: string, readings: { meterId: string; ts: number }[]) => Promise<void>;
 }
 
 export function summarize(outcomes: IngestOutcome[]): IngestResult {
@@ -81,8 +83,17 @@ export async function ingestReadings(
     list?.push(item);
   });
   if (byTenant.size > 0) await deps.partitions.ensure(months);
-  for (const [tenantId, items] of byTenant)
+  for (const [tenantId, items] of byTenant) {
     await withTenant(deps.db, tenantId, (tx) => ingestTenant(tx, deps, tenantId, items, outcomes));
+    if (deps.stored) {
+      const stored = items.filter((it) => outcomes[it.n]?.status === 'stored');
+      if (stored.length)
+        await deps.stored(
+          tenantId,
+          stored.map((it) => ({ meterId: it.meter.meterId, ts: it.ts })),
+        );
+    }
+  }
   await keepUnmatched(deps.db, pluginId, readings, outcomes);
   return summarize(outcomes);
 }

@@ -1,0 +1,115 @@
+// The prepaid daily deduction (services/prepaid/deduction) for N prepaid accounts with one meter
+// each on a flat power tariff and one day of consumption, seeded set-based — beside ONE set-based
+// SQL statement computing the same flat charges (sum(usage) × price per account, rounded to the
+// fen) in the same run. Prints wall times, the ratio, the run's phases, and checks the totals.
+//   npm run bench -- prepaid [--accounts N] [--batch B] [--parallel P]   (default 1,000,000)
+//   npm run bench -- prepaid --smoke                                      (2,000 accounts)
+// DATABASE_URL unset: embedded PostgreSQL.
+import { sql } from 'drizzle-orm';
+import { withTenant } from '../core/server/src/db/tenant.ts';
+import { seedArea } from '../core/server/src/services/billing/runs/fixtures.ts';
+import {
+  FLAT_PRICE,
+  seedFlatPlan,
+  seedPrepaidAccounts,
+} from '../core/server/src/services/prepaid/deduction/fixtures.ts';
+import { deductDay } from '../core/server/src/services/prepaid/deduction/run.ts';
+import { createTenant } from '../core/server/src/services/tenants/tenants.ts';
+import { openBenchDatabase } from './archives-build.ts';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : dflt;
+  if (!Number.isInteger(v) || v <= 0)
+    throw new Error(`--${name} takes a positive integer, got ${args[i + 1]}`);
+  return v;
+};
+const n = opt('accounts', smoke ? 2_000 : 1_000_000);
+const batch = opt('batch', 25_000);
+const parallel = opt('parallel', 2);
+const DAY = '2026-11-15';
+const SEED_SLICE = 250_000;
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** ONE statement: each prepaid account's flat charge for the day, in fen. */
+const charges =
+  () => sql`select m.account_id, round(sum(d.usage) * ${FLAT_PRICE}::numeric * 100)::bigint as fen
+  from consumption_daily d join meters m on m.id = d.meter_id
+  where d.day = ${DAY}::date group by m.account_id`;
+
+const bench = await openBenchDatabase();
+const db = bench.db.db;
+try {
+  const code = `pp${Date.now().toString(36)}`;
+  const tenant = (
+    await createTenant(db, { code, name: code, adminUsername: 'admin', adminPassword: `pw-${code}-x` })
+  ).id;
+  const t0 = performance.now();
+  const area = await withTenant(db, tenant, async (tx) => {
+    await seedFlatPlan(tx);
+    return await seedArea(tx, 'bench');
+  });
+  for (let i = 0; i * SEED_SLICE < n; i++)
+    await withTenant(db, tenant, (tx) =>
+      seedPrepaidAccounts(tx, {
+        tag: `${code}${i}`,
+        n: Math.min(SEED_SLICE, n - i * SEED_SLICE),
+        areaId: area,
+        from: DAY,
+        days: 1,
+      }),
+    );
+  for (const t of [
+    'accounts',
+    'customers',
+    'meters',
+    'consumption_daily',
+    'account_billing_modes',
+    'ledger_entries',
+  ])
+    await bench.db.sql.unsafe(`vacuum (analyze) ${t}`);
+  console.log(
+    `${fmt(n)} prepaid accounts × 1 meter × 1 day seeded in ${secs(performance.now() - t0)}, ${bench.label}`,
+  );
+
+  const s0 = performance.now();
+  const [base] = (await withTenant(db, tenant, async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    return await tx.execute(sql`select count(*)::int as n, sum(c.fen)::text as fen from (${charges()}) c`);
+  })) as unknown as { n: number; fen: string }[];
+  const sqlMs = performance.now() - s0;
+
+  const timing: Record<string, number> = {};
+  const r0 = performance.now();
+  const r = await deductDay(db, tenant, DAY, { batch, parallel, timing });
+  const runMs = performance.now() - r0;
+
+  const [check] = (await withTenant(db, tenant, (tx) =>
+    tx.execute(sql`select count(*)::int as entries, coalesce(-sum(e.amount_fen), 0)::text as fen,
+      (select count(*)::int from (${charges()}) c
+        where c.fen <> coalesce((select -sum(e2.amount_fen) from ledger_entries e2 where e2.account_id = c.account_id), 0)) as differ,
+      (select count(*)::int from account_balances b where b.balance_fen <> (select coalesce(sum(x.amount_fen), 0)
+        from ledger_entries x where x.account_id = b.account_id)) as unbalanced
+      from ledger_entries e`),
+  )) as unknown as { entries: number; fen: string; differ: number; unbalanced: number }[];
+  console.log(`SQL statement (flat charges of ${fmt(base.n)} accounts): ${secs(sqlMs)}`);
+  console.log(
+    `deduction run (${fmt(r.meters)} meters, ${fmt(r.posted)} postings; batches of ${fmt(batch)}, ${parallel} at once): ${secs(runMs)}, ${fmt((n / runMs) * 1000)} accounts/s`,
+  );
+  console.log(
+    `  phases (summed over batches): scan wait ${secs(timing.scan ?? 0)}, price ${secs(timing.price ?? 0)}, write ${secs(timing.write ?? 0)}`,
+  );
+  console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
+  console.log(
+    `totals: run ${r.fen} fen (ledger ${check.fen}), SQL ${base.fen} fen; accounts differing: ${check.differ}; balances off: ${check.unbalanced}`,
+  );
+  if (String(r.fen) !== base.fen || check.fen !== base.fen || check.differ !== 0 || check.unbalanced !== 0) {
+    console.error('MISMATCH between the deduction run and the SQL statement');
+    process.exitCode = 1;
+  }
+} finally {
+  await bench.stop();
+}
