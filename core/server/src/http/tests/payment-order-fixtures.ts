@@ -10,8 +10,10 @@ export const MCHID = '1900000109';
 export const APPID = 'wxd678efh567hg6787';
 export const API_V3_KEY = 'Qm0123456789abcdefQm0123456789ab';
 
-/** The platform with payment-wechat configured against a loopback sandbox, enabled for the demo tenant. */
-export async function platformWithWechat(): Promise<{ p: TestPlatform; sb: WechatSandbox; admin: Client }> {
+/** The platform with payment-wechat configured against a loopback sandbox, enabled for the demo tenant; `env` adds settings. */
+export async function platformWithWechat(
+  env: Record<string, string> = {},
+): Promise<{ p: TestPlatform; sb: WechatSandbox; admin: Client }> {
   const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const merchantSerial = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
   const sb = await startWechatSandbox({
@@ -31,6 +33,7 @@ export async function platformWithWechat(): Promise<{ p: TestPlatform; sb: Wecha
       merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       platformKeys: { [sb.serial]: sb.publicKeyPem },
     }),
+    ...env,
   });
   const admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
   const on = await admin.put('/api/v1/plugins/payment-wechat/tenant', { enabled: true });
