@@ -40,9 +40,8 @@ export const meterEventKinds = ['install', 'replace', 'remove', 'suspend', 'resu
 export const meters = pgTable(
   'meters',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    // no foreign key of its own: the (tenant_id, area_id) key to areas implies the tenant (migration 0023)
+    tenantId: uuid('tenant_id').notNull(),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     kind: text('kind').notNull(),
     assetNo: text('asset_no').notNull(),
