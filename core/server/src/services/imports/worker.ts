@@ -187,9 +187,12 @@ export async function applyImport(p: Platform, tenantId: string, importId: strin
   }
 }
 
-/** Registers the import workers (one job at a time each: imports are heavy and rare). */
+/**
+ * Registers the import workers (one job at a time each: imports are heavy and rare), woken as
+ * soon as an upload or an apply commits: the operator is waiting for the report.
+ */
 export async function startImportWorkers(p: Platform): Promise<void> {
-  const options = { batchSize: 1, concurrency: 1, pollingIntervalSeconds: 0.5 };
+  const options = { batchSize: 1, concurrency: 1, pollingIntervalSeconds: 0.5, wakeOnSend: true };
   await p.jobs.work<ImportJob>(
     VALIDATE_QUEUE,
     (job) => validateImport(p, job.tenantId, job.data.importId),
