@@ -4,7 +4,12 @@
 --    already guarantees: an area exists only in an existing tenant (areas_tenant_id_tenants_id_fk),
 --    and both keys are ON DELETE NO ACTION, so a tenant with meters still cannot be deleted.
 ALTER TABLE "meters" DROP CONSTRAINT "meters_tenant_id_tenants_id_fk";--> statement-breakpoint
--- 2. search_key inlined into the statements that call it. `convert_to` is STABLE, so the IMMUTABLE
+-- 2. Meters without an account (in stock, or imported before their accounts) need no entry in the
+--    index that finds an account's meters: every query of it names an account (`account_id = …`,
+--    which implies NOT NULL), and the foreign-key check of a deleted account asks the same.
+DROP INDEX "meters_account_idx";--> statement-breakpoint
+CREATE INDEX "meters_account_idx" ON "meters" USING btree ("tenant_id","account_id") WHERE "account_id" IS NOT NULL;--> statement-breakpoint
+-- 3. search_key inlined into the statements that call it. `convert_to` is STABLE, so the IMMUTABLE
 --    SQL function that called it was never inlined: each key paid a call of the SQL-function
 --    executor (~10 µs, most of the key's cost). In a UTF8 database the text's bytes are already its
 --    UTF-8 bytes, and the text holds no backslash once translated, so the I/O cast to bytea gives
