@@ -74,9 +74,7 @@ export const meters = pgTable(
     foreignKey({ columns: [t.tenantId, t.areaId], foreignColumns: [areas.tenantId, areas.id] }),
     foreignKey({ columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
     index('meters_area_idx').on(t.tenantId, t.areaId, t.assetNo),
-    index('meters_account_idx')
-      .on(t.tenantId, t.accountId)
-      .where(sql`account_id is not null`),
+    index('meters_account_idx').on(t.tenantId, t.accountId).where(sql`account_id is not null`),
     index('meters_status_kind_idx').on(t.tenantId, t.status, t.kind, t.assetNo),
     // the meter list: an area's meters of one kind and status in asset-number order
     index('meters_area_kind_status_idx').on(t.tenantId, t.areaId, t.kind, t.status, t.assetNo),
