@@ -101,6 +101,32 @@ describe('jobs', () => {
     await jobs.offWork('test.parallel');
   });
 
+  it('wakes a wakeOnSend worker when the enqueuing transaction commits, not at its next poll', async () => {
+    const [{ id: tenantId }] = await t.database.sql<{ id: string }[]>`
+      insert into tenants (code, name) values ('jobs-wake', 'Jobs') returning id`;
+    const queue = 'test.wake';
+    const seen: string[] = [];
+    let woken = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      woken = resolve;
+    });
+    await jobs.work<{ n: string }>(
+      queue,
+      async (job) => {
+        seen.push(job.data.n);
+        woken();
+      },
+      // a poll a minute, beyond this test's timeout: only the NOTIFY can bring the job in time
+      { batchSize: 1, pollingIntervalSeconds: 60, wakeOnSend: true },
+    );
+    expect((await jobs.boss.getQueue(queue))?.notify).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000)); // past the worker's first fetch
+    await withTenant(t.database.db, tenantId, (tx) => jobs.send(queue, tenantId, { n: 'committed' }, { tx }));
+    await arrived;
+    expect(seen).toEqual(['committed']);
+    await jobs.offWork(queue);
+  });
+
   it('enqueues inside the caller’s tenant transaction: rollback drops the job, commit keeps it', async () => {
     const [{ id: tenantId }] = await t.database.sql<{ id: string }[]>`
       insert into tenants (code, name) values ('jobs-tx', 'Jobs') returning id`;

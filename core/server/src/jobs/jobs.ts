@@ -23,6 +23,13 @@ export interface WorkOptions {
   pollingIntervalSeconds?: number;
   /** workers this process runs for the queue (pg-boss localConcurrency) */
   concurrency?: number;
+  /**
+   * wake the queue's workers when a job is enqueued (a NOTIFY sent when the enqueuing transaction
+   * commits) instead of at their next poll: for jobs a user waits for. The polls go on as before
+   * (retries, delayed jobs). A queue that existed without it is woken once pg-boss has refreshed
+   * its queue cache (a minute); until then it is polled as before.
+   */
+  wakeOnSend?: boolean;
 }
 
 export interface Jobs {
@@ -86,6 +93,8 @@ export async function startJobs(url: string, logger: Logger, max = 5): Promise<J
     schema: JOBS_SCHEMA,
     max,
     application_name: 'quadmeter-jobs',
+    // one listening connection; only queues whose workers ask for it (wakeOnSend) send NOTIFYs
+    useListenNotify: true,
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await startSerialised(url, boss);
@@ -116,11 +125,15 @@ export async function startJobs(url: string, logger: Logger, max = 5): Promise<J
     },
     async work(queue, handler, options) {
       await ensureQueue(queue);
+      if (options?.wakeOnSend && !(await boss.getQueue(queue))?.notify)
+        await boss.updateQueue(queue, { notify: true });
       return await boss.work<TenantJob>(
         queue,
         {
           batchSize: options?.batchSize ?? 10,
           pollingIntervalSeconds: options?.pollingIntervalSeconds ?? 1,
+          // the NOTIFY only comes earlier: retries and delayed jobs are still found by the same polls
+          notifyPollingIntervalSeconds: options?.pollingIntervalSeconds ?? 1,
           localConcurrency: options?.concurrency ?? 1,
           perJobResults: true,
         },

@@ -40,9 +40,8 @@ export const meterEventKinds = ['install', 'replace', 'remove', 'suspend', 'resu
 export const meters = pgTable(
   'meters',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id),
+    // no foreign key of its own: the (tenant_id, area_id) key to areas implies the tenant (migration 0023)
+    tenantId: uuid('tenant_id').notNull(),
     id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     kind: text('kind').notNull(),
     assetNo: text('asset_no').notNull(),
@@ -75,7 +74,7 @@ export const meters = pgTable(
     foreignKey({ columns: [t.tenantId, t.areaId], foreignColumns: [areas.tenantId, areas.id] }),
     foreignKey({ columns: [t.tenantId, t.accountId], foreignColumns: [accounts.tenantId, accounts.id] }),
     index('meters_area_idx').on(t.tenantId, t.areaId, t.assetNo),
-    index('meters_account_idx').on(t.tenantId, t.accountId),
+    index('meters_account_idx').on(t.tenantId, t.accountId).where(sql`account_id is not null`),
     index('meters_status_kind_idx').on(t.tenantId, t.status, t.kind, t.assetNo),
     // the meter list: an area's meters of one kind and status in asset-number order
     index('meters_area_kind_status_idx').on(t.tenantId, t.areaId, t.kind, t.status, t.assetNo),

@@ -81,6 +81,53 @@ describe('search_key', () => {
   });
 });
 
+describe('search_key as migration 0023 inlines it', () => {
+  /** The spelling of migrations 0003/0008, with the STABLE conversion that kept it from being inlined. */
+  const converting = (x: string) =>
+    t.database.sql`select replace(replace(encode(convert_to(translate(lower(normalize(${x}::text, NFKC)),
+      '0123456789\\', 'ABCDEFGHIJ'), 'UTF8'), 'escape'), '\\2', ''), '\\3', 'Q') as key`;
+
+  it("gives the converting form's key for every text, ASCII or not, and NULL for NULL", async () => {
+    const alphabet = fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '7',
+      '\\',
+      '\t',
+      '\u007f',
+      '%',
+      '张',
+      'Ａ',
+      '１',
+      'é',
+      '𠀀',
+      'ﬁ',
+      ' ',
+    );
+    const text = fc.array(alphabet, { maxLength: 10 }).map((xs) => xs.join(''));
+    await fc.assert(
+      fc.asyncProperty(text, async (x) => {
+        const [mine] = await t.database.sql`select search_key(${x}) as key`;
+        const [reference] = await converting(x);
+        expect(mine.key).toBe(reference.key);
+      }),
+      { numRuns: 300 },
+    );
+    const [row] = await t.database.sql`select search_key(null) as key`;
+    expect(row.key).toBeNull();
+  });
+
+  it('is inlined into the statements that call it (no function call per key)', async () => {
+    const plan = await t.database.sql.unsafe(
+      `explain verbose select meter_search_key(relname::text, relname::text) from pg_class`,
+    );
+    const output = plan.map((r) => r['QUERY PLAN'] as string).join('\n');
+    expect(output).toContain('octet_length');
+    expect(output).not.toContain('search_key(');
+  });
+});
+
 describe('tooShortForTrigrams', () => {
   it('is true only for keys under three characters (a non-ASCII character spells as five)', () => {
     expect(['', 'a', 'ab', '%', 'Ａ１', 'a\\b'].map(tooShortForTrigrams)).toEqual([
