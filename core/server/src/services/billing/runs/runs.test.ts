@@ -244,7 +244,7 @@ describe('executeRun', () => {
       where b.area_id = ${area} and (l.explain->>'usage')::numeric = 0`);
     expect(usage.off).toBe(0);
     const [staged] = await q<{ n: number }>(
-      sql`select count(*)::int as n from bill_run_usage where run_id = ${run}`,
+      sql`select count(*)::int as n from bill_run_input where run_id = ${run}`,
     );
     expect(staged.n).toBe(0);
     expect((await progress(run)).status).toBe('done');

@@ -6,7 +6,7 @@ import type { Logger } from '../../../logger.ts';
 import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
 import { quoteCache } from './price.ts';
 import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
-import { dropUsage, pendingAccounts, stageUsage } from './reads.ts';
+import { dropInput, stagedAccounts, stageInput } from './reads.ts';
 import { claimRun, failRun, finishRun } from './start.ts';
 import { planCache } from './tariffs.ts';
 
@@ -58,23 +58,26 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     }
   };
   try {
-    pending = await timed('pending', () => withTenant(db, tenantId, (tx) => pendingAccounts(tx, scope)));
-    await timed('stage', () =>
-      withTenant(db, tenantId, (tx) => stageUsage(tx, scope, pending.length >= SCAN_FROM)),
+    const large = claimed.total >= SCAN_FROM;
+    pending = await timed('stage', () =>
+      withTenant(db, tenantId, async (tx) => {
+        await stageInput(tx, scope, large);
+        return await stagedAccounts(tx, scope);
+      }),
     );
     await timed('chunks', () => Promise.all(Array.from({ length: o.parallel ?? 2 }, lane)));
     await withTenant(db, tenantId, async (tx) => {
       await finishRun(tx, runId);
-      await dropUsage(tx, runId);
+      await dropInput(tx, runId);
     });
   } catch (e) {
     if (e instanceof RunStopped) {
-      await withTenant(db, tenantId, (tx) => dropUsage(tx, runId));
+      await withTenant(db, tenantId, (tx) => dropInput(tx, runId));
       return;
     }
     await withTenant(db, tenantId, async (tx) => {
       await failRun(tx, runId, e instanceof Error ? e.message : String(e));
-      await dropUsage(tx, runId);
+      await dropInput(tx, runId);
     });
     throw e;
   }
