@@ -69,12 +69,13 @@ export const SCAN_SETTINGS = sql.raw(`set local work_mem = '256MB'`);
 export async function stageInput(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
   if (scan) await tx.execute(SCAN_SETTINGS);
   await tx.execute(sql`
-    with p as materialized (${pending(s)}),
+    with p as (${pending(s)}),
     m as (
       select p.id as account_id, m.id as meter_id, m.kind from p left join meters m on m.account_id = p.id
     ), u as (
       select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
-      join m on m.meter_id = d.meter_id
+      join meters mm on mm.id = d.meter_id
+      join (${pending(s)}) pp on pp.id = mm.account_id
       where d.day >= ${s.from}::date and d.day < ${s.to}::date
       group by d.meter_id
     )

@@ -34,7 +34,7 @@ export function chargesOf(bills: BillRow[], lines: LineRow[]): ChargeRow[] {
   return [...sums.values()].filter((c) => c.fen !== 0);
 }
 
-const col = <T>(rows: T[], f: (r: T) => string | number | null) => arrayOf(rows.map(f));
+const col = <T>(rows: T[], f: (r: T) => string | number | null | undefined) => arrayOf(rows.map(f));
 
 /**
  * Writes a chunk's bills, their lines and the issued bills' ledger charges in one statement, each
