@@ -117,7 +117,8 @@ try {
 
   const run = await withTenant(db, tenant, (tx) => seedRun(tx, null, FROM, TO));
   const r0 = performance.now();
-  await executeRun(db, tenant, run, { chunkSize, parallel });
+  const profile: Record<string, number> = {};
+  await executeRun(db, tenant, run, { chunkSize, parallel, profile });
   const runMs = performance.now() - r0;
 
   const [check] = (await withTenant(db, tenant, (tx) =>
@@ -137,6 +138,11 @@ try {
   console.log(`SQL statement (charges of ${fmt(base.n)} accounts): ${secs(sqlMs)}`);
   console.log(
     `bill run (${fmt(check.bills)} bills, ${fmt(check.lines)} lines, ${fmt(check.entries)} ledger entries; chunks of ${fmt(chunkSize)}, ${parallel} at once): ${secs(runMs)}, ${fmt((n / runMs) * 1000)} accounts/s`,
+  );
+  console.log(
+    `  phases (chunk phases summed over the ${parallel} lanes): ${Object.entries(profile)
+      .map(([k, v]) => `${k} ${secs(v)}`)
+      .join(', ')}`,
   );
   console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
   console.log(

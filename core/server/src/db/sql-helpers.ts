@@ -4,3 +4,16 @@ import { type SQL, sql } from 'drizzle-orm';
 export function uuidArray(ids: readonly string[]): SQL {
   return sql`string_to_array(${ids.join(',')}, ',')::uuid[]`;
 }
+
+const element = (v: string | number | null | undefined) =>
+  v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+
+/**
+ * A column of values as ONE array literal parameter, for `unnest(${arrayOf(xs)}::type[], …)`: a
+ * set-based write of thousands of rows without a JSON document to parse or a parameter per value.
+ * Every element is quoted (so commas, braces and quotes in text survive); null and undefined are
+ * SQL NULL.
+ */
+export function arrayOf(values: readonly (string | number | null | undefined)[]): SQL {
+  return sql`${`{${values.map(element).join(',')}}`}`;
+}

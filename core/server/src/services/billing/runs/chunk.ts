@@ -12,6 +12,19 @@ export interface ChunkDeps {
   price: Omit<PriceContext, 'plans'>;
   plan: (tx: Tx, code: string) => Promise<PlanTariff | null>;
   by: string | null;
+  /** milliseconds per phase, summed over chunks (benches) */
+  profile?: Record<string, number>;
+}
+
+/** Runs fn, adding its wall time to profile[name] when profiling. */
+async function timed<T>(deps: ChunkDeps, name: string, fn: () => Promise<T> | T): Promise<T> {
+  if (!deps.profile) return await fn();
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    deps.profile[name] = (deps.profile[name] ?? 0) + performance.now() - t0;
+  }
 }
 
 function byAccount(rows: MeterUsage[]): MeterUsage[][] {
@@ -69,22 +82,24 @@ export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: strin
   // a chunk's statements carry thousands of ids: their cost estimates cross jit_above_cost, and
   // compiling them costs more than running them
   await tx.execute(sql`set local jit = off`);
-  const rows = await readChunk(tx, scope, ids);
+  const rows = await timed(deps, 'read', () => readChunk(tx, scope, ids));
   const plans = await plansFor(tx, deps, rows);
   await yearToDate(tx, scope, rows, plans);
   const ctx: PriceContext = { ...deps.price, plans };
   const bills: BillRow[] = [];
   const lines: LineRow[] = [];
   const failures: { accountId: string; reasons: string[] }[] = [];
-  for (const meters of byAccount(rows)) {
-    const p = priceAccount(ctx, meters);
-    if ('failure' in p) failures.push(p.failure);
-    else {
-      bills.push(p.bill);
-      lines.push(...p.lines);
+  await timed(deps, 'price', () => {
+    for (const meters of byAccount(rows)) {
+      const p = priceAccount(ctx, meters);
+      if ('failure' in p) failures.push(p.failure);
+      else {
+        bills.push(p.bill);
+        lines.push(...p.lines);
+      }
     }
-  }
-  const written = new Set(await writeBills(tx, run, deps.by, bills, lines));
+  });
+  const written = new Set(await timed(deps, 'write', () => writeBills(tx, run, deps.by, bills, lines)));
   const issued = bills.filter((b) => b.status === 'issued' && written.has(b.id)).length;
   await writeFailures(tx, run.id, failures);
   const counts = {

@@ -111,15 +111,9 @@ function meterLines(ctx: PriceContext, billId: string, m: MeterUsage, start: num
     tariff_version_id: plan.versionIds.get(l.tariffVersion) ?? null,
     segment_from: l.from,
     segment_to: l.to,
-    explain: {
-      readings,
-      usage: usage.consumption,
-      tariff: { code, versionId: plan.versionIds.get(l.tariffVersion) ?? null, version: l.tariffVersion },
-      kind: l.kind,
-      ...(l.tier !== undefined && { tier: l.tier }),
-      ...(l.band !== undefined && { band: l.band }),
-      price: l.price,
-    },
+    // what the columns do not hold: the readings the usage came from and the usage priced (tier,
+    // band, price are columns; plan code and version number join from tariff_version_id)
+    explain: { readings, usage: usage.consumption },
   }));
   return { lines, totalFen: q.totalFen };
 }

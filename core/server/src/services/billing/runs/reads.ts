@@ -4,7 +4,7 @@ import { uuidArray } from '../../../db/sql-helpers.ts';
 
 export interface RunScope {
   runId: string;
-  /** this execution of the run: the key of its staged usage (bill_run_usage) */
+  /** this execution of the run: the key of what it staged (bill_run_input) */
   attemptId: string;
   areaId: string | null;
   from: string;
@@ -37,7 +37,7 @@ export interface MeterUsage {
   yearToDate?: string;
 }
 
-/** The run's accounts without a live bill for the period (see pendingAccounts). */
+/** The run's accounts without a live bill for the period (see stageInput). */
 const pending = (s: RunScope) => sql`
     select a.id from accounts a
     join customers c on c.id = a.customer_id
@@ -49,46 +49,55 @@ const pending = (s: RunScope) => sql`
            and b.status <> 'cancelled')`;
 
 /**
- * Every account the run still has to bill, in id order, in one set-based statement: postpaid on the
- * period's first day, in the area's subtree, not yet holding a live bill for the period (so a
- * restarted run resumes with what the committed chunks left), limited to options.accountIds for a
- * re-bill.
- */
-export async function pendingAccounts(tx: Tx, s: RunScope): Promise<string[]> {
-  const rows = (await tx.execute(sql`${pending(s)} order by a.id`)) as unknown as { id: string }[];
-  return rows.map((r) => r.id);
-}
-
-/**
  * A transaction's settings for one pass over many rows: memory for hash aggregates, so that the
  * planner prefers scanning and hashing to walking an index in group order.
  */
 export const SCAN_SETTINGS = sql.raw(`set local work_mem = '256MB'`);
 
 /**
- * Stages the period's usage of every meter of the accounts still to bill (bill_run_usage, under this
- * execution's attempt id). A meter with no daily rows in the period has no row (usage missing).
+ * Stages everything the run's chunks price, for every account still to bill (postpaid on the
+ * period's first day, in the area's subtree, without a live bill for the period, limited to
+ * options.accountIds for a re-bill), under this execution's attempt id (bill_run_input): the
+ * account's area, plans and facts, each meter with its usage in the period (null: no daily rows,
+ * usage missing; no meter: one row without one). One statement, written in account order.
  * For many accounts (`scan`), one pass over the period's daily rows with a hash aggregate in memory:
  * without the memory the planner walks the primary key in meter order to group without hashing,
  * believing the walk follows the table because the key's first column, the tenant, is constant —
  * while daily rows lie day by day, so that walk reads a page per row. For a few accounts (a re-bill,
- * a small area), the planner probes the index per meter.
+ * a small area), the planner probes the indexes per account.
  */
-export async function stageUsage(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
+export async function stageInput(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
   if (scan) await tx.execute(SCAN_SETTINGS);
   await tx.execute(sql`
-    insert into bill_run_usage (tenant_id, attempt_id, run_id, meter_id, usage)
-    select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, d.meter_id, round(sum(d.usage), 6)
-    from consumption_daily d
-    join meters m on m.id = d.meter_id
-    join (${pending(s)}) p on p.id = m.account_id
-    where d.day >= ${s.from}::date and d.day < ${s.to}::date
-    group by d.meter_id`);
+    with p as (${pending(s)}),
+    m as (
+      select p.id as account_id, m.id as meter_id, m.kind from p left join meters m on m.account_id = p.id
+    ), u as (
+      select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
+      join meters mm on mm.id = d.meter_id
+      join (${pending(s)}) pp on pp.id = mm.account_id
+      where d.day >= ${s.from}::date and d.day < ${s.to}::date
+      group by d.meter_id
+    )
+    insert into bill_run_input (tenant_id, attempt_id, run_id, account_id, area_id, tariff_plans, low_income,
+      household_size, heated_area, meter_id, meter_kind, usage)
+    select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, a.id, c.area_id, a.tariff_plans, c.low_income,
+      ${fact('household_size', s.from)}, ${fact('heated_area_m2', s.from)}, m.meter_id, m.kind, u.usage
+    from m join accounts a on a.id = m.account_id join customers c on c.id = a.customer_id
+    left join u on u.meter_id = m.meter_id
+    order by a.id, m.meter_id`);
+}
+
+/** The accounts this execution staged, in id order: the run's work, cut into chunks. */
+export async function stagedAccounts(tx: Tx, s: RunScope): Promise<string[]> {
+  const rows = (await tx.execute(sql`select distinct account_id::text as id from bill_run_input
+    where attempt_id = ${s.attemptId}::uuid order by 1`)) as unknown as { id: string }[];
+  return rows.map((r) => r.id);
 }
 
 /** Drops what every execution of the run staged (the run ended). */
-export async function dropUsage(tx: Tx, runId: string): Promise<void> {
-  await tx.execute(sql`delete from bill_run_usage where run_id = ${runId}::uuid`);
+export async function dropInput(tx: Tx, runId: string): Promise<void> {
+  await tx.execute(sql`delete from bill_run_input where run_id = ${runId}::uuid`);
 }
 
 /** How many accounts the run covers (for progress), counted once when it starts. */
@@ -126,18 +135,16 @@ async function bounds(tx: Tx, meters: string[], edge: string): Promise<Map<strin
   );
 }
 
-/** Everything a chunk prices, set-based: accounts × meters × staged usage × facts, then the bounding readings. */
+/** Everything a chunk prices, from what the run staged, then the readings bounding each meter's period. */
 export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<MeterUsage[]> {
   const rows = (await tx.execute(sql`
-    select a.id::text as "accountId", c.area_id::text as "areaId", a.tariff_plans as "tariffPlans",
-      c.low_income as "lowIncome", ${fact('household_size', s.from)} as "householdSize",
-      ${fact('heated_area_m2', s.from)} as "heatedArea", m.id::text as "meterId", m.kind as "meterKind",
-      u.usage::text as usage, null as start, null as "end"
-    from accounts a join customers c on c.id = a.customer_id
-    left join meters m on m.account_id = a.id
-    left join bill_run_usage u on u.attempt_id = ${s.attemptId}::uuid and u.meter_id = m.id
-    where a.id = any(${uuidArray(ids)})
-    order by a.id, m.id`)) as unknown as MeterUsage[];
+    select i.account_id::text as "accountId", i.area_id::text as "areaId", i.tariff_plans as "tariffPlans",
+      i.low_income as "lowIncome", i.household_size as "householdSize", i.heated_area as "heatedArea",
+      i.meter_id::text as "meterId", i.meter_kind as "meterKind", i.usage::text as usage, null as start,
+      null as "end"
+    from bill_run_input i
+    where i.attempt_id = ${s.attemptId}::uuid and i.account_id = any(${uuidArray(ids)})
+    order by i.account_id, i.meter_id`)) as unknown as MeterUsage[];
   const meters = rows.flatMap((r) => (r.meterId ? [r.meterId] : []));
   if (meters.length === 0) return rows;
   const start = await bounds(tx, meters, s.from);

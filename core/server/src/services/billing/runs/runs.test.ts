@@ -86,8 +86,10 @@ describe('executeRun', () => {
     // rounded once on the total (the tariff says so): 166.022 + 55.98352 = 222.00552 → 22201 fen
     const lines = await q<Record<string, unknown>>(sql`
       select l.line_no, l.category, l.component, l.tier, l.quantity::text, l.unit, l.price::text, l.amount_fen::int,
-        l.tariff_version_id::text, l.segment_from::text, l.segment_to::text, l.explain->'tariff' as tariff
+        l.tariff_version_id::text, l.segment_from::text, l.segment_to::text, p.code as plan, v.version,
+        l.explain->>'usage' as usage
       from bill_lines l join bills b on b.id = l.bill_id join accounts a on a.id = b.account_id
+      join tariff_versions v on v.id = l.tariff_version_id join tariff_plans p on p.id = v.plan_id
       where a.number = 'e-A0000012' order by l.line_no`);
     expect(lines).toEqual([
       {
@@ -102,7 +104,9 @@ describe('executeRun', () => {
         tariff_version_id: versionId,
         segment_from: FROM,
         segment_to: TO,
-        tariff: { code: 'bj-power-monthly', versionId, version: '1' },
+        plan: 'bj-power-monthly',
+        version: 1,
+        usage: '444.000600',
       },
       {
         line_no: 2,
@@ -116,7 +120,9 @@ describe('executeRun', () => {
         tariff_version_id: versionId,
         segment_from: FROM,
         segment_to: TO,
-        tariff: { code: 'bj-power-monthly', versionId, version: '1' },
+        plan: 'bj-power-monthly',
+        version: 1,
+        usage: '444.000600',
       },
     ]);
     // the charges are issueBills' own: issuing the run's bills again posts nothing
@@ -238,7 +244,7 @@ describe('executeRun', () => {
       where b.area_id = ${area} and (l.explain->>'usage')::numeric = 0`);
     expect(usage.off).toBe(0);
     const [staged] = await q<{ n: number }>(
-      sql`select count(*)::int as n from bill_run_usage where run_id = ${run}`,
+      sql`select count(*)::int as n from bill_run_input where run_id = ${run}`,
     );
     expect(staged.n).toBe(0);
     expect((await progress(run)).status).toBe('done');

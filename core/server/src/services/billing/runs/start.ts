@@ -10,6 +10,8 @@ export interface Claimed {
   run: RunRow;
   rules: HoldRules;
   by: string | null;
+  /** the accounts the run covers (counted when it first started) */
+  total: number;
 }
 
 interface Row {
@@ -50,8 +52,9 @@ export async function claimRun(tx: Tx, runId: string): Promise<Claimed | null> {
     to: r.period_to,
     accountIds: r.options.accountIds ?? null,
   };
-  if (r.total === null) {
-    const total = await countAccounts(tx, scope);
+  let total = r.total;
+  if (total === null) {
+    total = await countAccounts(tx, scope);
     await tx.execute(sql`update bill_runs set progress = progress || jsonb_build_object('total', ${total}::int)
       where id = ${runId}`);
   }
@@ -70,6 +73,7 @@ export async function claimRun(tx: Tx, runId: string): Promise<Claimed | null> {
       holdAboveFen: r.hold_above_fen === null ? null : Number(r.hold_above_fen),
     },
     by: r.created_by,
+    total,
   };
 }
 

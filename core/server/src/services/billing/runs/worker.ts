@@ -6,7 +6,7 @@ import type { Logger } from '../../../logger.ts';
 import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
 import { quoteCache } from './price.ts';
 import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
-import { dropUsage, pendingAccounts, stageUsage } from './reads.ts';
+import { dropInput, stagedAccounts, stageInput } from './reads.ts';
 import { claimRun, failRun, finishRun } from './start.ts';
 import { planCache } from './tariffs.ts';
 
@@ -17,6 +17,8 @@ export interface RunOptions {
   parallel?: number;
   /** called after each committed chunk (tests, benches) */
   onChunk?: (n: number) => void;
+  /** filled with milliseconds per phase (pending, stage; read, price, write summed over chunks) */
+  profile?: Record<string, number>;
 }
 
 /** From this many accounts a run stages its usage with one scan of the period's daily rows. */
@@ -36,6 +38,13 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     price: { from: run.from, to: run.to, rules: claimed.rules, quoteOf: quoteCache() },
     plan: planCache(run.from, run.to),
     by: claimed.by,
+    profile: o.profile,
+  };
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await fn();
+    if (o.profile) o.profile[name] = (o.profile[name] ?? 0) + performance.now() - t0;
+    return r;
   };
   const size = o.chunkSize ?? 5000; // bench 20k: 1k-2k 1,283 acc/s, 5k 1,814, 10k 1,608
   let pending: string[] = [];
@@ -44,26 +53,31 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     while (next < pending.length) {
       const ids = pending.slice(next, next + size);
       next += size;
-      await withTenant(db, tenantId, (tx) => billChunk(tx, scope, run, ids, deps));
+      await timed('chunk', () => withTenant(db, tenantId, (tx) => billChunk(tx, scope, run, ids, deps)));
       o.onChunk?.(ids.length);
     }
   };
   try {
-    pending = await withTenant(db, tenantId, (tx) => pendingAccounts(tx, scope));
-    await withTenant(db, tenantId, (tx) => stageUsage(tx, scope, pending.length >= SCAN_FROM));
-    await Promise.all(Array.from({ length: o.parallel ?? 2 }, lane));
+    const large = claimed.total >= SCAN_FROM;
+    pending = await timed('stage', () =>
+      withTenant(db, tenantId, async (tx) => {
+        await stageInput(tx, scope, large);
+        return await stagedAccounts(tx, scope);
+      }),
+    );
+    await timed('chunks', () => Promise.all(Array.from({ length: o.parallel ?? 2 }, lane)));
     await withTenant(db, tenantId, async (tx) => {
       await finishRun(tx, runId);
-      await dropUsage(tx, runId);
+      await dropInput(tx, runId);
     });
   } catch (e) {
     if (e instanceof RunStopped) {
-      await withTenant(db, tenantId, (tx) => dropUsage(tx, runId));
+      await withTenant(db, tenantId, (tx) => dropInput(tx, runId));
       return;
     }
     await withTenant(db, tenantId, async (tx) => {
       await failRun(tx, runId, e instanceof Error ? e.message : String(e));
-      await dropUsage(tx, runId);
+      await dropInput(tx, runId);
     });
     throw e;
   }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
+import { arrayOf } from '../../../db/sql-helpers.ts';
 import type { BillRow, LineRow } from './price.ts';
 
 export interface RunRow {
@@ -33,13 +34,16 @@ export function chargesOf(bills: BillRow[], lines: LineRow[]): ChargeRow[] {
   return [...sums.values()].filter((c) => c.fen !== 0);
 }
 
+const col = <T>(rows: T[], f: (r: T) => string | number | null | undefined) => arrayOf(rows.map(f));
+
 /**
- * Writes a chunk's bills, their lines and the issued bills' ledger charges in one statement
- * (jsonb recordsets, no row-by-row round trips). The charges are issueBills' own, set-based: same
- * business key `bill:<id>:<category>`, kind, sign and date, so a held bill issued later and a
- * resumed chunk never post twice. A bill meets bills_once_uq when the account already holds a
- * live bill for the period (a resumed run, a concurrent one): it, its lines and its charges are
- * skipped. Returns the ids written.
+ * Writes a chunk's bills, their lines and the issued bills' ledger charges in one statement, each
+ * table's rows sent as typed columns (one array parameter per column, unnested: no JSON document
+ * to parse, no row-by-row round trips). The charges are issueBills' own, set-based: same business
+ * key `bill:<id>:<category>`, kind, sign and date, so a held bill issued later and a resumed chunk
+ * never post twice. A bill meets bills_once_uq when the account already holds a live bill for the
+ * period (a resumed run, a concurrent one): it, its lines and its charges are skipped. Returns the
+ * ids written.
  */
 export async function writeBills(
   tx: Tx,
@@ -49,15 +53,18 @@ export async function writeBills(
   lines: LineRow[],
 ): Promise<string[]> {
   if (bills.length === 0) return [];
+  const charges = chargesOf(bills, lines);
   const rows = (await tx.execute(sql`
     with b as (
       insert into bills (tenant_id, id, run_id, account_id, area_id, period_from, period_to, status,
         hold_reasons, total_fen, due_date, replaces, issued_at)
       select app_tenant_id(), x.id, ${run.id}::uuid, x.account_id, x.area_id, ${run.from}::date, ${run.to}::date,
-        x.status, x.hold_reasons, x.total_fen, ${run.dueDate}::date, ${run.replaces}::uuid,
-        case when x.status = 'issued' then now() end
-      from jsonb_to_recordset(${JSON.stringify(bills)}::jsonb)
-        as x(id uuid, account_id uuid, area_id uuid, status text, hold_reasons text[], total_fen bigint)
+        x.status, coalesce(string_to_array(nullif(x.hold, ''), ','), '{}'), x.total_fen, ${run.dueDate}::date,
+        ${run.replaces}::uuid, case when x.status = 'issued' then now() end
+      from unnest(${col(bills, (r) => r.id)}::uuid[], ${col(bills, (r) => r.account_id)}::uuid[],
+        ${col(bills, (r) => r.area_id)}::uuid[], ${col(bills, (r) => r.status)}::text[],
+        ${col(bills, (r) => r.hold_reasons.join(','))}::text[], ${col(bills, (r) => r.total_fen)}::bigint[])
+        as x(id, account_id, area_id, status, hold, total_fen)
       order by x.account_id
       on conflict (tenant_id, account_id, period_from) where status <> 'cancelled' do nothing
       returning id
@@ -66,10 +73,16 @@ export async function writeBills(
         quantity, unit, price, amount_fen, tariff_version_id, segment_from, segment_to, explain)
       select app_tenant_id(), y.bill_id, y.line_no, y.meter_id, y.category, y.component, y.label, y.tier, y.band,
         y.quantity, y.unit, y.price, y.amount_fen, y.tariff_version_id, y.segment_from, y.segment_to, y.explain
-      from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
-        as y(bill_id uuid, line_no smallint, meter_id uuid, category text, component text, label text,
-          tier smallint, band text, quantity numeric, unit text, price numeric, amount_fen bigint,
-          tariff_version_id uuid, segment_from date, segment_to date, explain jsonb)
+      from unnest(${col(lines, (r) => r.bill_id)}::uuid[], ${col(lines, (r) => r.line_no)}::smallint[],
+        ${col(lines, (r) => r.meter_id)}::uuid[], ${col(lines, (r) => r.category)}::text[],
+        ${col(lines, (r) => r.component)}::text[], ${col(lines, (r) => r.label)}::text[],
+        ${col(lines, (r) => r.tier)}::smallint[], ${col(lines, (r) => r.band)}::text[],
+        ${col(lines, (r) => r.quantity)}::numeric[], ${col(lines, (r) => r.unit)}::text[],
+        ${col(lines, (r) => r.price)}::numeric[], ${col(lines, (r) => r.amount_fen)}::bigint[],
+        ${col(lines, (r) => r.tariff_version_id)}::uuid[], ${col(lines, (r) => r.segment_from)}::date[],
+        ${col(lines, (r) => r.segment_to)}::date[], ${col(lines, (r) => JSON.stringify(r.explain))}::jsonb[])
+        as y(bill_id, line_no, meter_id, category, component, label, tier, band, quantity, unit, price,
+          amount_fen, tariff_version_id, segment_from, segment_to, explain)
       join b on b.id = y.bill_id
       returning 1
     ), e as (
@@ -77,8 +90,9 @@ export async function writeBills(
         occurred_on, created_by)
       select app_tenant_id(), z.account_id, case when z.fen > 0 then 'charge' else 'adjustment' end, -z.fen,
         z.category, 'bill:' || z.bill_id || ':' || z.category, z.bill_id, ${run.to}::date - 1, ${by}::uuid
-      from jsonb_to_recordset(${JSON.stringify(chargesOf(bills, lines))}::jsonb)
-        as z(bill_id uuid, account_id uuid, category text, fen bigint)
+      from unnest(${col(charges, (r) => r.bill_id)}::uuid[], ${col(charges, (r) => r.account_id)}::uuid[],
+        ${col(charges, (r) => r.category)}::text[], ${col(charges, (r) => r.fen)}::bigint[])
+        as z(bill_id, account_id, category, fen)
       join b on b.id = z.bill_id
       order by z.account_id
       on conflict (tenant_id, business_key) do nothing
