@@ -22,7 +22,13 @@ function measure(data: Record<string, unknown>, key: string, base: string, decim
   return f ? decimalString(v * f, decimals) : null;
 }
 
-/** Registers of a 901F reply, keyed as the water, gas and heat meter types declare them. */
+/**
+ * The energy register of a heat-family meter: a cooling meter (type 0x21) counts cooling energy,
+ * keyed as the cooling meter type declares it (examples/meter-cooling); the others heat energy.
+ */
+const energyKey = (meterType: number) => (meterType === 0x21 ? 'coolingEnergy' : 'heatEnergy');
+
+/** Registers of a 901F reply, keyed as the water, gas, heat and cooling meter types declare them. */
 function currentRegisters(meterType: number, d: Record<string, unknown>): Record<string, string | null> {
   const family = cjt188.meterFamily(meterType);
   const valve = (d.status as { valve?: string } | undefined)?.valve;
@@ -32,7 +38,7 @@ function currentRegisters(meterType: number, d: Record<string, unknown>): Record
     const supply = d.supply_temp_C;
     const ret = d.return_temp_C;
     return {
-      heatEnergy: measure(d, 'current_heat', 'kWh'),
+      [energyKey(meterType)]: measure(d, 'current_heat', 'kWh'),
       volume: measure(d, 'current_cumulative', 'm3'),
       power: measure(d, 'heat_power', 'kW'),
       flowRate: measure(d, 'flow_rate', 'm3/h', 4),
@@ -64,7 +70,7 @@ export async function readCjt188(c: MeterCall): Promise<RawReading> {
     const family = cjt188.meterFamily(f.meterType);
     const registers =
       family === 'heat'
-        ? { heatEnergy: measure(f.data, 'settlement_heat', 'kWh') }
+        ? { [energyKey(f.meterType)]: measure(f.data, 'settlement_heat', 'kWh') }
         : {
             [family === 'gas' ? 'workingVolume' : 'totalVolume']: measure(
               f.data,
