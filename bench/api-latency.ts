@@ -2,35 +2,14 @@
 // GET /api/v1/areas as the demo admin) against GET /healthz measured in the same run, same
 // process, same keep-alive client. The ratio shows what session lookup + RLS transaction + DB cost.
 //   npm run bench -- api-latency [requests-per-route]   (DATABASE_URL unset: embedded PostgreSQL)
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../core/server/src/config.ts';
-import { createLogger } from '../core/server/src/logger.ts';
-import { startPlatform } from '../core/server/src/main.ts';
+import { benchPlatform } from './bench-platform.ts';
 
 const n = Number(process.argv[2] ?? 2000);
-const dataDir = await mkdtemp(join(tmpdir(), 'qm-bench-'));
-await chmod(dataDir, 0o755);
-const password = 'bench-password';
-const config = loadConfig({
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  HOST: '127.0.0.1',
-  QUADMETER_DATA_DIR: dataDir,
-  QUADMETER_DEMO_PASSWORD: password,
-  LOG_LEVEL: 'silent',
-});
-const running = await startPlatform({ config, logger: createLogger('silent') });
+const platform = await benchPlatform();
+const running = platform.running;
 
 try {
-  const login = await fetch(`${running.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
+  const { cookie } = await platform.login();
 
   const routes: [string, Record<string, string>][] = [
     ['/healthz', {}],
@@ -55,7 +34,7 @@ try {
   const b50 = pct(base, 0.5);
   const b99 = pct(base, 0.99);
   console.log(
-    `${n} sequential requests per route, keep-alive, ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+    `${n} sequential requests per route, keep-alive, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   );
   console.log('route              p50 ms   p99 ms   p50 ÷ healthz   p99 ÷ healthz');
   for (const [p] of routes) {
@@ -71,6 +50,5 @@ try {
     `goal: GET /api/v1/users p50 ≤ 6 × /healthz: ${users <= 6 ? 'met' : 'missed'} (${users.toFixed(2)} ×)`,
   );
 } finally {
-  await running.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await platform.stop();
 }

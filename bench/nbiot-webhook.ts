@@ -3,16 +3,12 @@
 // beside GET /healthz over the same HTTP client in the same run, same concurrency. The ratio
 // says how many health checks one uplink costs.
 //   npm run bench -- nbiot-webhook [seconds-per-phase] [concurrency] [meters]
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../core/server/src/config.ts';
-import { createLogger } from '../core/server/src/logger.ts';
-import { startPlatform } from '../core/server/src/main.ts';
+
 import { CJT188_TYPES, Cjt188Meter } from '../core/simulators/src/meters/cjt188-meter.ts';
 import { reportBytes } from '../core/simulators/src/pushers/device-report.ts';
 import { type NbDevice, NbiotPusher } from '../core/simulators/src/pushers/nbiot-pusher.ts';
 import { ManualClock } from '../core/simulators/src/time/clock.ts';
+import { benchPlatform } from './bench-platform.ts';
 
 const budget = Number(process.env.BENCH_BUDGET_S ?? Number.POSITIVE_INFINITY);
 const seconds = Math.min(Number(process.argv[2] ?? 20), budget);
@@ -20,19 +16,8 @@ const concurrency = Number(process.argv[3] ?? 8);
 const meterCount = Number(process.argv[4] ?? 64);
 const TOKEN = 'bench-ctwing-token';
 
-const dataDir = await mkdtemp(join(tmpdir(), 'qm-bench-'));
-await chmod(dataDir, 0o755);
-const password = 'bench-password';
-const config = loadConfig({
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  HOST: '127.0.0.1',
-  QUADMETER_DATA_DIR: dataDir,
-  QUADMETER_DEMO_PASSWORD: password,
-  QUADMETER_DEMO_ESTATE: 'off',
-  LOG_LEVEL: 'silent',
-});
-const running = await startPlatform({ config, logger: createLogger('silent') });
+const platform = await benchPlatform();
+const running = platform.running;
 
 async function api(method: string, path: string, cookie: string, csrf: string, body?: unknown) {
   const res = await fetch(running.url + path, {
@@ -46,13 +31,8 @@ async function api(method: string, path: string, cookie: string, csrf: string, b
 }
 
 try {
-  const login = await fetch(`${running.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken, tenant } = (await login.json()) as { csrfToken: string; tenant: { id: string } };
+  const { cookie, csrfToken, tenantId } = await platform.login();
+  const tenant = { id: tenantId };
   await api('PUT', '/api/v1/plugins/transport-nbiot/tenant', cookie, csrfToken, {
     enabled: true,
     settings: { ctwingToken: TOKEN },
@@ -117,12 +97,11 @@ try {
   const hookRate = (hooks[0] + hooks[1]) / 2;
   const healthRate = (checks[0] + checks[1]) / 2;
   console.log(
-    `${concurrency} concurrent clients, ${meterCount} NB-IoT meters, ${seconds.toFixed(0)} s measured, ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+    `${concurrency} concurrent clients, ${meterCount} NB-IoT meters, ${seconds.toFixed(0)} s measured, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   );
   console.log(`CTWing webhook → stored reading  ${hookRate.toFixed(0).padStart(7)} req/s`);
   console.log(`GET /healthz                     ${healthRate.toFixed(0).padStart(7)} req/s`);
   console.log(`ratio webhook ÷ healthz          ${(hookRate / healthRate).toFixed(3).padStart(7)}`);
 } finally {
-  await running.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await platform.stop();
 }

@@ -5,13 +5,8 @@
 //   npm run bench -- payments [orders] [concurrency] [accounts]
 //   npm run bench -- payments --smoke
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../core/server/src/config.ts';
-import { createLogger } from '../core/server/src/logger.ts';
-import { startPlatform } from '../core/server/src/main.ts';
 import { type SandboxNotification, startWechatSandbox } from '../plugins/payment-wechat/sandbox/server.ts';
+import { benchPlatform } from './bench-platform.ts';
 
 const smoke = process.argv.includes('--smoke');
 const args = process.argv.slice(2).filter((a) => a !== '--smoke');
@@ -27,18 +22,8 @@ const sb = await startWechatSandbox({
   merchantPublicKey: merchant.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   merchantSerial: 'BENCH0001',
 });
-const dataDir = await mkdtemp(join(tmpdir(), 'qm-bench-'));
-await chmod(dataDir, 0o755);
-const password = 'bench-password';
-const config = loadConfig({
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  HOST: '127.0.0.1',
-  QUADMETER_DATA_DIR: dataDir,
-  QUADMETER_DEMO_PASSWORD: password,
-  QUADMETER_DEMO_ESTATE: 'off',
+const platform = await benchPlatform({
   QUADMETER_SIMULATORS: 'off',
-  LOG_LEVEL: 'silent',
   QUADMETER_PLUGIN_PAYMENT_WECHAT: JSON.stringify({
     endpoint: sb.url,
     mchid: '1900000109',
@@ -49,7 +34,7 @@ const config = loadConfig({
     platformKeys: { [sb.serial]: sb.publicKeyPem },
   }),
 });
-const running = await startPlatform({ config, logger: createLogger('silent') });
+const running = platform.running;
 
 /** `fn` over `items` by `concurrency` workers; answers items per second. */
 async function rate<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<number> {
@@ -64,13 +49,7 @@ async function rate<T>(items: readonly T[], fn: (item: T) => Promise<void>): Pro
 }
 
 try {
-  const login = await fetch(`${running.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'demo', username: 'admin', password }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const { cookie, csrfToken } = await platform.login();
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(running.url + path, {
       method,
@@ -128,7 +107,7 @@ try {
       `no order was credited: ${JSON.stringify(await api('GET', '/api/v1/payment-orders?limit=2'))}`,
     );
   console.log(
-    `${concurrency} concurrent clients, ${orderCount} orders over ${accountCount} accounts, ${config.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
+    `${concurrency} concurrent clients, ${orderCount} orders over ${accountCount} accounts, ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PostgreSQL'}`,
   );
   console.log(`order create (provider round trip) ${createRate.toFixed(0).padStart(7)} req/s`);
   console.log(`callback → verified, credited      ${creditRate.toFixed(0).padStart(7)} req/s`);
@@ -137,7 +116,6 @@ try {
   console.log(`ratio credited ÷ healthz           ${(creditRate / healthRate).toFixed(3).padStart(7)}`);
   console.log(`ratio replayed ÷ healthz           ${(replayRate / healthRate).toFixed(3).padStart(7)}`);
 } finally {
-  await running.stop();
+  await platform.stop();
   await sb.close();
-  await rm(dataDir, { recursive: true, force: true });
 }
