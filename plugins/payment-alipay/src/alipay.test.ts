@@ -121,7 +121,7 @@ describe('against the sandbox gateway', () => {
     });
     const n = sb.pay('QMALI0001');
     const req = {
-      method: 'POST',
+      method: 'POST' as const,
       path: '/notify',
       params: {},
       query: {},
