@@ -101,4 +101,46 @@ describe('payment-alipay through the core hook', () => {
     });
     expect(await balanceOf(p, acct)).toEqual({ cached: '1200', summed: '1200' });
   });
+
+  it('refunds through the core once per refund number; the day’s bill reconciles payment and refund', async () => {
+    const acct = await account();
+    const o = await order(acct, 3000);
+    await sb.deliver(sb.pay(o.orderNo));
+    const body = { refundNo: 'RF-ALI-00001', amountFen: 1000, reason: '多缴' };
+    const first = await admin.post(`/api/v1/payment-orders/${o.id}/refunds`, body);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ status: 'paid', refundedFen: '1000', replayed: false });
+    expect((await admin.post(`/api/v1/payment-orders/${o.id}/refunds`, body)).body.replayed).toBe(true);
+    expect(
+      sb
+        .orders()
+        .get(o.orderNo)
+        ?.refunds.map((r) => r.amountFen),
+    ).toEqual([1000]);
+    expect(await balanceOf(p, acct)).toEqual({ cached: '2000', summed: '2000' });
+    const receipt = await fetch(
+      `${p.baseUrl}/api/v1/payments/${(await admin.get(`/api/v1/payment-orders/${o.id}`)).body.paymentId}/receipt`,
+      { headers: { cookie: admin.cookie } },
+    );
+    expect(await receipt.text()).toContain('支付宝');
+    const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const r = await admin.post('/api/v1/payment-orders/reconciliations', {
+      provider: 'payment-alipay',
+      date,
+      content: sb.statement(date),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const mine = r.body.items.filter((i: { orderNo: string }) => i.orderNo === o.orderNo);
+    expect(mine).toEqual([]);
+    // the earlier tests' 4100 (every notification refused) and 5000 (paid 1 fen) are not paid here
+    expect(r.body).toMatchObject({ provider: 'payment-alipay', lines: 7, matched: 5 });
+    expect(
+      r.body.items.map((i: { mismatch: string; providerFen: number }) => [i.mismatch, i.providerFen]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['missing_locally', 4100],
+        ['missing_locally', 1],
+      ]),
+    );
+  });
 });
