@@ -5,6 +5,7 @@ import meterWater from '@quadmeter/meter-water';
 import notifierEmail from '@quadmeter/notifier-email';
 import notifierSms from '@quadmeter/notifier-sms';
 import notifierWechat from '@quadmeter/notifier-wechat';
+import paymentAlipay from '@quadmeter/payment-alipay';
 import paymentCash from '@quadmeter/payment-cash';
 import paymentWechat from '@quadmeter/payment-wechat';
 import type { AnyPlugin } from '@quadmeter/sdk';
@@ -27,6 +28,7 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportLora,
   paymentCash,
   paymentWechat,
+  paymentAlipay,
   notifierWechat,
   notifierEmail,
   notifierSms,

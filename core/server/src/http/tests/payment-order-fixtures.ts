@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { type AlipaySandbox, startAlipaySandbox } from '@quadmeter/payment-alipay/sandbox';
 import { startWechatSandbox, type WechatSandbox } from '@quadmeter/payment-wechat/sandbox';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
@@ -41,6 +42,32 @@ export async function platformWithWechat(
   return { p, sb, admin };
 }
 
+export const ALIPAY_APP_ID = '2021000122600001';
+export const ALIPAY_SELLER_ID = '2088102177800001';
+
+/** The platform with payment-alipay configured against its loopback sandbox, enabled for the demo tenant. */
+export async function platformWithAlipay(): Promise<{ p: TestPlatform; sb: AlipaySandbox; admin: Client }> {
+  const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const sb = await startAlipaySandbox({
+    appId: ALIPAY_APP_ID,
+    sellerId: ALIPAY_SELLER_ID,
+    appPublicKey: app.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+  const p = await startTestPlatform({
+    QUADMETER_PLUGIN_PAYMENT_ALIPAY: JSON.stringify({
+      endpoint: sb.url,
+      appId: ALIPAY_APP_ID,
+      sellerId: ALIPAY_SELLER_ID,
+      appPrivateKey: app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      alipayPublicKey: sb.publicKeyPem,
+    }),
+  });
+  const admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
+  const on = await admin.put('/api/v1/plugins/payment-alipay/tenant', { enabled: true });
+  expect(on.status, JSON.stringify(on.body)).toBe(200);
+  return { p, sb, admin };
+}
+
 /** Rows of the online money tables over all tenants: nothing may change on a refused request. */
 export async function orderCounts(p: TestPlatform) {
   const [row] = await withSystem(p.running.platform.db, (tx) =>
@@ -55,10 +82,15 @@ export async function orderCounts(p: TestPlatform) {
 }
 
 /** Creates a Native order for the account and returns it. */
-export async function nativeOrder(c: Client, accountId: string, amountFen = 2500) {
+export async function nativeOrder(
+  c: Client,
+  accountId: string,
+  amountFen = 2500,
+  provider = 'payment-wechat',
+) {
   const r = await c.post('/api/v1/payment-orders', {
     accountId,
-    provider: 'payment-wechat',
+    provider,
     channel: 'native',
     amountFen,
   });
