@@ -6,6 +6,7 @@ import notifierEmail from '@quadmeter/notifier-email';
 import notifierSms from '@quadmeter/notifier-sms';
 import notifierWechat from '@quadmeter/notifier-wechat';
 import paymentCash from '@quadmeter/payment-cash';
+import paymentUnionpay from '@quadmeter/payment-unionpay';
 import paymentWechat from '@quadmeter/payment-wechat';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
@@ -27,6 +28,7 @@ export const installedPlugins: readonly AnyPlugin[] = [
   transportLora,
   paymentCash,
   paymentWechat,
+  paymentUnionpay,
   notifierWechat,
   notifierEmail,
   notifierSms,

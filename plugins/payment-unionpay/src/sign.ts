@@ -38,9 +38,9 @@ export function privateKeyOf(pem: string): KeyObject {
   return k;
 }
 
-const refuse = (reason: string): never => {
+function refuse(reason: string): never {
   throw new AppError('PAY_SIGNATURE_INVALID', undefined, { reason });
-};
+}
 
 export interface Trust {
   rootCert: string;
@@ -65,7 +65,7 @@ export function verifyFields(fields: Fields, trust: Trust, now = new Date()): vo
     middle = new X509Certificate(trust.middleCert);
     root = new X509Certificate(trust.rootCert);
   } catch {
-    return refuse('the signing certificate is not a certificate');
+    refuse('the signing certificate is not a certificate');
   }
   if (!leaf.checkIssued(middle) || !leaf.verify(middle.publicKey) || !middle.verify(root.publicKey))
     refuse('the signing certificate does not chain to the UnionPay root');

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { startUnionpaySandbox, type UnionpaySandbox } from '@quadmeter/payment-unionpay/sandbox';
 import { startWechatSandbox, type WechatSandbox } from '@quadmeter/payment-wechat/sandbox';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
@@ -38,6 +39,37 @@ export async function platformWithWechat(): Promise<{ p: TestPlatform; sb: Wecha
   return { p, sb, admin };
 }
 
+export const MER_ID = '777290058110048';
+
+/** The platform with payment-unionpay configured against its loopback sandbox, enabled for the demo tenant. */
+export async function platformWithUnionpay(): Promise<{
+  p: TestPlatform;
+  sb: UnionpaySandbox;
+  admin: Client;
+}> {
+  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certId = '69629715588';
+  const sb = await startUnionpaySandbox({
+    merId: MER_ID,
+    certId,
+    merchantPublicKey: merchant.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+  const p = await startTestPlatform({
+    QUADMETER_PLUGIN_PAYMENT_UNIONPAY: JSON.stringify({
+      endpoint: sb.url,
+      merId: MER_ID,
+      certId,
+      merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      rootCert: sb.rootCert,
+      middleCert: sb.middleCert,
+    }),
+  });
+  const admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
+  const on = await admin.put('/api/v1/plugins/payment-unionpay/tenant', { enabled: true });
+  expect(on.status, JSON.stringify(on.body)).toBe(200);
+  return { p, sb, admin };
+}
+
 /** Rows of the online money tables over all tenants: nothing may change on a refused request. */
 export async function orderCounts(p: TestPlatform) {
   const [row] = await withSystem(p.running.platform.db, (tx) =>
@@ -52,10 +84,15 @@ export async function orderCounts(p: TestPlatform) {
 }
 
 /** Creates a Native order for the account and returns it. */
-export async function nativeOrder(c: Client, accountId: string, amountFen = 2500) {
+export async function nativeOrder(
+  c: Client,
+  accountId: string,
+  amountFen = 2500,
+  provider = 'payment-wechat',
+) {
   const r = await c.post('/api/v1/payment-orders', {
     accountId,
-    provider: 'payment-wechat',
+    provider,
     channel: 'native',
     amountFen,
   });

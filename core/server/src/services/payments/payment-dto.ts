@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { isoOf } from './scope-sql.ts';
 
 /** counter methods (cash, card) and online providers' methods (wechat: a paid payment order) */
-export type PaymentMethod = 'cash' | 'card' | 'wechat';
+export type PaymentMethod = 'cash' | 'card' | 'wechat' | 'unionpay';
 /** what the counter takes */
 export type CounterMethod = 'cash' | 'card';
 export type PaymentStatus = 'posted' | 'reversal_requested' | 'reversed';
