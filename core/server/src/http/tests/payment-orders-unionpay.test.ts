@@ -42,6 +42,10 @@ describe('payment-unionpay through POST /hooks/payment-unionpay/notify', () => {
     expect(pays).toEqual([{ method: 'unionpay' }]);
     const got = (await admin.get(`/api/v1/payment-orders/${o.id}`)).body;
     expect(got).toMatchObject({ status: 'paid', providerTxnId: sb.orders().get(o.orderNo)?.queryId });
+    const receipt = await fetch(`${p.baseUrl}/api/v1/payments/${got.paymentId}/receipt`, {
+      headers: { cookie: admin.cookie },
+    });
+    expect(await receipt.text()).toContain('银联支付');
   });
 
   it('forged, tampered, expired, foreign-chain and other-merId notifications are refused with exact codes, nothing written', async () => {
@@ -96,5 +100,26 @@ describe('payment-unionpay through POST /hooks/payment-unionpay/notify', () => {
     expect(r2.body).toMatchObject({ refundedFen: '200', replayed: true });
     expect(sb.orders().get(o.orderNo)?.refundedFen).toBe(200);
     expect(sb.refunds().size).toBe(1);
+    // the day's statement file: this order and its refund match ours
+    const day = sb.orders().get(o.orderNo)?.txnTime.slice(0, 8) as string;
+    const date = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`;
+    const rec = await admin.post('/api/v1/payment-orders/reconciliations', {
+      provider: 'payment-unionpay',
+      date,
+      content: sb.statement(date).content,
+    });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(200);
+    const txn = sb.orders().get(o.orderNo)?.queryId;
+    const refundTxn = [...sb.refunds().values()][0].queryId;
+    expect(
+      rec.body.items.filter((i: { providerTxnId: string }) => [txn, refundTxn].includes(i.providerTxnId)),
+    ).toEqual([]);
+    // the 4100 fen order paid at the provider but refused here shows as missing locally
+    expect(rec.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'payment', mismatch: 'missing_locally', providerFen: 4100 }),
+      ]),
+    );
+    expect(rec.body.matched).toBeGreaterThanOrEqual(3);
   });
 });
