@@ -11756,7 +11756,7 @@ export type paths = {
                     cashierId?: string;
                     from?: string;
                     limit?: number;
-                    method?: "cash" | "card" | "wechat" | "alipay";
+                    method?: "cash" | "card" | "wechat" | "alipay" | "unionpay";
                     shiftId?: string;
                     status?: "posted" | "reversal_requested" | "reversed";
                     to?: string;
@@ -18081,7 +18081,7 @@ export type components = {
             id: string;
             ledgerEntryId: string | null;
             /** @enum {string} */
-            method: "cash" | "card" | "wechat" | "alipay";
+            method: "cash" | "card" | "wechat" | "alipay" | "unionpay";
             note: string;
             /** @description null for an online payment */
             shiftId: string | null;

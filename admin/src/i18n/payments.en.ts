@@ -25,7 +25,7 @@ export default {
       shortTender: 'Tendered is less than the amount',
       keys: 'Keys: Enter search/take · ↑↓ pick · F8 print receipt · Esc next customer',
     },
-    method: { cash: 'Cash', card: 'Card', wechat: 'WeChat Pay', alipay: 'Alipay' },
+    method: { cash: 'Cash', card: 'Card', wechat: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay' },
     status: { posted: 'Posted', reversal_requested: 'Reversal pending', reversed: 'Reversed' },
     shift: {
       none: 'No open shift',

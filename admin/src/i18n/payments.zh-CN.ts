@@ -23,7 +23,7 @@ export default {
       shortTender: '实收少于应收',
       keys: '快捷键：回车 查询/收费 · ↑↓ 选择 · F8 打印收据 · Esc 下一位',
     },
-    method: { cash: '现金', card: '刷卡', wechat: '微信支付', alipay: '支付宝' },
+    method: { cash: '现金', card: '刷卡', wechat: '微信支付', alipay: '支付宝', unionpay: '银联支付' },
     status: { posted: '已入账', reversal_requested: '冲正审批中', reversed: '已冲正' },
     shift: {
       none: '未开班',

@@ -7,6 +7,7 @@ import notifierSms from '@quadmeter/notifier-sms';
 import notifierWechat from '@quadmeter/notifier-wechat';
 import paymentAlipay from '@quadmeter/payment-alipay';
 import paymentCash from '@quadmeter/payment-cash';
+import paymentUnionpay from '@quadmeter/payment-unionpay';
 import paymentWechat from '@quadmeter/payment-wechat';
 import type { AnyPlugin } from '@quadmeter/sdk';
 import transportGdw1376 from '@quadmeter/transport-gdw1376';
@@ -29,6 +30,7 @@ export const installedPlugins: readonly AnyPlugin[] = [
   paymentCash,
   paymentWechat,
   paymentAlipay,
+  paymentUnionpay,
   notifierWechat,
   notifierEmail,
   notifierSms,

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { type AlipaySandbox, startAlipaySandbox } from '@quadmeter/payment-alipay/sandbox';
+import { startUnionpaySandbox, type UnionpaySandbox } from '@quadmeter/payment-unionpay/sandbox';
 import { startWechatSandbox, type WechatSandbox } from '@quadmeter/payment-wechat/sandbox';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
@@ -64,6 +65,37 @@ export async function platformWithAlipay(): Promise<{ p: TestPlatform; sb: Alipa
   });
   const admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
   const on = await admin.put('/api/v1/plugins/payment-alipay/tenant', { enabled: true });
+  expect(on.status, JSON.stringify(on.body)).toBe(200);
+  return { p, sb, admin };
+}
+
+export const MER_ID = '777290058110048';
+
+/** The platform with payment-unionpay configured against its loopback sandbox, enabled for the demo tenant. */
+export async function platformWithUnionpay(): Promise<{
+  p: TestPlatform;
+  sb: UnionpaySandbox;
+  admin: Client;
+}> {
+  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certId = '69629715588';
+  const sb = await startUnionpaySandbox({
+    merId: MER_ID,
+    certId,
+    merchantPublicKey: merchant.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+  const p = await startTestPlatform({
+    QUADMETER_PLUGIN_PAYMENT_UNIONPAY: JSON.stringify({
+      endpoint: sb.url,
+      merId: MER_ID,
+      certId,
+      merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      rootCert: sb.rootCert,
+      middleCert: sb.middleCert,
+    }),
+  });
+  const admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
+  const on = await admin.put('/api/v1/plugins/payment-unionpay/tenant', { enabled: true });
   expect(on.status, JSON.stringify(on.body)).toBe(200);
   return { p, sb, admin };
 }

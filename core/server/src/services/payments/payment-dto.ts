@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { isoOf } from './scope-sql.ts';
 
-/** counter methods (cash, card) and online providers' methods (wechat, alipay: a paid payment order) */
-export type PaymentMethod = 'cash' | 'card' | 'wechat' | 'alipay';
+/** counter methods (cash, card) and online providers' methods (wechat, alipay, unionpay: a paid payment order) */
+export type PaymentMethod = 'cash' | 'card' | 'wechat' | 'alipay' | 'unionpay';
 /** what the counter takes */
 export type CounterMethod = 'cash' | 'card';
 export type PaymentStatus = 'posted' | 'reversal_requested' | 'reversed';

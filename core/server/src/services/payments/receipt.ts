@@ -27,7 +27,13 @@ export interface ReceiptView {
   note: string;
 }
 
-const METHOD_LABEL = { cash: '现金', card: '刷卡', wechat: '微信支付', alipay: '支付宝' } as const;
+const METHOD_LABEL = {
+  cash: '现金',
+  card: '刷卡',
+  wechat: '微信支付',
+  alipay: '支付宝',
+  unionpay: '银联支付',
+} as const;
 const STATUS_LABEL = { posted: '已入账', reversal_requested: '冲正审批中', reversed: '已冲正' } as const;
 
 /** `2026-11-30T08:05:00.000Z` → `2026-11-30 16:05:00` in the tenant's zone. */
@@ -67,7 +73,9 @@ export async function receiptView(tx: Tx, actor: Actor, id: string, timeZone: st
     tenderedYuan: p.tendered_fen === null ? null : formatYuan(BigInt(p.tendered_fen)),
     changeYuan: formatYuan(BigInt(p.change_fen)),
     terminalRef: p.terminal_ref,
-    cashierName: p.cashier_name || (p.method === 'wechat' || p.method === 'alipay' ? '在线支付' : ''),
+    cashierName:
+      p.cashier_name ||
+      (p.method === 'wechat' || p.method === 'alipay' || p.method === 'unionpay' ? '在线支付' : ''),
     status: p.status,
     statusLabel: STATUS_LABEL[p.status],
     note: p.note,

@@ -7,7 +7,11 @@ import { noticePaymentReceived } from '../payment-notice.ts';
 import type { OrderRow } from './order-dto.ts';
 
 /** Online provider → the payments row's method. */
-const METHOD: Record<string, string> = { 'payment-wechat': 'wechat', 'payment-alipay': 'alipay' };
+const METHOD: Record<string, string> = {
+  'payment-wechat': 'wechat',
+  'payment-alipay': 'alipay',
+  'payment-unionpay': 'unionpay',
+};
 
 /**
  * Turns a paid order into a payment: a `payments` row of the provider's method (no shift, key
