@@ -1,20 +1,11 @@
 import type { WechatSandbox } from '@quadmeter/payment-wechat/sandbox';
-import {
-  CJT188_TYPES,
-  Cjt188Device,
-  Cjt188Meter,
-  Dlt645Device,
-  ElectricityMeter,
-  ManualClock,
-  Rs485Bus,
-  startTcpSerialServer,
-  type TcpSerialServer,
-} from '@quadmeter/simulators';
+import { type Cjt188Meter, type ElectricityMeter, ManualClock } from '@quadmeter/simulators';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../../test/client.ts';
 import type { TestPlatform } from '../../../test/platform.ts';
 import { postEntries } from '../../services/billing/ledger/post.ts';
+import { type SupplyLine, startSupplyLine } from '../../services/prepaid/supply-line-fixtures.ts';
 import { addMeters } from '../../services/readings/ingest-fixtures.ts';
 import { demoAreas, inDemo, tenantId } from './archive-fixtures.ts';
 import { nativeOrder, platformWithWechat } from './payment-order-fixtures.ts';
@@ -32,8 +23,7 @@ const WATER = '11000000000081';
 let p: TestPlatform;
 let sb: WechatSandbox;
 let admin: Client;
-let bus: Rs485Bus;
-let server: TcpSerialServer;
+let line: SupplyLine;
 let power: ElectricityMeter;
 let water: Cjt188Meter;
 let accountId = '';
@@ -50,15 +40,15 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
 const panel = async () => (await admin.get(`/api/v1/prepaid/accounts/${accountId}`)).body;
 
 beforeAll(async () => {
-  const clock = new ManualClock(Date.now());
-  bus = new Rs485Bus({ baud: 2400, seed: 5 });
-  power = new ElectricityMeter({ address: POWER, clock, initialEnergy: 300 });
-  water = new Cjt188Meter({ type: CJT188_TYPES.coldWater, address: WATER, clock, initialVolume: 12 });
-  bus.addDevice(new Dlt645Device(power, 20));
-  bus.addDevice(new Cjt188Device(water, 20));
-  server = await startTcpSerialServer(bus);
+  line = await startSupplyLine({
+    clock: new ManualClock(Date.now()),
+    power: { address: POWER, initialEnergy: 300 },
+    water: { address: WATER, initialVolume: 12 },
+    seed: 5,
+  });
+  ({ power, water } = line);
   ({ p, sb, admin } = await platformWithWechat({
-    QUADMETER_PLUGIN_TRANSPORT_RS485: JSON.stringify({ lines: { [LINE]: `tcp://127.0.0.1:${server.port}` } }),
+    QUADMETER_PLUGIN_TRANSPORT_RS485: JSON.stringify({ lines: { [LINE]: line.url } }),
   }));
   const areas = await demoAreas(admin);
   const customer = await admin.post('/api/v1/customers', {
@@ -105,8 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await p?.stop();
   await sb?.close();
-  await server?.close();
-  bus?.close();
+  await line?.close();
 });
 
 describe('the prepaid loop through WeChat Pay', () => {

@@ -1,15 +1,4 @@
-import {
-  CJT188_TYPES,
-  Cjt188Device,
-  Cjt188Meter,
-  constantProfile,
-  Dlt645Device,
-  ElectricityMeter,
-  ManualClock,
-  Rs485Bus,
-  startTcpSerialServer,
-  type TcpSerialServer,
-} from '@quadmeter/simulators';
+import { type Cjt188Meter, type ElectricityMeter, ManualClock } from '@quadmeter/simulators';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
@@ -30,6 +19,7 @@ import { prepaidNotify } from './notices.ts';
 import { saveLevel } from './policy.ts';
 import { BUILTIN_POLICY } from './policy-types.ts';
 import { prepaidAccount } from './prepaid-fixtures.ts';
+import { type SupplyLine, startSupplyLine } from './supply-line-fixtures.ts';
 import { type PrepaidWorker, startPrepaidWorker } from './worker.ts';
 
 // A scripted month of software prepaid, end to end. A shop on the demo's tariffs (seedDemoTariffs:
@@ -57,8 +47,7 @@ let t: TestDatabase;
 let e: TestEngine;
 let d: TestDispatcher;
 let w: PrepaidWorker;
-let bus: Rs485Bus;
-let server: TcpSerialServer;
+let line: SupplyLine;
 let clock: ManualClock;
 let power: ElectricityMeter;
 let water: Cjt188Meter;
@@ -72,21 +61,14 @@ const q = <T>(text: ReturnType<typeof sql>) =>
 beforeAll(async () => {
   t = await createTestDatabase();
   clock = new ManualClock(at(FIRST, '00:00'));
-  bus = new Rs485Bus({ baud: 2400, seed: 7 });
   // 0.6 kW all day (14.4 kWh) and 0.04 m³/h (0.96 m³)
-  power = new ElectricityMeter({ address: POWER, clock, initialEnergy: 500, load: constantProfile(0.6) });
-  water = new Cjt188Meter({
-    type: CJT188_TYPES.coldWater,
-    address: WATER,
+  line = await startSupplyLine({
     clock,
-    initialVolume: 20,
-    flow: constantProfile(0.04),
+    power: { address: POWER, initialEnergy: 500, kw: 0.6 },
+    water: { address: WATER, initialVolume: 20, m3h: 0.04 },
   });
-  bus.addDevice(new Dlt645Device(power, 20));
-  bus.addDevice(new Cjt188Device(water, 20));
-  server = await startTcpSerialServer(bus);
-  const configFor = (id: string) =>
-    id === 'transport-rs485' ? { lines: { [LINE]: `tcp://127.0.0.1:${server.port}` } } : undefined;
+  ({ power, water } = line);
+  const configFor = (id: string) => (id === 'transport-rs485' ? { lines: { [LINE]: line.url } } : undefined);
   e = await startTestEngine(t.url, new Field(), {}, { configFor });
   d = await startTestDispatcher(t.url, { configFor });
   const db = t.database.db;
@@ -147,8 +129,7 @@ afterAll(async () => {
   await w?.stop();
   await d?.stop();
   await e?.stop();
-  await server?.close();
-  bus?.close();
+  await line?.close();
   await t?.drop();
 });
 
