@@ -123,8 +123,26 @@ describe('commands over RS-485', () => {
   });
 
   it('a newer opposite command supersedes a queued one', async () => {
-    const first = await send(ids.w2, { action: 'valve-close' });
-    const second = await send(ids.w2, { action: 'valve-open' });
+    // both in one transaction: the dispatcher, polling on its own, could otherwise take the first
+    // off the queue before the second arrives (then nothing is queued to supersede)
+    const [first, second] = await withTenant(t.database.db, tenant.tenantId, async (tx) => [
+      await createCommand(
+        tx,
+        system,
+        tenant.tenantId,
+        ids.w2,
+        { reason: 'test', action: 'valve-close' },
+        d.jobs,
+      ),
+      await createCommand(
+        tx,
+        system,
+        tenant.tenantId,
+        ids.w2,
+        { reason: 'test', action: 'valve-open' },
+        d.jobs,
+      ),
+    ]);
     const a = await settledCommand(d, tenant.tenantId, first.id);
     const b = await settledCommand(d, tenant.tenantId, second.id);
     expect(a.status).toBe('cancelled');
