@@ -831,6 +831,8 @@ export default {
     UPLINK_RESOLVED: 'The uplink was already assigned or dismissed',
     UPLINK_ROUTE_UNSUPPORTED: 'An uplink that arrived this way cannot be assigned to a meter from the inbox',
     METER_POINT_CLASH: 'Another meter already uses this measuring point on this concentrator',
+    METRICS_DISABLED: 'Metrics are off: QUADMETER_METRICS_TOKEN is not set',
+    METRICS_TOKEN_INVALID: 'The metrics bearer token is missing or wrong',
     METER_STATE_INVALID: "The meter's status does not allow this action",
     METER_RELATION_CYCLE: 'A meter cannot feed itself, directly or indirectly',
     GATEWAY_ADDRESS_TAKEN: 'Another gateway already has this number or address',

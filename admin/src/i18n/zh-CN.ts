@@ -784,6 +784,8 @@ export default {
     UPLINK_RESOLVED: '该上行数据已被分配或忽略',
     UPLINK_ROUTE_UNSUPPORTED: '此类通道的上行数据不能在收件箱中分配给表计',
     METER_POINT_CLASH: '该集中器上的测量点号已被占用',
+    METRICS_DISABLED: '监控指标未开启：未配置指标令牌',
+    METRICS_TOKEN_INVALID: '监控指标令牌缺失或错误',
     METER_STATE_INVALID: '表计当前状态不允许此操作',
     METER_RELATION_CYCLE: '总分表关系不能形成循环',
     GATEWAY_ADDRESS_TAKEN: '编号或终端地址已被其他设备使用',

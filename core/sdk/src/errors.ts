@@ -19,6 +19,8 @@ export const errorCatalogue = {
   AUTH_CSRF_INVALID: { status: 403, message: 'Missing or wrong CSRF token' },
   AUTH_TOKEN_INVALID: { status: 401, message: 'The API token is unknown, revoked or expired' },
   AUTH_FORBIDDEN: { status: 403, message: 'You lack the permission for this action' },
+  METRICS_DISABLED: { status: 404, message: 'Metrics are off: QUADMETER_METRICS_TOKEN is not set' },
+  METRICS_TOKEN_INVALID: { status: 401, message: 'The metrics bearer token is missing or wrong' },
   AUTH_USER_DISABLED: { status: 403, message: 'This user is disabled' },
   AUTH_SCOPE_TENANT_WIDE: {
     status: 403,

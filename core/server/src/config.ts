@@ -29,6 +29,8 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   QUADMETER_DATA_DIR: z.string().min(1).default('./.data'),
+  /** bearer token Prometheus presents at /metrics; unset: /metrics answers 404 METRICS_DISABLED */
+  QUADMETER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** the platform's public origin (https://pay.example.com): payment providers call back under it */
   QUADMETER_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   QUADMETER_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),

@@ -4,6 +4,7 @@ import { docsRoutes } from './docs.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { rejectMalformedUrl } from './middleware/malformed-url.ts';
+import { requestMetrics } from './middleware/metrics.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { onError } from './on-error.ts';
@@ -32,6 +33,7 @@ import { importRoutes } from './routes/imports.ts';
 import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
 import { meterGroupRoutes } from './routes/meter-groups.ts';
 import { meterRoutes } from './routes/meters.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { notifyRoutes } from './routes/notify.ts';
 import { paymentOrderRoutes } from './routes/payment-orders.ts';
 import { paymentReversalRoutes } from './routes/payment-reversals.ts';
@@ -107,9 +109,11 @@ export function createApp(p: Platform) {
   const app = router();
   app.onError(onError);
   app.use('*', requestContext(p.logger, parseTrustProxy(p.config.QUADMETER_TRUST_PROXY)));
+  app.use('*', requestMetrics());
   app.use('*', ...securityHeaders());
   app.use('*', rejectMalformedUrl());
   app.route('/', healthRoutes(p));
+  app.route('/', metricsRoutes(p));
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));
   for (const [path, make] of Object.entries(protectedResources)) {

@@ -1,5 +1,6 @@
-import { AppError } from '@quadmeter/sdk';
+import { AppError, isAppError } from '@quadmeter/sdk';
 import { bodyLimit } from 'hono/body-limit';
+import { paymentCallbacks } from '../metrics/registry.ts';
 import type { Platform } from '../platform.ts';
 import { todayIn } from '../services/archives/scope.ts';
 import { COUNTER_PLUGIN } from '../services/payments/counter-rules.ts';
@@ -37,7 +38,11 @@ export function paymentHookRoutes(p: Platform) {
         id,
         { method: 'POST', path: '/notify', params: {}, query: c.req.query(), headers, body },
         () => todayIn(p.config.QUADMETER_TIMEZONE),
-      );
+      ).catch((err: unknown) => {
+        paymentCallbacks.inc({ provider: id, outcome: isAppError(err) ? err.code : 'error' });
+        throw err;
+      });
+      paymentCallbacks.inc({ provider: id, outcome: done.applied });
       if (
         done.applied === 'unknown_order' ||
         done.applied === 'amount_mismatch' ||

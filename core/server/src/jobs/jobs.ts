@@ -1,7 +1,8 @@
-import { type JobResult, PgBoss } from 'pg-boss';
+import { type JobResult, type JobWithMetadata, PgBoss } from 'pg-boss';
 import postgres from 'postgres';
 import type { Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import { jobDuration, jobWait } from '../metrics/registry.ts';
 import { grantEnqueue, txDatabase } from './tx-database.ts';
 
 /** Every job names its tenant, so workers open the right tenant transaction. */
@@ -127,7 +128,7 @@ export async function startJobs(url: string, logger: Logger, max = 5): Promise<J
       await ensureQueue(queue);
       if (options?.wakeOnSend && !(await boss.getQueue(queue))?.notify)
         await boss.updateQueue(queue, { notify: true });
-      return await boss.work<TenantJob>(
+      return await boss.work(
         queue,
         {
           batchSize: options?.batchSize ?? 10,
@@ -136,16 +137,22 @@ export async function startJobs(url: string, logger: Logger, max = 5): Promise<J
           notifyPollingIntervalSeconds: options?.pollingIntervalSeconds ?? 1,
           localConcurrency: options?.concurrency ?? 1,
           perJobResults: true,
+          includeMetadata: true,
         },
-        async (batch) => {
+        async (batch: JobWithMetadata<TenantJob>[]) => {
           const results: JobResult[] = [];
           for (const job of batch) {
+            const started = performance.now();
+            const due = Math.max(new Date(job.createdOn).getTime(), new Date(job.startAfter).getTime());
+            jobWait.observe({ queue }, Math.max(0, new Date(job.startedOn).getTime() - due) / 1000);
             try {
               await handler({ id: job.id, ...(job.data as TenantJob<never>) });
               results.push({ id: job.id, status: 'completed' });
+              jobDuration.observe({ queue, outcome: 'completed' }, (performance.now() - started) / 1000);
             } catch (err) {
               logger.warn({ queue, jobId: job.id, err }, 'job failed');
               results.push({ id: job.id, status: 'failed', output: failure(err) });
+              jobDuration.observe({ queue, outcome: 'failed' }, (performance.now() - started) / 1000);
             }
           }
           return results;

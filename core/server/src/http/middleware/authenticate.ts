@@ -48,6 +48,9 @@ export function authenticate(p: Platform): MiddlewareHandler<AppEnv> {
         seen = found;
         if (actor.kind !== 'token') checkCsrf(c, actor.csrfToken);
         c.set('actor', actor);
+        const log = c.get('log');
+        // every line the route logs names who acted and in which tenant
+        if (log) c.set('log', log.child({ tenantId: actor.tenantId, actorId: actor.id }));
         c.set('tx', tx);
         await next();
         c.set('tx', undefined);

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
 import type { Logger } from '../../logger.ts';
+import { notifyDeliveries } from '../../metrics/registry.ts';
 import type { Registry } from '../../registry/index.ts';
 import { isNoticeEvent } from './events.ts';
 import { kickNotify, NOTIFY_QUEUE, NOTIFY_TICK_QUEUE, setNotifyJobs } from './queue.ts';
@@ -147,6 +148,7 @@ export async function startNotifySender(d: NotifySenderDeps): Promise<NotifySend
 
   const record = async (tenantId: string, c: Claimed, o: Outcome, s: NotifySettings) => {
     let retryAt: Date | undefined;
+    let delivered: string | undefined;
     await withTenant(d.db, tenantId, async (tx) => {
       if (o.kind === 'wait') {
         await tx.execute(sql`update notify_outbox set status = 'queued', attempts = attempts - 1,
@@ -174,7 +176,9 @@ export async function startNotifySender(d: NotifySenderDeps): Promise<NotifySend
         values (${tenantId}, ${c.id}, ${c.accountId}, ${c.event}, ${c.channel}, ${c.attempts}, ${outcome},
           ${o.kind === 'sent' ? (o.providerId ?? null) : null}, ${o.kind === 'sent' ? null : o.code},
           ${o.kind === 'sent' ? null : o.message})`);
+      delivered = outcome;
     });
+    if (delivered) notifyDeliveries.inc({ channel: c.channel, outcome: delivered });
     if (retryAt) await kickNotify(tenantId, { at: retryAt, jobs: d.jobs });
   };
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { countReads } from '../../metrics/reads.ts';
 import { pgArray } from '../readings/pg-array.ts';
 import { KIND_CODES } from '../readings/prepare.ts';
 import type { Zone } from '../readings/zone.ts';
@@ -32,6 +33,7 @@ export async function recordOutcomes(tx: Tx, taskId: string, list: readonly Mete
       ${pgArray(list.map((o) => (o.reading ? new Date(o.reading.ts).toISOString() : null)))}::timestamptz[])
       as u(meter_id, outcome, detail, inc, transport, rk, rts)
     where tm.task_id = ${taskId} and tm.meter_id = u.meter_id`);
+  countReads(list);
 }
 
 interface Found {

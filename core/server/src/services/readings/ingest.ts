@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { concentrators } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
+import { countIngest } from '../../metrics/ingest.ts';
 import type { MeterKinds } from '../archives/meter-kinds.ts';
 import { resolveGateway, resolveRoutes } from './device-registry.ts';
 import { type Item, ingestTenant } from './ingest-tenant.ts';
@@ -95,7 +96,9 @@ export async function ingestReadings(
     }
   }
   await keepUnmatched(deps.db, pluginId, readings, outcomes);
-  return summarize(outcomes);
+  const result = summarize(outcomes);
+  countIngest(pluginId, result);
+  return result;
 }
 
 /**
