@@ -31,7 +31,8 @@ export function requestContext(logger: Logger, trusted: TrustProxy = () => false
     c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    log.debug(
+    // the route's logger: after authentication it names the tenant and the actor too
+    (c.get('log') ?? log).debug(
       {
         method: c.req.method,
         path: c.req.path,

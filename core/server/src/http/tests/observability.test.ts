@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CJT188_TYPES, Cjt188Meter } from '../../../../simulators/src/meters/cjt188-meter.ts';
@@ -7,6 +8,7 @@ import { ManualClock } from '../../../../simulators/src/time/clock.ts';
 import { Client } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { withTenant } from '../../db/tenant.ts';
+import { createLogger } from '../../logger.ts';
 import { meterBody } from './meters-fixtures.ts';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -16,8 +18,19 @@ let admin: Client;
 let tenantId: string;
 let areaId: string;
 
+const logLines: string[] = [];
+const logStream = new Writable({
+  write(chunk, _enc, done) {
+    logLines.push(...String(chunk).split('\n').filter(Boolean));
+    done();
+  },
+});
+
 beforeAll(async () => {
-  p = await startTestPlatform({ QUADMETER_METRICS_TOKEN: TOKEN });
+  p = await startTestPlatform(
+    { QUADMETER_METRICS_TOKEN: TOKEN },
+    { logger: createLogger('debug', logStream) },
+  );
   admin = new Client(p.baseUrl);
   tenantId = (await admin.login('demo', 'admin', p.demo.password)).tenant.id;
   areaId = (await admin.get('/api/v1/areas')).body.items[0].id;
@@ -156,5 +169,20 @@ describe('/metrics', () => {
     const series =
       'quadmeter_payment_callbacks_total{provider="payment-wechat",outcome="PAY_NOT_CONFIGURED"}';
     expect(value((await scrape()).text, series) - value(before.text, series)).toBe(1);
+  });
+});
+
+describe('request logs', () => {
+  it('name the request id, and once authenticated the tenant and the actor', async () => {
+    const requestId = 'probe-request-0001';
+    const res = await fetch(`${p.baseUrl}/api/v1/areas`, {
+      headers: { cookie: admin.cookie, 'x-request-id': requestId },
+    });
+    expect(res.status).toBe(200);
+    const line = logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.requestId === requestId && l.msg === 'request');
+    expect(line).toMatchObject({ requestId, tenantId, path: '/api/v1/areas', status: 200 });
+    expect(line?.actorId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
