@@ -51,18 +51,21 @@ export function bothStored(
  * The workers: incremental diagnosis of touched meters, and the nightly sweep at 02:40 in the
  * tenants' time zone (one job per active tenant, singleton per tenant and day).
  */
-export async function startVee(p: Platform): Promise<void> {
+export async function startVee(
+  p: Pick<Platform, 'registry' | 'config' | 'jobs' | 'database' | 'logger'>,
+  now: () => Date = () => new Date(),
+): Promise<void> {
   const kinds = meterKinds(p.registry);
   const tz = p.config.QUADMETER_TIMEZONE;
   for (const q of [VEE_METERS_QUEUE, VEE_SWEEP_QUEUE, VEE_TENANT_QUEUE]) await p.jobs.ensureQueue(q);
   await p.jobs.work<{ meterIds: string[] }>(VEE_METERS_QUEUE, async (job) => {
     await withTenant(p.database.jobs, job.tenantId, (tx) =>
-      runDiagnosis(tx, job.tenantId, kinds, new Date(), job.data.meterIds),
+      runDiagnosis(tx, job.tenantId, kinds, now(), job.data.meterIds),
     );
   });
   await p.jobs.boss.schedule(VEE_SWEEP_QUEUE, '40 2 * * *', {}, { tz });
   await p.jobs.work(VEE_SWEEP_QUEUE, async () => {
-    const day = new Date().toISOString().slice(0, 10);
+    const day = now().toISOString().slice(0, 10);
     const tenants = (await readSystem(p.database.jobs, (d) =>
       d.execute(sql`select id::text as id from tenants where status = 'active' order by id`),
     )) as unknown as { id: string }[];
@@ -71,7 +74,7 @@ export async function startVee(p: Platform): Promise<void> {
   });
   await p.jobs.work(VEE_TENANT_QUEUE, async (job) => {
     const r = await withTenant(p.database.jobs, job.tenantId, (tx) =>
-      runDiagnosis(tx, job.tenantId, kinds, new Date()),
+      runDiagnosis(tx, job.tenantId, kinds, now()),
     );
     p.logger.info({ tenantId: job.tenantId, ...r }, 'vee sweep');
   });
