@@ -46,6 +46,16 @@ describe('diagnosing a generated estate (200 meters, 60 days, hourly readings)',
     expect(noisy).toEqual([]);
   });
 
+  it('misses the leak when the tenant switches night-flow off (the check can fail)', () => {
+    const off = diagnoseEstate(
+      scenario,
+      [{ rule: 'night-flow', medium: null, areaId: null, enabled: false, params: {} }],
+      pluginRules,
+    );
+    const leak = scenario.planted.find((p) => p.case === 'leak');
+    expect(off.get(leak?.meterId as string)?.map((h) => h.rule) ?? []).not.toContain('night-flow');
+  });
+
   it('is the same estate for the same seed and another for another seed', () => {
     const again = generateScenario({ meters: 200, days: 60, seed: 15 });
     const m = scenario.meters[0]?.id as string;
