@@ -1,3 +1,4 @@
+import anomalies from './anomalies.en.ts';
 import archiveDownload from './archive-download.en.ts';
 import archivesOps from './archives-ops.en.ts';
 import billing from './billing.en.ts';
@@ -115,6 +116,8 @@ export default {
     notifyTemplates: 'Notice templates',
     notifyDeliveries: 'Delivery log',
     notifySettings: 'Notify settings',
+    analysis: 'Analysis',
+    anomalies: 'Anomaly diagnosis',
     documentTemplates: 'Document templates',
     paymentReversals: 'Reversal approvals',
     paymentOrders: 'Payment orders',
@@ -719,6 +722,9 @@ export default {
     AUTH_TOKEN_INVALID: 'The API token is unknown, revoked or expired',
     AUTH_FORBIDDEN: 'You are not allowed to do this',
     AUTH_USER_DISABLED: 'The account or tenant is disabled',
+    ANOMALY_CLOSED: 'The finding is already resolved or dismissed',
+    ANOMALY_ASSIGNEE_INVALID:
+      'That user cannot take this finding (inactive, cannot read anomalies, or outside its area)',
     AREA_OUT_OF_SCOPE: 'The area does not exist or is outside your scope',
     AREA_CYCLE: 'An area cannot move under itself or its descendants',
     AREA_NOT_EMPTY: 'The area still has child areas and cannot be deleted',
@@ -864,5 +870,6 @@ export default {
   ...payments,
   ...notify,
   ...documents,
+  ...anomalies,
   ...prepaid,
 } satisfies typeof zhCN;

@@ -1,5 +1,6 @@
 // Simplified Chinese, the default language. en.ts mirrors every key.
 
+import anomalies from './anomalies.zh-CN.ts';
 import archiveDownload from './archive-download.zh-CN.ts';
 import archivesOps from './archives-ops.zh-CN.ts';
 import billing from './billing.zh-CN.ts';
@@ -114,6 +115,8 @@ export default {
     notifyTemplates: '通知模板',
     notifyDeliveries: '发送记录',
     notifySettings: '通知设置',
+    analysis: '统计分析',
+    anomalies: '异常诊断',
     documentTemplates: '单据模板',
     paymentReversals: '冲正审批',
     paymentOrders: '在线支付订单',
@@ -679,6 +682,8 @@ export default {
     AUTH_TOKEN_INVALID: 'API 令牌无效、已吊销或已过期',
     AUTH_FORBIDDEN: '您没有执行此操作的权限',
     AUTH_USER_DISABLED: '账号或租户已停用',
+    ANOMALY_CLOSED: '该异常已处理或已忽略',
+    ANOMALY_ASSIGNEE_INVALID: '该用户不能接手此异常（已停用、无异常诊断权限或不在其区域内）',
     AREA_OUT_OF_SCOPE: '区域不存在或不在您的数据范围内',
     AREA_CYCLE: '不能把区域移动到它自己或其下级之下',
     AREA_NOT_EMPTY: '区域下还有下级区域，不能删除',
@@ -817,5 +822,6 @@ export default {
   ...payments,
   ...notify,
   ...documents,
+  ...anomalies,
   ...prepaid,
 };

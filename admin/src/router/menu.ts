@@ -1,4 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
+import { analysisRoutes } from './modules/analysis.ts';
 import { archiveRoutes } from './modules/archives.ts';
 import { archivesOpsRoutes } from './modules/archives-ops.ts';
 import { billingRoutes } from './modules/billing.ts';
@@ -19,5 +20,6 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...paymentRoutes,
   ...documentRoutes,
   ...notifyRoutes,
+  ...analysisRoutes,
   ...systemRoutes,
 ];

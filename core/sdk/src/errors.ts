@@ -27,6 +27,11 @@ export const errorCatalogue = {
     message: 'Only users whose scope is the whole tenant may change tenant-wide settings',
   },
   AUTH_PASSWORD_WEAK: { status: 400, message: 'The password is too short or too common' },
+  ANOMALY_CLOSED: { status: 409, message: 'The finding is already resolved or dismissed' },
+  ANOMALY_ASSIGNEE_INVALID: {
+    status: 422,
+    message: 'The user cannot take this finding (inactive, cannot read anomalies, or outside its area)',
+  },
   AREA_OUT_OF_SCOPE: { status: 404, message: 'No such area within your scope' },
   AREA_CYCLE: { status: 409, message: 'An area cannot be moved below itself' },
   AREA_NOT_EMPTY: { status: 409, message: 'The area still has children' },

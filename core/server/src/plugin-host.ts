@@ -14,6 +14,7 @@ import type { Jobs } from './jobs/jobs.ts';
 import type { Logger } from './logger.ts';
 import { createRegistry, type ExternalPlugin, type Registry, type StopReport } from './registry/index.ts';
 import type { SecretBox } from './secrets/secret-box.ts';
+import { bothStored, veeOnStored } from './services/analysis/vee/jobs.ts';
 import { meterKinds } from './services/archives/meter-kinds.ts';
 import { confirmFromReadings } from './services/commands/confirm.ts';
 import { applyControlUpdate } from './services/commands/control-update.ts';
@@ -122,7 +123,11 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
   const zoneOf = zone(deps.timezone ?? DEFAULT_TIMEZONE);
   const partitions = partitionKeeper(ingestDb);
   // per-reading prepaid deduction (decision 0030) for readings pushed in by transports
-  const stored = perReadingDeductions(ingestDb, deps.jobs, deps.timezone ?? DEFAULT_TIMEZONE, deps.logger);
+  // and the touched meters' diagnosis (VEE, decision 0039), enqueued
+  const stored = bothStored(
+    perReadingDeductions(ingestDb, deps.jobs, deps.timezone ?? DEFAULT_TIMEZONE, deps.logger),
+    veeOnStored(deps.jobs, deps.logger),
+  );
   const core = (pluginId: string): CoreApi => ({
     async ingestReadings(readings) {
       const result = await ingestReadings(

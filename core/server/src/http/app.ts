@@ -12,6 +12,7 @@ import { paymentHookRoutes } from './payment-hooks.ts';
 import { pluginMountRoutes } from './plugin-mounts.ts';
 import { router } from './route-kit.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { anomalyRoutes } from './routes/anomalies.ts';
 import { areaRoutes } from './routes/areas.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -93,6 +94,7 @@ const protectedResources = {
   '/counter': counterRoutes,
   '/notify': notifyRoutes,
   '/documents': documentRoutes,
+  '/anomalies': anomalyRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

@@ -1,3 +1,4 @@
+export * from './analysis.ts';
 export * from './areas.ts';
 export * from './audit.ts';
 export * from './custom-fields.ts';

@@ -73,6 +73,13 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('documents.design', 'payments', 'action', '设计与发布单据模板', 'Design and publish document templates'),
   p('reports.read', 'analysis', 'menu', '查看报表', 'View reports'),
   p('analysis.read', 'analysis', 'menu', '查看异常诊断', 'View anomaly diagnosis'),
+  p(
+    'analysis.manage',
+    'analysis',
+    'action',
+    '处理异常（指派、备注、关闭）',
+    'Handle anomalies (assign, note, close)',
+  ),
 ];
 
 /** Held by platform operators only; never assignable to a tenant role. */

@@ -3,6 +3,7 @@ import type { Jobs } from '../../jobs/jobs.ts';
 import type { Logger } from '../../logger.ts';
 import type { Platform } from '../../platform.ts';
 import type { Registry } from '../../registry/index.ts';
+import { bothStored, veeOnStored } from '../analysis/vee/jobs.ts';
 import { meterKinds } from '../archives/meter-kinds.ts';
 import { perReadingDeductions } from '../prepaid/deduction/per-reading.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
@@ -52,7 +53,10 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     zone: z,
     partitions: partitionKeeper(d.db),
     // per-reading prepaid deduction (decision 0030): queued after the readings commit
-    stored: perReadingDeductions(d.db, d.jobs, d.timeZone, d.logger),
+    stored: bothStored(
+      perReadingDeductions(d.db, d.jobs, d.timeZone, d.logger),
+      veeOnStored(d.jobs, d.logger),
+    ),
   };
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...d.options };
   const stopping = new AbortController();
