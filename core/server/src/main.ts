@@ -16,6 +16,7 @@ import { loadExternalPlugins } from './plugins-external/load.ts';
 import { pluginSources } from './plugins-external/sources.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
+import { startStatsRefresh } from './services/analysis/stats/job.ts';
 import { startLateFees } from './services/billing/bills/late-fee-jobs.ts';
 import { startBillRunWorker } from './services/billing/runs/index.ts';
 import { startDispatcher } from './services/commands/dispatcher.ts';
@@ -117,6 +118,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
+    await startStatsRefresh(platform);
     await startLateFees(platform);
     await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
     const engine = await startReadingEngine(platform, options.engine);

@@ -41,6 +41,7 @@ import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -91,6 +92,7 @@ const protectedResources = {
   '/counter': counterRoutes,
   '/notify': notifyRoutes,
   '/documents': documentRoutes,
+  '/stats': statsRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
