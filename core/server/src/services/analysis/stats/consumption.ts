@@ -104,7 +104,7 @@ export async function consumptionStats(tx: Tx, actor: Actor, q: ConsumptionQuery
     const label =
       q.groupBy === 'area' ? (names.get(group) ?? group) : q.groupBy === 'kind' ? meterKind : group;
     series.push({
-      key: group || meterKind,
+      key: q.groupBy === 'kind' || q.groupBy === 'none' ? meterKind : group,
       label,
       meterKind,
       points,
