@@ -4,7 +4,7 @@
 //   estate: W water meters × D days of daily frozen readings (+ their consumption_daily rows) and
 //           P power meters × D days × 96 quarter-hour readings; stats rollups refreshed once (timed).
 //   npm run bench -- analysis                   10,000 × 365 daily + 1,000 × 365 × 96 (goal p95 < 200 ms)
-//   npm run bench -- analysis 2000 365 100      any size: water meters, days, power meters
+//   npm run bench -- analysis 2000 365 100 3    any size: water meters, days, power meters, raw runs
 //   npm run bench -- analysis --smoke           a tiny estate, a few seconds (CI)
 import { sql } from 'drizzle-orm';
 import { withTenant } from '../core/server/src/db/tenant.ts';
@@ -18,7 +18,7 @@ const [W, D, P] = smoke
   ? [200, 30, 20]
   : [Number(args[0] ?? 10_000), Number(args[1] ?? 365), Number(args[2] ?? 1_000)];
 const RUNS = smoke ? 5 : 40;
-const RAW_RUNS = smoke ? 2 : 3;
+const RAW_RUNS = smoke ? 2 : Number(args[3] ?? 3);
 const TZ = 'Asia/Shanghai';
 
 const bp = await benchPlatform({ QUADMETER_TIMEZONE: TZ });
