@@ -1,7 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../../test/client.ts';
-import { demoAreas, userWith } from './archive-fixtures.ts';
-import { type StatsWorld, statsRows, statsWorld } from './stats-fixtures.ts';
+import { refreshAllTenants } from '../../services/analysis/stats/job.ts';
+import { refreshArrears } from '../../services/analysis/stats/refresh.ts';
+import { demoAreas, inDemo, userWith } from './archive-fixtures.ts';
+import { AS_OF, type StatsWorld, statsRows, statsWorld } from './stats-fixtures.ts';
 
 let w: StatsWorld;
 let scopedA: Client;
@@ -51,6 +54,22 @@ describe('stats answer from the rollups', () => {
     expect(r.body.prepaid).toEqual({ cutPending: 1, cut: 0 });
     expect(r.body.consumption.map((s: { meterKind: string }) => s.meterKind)).toEqual(['meter-power']);
     expect(r.body.consumption[0].points).toHaveLength(30);
+  });
+
+  it('the refresh job rebuilds the recent days of every tenant', async () => {
+    await inDemo(w.p, (tx) => tx.execute(sql`delete from stats_reading_daily`));
+    expect((await w.admin.get('/api/v1/stats/overview')).body.reading.attempted).toBe(0);
+    const platform = w.p.running.platform;
+    expect(
+      await refreshAllTenants(platform.db, platform.config.QUADMETER_TIMEZONE, 2),
+    ).toBeGreaterThanOrEqual(2);
+    expect((await w.admin.get('/api/v1/stats/overview')).body.reading).toEqual({
+      attempted: 4,
+      succeeded: 4,
+      rate: 1,
+    });
+    // the job ages arrears as of today; the tests below age them as of AS_OF
+    await inDemo(w.p, (tx) => refreshArrears(tx, AS_OF));
   });
 
   it('reading success per line and the online rate', async () => {
