@@ -168,6 +168,7 @@ try {
       b.p95.toFixed(0),
       `${(b.p95 / a.p95).toFixed(0)}×`,
     ]);
+    console.log(`measured: ${rows[rows.length - 1].join(' | ')}`);
   }
   const head = [
     'question',
