@@ -15367,6 +15367,386 @@ export type paths = {
         };
         trace?: never;
     };
+    "/api/v1/stats/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Master/sub-meter balance and loss rate per master meter and area, with a 12-month trend */
+        get: {
+            parameters: {
+                query: {
+                    areaId?: string;
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BalanceStats"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Collection rate of a month’s bills, arrears with their ageing, prepaid accounts per state */
+        get: {
+            parameters: {
+                query: {
+                    areaId?: string;
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingStats"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/consumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consumption per day, month or year by area, meter kind or customer type, with MoM and YoY */
+        get: {
+            parameters: {
+                query: {
+                    areaId?: string;
+                    customerType?: string;
+                    from: string;
+                    grain?: "day" | "month" | "year";
+                    groupBy?: "none" | "area" | "kind" | "customerType";
+                    kind?: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsumptionStats"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator's dashboard tiles for today, within your areas */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatsOverview"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/reading": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reading success per area, concentrator, line or day, and the meter online rate */
+        get: {
+            parameters: {
+                query: {
+                    areaId?: string;
+                    from: string;
+                    groupBy?: "area" | "concentrator" | "line" | "day";
+                    onlineHours?: number;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReadingStats"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tariff-plans": {
         parameters: {
             query?: never;
@@ -17548,6 +17928,41 @@ export type components = {
             } | null;
             targetType: string;
         };
+        BalanceStats: {
+            areas: {
+                areaId: string;
+                areaName: string;
+                kind: string;
+                loss: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                lossRate: number | null;
+                master: number;
+                sub: number;
+            }[];
+            meters: {
+                areaId: string;
+                areaName: string;
+                assetNo: string;
+                kind: string;
+                loss: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                lossRate: number | null;
+                master: number;
+                meterId: string;
+                sub: number;
+                subMeters: number;
+            }[];
+            month: string;
+            trend: {
+                kind: string;
+                loss: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                lossRate: number | null;
+                master: number;
+                month: string;
+                sub: number;
+            }[];
+        };
         BillAdjust: {
             /** @description fen the customer owes more (> 0) or less (< 0) */
             amountFen: number;
@@ -17595,6 +18010,37 @@ export type components = {
             lateFeeGraceDays: number;
             lateFeeMinFen: number;
             lateFeePerMillePerDay: number;
+        };
+        BillingStats: {
+            arrears: {
+                accounts: number;
+                ageing: {
+                    /** @description integer fen */
+                    d0_30: number;
+                    /** @description integer fen */
+                    d31_90: number;
+                    /** @description integer fen */
+                    d91_180: number;
+                    /** @description integer fen */
+                    d181: number;
+                };
+                asOf: string | null;
+                /** @description integer fen */
+                totalFen: number;
+            };
+            collection: {
+                /** @description integer fen */
+                billedFen: number;
+                bills: number;
+                /** @description integer fen */
+                collectedFen: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                rate: number | null;
+            };
+            month: string;
+            prepaid: {
+                [key: string]: number;
+            };
         };
         BillLedgerEntry: {
             amountFen: number;
@@ -18054,6 +18500,30 @@ export type components = {
             /** @enum {string} */
             granularity: "day" | "month";
             items: components["schemas"]["ConsumptionPoint"][];
+            to: string;
+        };
+        ConsumptionStats: {
+            from: string;
+            /** @enum {string} */
+            grain: "day" | "month" | "year";
+            /** @enum {string} */
+            groupBy: "none" | "area" | "kind" | "customerType";
+            series: {
+                key: string;
+                label: string;
+                meterKind: string;
+                points: {
+                    bucket: string;
+                    lastYear: number | null;
+                    /** @description a fraction (0.05 = 5 %), null when undefined */
+                    mom: number | null;
+                    previous: number | null;
+                    usage: number;
+                    /** @description a fraction (0.05 = 5 %), null when undefined */
+                    yoy: number | null;
+                }[];
+                total: number;
+            }[];
             to: string;
         };
         ControlSettings: {
@@ -18988,6 +19458,33 @@ export type components = {
             targetId: string;
             weekday?: number;
         };
+        ReadingStats: {
+            from: string;
+            /** @enum {string} */
+            groupBy: "area" | "concentrator" | "line" | "day";
+            items: {
+                attempted: number;
+                key: string;
+                label: string;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                rate: number | null;
+                succeeded: number;
+            }[];
+            online: {
+                hours: number;
+                meters: number;
+                online: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                rate: number | null;
+            };
+            to: string;
+            total: {
+                attempted: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                rate: number | null;
+                succeeded: number;
+            };
+        };
         ReadingTask: {
             createdAt: string;
             createdBy: string | null;
@@ -19183,6 +19680,34 @@ export type components = {
             openItems: components["schemas"]["OpenItem"][];
             to: string;
             truncated: boolean;
+        };
+        StatsOverview: {
+            arrears: {
+                accounts: number;
+                /** @description integer fen */
+                totalFen: number;
+            };
+            consumption: {
+                meterKind: string;
+                points: {
+                    day: string;
+                    usage: number;
+                }[];
+            }[];
+            day: string;
+            exceptions: {
+                open: number | null;
+            };
+            prepaid: {
+                cut: number;
+                cutPending: number;
+            };
+            reading: {
+                attempted: number;
+                /** @description a fraction (0.05 = 5 %), null when undefined */
+                rate: number | null;
+                succeeded: number;
+            };
         };
         TariffDraftCreate: {
             /** @description A format-1 tariff with one version (docs/tariffs.md) */

@@ -242,6 +242,8 @@ export const errorCatalogue = {
   CLI_USAGE: { status: 400, message: 'Wrong command line usage' },
   SCAFFOLD_TARGET_EXISTS: { status: 409, message: 'The folder for the new plugin exists and is not empty' },
   PACKAGE_MISSING: { status: 500, message: 'An optional package is not installed' },
+  STATS_RANGE_INVALID: { status: 400, message: 'The period is not a valid date range' },
+  STATS_RANGE_TOO_LARGE: { status: 400, message: 'The period spans more buckets than a chart can show' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -17,6 +17,7 @@ import { pluginSources } from './plugins-external/sources.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
 import { startVee } from './services/analysis/vee/jobs.ts';
+import { startStatsRefresh } from './services/analysis/stats/job.ts';
 import { startLateFees } from './services/billing/bills/late-fee-jobs.ts';
 import { startBillRunWorker } from './services/billing/runs/index.ts';
 import { startDispatcher } from './services/commands/dispatcher.ts';
@@ -118,6 +119,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     };
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
+    await startStatsRefresh(platform);
     await startLateFees(platform);
     await startVee(platform);
     await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });

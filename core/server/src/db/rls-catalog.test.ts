@@ -81,6 +81,9 @@ describe('row-level security catalogue', () => {
       'reading_state',
       'consumption_daily',
       'consumption_monthly',
+      'stats_consumption_daily',
+      'stats_reading_daily',
+      'stats_arrears',
     ])
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, appCanUse: true });
     const parts = rows.filter((r) => r.partition && r.table.startsWith('readings_'));

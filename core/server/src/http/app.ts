@@ -44,6 +44,7 @@ import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -95,6 +96,7 @@ const protectedResources = {
   '/notify': notifyRoutes,
   '/documents': documentRoutes,
   '/anomalies': anomalyRoutes,
+  '/stats': statsRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

@@ -8,4 +8,5 @@ export * from './identity.ts';
 export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
+export * from './stats.ts';
 export * from './uplinks.ts';
