@@ -40,6 +40,7 @@ import { pluginRoutes } from './routes/plugins.ts';
 import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
@@ -91,6 +92,7 @@ const protectedResources = {
   '/counter': counterRoutes,
   '/notify': notifyRoutes,
   '/documents': documentRoutes,
+  '/reports': reportRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
