@@ -60,7 +60,7 @@ export function renderLayout(source: string, view: ReportView, timeZone: string)
       maxSource: MAX_LAYOUT,
       maxOutput: MAX_OUTPUT,
       budgetMs: 60_000,
-      data: { timeZone, lang: view.lang, budget: { left: view.rows.length * 4 + LOOP_ALLOWANCE } },
+      data: { timeZone, lang: view.lang, budget: { left: view.rows.length * 8 + LOOP_ALLOWANCE } },
     });
   } catch (err) {
     const f = err instanceof TemplateFault ? err : new TemplateFault(String(err), null, null);
