@@ -10,6 +10,7 @@ import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
 import prepaid from './prepaid.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
+import reports from './reports.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -115,6 +116,8 @@ export default {
     notifyDeliveries: '发送记录',
     notifySettings: '通知设置',
     documentTemplates: '单据模板',
+    reports: '报表查询打印',
+    reportCenter: '报表中心',
     paymentReversals: '冲正审批',
     paymentOrders: '在线支付订单',
   },
@@ -757,6 +760,10 @@ export default {
     PAY_REFUND_CONFLICT: '此退款单号已用于另一笔退款',
     NOTIFY_TEMPLATE_INVALID: '模板有错误，无法渲染',
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
+    REPORT_UNKNOWN: '没有这个报表或版式版本',
+    REPORT_TEMPLATE_INVALID: '报表版式有错误（见行号与列号），无法渲染',
+    REPORT_TOO_LARGE: '报表行数过多，无法打印；请缩小查询条件或导出 Excel',
+    REPORT_PDF_UNAVAILABLE: '本系统未安装 Chromium，无法生成 PDF；请使用打印视图',
     DOCUMENT_TEMPLATE_INVALID: '单据模板有错误（见行号与列号），无法渲染',
     DOCUMENT_TEMPLATE_UNKNOWN: '没有该单据类型、纸张或模板版本',
     DOCUMENT_NUMBER_PATTERN_INVALID: '编号规则须有且只有一个序号字段 seq:N，日期字段只能用 yyyy、yy、mm、dd',
@@ -815,5 +822,6 @@ export default {
   ...payments,
   ...notify,
   ...documents,
+  ...reports,
   ...prepaid,
 };

@@ -1,0 +1,47 @@
+import type zhCN from './reports.zh-CN.ts';
+
+// English messages of the report center and the layout designer; every zh-CN key.
+export default {
+  reports: {
+    title: 'Report center',
+    report: 'Report',
+    params: 'Parameters',
+    run: 'Run',
+    print: 'Print view',
+    pdf: 'Export PDF',
+    excel: 'Export Excel',
+    rows: '{n} rows',
+    totals: 'Totals',
+    language: 'Output language',
+    orientation: 'Paper',
+    portrait: 'A4 portrait',
+    landscape: 'A4 landscape',
+    design: 'Design layout',
+    designer: 'Layout designer',
+    source: 'Layout source (Handlebars)',
+    fields: 'Columns (click to insert)',
+    preview: 'Live preview (real data)',
+    note: 'Version note',
+    save: 'Save as new version',
+    versions: 'Layout versions',
+    version: 'Version',
+    inForce: 'In force',
+    default: 'Built-in default',
+    load: 'Load into editor',
+    createdBy: 'Saved by',
+    createdAt: 'Saved at',
+    helpers:
+      'Helpers: groupBy, sum, count, num / money / pct (number, money, percent formats), cell, sumCell, chart ("bar" / "line" / "pie"), date, datetime, eq.',
+    at: 'line {line}, column {column}',
+    param: {
+      day: 'Day',
+      month: 'Month (YYYY-MM)',
+      from: 'From',
+      to: 'To',
+      asOf: 'As of',
+      kind: 'Meter kind',
+      state: 'State',
+      areaId: 'Area',
+    },
+  },
+} satisfies typeof zhCN;
