@@ -38,6 +38,8 @@ try {
     await tx.execute(sql`insert into consumption_monthly (tenant_id, meter_id, month, usage, readings)
       select app_tenant_id(), id, ${`${month}-01`}::date, (abs(hashtext(asset_no)) % 5000) / 100.0, 30 from meters`);
   });
+  // fresh tables have no statistics until autovacuum runs; a live estate has them
+  await withTenant(db, tenantId, (tx) => tx.execute(sql`analyze areas, meters, consumption_monthly`));
   const seedS = (performance.now() - t0) / 1000;
   console.log(`seeded ${meterCount} meters in ${areaCount} communities in ${seedS.toFixed(1)} s`);
 
