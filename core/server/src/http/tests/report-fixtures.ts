@@ -31,8 +31,8 @@ export interface Estate {
  */
 export async function buildEstate(p: TestPlatform, admin: Client): Promise<Estate> {
   const areas = await demoAreas(admin);
-  const sun = areas['阳光花园小区']!.id;
-  const xfl = areas['幸福里小区']!.id;
+  const sun = areas.阳光花园小区!.id;
+  const xfl = areas.幸福里小区!.id;
   const mk = async (parentId: string, name: string) => {
     const r = await admin.post('/api/v1/areas', { parentId, name, kind: 'building' });
     expect(r.status, JSON.stringify(r.body)).toBe(201);

@@ -48,7 +48,7 @@ export function renderChart(
               {
                 type: 'pie',
                 radius: '65%',
-                data: points.map((p, i) => ({ name: labels[i], value: values[i] })),
+                data: points.map((_p, i) => ({ name: labels[i], value: values[i] })),
               },
             ],
           }
