@@ -28,6 +28,7 @@ import { startPrepaidWorker } from './services/prepaid/worker.ts';
 import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import type { EngineOptions } from './services/reading-tasks/runner.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
+import { startReportExports } from './services/reports/exports.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -118,6 +119,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     await startImportWorkers(platform);
     await startReadingMaintenance(platform);
     await startLateFees(platform);
+    await startReportExports({ db: database.jobs, jobs, logger, timeZone: config.QUADMETER_TIMEZONE });
     await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
     const engine = await startReadingEngine(platform, options.engine);
     stack.push({ name: 'reading engine', stop: () => engine.stop() });

@@ -105,3 +105,28 @@ export const RunResult = z
   .openapi('ReportRunResult');
 
 export const PreviewResult = z.object({ html: z.string() }).openapi('ReportPreviewResult');
+
+export const ExportBody = z
+  .object({ params: Params, format: z.enum(['xlsx', 'pdf']), lang: Lang })
+  .strict()
+  .openapi('ReportExportRequest');
+
+export const ReportOutput = z
+  .object({
+    id: z.string(),
+    report: z.string(),
+    format: z.enum(['xlsx', 'pdf']),
+    lang: z.enum(['zh-CN', 'en']),
+    status: z.enum(['queued', 'running', 'done', 'failed']),
+    progress: z.number(),
+    rows: z.number().nullable(),
+    size: z.number().nullable(),
+    error: z.string().nullable(),
+    requestedByName: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    expiresAt: z.string(),
+  })
+  .openapi('ReportOutput');
+
+export const OutputList = z.object({ items: z.array(ReportOutput) }).openapi('ReportOutputList');

@@ -15,6 +15,7 @@ import { addLayout, defaultLayout, layoutOf, listLayouts } from '../../services/
 import { reportHtml, reportPdf, sampleRows, xlsxStream } from '../../services/reports/outputs.ts';
 import { printPage, renderLayout, reportView } from '../../services/reports/render.ts';
 import { ErrorSchema, inTenant, jsonRoute, router, z } from '../route-kit.ts';
+import { registerOutputRoutes } from './report-outputs.ts';
 import {
   LangQuery,
   LayoutCreate,
@@ -62,6 +63,7 @@ function fileRoute(path: string, summary: string, type: string) {
 export function reportRoutes(p: Platform) {
   const r = router();
   const tz = () => p.config.QUADMETER_TIMEZONE;
+  registerOutputRoutes(r, p);
 
   r.openapi(
     jsonRoute({

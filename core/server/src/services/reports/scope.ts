@@ -26,7 +26,7 @@ export async function scopeSql(ctx: QueryContext, alias: string, areaId?: string
   return sql.join(parts, sql` `);
 }
 
-async function requireArea(ctx: QueryContext, areaId: string): Promise<void> {
+export async function requireArea(ctx: QueryContext, areaId: string): Promise<void> {
   const [row] = await ctx.tx.execute<{ path: string[] }>(sql`select path from areas where id = ${areaId}`);
   if (!row || !inScope(ctx.actor, row.path))
     throw new AppError('AREA_OUT_OF_SCOPE', undefined, { id: areaId });
