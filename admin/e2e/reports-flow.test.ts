@@ -172,5 +172,15 @@ describe('reports in Chromium', () => {
       expect(rows.at(-1)?.[3]).toBe(455);
       writeFileSync(join(SHOTS, 'excel-rows.json'), JSON.stringify(rows, null, 1));
     });
+
+    await steps.step('background export', async () => {
+      await page.click(sel('rep-queue-xlsx'));
+      await page.locator(sel('rep-output-progress-done')).waitFor({ timeout: 30_000 });
+      const outs = (await api.get('/api/v1/reports/outputs')).body.items;
+      expect(outs[0]).toMatchObject({ report: 'monthly-consumption', format: 'xlsx', status: 'done', progress: 100, rows: 6 });
+      await page.locator(sel(`rep-output-file-${outs[0].id}`)).waitFor();
+      await page.locator(sel('report-outputs')).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SHOTS, 'exports.png'), fullPage: true });
+    });
   }, 180_000);
 });

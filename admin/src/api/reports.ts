@@ -11,6 +11,7 @@ export type ReportLayoutVersion = Schema<'ReportLayoutVersion'>;
 export type ReportRunBody = BodyOf<'/reports/{report}/run', 'post'>;
 export type ReportOutputBody = BodyOf<'/reports/{report}/print', 'post'>;
 export type ReportLang = 'zh-CN' | 'en';
+export type ReportOutput = Schema<'ReportOutput'>;
 
 const one = (id: string) => `/reports/${encodeURIComponent(id)}`;
 
@@ -24,6 +25,9 @@ export const reportsApi = {
     http.get<Schema<'ReportLayoutSource'>>(`${one(id)}/layouts/${version}`),
   saveLayout: (id: string, body: BodyOf<'/reports/{report}/layouts', 'post'>) =>
     http.post<ReportLayoutVersion>(`${one(id)}/layouts`, body),
+  outputs: () => http.get<Schema<'ReportOutputList'>>('/reports/outputs'),
+  queueExport: (id: string, body: BodyOf<'/reports/{report}/exports', 'post'>) =>
+    http.post<ReportOutput>(`${one(id)}/exports`, body),
   file: (id: string, format: 'print' | 'pdf' | 'xlsx', body: ReportOutputBody) =>
     postForBlob(`${one(id)}/${format}`, body),
 };

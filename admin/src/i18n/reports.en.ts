@@ -33,6 +33,13 @@ export default {
     helpers:
       'Helpers: groupBy, sum, count, num / money / pct (number, money, percent formats), cell, sumCell, chart ("bar" / "line" / "pie"), date, datetime, eq.',
     at: 'line {line}, column {column}',
+    outputs: 'Background exports (kept 7 days)',
+    format: 'Format',
+    progress: 'Progress',
+    keptUntil: 'Kept until',
+    download: 'Download',
+    queueExcel: 'Export Excel in background',
+    queuePdf: 'Export PDF in background',
     param: {
       day: 'Day',
       month: 'Month (YYYY-MM)',

@@ -32,6 +32,13 @@ export default {
     helpers:
       '可用助手：groupBy（分组）、sum（求和）、count、num / money / pct（数字、金额、百分比格式）、cell、sumCell、chart（"bar" / "line" / "pie" 图表）、date、datetime、eq。',
     at: '第 {line} 行第 {column} 列',
+    outputs: '后台导出（保留 7 天）',
+    format: '格式',
+    progress: '进度',
+    keptUntil: '保留至',
+    download: '下载',
+    queueExcel: '后台导出 Excel',
+    queuePdf: '后台导出 PDF',
     param: {
       day: '日期',
       month: '月份（YYYY-MM）',
