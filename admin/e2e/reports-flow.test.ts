@@ -114,6 +114,9 @@ describe('reports in Chromium', () => {
       );
       await editor.press('End');
       await page.click(sel('rep-field-assetNo'));
+      await expect.poll(() => editor.inputValue()).toMatch(/\{\{row\.assetNo\}\}$/);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await editor.press('End');
       await page.keyboard.type('</p>{{/each}}');
       await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toBe('E2E 月度用量（按区域与表类型）');
       await expect.poll(() => frame.locator('.asset').allTextContents(), { timeout: 15_000 }).toContain('SUN-W1');
@@ -175,7 +178,10 @@ describe('reports in Chromium', () => {
 
     await steps.step('background export', async () => {
       await page.click(sel('rep-queue-xlsx'));
-      await page.locator(sel('rep-output-progress-done')).waitFor({ timeout: 30_000 });
+      await expect
+        .poll(async () => (await api.get('/api/v1/reports/outputs')).body.items[0]?.status, { timeout: 30_000 })
+        .toBe('done');
+      await page.locator(`${sel('rep-output-done')}, ${sel('rep-output-failed')}`).first().waitFor({ timeout: 30_000 });
       const outs = (await api.get('/api/v1/reports/outputs')).body.items;
       expect(outs[0]).toMatchObject({ report: 'monthly-consumption', format: 'xlsx', status: 'done', progress: 100, rows: 6 });
       await page.locator(sel(`rep-output-file-${outs[0].id}`)).waitFor();
