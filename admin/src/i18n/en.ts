@@ -806,7 +806,6 @@ export default {
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
     REPORT_UNKNOWN: 'No such report or layout version',
     REPORT_TEMPLATE_INVALID: 'The report layout has an error (see line and column) and does not render',
-    REPORT_TOO_LARGE: 'Too many rows to print; narrow the parameters or export to Excel',
     REPORT_OUTPUT_NOT_READY: 'The export has not finished (or failed); see its status',
     REPORT_PDF_UNAVAILABLE: 'PDF needs Chromium, which this installation lacks; use the print view',
     DOCUMENT_TEMPLATE_INVALID:

@@ -220,11 +220,10 @@ export const errorCatalogue = {
     status: 422,
     message: 'The report layout does not compile or render (see line and column)',
   },
-  REPORT_TOO_LARGE: {
-    status: 422,
-    message: 'The report has too many rows to print; narrow the parameters or export to Excel',
+  REPORT_OUTPUT_NOT_READY: {
+    status: 409,
+    message: 'The export has not finished (or failed); see its status',
   },
-  REPORT_OUTPUT_NOT_READY: { status: 409, message: 'The export has not finished (or failed); see its status' },
   REPORT_PDF_UNAVAILABLE: {
     status: 503,
     message: 'PDF output needs Chromium and playwright-core, which this installation lacks; print the HTML',
