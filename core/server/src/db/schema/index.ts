@@ -7,4 +7,5 @@ export * from './identity.ts';
 export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
+export * from './reports.ts';
 export * from './uplinks.ts';
