@@ -23,6 +23,7 @@ const benches = {
   payments: [[], ['--smoke']],
   prepaid: [[], ['--smoke']],
   analysis: [[], ['--smoke']],
+  reports: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -82,6 +82,29 @@ export async function request<T>(method: Method, path: string, body?: unknown, q
   return data as T;
 }
 
+/** A POST that answers a file (PDF, xlsx, HTML): the bytes as a Blob, or the usual ApiError. */
+export async function postForBlob(path: string, body: unknown): Promise<Blob> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const token = hooks.csrfToken();
+  if (token) headers['X-CSRF-Token'] = token;
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path), {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK_ERROR', e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) {
+    if (res.status === 401) hooks.onUnauthorized();
+    throw toApiError(res.status, await readBody(res));
+  }
+  return await res.blob();
+}
+
 export const http = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),

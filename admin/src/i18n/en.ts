@@ -9,6 +9,7 @@ import notify from './notify.en.ts';
 import payments from './payments.en.ts';
 import prepaid from './prepaid.en.ts';
 import reading from './reading.en.ts';
+import reports from './reports.en.ts';
 import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -119,6 +120,8 @@ export default {
     analysis: 'Analysis',
     anomalies: 'Anomaly diagnosis',
     documentTemplates: 'Document templates',
+    reports: 'Reports',
+    reportCenter: 'Report center',
     paymentReversals: 'Reversal approvals',
     paymentOrders: 'Payment orders',
   },
@@ -826,6 +829,10 @@ export default {
     PAY_REFUND_CONFLICT: 'This refund number was already used for a different refund',
     NOTIFY_TEMPLATE_INVALID: 'The template has an error and cannot be rendered',
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
+    REPORT_UNKNOWN: 'No such report or layout version',
+    REPORT_TEMPLATE_INVALID: 'The report layout has an error (see line and column) and does not render',
+    REPORT_OUTPUT_NOT_READY: 'The export has not finished (or failed); see its status',
+    REPORT_PDF_UNAVAILABLE: 'PDF needs Chromium, which this installation lacks; use the print view',
     DOCUMENT_TEMPLATE_INVALID:
       'The document template has an error (see the line and column) and cannot be rendered',
     DOCUMENT_TEMPLATE_UNKNOWN: 'No such document kind, paper size or template version',
@@ -890,5 +897,6 @@ export default {
   ...notify,
   ...documents,
   ...anomalies,
+  ...reports,
   ...prepaid,
 } satisfies typeof zhCN;

@@ -11,6 +11,7 @@ import notify from './notify.zh-CN.ts';
 import payments from './payments.zh-CN.ts';
 import prepaid from './prepaid.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
+import reports from './reports.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -118,6 +119,8 @@ export default {
     analysis: '统计分析',
     anomalies: '异常诊断',
     documentTemplates: '单据模板',
+    reports: '报表查询打印',
+    reportCenter: '报表中心',
     paymentReversals: '冲正审批',
     paymentOrders: '在线支付订单',
   },
@@ -781,6 +784,10 @@ export default {
     PAY_REFUND_CONFLICT: '此退款单号已用于另一笔退款',
     NOTIFY_TEMPLATE_INVALID: '模板有错误，无法渲染',
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
+    REPORT_UNKNOWN: '没有这个报表或版式版本',
+    REPORT_TEMPLATE_INVALID: '报表版式有错误（见行号与列号），无法渲染',
+    REPORT_OUTPUT_NOT_READY: '导出尚未完成（或已失败），请查看状态',
+    REPORT_PDF_UNAVAILABLE: '本系统未安装 Chromium，无法生成 PDF；请使用打印视图',
     DOCUMENT_TEMPLATE_INVALID: '单据模板有错误（见行号与列号），无法渲染',
     DOCUMENT_TEMPLATE_UNKNOWN: '没有该单据类型、纸张或模板版本',
     DOCUMENT_NUMBER_PATTERN_INVALID: '编号规则须有且只有一个序号字段 seq:N，日期字段只能用 yyyy、yy、mm、dd',
@@ -842,5 +849,6 @@ export default {
   ...notify,
   ...documents,
   ...anomalies,
+  ...reports,
   ...prepaid,
 };

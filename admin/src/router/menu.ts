@@ -8,6 +8,7 @@ import { documentRoutes } from './modules/documents.ts';
 import { notifyRoutes } from './modules/notify.ts';
 import { paymentRoutes } from './modules/payments.ts';
 import { readingRoutes } from './modules/reading.ts';
+import { reportRoutes } from './modules/reports.ts';
 import { systemRoutes } from './modules/system.ts';
 
 /** Every page listed in the side menu, in menu order. A new module's routes are added here. */
@@ -19,6 +20,7 @@ export const menuRoutes: RouteRecordRaw[] = [
   ...billingRoutes,
   ...paymentRoutes,
   ...documentRoutes,
+  ...reportRoutes,
   ...notifyRoutes,
   ...analysisRoutes,
   ...systemRoutes,

@@ -222,6 +222,19 @@ export const errorCatalogue = {
     status: 503,
     message: 'PDF output needs Chromium and playwright-core, which this installation lacks; print the HTML',
   },
+  REPORT_UNKNOWN: { status: 404, message: 'No such report or layout version' },
+  REPORT_TEMPLATE_INVALID: {
+    status: 422,
+    message: 'The report layout does not compile or render (see line and column)',
+  },
+  REPORT_OUTPUT_NOT_READY: {
+    status: 409,
+    message: 'The export has not finished (or failed); see its status',
+  },
+  REPORT_PDF_UNAVAILABLE: {
+    status: 503,
+    message: 'PDF output needs Chromium and playwright-core, which this installation lacks; print the HTML',
+  },
   DOCUMENT_BATCH_TOO_LARGE: { status: 422, message: 'Too many documents for one batch print' },
   PREPAID_POLICY_INVALID: {
     status: 422,

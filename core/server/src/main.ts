@@ -30,6 +30,7 @@ import { startPrepaidWorker } from './services/prepaid/worker.ts';
 import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import type { EngineOptions } from './services/reading-tasks/runner.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
+import { startReportExports } from './services/reports/exports.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -122,6 +123,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     await startStatsRefresh(platform);
     await startLateFees(platform);
     await startVee(platform);
+    await startReportExports({ db: database.jobs, jobs, logger, timeZone: config.QUADMETER_TIMEZONE });
     await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
     const engine = await startReadingEngine(platform, options.engine);
     stack.push({ name: 'reading engine', stop: () => engine.stop() });

@@ -43,6 +43,7 @@ import { pluginRoutes } from './routes/plugins.ts';
 import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
@@ -97,6 +98,7 @@ const protectedResources = {
   '/documents': documentRoutes,
   '/anomalies': anomalyRoutes,
   '/stats': statsRoutes,
+  '/reports': reportRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {

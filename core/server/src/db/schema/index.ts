@@ -9,4 +9,5 @@ export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
 export * from './stats.ts';
+export * from './reports.ts';
 export * from './uplinks.ts';
