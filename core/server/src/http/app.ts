@@ -41,6 +41,8 @@ import { prepaidRoutes } from './routes/prepaid.ts';
 import { readingScheduleRoutes } from './routes/reading-schedules.ts';
 import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
+import { selfRoutes } from './routes/self.ts';
+import { selfAuthRoutes } from './routes/self-auth.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -112,6 +114,9 @@ export function createApp(p: Platform) {
   app.route('/', healthRoutes(p));
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));
+  // customer self-service: its own session (the customer cookie), never the operator's authenticate
+  app.route('/api/v1/self', selfAuthRoutes(p));
+  app.route('/api/v1/self', selfRoutes(p));
   for (const [path, make] of Object.entries(protectedResources)) {
     app.use(`/api/v1${path}/*`, authenticate(p)); // also matches the bare path
     app.route(`/api/v1${path}`, make(p));

@@ -8,3 +8,4 @@ export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
 export * from './uplinks.ts';
+export * from './self-service.ts';
