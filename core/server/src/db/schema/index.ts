@@ -7,5 +7,5 @@ export * from './identity.ts';
 export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
-export * from './uplinks.ts';
 export * from './self-service.ts';
+export * from './uplinks.ts';
