@@ -50,7 +50,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { topologyRoutes } from './routes/topology.ts';
 import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
-import { serveAdmin } from './static-admin.ts';
+import { serveAdmin, serveSelf } from './static-admin.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
@@ -148,6 +148,7 @@ export function createApp(p: Platform) {
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
       return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
+    if (path === '/my' || path.startsWith('/my/')) return serveSelf(c);
     return serveAdmin(c);
   });
   return app;
