@@ -13,7 +13,8 @@ const maskName = (name: string) => {
 /**
  * The customer's bound accounts with balance, prepaid state and "about N days left at your usual
  * use": the balance over the average daily charge (usage charges and prepaid deductions posted to
- * the ledger) of the last 30 days — null when nothing was charged or the balance is not positive.
+ * the ledger) of the last 30 days (or of the account's ledger life when shorter) — null when nothing
+ * was charged or the balance is not positive.
  */
 export async function boundAccounts(tx: Tx, who: Customer, only?: string) {
   const rows = await tx.execute<Record<string, unknown>>(sql`
@@ -21,8 +22,8 @@ export async function boundAccounts(tx: Tx, who: Customer, only?: string) {
       pa.state as prepaid_state,
       (select coalesce(-sum(l.amount_fen), 0)::text from ledger_entries l
         where l.account_id = a.id and l.kind = 'charge' and l.occurred_on > current_date - 30) as charged_30d,
-      (select min(l.occurred_on)::text from ledger_entries l where l.account_id = a.id and l.kind = 'charge'
-        and l.occurred_on > current_date - 30) as first_charge
+      (select least(30, current_date - min(l.occurred_on) + 1) from ledger_entries l
+        where l.account_id = a.id) as window_days
     from self_bindings s join accounts a on a.tenant_id = s.tenant_id and a.id = s.account_id
       join customers c on c.tenant_id = a.tenant_id and c.id = a.customer_id
       left join account_balances b on b.tenant_id = a.tenant_id and b.account_id = a.id
@@ -32,9 +33,8 @@ export async function boundAccounts(tx: Tx, who: Customer, only?: string) {
   return rows.map((r) => {
     const balance = BigInt(fen(r.balance_fen));
     const charged = BigInt(fen(r.charged_30d));
-    const days = r.first_charge
-      ? Math.max(1, Math.round((Date.now() - Date.parse(String(r.first_charge))) / 86_400_000))
-      : 0;
+    // the last 30 days, or fewer for an account whose ledger is younger
+    const days = Math.max(0, Number(r.window_days ?? 0));
     const perDay = days > 0 && charged > 0n ? charged / BigInt(days) : 0n;
     return {
       id: String(r.id),
