@@ -39,7 +39,10 @@ async function serveBuilt(c: Context<AppEnv>, dist: string, prefix: string) {
       503,
     );
   }
-  const rel = normalize(decodeURIComponent(c.req.path).slice(prefix.length) || '/').replace(/^(\.\.[/\\])+/, '');
+  const rel = normalize(decodeURIComponent(c.req.path).slice(prefix.length) || '/').replace(
+    /^(\.\.[/\\])+/,
+    '',
+  );
   const file = join(dist, rel);
   if (file.startsWith(dist) && extname(file) && existsSync(file)) {
     const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';

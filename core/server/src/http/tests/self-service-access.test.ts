@@ -65,19 +65,19 @@ describe('sign-in through the web authorisation sandbox', () => {
   it('refuses a callback without the state cookie or with a replayed code', async () => {
     const r = await fetch(`${p.baseUrl}/api/v1/self/oauth/callback?code=abc&state=x`, { redirect: 'manual' });
     expect(r.status).toBe(400);
-    expect(((await r.json()) as any).error.code).toBe('SELF_OAUTH_FAILED');
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('SELF_OAUTH_FAILED');
   });
 
   it('answers SELF_AUTH_REQUIRED without a customer session, also to an operator session', async () => {
     const before = await selfCounts(p);
     const anon = await fetch(`${p.baseUrl}/api/v1/self/accounts`);
     expect(anon.status).toBe(401);
-    expect(((await anon.json()) as any).error.code).toBe('SELF_AUTH_REQUIRED');
+    expect(((await anon.json()) as { error: { code: string } }).error.code).toBe('SELF_AUTH_REQUIRED');
     const forged = await fetch(`${p.baseUrl}/api/v1/self/accounts/${ids.account}`, {
       headers: { cookie: `qm_self=${alice.cookie.split('=')[1].split('.')[0]}.${'A'.repeat(43)}` },
     });
     expect(forged.status).toBe(401);
-    expect(((await forged.json()) as any).error.code).toBe('SELF_AUTH_REQUIRED');
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('SELF_AUTH_REQUIRED');
     const op = await admin.get(`/api/v1/self/accounts/${ids.account}`);
     expect(op.status).toBe(401);
     expect(op.body.error.code).toBe('SELF_AUTH_REQUIRED');
