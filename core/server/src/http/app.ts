@@ -1,4 +1,5 @@
 import { AppError } from '@quadmeter/sdk';
+import { compress } from 'hono/compress';
 import type { Platform } from '../platform.ts';
 import { docsRoutes } from './docs.ts';
 import { authenticate } from './middleware/authenticate.ts';
@@ -112,6 +113,8 @@ export function createApp(p: Platform) {
   app.use('*', ...securityHeaders());
   app.use('*', rejectMalformedUrl());
   app.route('/', healthRoutes(p));
+  // the self-service H5 is for phones on slow links: its files go out compressed
+  app.use('/my/*', compress());
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));
   // customer self-service: its own session (the customer cookie), never the operator's authenticate
