@@ -3,8 +3,6 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
-import { receiptView } from '../../services/payments/receipt.ts';
-import { receiptHtml } from '../../services/payments/receipt-html.ts';
 import {
   bindWithCode,
   CODE_TTL_MINUTES,
@@ -20,9 +18,9 @@ import {
   accountPayments,
   boundAccounts,
   meterUsage,
-  requireOwnPayment,
 } from '../../services/self/reads.ts';
-import { customerActor, inCustomer } from '../../services/self/session.ts';
+import { selfReceipt } from '../../services/self/receipt.ts';
+import { inCustomer } from '../../services/self/session.ts';
 import type { AppEnv } from '../env.ts';
 import { zodDetails } from '../on-error.ts';
 import { router } from '../route-kit.ts';
@@ -172,11 +170,18 @@ export function selfRoutes(p: Platform) {
 
   r.get('/payments/:id/receipt', async (c) => {
     const id = idOf(c);
-    const html = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
-      await requireOwnPayment(tx, who, id);
-      return receiptHtml(await receiptView(tx, customerActor(who), id, p.config.QUADMETER_TIMEZONE));
+    const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
+      const r = await selfReceipt(tx, who, id, p.config.QUADMETER_TIMEZONE);
+      if (r.issued)
+        await recordAudit(tx, who.tenantId, selfMeta(c, who), {
+          action: 'self.receipt-issued',
+          targetType: 'document',
+          targetId: r.doc.id,
+          after: { number: r.doc.number, paymentId: id },
+        });
+      return r;
     });
-    return c.html(html, 200, { 'cache-control': 'no-store' });
+    return c.html(out.html, 200, { 'cache-control': 'no-store' });
   });
   return r;
 }

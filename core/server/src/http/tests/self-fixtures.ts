@@ -90,6 +90,7 @@ export async function selfCounts(p: TestPlatform) {
       (select count(*) from notify_outbox)::int as outbox,
       (select count(*) from payment_orders)::int as orders,
       (select count(*) from payments)::int as payments,
+      (select count(*) from documents)::int as documents,
       (select count(*) from audit_log)::int as audit`),
   );
   return row as Record<string, number>;

@@ -239,6 +239,21 @@ describe('bad input answers stable 4xx codes and writes nothing', () => {
   });
 });
 
+describe('receipts', () => {
+  it('a payment’s receipt is the tenant-template receipt document, issued once and then replayed', async () => {
+    const before = await selfCounts(p);
+    const first = await alice.request('GET', `/api/v1/self/payments/${ids.payment}/receipt`);
+    expect(first.status).toBe(200);
+    expect(first.body.raw).toContain('PA-SA1');
+    expect(first.body.raw).toContain('12.00');
+    const mid = await selfCounts(p);
+    expect(mid.documents).toBe(before.documents + 1);
+    const again = await alice.request('GET', `/api/v1/self/payments/${ids.payment}/receipt`);
+    expect(again.body.raw).toBe(first.body.raw);
+    expect((await selfCounts(p)).documents).toBe(mid.documents);
+  });
+});
+
 describe('audit and unbinding', () => {
   it('records customer actions under the customer identity, and unbinding closes the account to them', async () => {
     const rows = await withSystem(p.running.platform.db, (tx) =>
@@ -246,7 +261,7 @@ describe('audit and unbinding', () => {
         where action like 'self.%' order by id`),
     );
     const actions = new Set(rows.map((r) => r.action));
-    for (const a of ['self.login', 'self.code-sent', 'self.bind', 'self.order'])
+    for (const a of ['self.login', 'self.code-sent', 'self.bind', 'self.order', 'self.receipt-issued'])
       expect(actions.has(a), a).toBe(true);
     expect(new Set(rows.map((r) => r.actor_type))).toEqual(new Set(['customer']));
     const c = await customerLogin(p, oauth, 'demo', 'carol');
