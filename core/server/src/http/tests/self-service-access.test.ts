@@ -254,6 +254,25 @@ describe('receipts', () => {
   });
 });
 
+describe('session end and cross-site posts', () => {
+  it('a form post (not JSON) is refused before anything runs; logout ends the session', async () => {
+    const before = await selfCounts(p);
+    const form = await alice.request('POST', '/api/v1/self/codes', 'accountNumber=PA-SA1', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(415);
+    expect(form.body.error.code).toBe('REQ_UNSUPPORTED_MEDIA');
+    expect(await selfCounts(p)).toEqual(before);
+    const c = await customerLogin(p, oauth, 'demo', 'erin');
+    expect((await c.get('/api/v1/self/accounts')).status).toBe(200);
+    const out = await c.post('/api/v1/self/logout');
+    expect(out.status).toBe(204);
+    const after = await c.get('/api/v1/self/accounts');
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('SELF_AUTH_REQUIRED');
+  });
+});
+
 describe('audit and unbinding', () => {
   it('records customer actions under the customer identity, and unbinding closes the account to them', async () => {
     const rows = await withSystem(p.running.platform.db, (tx) =>
@@ -261,7 +280,14 @@ describe('audit and unbinding', () => {
         where action like 'self.%' order by id`),
     );
     const actions = new Set(rows.map((r) => r.action));
-    for (const a of ['self.login', 'self.code-sent', 'self.bind', 'self.order', 'self.receipt-issued'])
+    for (const a of [
+      'self.login',
+      'self.logout',
+      'self.code-sent',
+      'self.bind',
+      'self.order',
+      'self.receipt-issued',
+    ])
       expect(actions.has(a), a).toBe(true);
     expect(new Set(rows.map((r) => r.actor_type))).toEqual(new Set(['customer']));
     const c = await customerLogin(p, oauth, 'demo', 'carol');
