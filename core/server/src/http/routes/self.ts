@@ -2,6 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Platform } from '../../platform.ts';
+import { todayIn } from '../../services/archives/scope.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import {
   bindWithCode,
@@ -10,7 +11,7 @@ import {
   sendCode,
   unbind,
 } from '../../services/self/bindings.ts';
-import { createSelfOrder, selfOrder } from '../../services/self/pay.ts';
+import { checkSelfOrder, createSelfOrder, selfOrder } from '../../services/self/pay.ts';
 import {
   accountBills,
   accountMeters,
@@ -166,6 +167,23 @@ export function selfRoutes(p: Platform) {
   r.get('/orders/:id', async (c) => {
     const id = idOf(c);
     return c.json(await inCustomer(p.db, selfCookie(c), (tx, who) => selfOrder(tx, who, id)), 200);
+  });
+
+  r.post('/orders/:id/check', async (c) => {
+    const id = idOf(c);
+    const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
+      const done = await checkSelfOrder(tx, p.registry, who, id, todayIn(p.config.QUADMETER_TIMEZONE));
+      if (done.applied !== 'unchanged')
+        await recordAudit(tx, who.tenantId, selfMeta(c, who), {
+          action: 'self.order-check',
+          targetType: 'payment-order',
+          targetId: id,
+          areaPath: done.areaPath,
+          after: { status: done.order.status, applied: done.applied },
+        });
+      return done.order;
+    });
+    return c.json(out, 200);
   });
 
   r.get('/payments/:id/receipt', async (c) => {

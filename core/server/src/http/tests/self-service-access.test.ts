@@ -99,6 +99,7 @@ describe('a customer cannot see or pay into an account they have not bound (prob
       ['POST', `/api/v1/self/accounts/${ids.account}/orders`, { amountFen: 100 }],
       ['DELETE', `/api/v1/self/bindings/${ids.account}`, undefined],
       ['GET', `/api/v1/self/orders/${ids.order}`, undefined],
+      ['POST', `/api/v1/self/orders/${ids.order}/check`, {}],
       ['GET', `/api/v1/self/payments/${ids.payment}/receipt`, undefined],
     ] as const;
 
@@ -251,6 +252,23 @@ describe('receipts', () => {
     const again = await alice.request('GET', `/api/v1/self/payments/${ids.payment}/receipt`);
     expect(again.body.raw).toBe(first.body.raw);
     expect((await selfCounts(p)).documents).toBe(mid.documents);
+  });
+});
+
+describe('a lost callback', () => {
+  it('check asks the provider and credits a paid order once', async () => {
+    const made = await alice.post(`/api/v1/self/accounts/${ids.account}/orders`, { amountFen: 300 });
+    expect(made.status).toBe(201);
+    sb.pay(made.body.orderNo); // paid in WeChat, the callback never arrives
+    expect((await alice.get(`/api/v1/self/orders/${made.body.id}`)).body.status).toBe('paying');
+    const before = await selfCounts(p);
+    const checked = await alice.post(`/api/v1/self/orders/${made.body.id}/check`);
+    expect(checked.status).toBe(200);
+    expect(checked.body.status).toBe('paid');
+    expect(checked.body.paymentId).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await alice.post(`/api/v1/self/orders/${made.body.id}/check`);
+    expect(again.body.status).toBe('paid');
+    expect((await selfCounts(p)).payments).toBe(before.payments + 1);
   });
 });
 

@@ -2,7 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import type { Registry } from '../../registry/index.ts';
-import { createOrder } from '../payments/online/index.ts';
+import { createOrder, queryOrder } from '../payments/online/index.ts';
 import { requireBound } from './bindings.ts';
 import { type Customer, customerActor } from './session.ts';
 
@@ -89,4 +89,15 @@ export async function selfOrder(tx: Tx, who: Customer, id: string) {
     paymentId: row.payment_id,
     action: row.action,
   });
+}
+
+/**
+ * Asks the provider about one of the customer's orders (the page does when the callback is late):
+ * a paid order is credited once, by the same path as the callback.
+ */
+export async function checkSelfOrder(tx: Tx, registry: Registry, who: Customer, id: string, today: string) {
+  const mine = await selfOrder(tx, who, id);
+  if (mine.status !== 'created' && mine.status !== 'paying') return { order: mine, applied: 'unchanged' };
+  const done = await queryOrder(tx, registry, customerActor(who), who.tenantId, id, today);
+  return { order: await selfOrder(tx, who, id), applied: String(done.applied), areaPath: done.areaPath };
 }
