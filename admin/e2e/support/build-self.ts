@@ -24,5 +24,7 @@ export function ensureSelfBuilt(): void {
   execFileSync(process.execPath, [vite, 'build', '--config', 'vite.self.config.ts', '--logLevel', 'warn'], {
     cwd: adminDir,
     stdio: 'inherit',
+    // vitest runs with NODE_ENV=test, which would make Vite ship Vue's development build
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
