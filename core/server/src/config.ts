@@ -81,6 +81,8 @@ const schema = z.object({
   QUADMETER_PLUGINS: z.string().optional(),
   /** how long a plugin's setup, start, stop or health may take before it is given up on */
   QUADMETER_HOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** customer self-service: WeChat web authorisation `{ "endpoint", "appid", "secret" }` (JSON) */
+  QUADMETER_SELF_OAUTH: z.string().min(2).optional(),
   /** a JSON file `{ "<plugin-id>": { …config } }`; QUADMETER_PLUGIN_<ID> variables override it */
   QUADMETER_PLUGINS_CONFIG: z.string().min(1).optional(),
   /** 32 bytes (hex or base64) encrypting plugin secrets; generated into the data dir when unset */

@@ -165,6 +165,13 @@ describe('row-level security catalogue', () => {
     }
   });
 
+  it('the self-service tables (customer identities, sessions, bindings, codes) are FORCE-secured', async () => {
+    const rows = await tenantTables(t.database.sql);
+    const by = new Map(rows.map((r) => [r.table, r]));
+    for (const name of ['self_identities', 'self_sessions', 'self_bindings', 'self_codes'])
+      expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, policies: 1, appCanUse: true });
+  });
+
   it('the app role is neither superuser nor BYPASSRLS and cannot log in', async () => {
     const [role] = await t.database.sql`
       select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'quadmeter_app'`;

@@ -1,4 +1,5 @@
 import { AppError } from '@quadmeter/sdk';
+import { compress } from 'hono/compress';
 import type { Platform } from '../platform.ts';
 import { docsRoutes } from './docs.ts';
 import { authenticate } from './middleware/authenticate.ts';
@@ -46,6 +47,8 @@ import { readingTaskRoutes } from './routes/reading-tasks.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { selfRoutes } from './routes/self.ts';
+import { selfAuthRoutes } from './routes/self-auth.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -53,7 +56,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { topologyRoutes } from './routes/topology.ts';
 import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
-import { serveAdmin } from './static-admin.ts';
+import { serveAdmin, serveSelf } from './static-admin.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
@@ -120,8 +123,13 @@ export function createApp(p: Platform) {
   app.use('*', rejectMalformedUrl());
   app.route('/', healthRoutes(p));
   app.route('/', metricsRoutes(p));
+  // the self-service H5 is for phones on slow links: its files go out compressed
+  app.use('/my/*', compress());
   app.use('/api/*', ...jsonBody(p.config.QUADMETER_BODY_LIMIT_KB));
   app.route('/api/v1/auth', authRoutes(p));
+  // customer self-service: its own session (the customer cookie), never the operator's authenticate
+  app.route('/api/v1/self', selfAuthRoutes(p));
+  app.route('/api/v1/self', selfRoutes(p));
   for (const [path, make] of Object.entries(protectedResources)) {
     app.use(`/api/v1${path}/*`, authenticate(p)); // also matches the bare path
     app.route(`/api/v1${path}`, make(p));
@@ -153,6 +161,7 @@ export function createApp(p: Platform) {
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
       return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
+    if (path === '/my' || path.startsWith('/my/')) return serveSelf(c);
     return serveAdmin(c);
   });
   return app;

@@ -6,6 +6,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from './env.ts';
 
 export const adminDist = fileURLToPath(new URL('../../../../admin/dist', import.meta.url));
+/** The customer self-service app (admin/self, built by vite.self.config.ts), served at /my/. */
+export const selfDist = fileURLToPath(new URL('../../../../admin/dist-self', import.meta.url));
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,20 +24,32 @@ const types: Record<string, string> = {
 
 /** Serves the built admin; unknown paths fall back to index.html for the client-side router. */
 export async function serveAdmin(c: Context<AppEnv>) {
-  if (!existsSync(join(adminDist, 'index.html'))) {
+  return await serveBuilt(c, adminDist, '');
+}
+
+/** Serves the self-service app under /my/ (none of the admin's code: its own build). */
+export async function serveSelf(c: Context<AppEnv>) {
+  return await serveBuilt(c, selfDist, '/my');
+}
+
+async function serveBuilt(c: Context<AppEnv>, dist: string, prefix: string) {
+  if (!existsSync(join(dist, 'index.html'))) {
     return c.text(
       'The admin is not built yet: run `npm run build:admin` (npm start does this for you).',
       503,
     );
   }
-  const rel = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(adminDist, rel);
-  if (file.startsWith(adminDist) && extname(file) && existsSync(file)) {
+  const rel = normalize(decodeURIComponent(c.req.path).slice(prefix.length) || '/').replace(
+    /^(\.\.[/\\])+/,
+    '',
+  );
+  const file = join(dist, rel);
+  if (file.startsWith(dist) && extname(file) && existsSync(file)) {
     const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
     return c.body(await readFile(file), 200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'cache-control': cache,
     });
   }
-  return c.html(await readFile(join(adminDist, 'index.html'), 'utf8'), 200, { 'cache-control': 'no-cache' });
+  return c.html(await readFile(join(dist, 'index.html'), 'utf8'), 200, { 'cache-control': 'no-cache' });
 }

@@ -10,7 +10,7 @@ export const auditLog = pgTable(
     tenantId: uuid('tenant_id').notNull(),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    actorType: text('actor_type', { enum: ['user', 'operator', 'token', 'system'] }).notNull(),
+    actorType: text('actor_type', { enum: ['user', 'operator', 'token', 'system', 'customer'] }).notNull(),
     actorId: uuid('actor_id'),
     actorName: text('actor_name').notNull(),
     action: text('action').notNull(),

@@ -10,4 +10,5 @@ export * from './platform.ts';
 export * from './plugins.ts';
 export * from './stats.ts';
 export * from './reports.ts';
+export * from './self-service.ts';
 export * from './uplinks.ts';

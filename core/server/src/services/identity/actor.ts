@@ -2,7 +2,7 @@ import { AppError } from '@quadmeter/sdk';
 
 /** Who is acting: resolved once per request from a session cookie or an API token. */
 export interface Actor {
-  kind: 'user' | 'operator' | 'token';
+  kind: 'user' | 'operator' | 'token' | 'customer';
   /** user or operator id (for tokens: the user the token belongs to) */
   id: string;
   /** login name */
