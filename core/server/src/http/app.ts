@@ -27,6 +27,7 @@ import { counterRoutes } from './routes/counter.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { fieldRoutes } from './routes/field.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
@@ -91,6 +92,7 @@ const protectedResources = {
   '/counter': counterRoutes,
   '/notify': notifyRoutes,
   '/documents': documentRoutes,
+  '/field': fieldRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
