@@ -81,6 +81,7 @@ describe('row-level security catalogue', () => {
       'reading_state',
       'consumption_daily',
       'consumption_monthly',
+      'field_readings',
     ])
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, appCanUse: true });
     const parts = rows.filter((r) => r.partition && r.table.startsWith('readings_'));
