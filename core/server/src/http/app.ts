@@ -50,6 +50,7 @@ import { topologyRoutes } from './routes/topology.ts';
 import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin } from './static-admin.ts';
+import { isFieldPath, serveField } from './static-field.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
@@ -145,7 +146,7 @@ export function createApp(p: Platform) {
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
       return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
-    return serveAdmin(c);
+    return isFieldPath(c.req.path) ? serveField(c) : serveAdmin(c);
   });
   return app;
 }
