@@ -5,7 +5,7 @@ import type { Client } from '../../../test/client.ts';
 import { inDemo, userWith } from './archive-fixtures.ts';
 import { controlWorld } from './control-fixtures.ts';
 import { fetchPhoto, fieldRows, jpegBytes, manualBody, pngBytes } from './field-fixtures.ts';
-import type { ReadingWorld } from './reading-fixtures.ts';
+import { finished, type ReadingWorld } from './reading-fixtures.ts';
 
 // The field app's routes: a field user (抄表员) scoped to area A lists, reads and enters manual
 // readings only for A's meters; another tenant sees nothing; a user without readings.manual or
@@ -173,6 +173,44 @@ describe('a field user scoped to area A', () => {
     const moved = await fieldA.get(`/api/v1/field/meters?lat=31&lng=121&after=${near1.body.next}`);
     expect(moved.status).toBe(400);
     expect(moved.body.error.code).toBe('LIST_CURSOR_INVALID');
+  });
+});
+
+describe('field states from the reading and device tables', () => {
+  it('a meter whose last read failed, and one behind an offline concentrator, are flagged', async () => {
+    const [a0, a1] = w.metersA;
+    const ids = async (state: string) =>
+      ((await fieldA.get(`/api/v1/field/meters?state=${state}`)).body.items as { id: string }[]).map(
+        (m) => m.id,
+      );
+    const [{ address }] = (await inDemo(w.p, (tx) =>
+      tx.execute(sql`select comm_address as address from meters where id = ${a0}`),
+    )) as unknown as { address: string }[];
+    w.field.faults.set(address, { fault: 'error', times: Number.POSITIVE_INFINITY });
+    try {
+      const task = await fieldA.post('/api/v1/reading-tasks', {
+        target: 'meter',
+        meterId: a0,
+        kind: 'realtime',
+        rounds: 0,
+        fallback: false,
+      });
+      expect(task.status, JSON.stringify(task.body)).toBe(201);
+      const done = await finished(fieldA, task.body.task.id);
+      expect(done.summary.failed).toBe(1);
+    } finally {
+      w.field.faults.delete(address);
+    }
+    expect(await ids('failed-read')).toEqual([a0]);
+    await inDemo(w.p, async (tx) => {
+      const [c] = (await tx.execute(sql`insert into concentrators (tenant_id, number, a1, a2, area_id, online)
+        select tenant_id, 'FIELD-C1', '3501', 4242, area_id, false from meters where id = ${a1}
+        returning id`)) as unknown as { id: string }[];
+      await tx.execute(sql`update meter_routes set concentrator_id = ${c.id} where meter_id = ${a1}`);
+    });
+    expect(await ids('offline-concentrator')).toEqual([a1]);
+    const card = await fieldA.get(`/api/v1/field/meters/${a1}`);
+    expect(card.body.meter.states).toContain('offline-concentrator');
   });
 });
 
