@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../../../test/client.ts';
+import { postEntries } from '../../services/billing/ledger/index.ts';
+import { entry } from '../../services/billing/ledger/ledger-fixtures.ts';
 import { inDemo, userWith } from './archive-fixtures.ts';
 import { controlWorld } from './control-fixtures.ts';
 import { fetchPhoto, fieldRows, jpegBytes, manualBody, pngBytes } from './field-fixtures.ts';
@@ -211,6 +213,22 @@ describe('field states from the reading and device tables', () => {
     expect(await ids('offline-concentrator')).toEqual([a1]);
     const card = await fieldA.get(`/api/v1/field/meters/${a1}`);
     expect(card.body.meter.states).toContain('offline-concentrator');
+    // a0 on an account that owes ¥123.45: in arrears, the balance in integer fen
+    await inDemo(w.p, async (tx) => {
+      const [c] = (await tx.execute(sql`insert into customers (tenant_id, number, name, area_id)
+        select tenant_id, 'FC1', '现场户', area_id from meters where id = ${a0} returning id`)) as unknown as {
+        id: string;
+      }[];
+      const [acc] = (await tx.execute(sql`insert into accounts (tenant_id, customer_id, number)
+        values (app_tenant_id(), ${c.id}, 'FA1') returning id`)) as unknown as { id: string }[];
+      await tx.execute(sql`update meters set account_id = ${acc.id} where id = ${a0}`);
+      await postEntries(tx, [
+        entry(acc.id, 'charge', -12345, 'field:arrears', { category: 'usage', occurredOn: '2026-11-30' }),
+      ]);
+    });
+    expect(await ids('in-arrears')).toEqual([a0]);
+    const owed = await fieldA.get(`/api/v1/field/meters/${a0}`);
+    expect(owed.body.meter).toMatchObject({ balanceFen: '-12345', accountNo: 'FA1', customerName: '现场户' });
   });
 });
 
