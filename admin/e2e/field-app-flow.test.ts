@@ -21,7 +21,8 @@ import { artifactsDir, keepShot, openPhone, pngImage } from './support/phone.ts'
 // user holding the built-in 抄表员 role, scoped to one residential area, logs in, finds the meter in
 // their work list (nearest first; a meter of another area is not there and its page says so), reads
 // it now, closes its valve (the simulator reports it closed), goes offline, enters a manual reading
-// with a photo (queued on the phone), comes back online and sees it synced: marked manual, with the
+// with a photo (queued on the phone; the page reopens from the service worker's cache while
+// offline), comes back online and sees it synced: marked manual, with the
 // photo. Every step's screenshot is kept (artifactsDir('field-app')).
 
 type Platform = Awaited<ReturnType<typeof startTestPlatform>>;
@@ -146,6 +147,8 @@ describe('field app on a phone', () => {
     await page.locator(`${sel('meter-state')}[data-state="valve-closed"]`).waitFor();
     await shot('05-valve-closed');
 
+    // the service worker keeps the app and the pages opened
+    await poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '')).toMatch(/\/field\/sw\.js$/);
     // offline: the reading with its photo waits on the phone
     await context.setOffline(true);
     await page.locator(sel('offline-banner')).waitFor();
@@ -161,6 +164,12 @@ describe('field app on a phone', () => {
     expect(key).toMatch(/^[0-9a-f-]{36}$/);
     expect((await fieldApi.get(`/api/v1/field/meters/${meterId}`)).body.manual).toEqual([]);
     await shot('06-offline-queued');
+    // still offline, the meter page opens again from the cache, the reading still waiting
+    await page.reload();
+    await page.locator(`${sel('meter-page')}[data-id="${meterId}"] ${sel('meter-asset-no')}`).waitFor();
+    await page.locator(`${sel('pending-reading')}[data-key="${key}"]`).waitFor();
+    await page.locator(sel('offline-banner')).waitFor();
+    await shot('06b-offline-reopened');
 
     // back online: it syncs once, shown as manual with the photo
     await context.setOffline(false);

@@ -5,8 +5,19 @@
 const SHELL = 'qm-field-shell-v1';
 const DATA = 'qm-field-data-v1';
 
+// The shell and the hashed assets it names (read from the page itself), so the app opens offline
+// even when the first visit loaded them before this worker was in control.
+async function cacheShell() {
+  const cache = await caches.open(SHELL);
+  const page = await fetch('/field/', { cache: 'no-store' });
+  const html = await page.clone().text();
+  const assets = [...new Set(html.match(/\/field\/assets\/[^"'\s>]+/g) ?? [])];
+  await cache.put('/field/', page);
+  await cache.addAll(['/field/manifest.webmanifest', '/field/icon.svg', ...assets]);
+}
+
 self.addEventListener('install', (e) => {
-  e.waitUntil(caches.open(SHELL).then((c) => c.addAll(['/field/', '/field/manifest.webmanifest', '/field/icon.svg'])));
+  e.waitUntil(cacheShell());
   self.skipWaiting();
 });
 
@@ -52,6 +63,13 @@ self.addEventListener('fetch', (e) => {
     e.respondWith(cacheFirst(req));
   } else if (req.mode === 'navigate' && url.pathname.startsWith('/field')) {
     // every page of the app is its shell (client-side router)
-    e.respondWith(fetch(req).catch(() => caches.match('/field/')));
+    e.respondWith(
+      fetch(req)
+        .then(async (res) => {
+          if (res.ok) await (await caches.open(SHELL)).put('/field/', res.clone());
+          return res;
+        })
+        .catch(() => caches.match('/field/')),
+    );
   }
 });

@@ -48,10 +48,14 @@ interface SessionBody {
   permissions: string[];
 }
 
+const SAVED = 'qm-field-session';
+
 function keep(s: SessionBody) {
   session.csrf = s.csrfToken;
   session.user = s.user;
   session.permissions = s.permissions;
+  // who is logged in (not the CSRF token), so the app opens offline
+  localStorage.setItem(SAVED, JSON.stringify({ user: s.user, permissions: s.permissions }));
 }
 
 export async function login(tenant: string, username: string, password: string) {
@@ -63,8 +67,18 @@ export async function restore(): Promise<boolean> {
   try {
     keep(await api<SessionBody>('GET', '/auth/me'));
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof ApiError) {
+      localStorage.removeItem(SAVED);
+      return false;
+    }
+    // offline: the last session's user, until the server can be asked again
+    const saved = localStorage.getItem(SAVED);
+    if (!saved) return false;
+    const s = JSON.parse(saved) as Omit<SessionBody, 'csrfToken'>;
+    session.user = s.user;
+    session.permissions = s.permissions;
+    return true;
   }
 }
 

@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import { ApiError, api, OfflineError } from './api.ts';
+import { ApiError, api, OfflineError, restore, session } from './api.ts';
 
 /**
  * Manual readings entered on the phone wait here (IndexedDB) until the server has them. Each has
@@ -65,6 +65,9 @@ export function flush(): Promise<void> {
   flushing ??= (async () => {
     try {
       const all = (await pending()).filter((p) => !p.error).sort((a, b) => a.at.localeCompare(b.at));
+      // opened offline: the CSRF token comes with the session, once the server answers
+      if (all.length && !session.csrf && !(await restore())) return;
+      if (all.length && !session.csrf) return;
       for (const p of all) {
         try {
           const { meterId, error: _e, ...body } = p;
@@ -74,6 +77,7 @@ export function flush(): Promise<void> {
         } catch (e) {
           if (e instanceof OfflineError) break;
           if (e instanceof ApiError && (e.status === 401 || e.status === 429 || e.status >= 500)) break;
+          if (e instanceof ApiError && e.code === 'AUTH_CSRF_INVALID') break;
           await run('readwrite', (s) => s.put({ ...p, error: e instanceof ApiError ? e.code : String(e) }));
         }
       }
