@@ -7699,6 +7699,292 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/field/manual-readings/{key}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo of a manual reading (JPEG, PNG or WebP) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/*": string;
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My work: meters in my areas, optionally in one state, nearest first when lat/lng are given */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    lat?: number | null;
+                    limit?: number;
+                    lng?: number | null;
+                    state?: "not-read-today" | "failed-read" | "offline-concentrator" | "valve-closed" | "in-arrears";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FieldWorkPage"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/meters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meter’s card: state, balance, latest readings with status bits, manual entries */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FieldMeterCard"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/meters/{id}/manual-readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter a manual reading with an optional photo; the same key again answers the stored entry (200) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FieldManualReading"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FieldManualEntry"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -19779,6 +20065,72 @@ export type components = {
                 message: string;
                 requestId: string;
             };
+        };
+        FieldCardReading: {
+            flags: string[];
+            kind: string;
+            status: {
+                fields: {
+                    [key: string]: boolean | string;
+                };
+                protocol: string | null;
+                word: number;
+            } | null;
+            ts: string;
+            value: string | null;
+        };
+        FieldManualEntry: {
+            createdAt: string;
+            enteredByName: string;
+            hasPhoto: boolean;
+            key: string;
+            meterId: string;
+            note: string;
+            /** @enum {string|null} */
+            photoType: "image/jpeg" | "image/png" | "image/webp" | null;
+            ts: string;
+            value: string;
+        };
+        FieldManualReading: {
+            /** Format: date-time */
+            at?: string;
+            /** Format: uuid */
+            key: string;
+            note?: string;
+            photo?: {
+                data: string;
+                /** @enum {string} */
+                type: "image/jpeg" | "image/png" | "image/webp";
+            };
+            value: string;
+        };
+        FieldMeterCard: {
+            manual: components["schemas"]["FieldManualEntry"][];
+            meter: components["schemas"]["FieldWorkItem"];
+            readings: components["schemas"]["FieldCardReading"][];
+        };
+        FieldWorkItem: {
+            accountNo: string | null;
+            areaName: string;
+            assetNo: string;
+            balanceFen: string | null;
+            control: string;
+            customerName: string | null;
+            distanceM: number | null;
+            id: string;
+            keepPower: boolean;
+            kind: string;
+            lastTs: string | null;
+            lastValue: string | null;
+            lat: number | null;
+            lng: number | null;
+            location: string | null;
+            states: ("not-read-today" | "failed-read" | "offline-concentrator" | "valve-closed" | "in-arrears")[];
+            status: string;
+        };
+        FieldWorkPage: {
+            items: components["schemas"]["FieldWorkItem"][];
+            next: string | null;
         };
         HistoryEntry: {
             action: string;

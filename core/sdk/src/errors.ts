@@ -89,6 +89,17 @@ export const errorCatalogue = {
   READING_BACKWARDS: { status: 422, message: 'A meter counter went backwards' },
   READING_TASK_EMPTY: { status: 422, message: 'The target has no installed meter to read' },
   READING_TASK_BUSY: { status: 409, message: 'The reading task is still running' },
+  FIELD_PHOTO_INVALID: {
+    status: 415,
+    message: 'The photo must be a JPEG, PNG or WebP image of the type it declares',
+  },
+  FIELD_PHOTO_TOO_LARGE: { status: 413, message: 'The photo exceeds 2 MiB' },
+  FIELD_KEY_REUSED: {
+    status: 409,
+    message: 'This idempotency key was already used for another meter or value',
+  },
+  FIELD_READING_REJECTED: { status: 422, message: 'The meter type rejected the reading' },
+  FIELD_TIME_INVALID: { status: 400, message: 'The reading time lies in the future or too far back' },
   CONTROL_KEEP_POWER: {
     status: 409,
     message: 'The meter is under keep-power (保电); a cut needs an explicit override',

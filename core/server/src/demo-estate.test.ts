@@ -122,11 +122,13 @@ describe('demo estate', () => {
                    (select count(distinct point_no)::int from meter_routes where via = 'concentrator') points,
                    (select count(*)::int from meter_routes where via = 'concentrator') on_concentrator,
                    (select count(*)::int from meters where account_id is null) no_account,
+                   (select count(*)::int from meters where lat is null or lng is null) unplaced,
                    (select count(*)::int from meters m join accounts a on a.id = m.account_id
                       join customers c on c.id = a.customer_id where c.area_id <> m.area_id) area_mismatch`,
       ),
     );
     expect(r).toEqual({
+      unplaced: 0,
       unrouted: 0,
       routes: 2498,
       keys: 2498,

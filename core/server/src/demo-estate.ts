@@ -3,6 +3,7 @@ import type { Db, Tx } from './db/client.ts';
 import { areas } from './db/schema/index.ts';
 import { withTenant } from './db/tenant.ts';
 import { busSegments, DEMO_CONCENTRATOR, type Field, fieldSegments } from './demo-estate-meters.ts';
+import { placeDemoMeters } from './demo-positions.ts';
 import {
   type AreaNode,
   type CustomerBlock,
@@ -192,6 +193,7 @@ export async function seedDemoEstate(db: Db, tenantId: string): Promise<EstateRe
     let meters = 0;
     for (const s of [...busSegments(institution), ...fieldSegments(field)])
       meters += await insertMeterSegment(tx, '', s);
+    await placeDemoMeters(tx);
     const count = (r: unknown) => (r as { n: number }[])[0].n;
     return { areas: count(after) - count(before), customers, meters, elapsedMs: performance.now() - t0 };
   });

@@ -84,6 +84,7 @@ describe('row-level security catalogue', () => {
       'stats_consumption_daily',
       'stats_reading_daily',
       'stats_arrears',
+      'field_readings',
     ])
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, appCanUse: true });
     const parts = rows.filter((r) => r.partition && r.table.startsWith('readings_'));

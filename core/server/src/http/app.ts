@@ -30,6 +30,7 @@ import { counterRoutes } from './routes/counter.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { fieldRoutes } from './routes/field.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/imports.ts';
 import { ledgerEntryRoutes, ledgerRoutes } from './routes/ledger.ts';
@@ -57,6 +58,7 @@ import { topologyRoutes } from './routes/topology.ts';
 import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
 import { serveAdmin, serveSelf } from './static-admin.ts';
+import { isFieldPath, serveField } from './static-field.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */
@@ -102,6 +104,7 @@ const protectedResources = {
   '/anomalies': anomalyRoutes,
   '/stats': statsRoutes,
   '/reports': reportRoutes,
+  '/field': fieldRoutes,
 } as const;
 
 function methodMatcher(routes: { method: string; path: string }[]) {
@@ -162,7 +165,7 @@ export function createApp(p: Platform) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
       return onError(new AppError('REQ_METHOD_NOT_ALLOWED'), c);
     if (path === '/my' || path.startsWith('/my/')) return serveSelf(c);
-    return serveAdmin(c);
+    return isFieldPath(path) ? serveField(c) : serveAdmin(c);
   });
   return app;
 }

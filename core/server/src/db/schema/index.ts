@@ -3,6 +3,7 @@ export * from './areas.ts';
 export * from './audit.ts';
 export * from './custom-fields.ts';
 export * from './customers.ts';
+export * from './field.ts';
 export * from './gateways.ts';
 export * from './identity.ts';
 export * from './meters.ts';

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -58,6 +59,9 @@ export const meters = pgTable(
     initialReading: numeric('initial_reading', { precision: 20, scale: 4 }).notNull().default('0'),
     installDate: date('install_date'),
     location: text('location'),
+    /** WGS-84 position (migration 0030): the field app lists the nearest first */
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
     areaId: uuid('area_id').notNull(),
     accountId: uuid('account_id'),
     control: text('control', { enum: meterControls }).notNull().default('none'),
