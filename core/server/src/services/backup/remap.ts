@@ -52,7 +52,19 @@ const GLOBAL_UNIQUE: Record<string, Record<string, (c: string) => string>> = {
   },
 };
 
-/** The SQL expression that yields a column's restored value from the staged one. */
+/**
+ * The restore's expression for a staged column whose uuids were already remapped (remap-rows.ts):
+ * the column itself, or its deployment-wide unique rewrite.
+ */
+export function restoreExpr(table: string, column: string, source: string): string {
+  const c = `${source}.${ident(column)}`;
+  return GLOBAL_UNIQUE[table]?.[column]?.(c) ?? c;
+}
+
+/**
+ * The whole map in SQL, from a source row to its restored value: the oracle the tests compare a
+ * restored copy against (the restore itself remaps in remap-rows.ts, at stream speed).
+ */
 export function remapExpr(table: string, column: BackupColumn, source: string): string {
   const c = `${source}.${ident(column.name)}`;
   const special = GLOBAL_UNIQUE[table]?.[column.name];

@@ -11,7 +11,8 @@ import { canonicalSettings } from './canonical.ts';
 import { DERIVED, ident } from './catalogue.ts';
 import { planRestore, type TablePlan } from './plan.ts';
 import { walkBackup } from './read.ts';
-import { installRemap, remapExpr } from './remap.ts';
+import { installRemap, restoreExpr } from './remap.ts';
+import { RowRemapper } from './remap-rows.ts';
 
 const CODE = /^[a-z0-9][a-z0-9_-]{1,39}$/;
 
@@ -28,11 +29,13 @@ export interface RestoreResult {
 /** Loads one table: COPY into a staging table, then INSERT … SELECT through the id map, under RLS. */
 class TableLoader {
   private copy?: Writable;
+  private remap: RowRemapper;
   private stage: string;
   private tx: postgres.Sql;
   private plan: TablePlan;
-  constructor(tx: postgres.Sql, plan: TablePlan, index: number) {
+  constructor(tx: postgres.Sql, plan: TablePlan, index: number, remap: RowRemapper) {
     this.tx = tx;
+    this.remap = remap;
     this.plan = plan;
     this.stage = `qm_stage_${index}`;
   }
@@ -42,16 +45,17 @@ class TableLoader {
     this.copy = await this.tx.unsafe(`copy ${this.stage} from stdin`).writable();
   }
   async data(chunk: Buffer) {
-    if (!this.copy!.write(chunk)) await once(this.copy!, 'drain');
+    if (!this.copy!.write(this.remap.push(chunk))) await once(this.copy!, 'drain');
   }
   async end(): Promise<number> {
+    const rest = this.remap.flush();
+    if (rest.length) this.copy!.write(rest);
     const done = once(this.copy!, 'finish');
     this.copy!.end();
     await done;
     const { backup, columns, derived } = this.plan;
     const table = ident(backup.table);
-    const byName = new Map(backup.columns.map((c) => [c.name, c]));
-    const exprs = columns.map((n) => remapExpr(backup.table, byName.get(n)!, 's'));
+    const exprs = columns.map((n) => restoreExpr(backup.table, n, 's'));
     let statement = `insert into public.${table} (${columns.map(ident).join(', ')}) overriding system value
       select ${exprs.join(', ')} from ${this.stage} s`;
     if (derived) {
@@ -65,7 +69,7 @@ class TableLoader {
         date_trunc('month', ts at time zone 'UTC')::date as m from ${this.stage}) x`);
     const result = await this.tx.unsafe(statement);
     if (derived && DERIVED[backup.table].prune) {
-      const keyExprs = this.plan.target!.key.map((k) => remapExpr(backup.table, byName.get(k)!, 's'));
+      const keyExprs = this.plan.target!.key.map((k) => restoreExpr(backup.table, k, 's'));
       const key = this.plan.target!.key.map(ident).join(', ');
       await this.tx.unsafe(
         `delete from public.${table} where (${key}) not in (select ${keyExprs.join(', ')} from ${this.stage} s)`,
@@ -106,14 +110,16 @@ export async function restoreAsNewTenant(
     await canonicalSettings(tx);
     const [{ now }] = await tx<{ now: string }[]>`select now()::text as now`;
     await tx`select set_config('qm.restored_at', ${now}, true)`;
-    await installRemap(tx, { fromTenant: t.id, toTenant: tenantId, salt });
+    const map = { fromTenant: t.id, toTenant: tenantId, salt };
+    await installRemap(tx, map);
+    const remap = new RowRemapper(map);
     let loader: TableLoader | undefined;
     let index = 0;
     try {
       await walkBackup(file, {
         begin: async () => {
           const p = plan.tables[index];
-          loader = p.target ? new TableLoader(tx, p, index) : undefined;
+          loader = p.target ? new TableLoader(tx, p, index, remap) : undefined;
           index++;
           await loader?.begin();
         },
