@@ -37,7 +37,7 @@ export interface CatalogueTable extends BackupTable {
  * in order (generated columns left out), primary key and the tenant tables it references, in an
  * order where each table comes after those it references (derived tables last).
  */
-export async function tenantTables(sql: postgres.Sql): Promise<CatalogueTable[]> {
+export async function tenantTables(sql: postgres.Sql | postgres.TransactionSql): Promise<CatalogueTable[]> {
   const rows = await sql<Row[]>`
     select c.relname as table,
       (select json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
