@@ -22,6 +22,7 @@ const benches = {
   billing: [[], ['--smoke']],
   payments: [[], ['--smoke']],
   prepaid: [[], ['--smoke']],
+  ops: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
