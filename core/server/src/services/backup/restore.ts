@@ -39,19 +39,27 @@ class TableLoader {
     this.plan = plan;
     this.stage = `qm_stage_${index}`;
   }
-  async begin() {
+  /** The staging table and its COPY open with the first rows: an empty table costs no round trip. */
+  private async open() {
     const cols = this.plan.backup.columns.map((c) => `${ident(c.name)} ${c.type}`);
     await this.tx.unsafe(`create temp table ${this.stage} (${cols.join(', ')}) on commit drop`);
     this.copy = await this.tx.unsafe(`copy ${this.stage} from stdin`).writable();
   }
   async data(chunk: Buffer) {
+    if (!this.copy) await this.open();
     if (!this.copy!.write(this.remap.push(chunk))) await once(this.copy!, 'drain');
   }
   async end(): Promise<number> {
+    if (!this.copy) {
+      // nothing in the backup: a derived queue keeps none of what the triggers added
+      if (this.plan.derived && DERIVED[this.plan.backup.table].prune)
+        await this.tx.unsafe(`delete from public.${ident(this.plan.backup.table)}`);
+      return 0;
+    }
     const rest = this.remap.flush();
-    if (rest.length) this.copy!.write(rest);
-    const done = once(this.copy!, 'finish');
-    this.copy!.end();
+    if (rest.length) this.copy.write(rest);
+    const done = once(this.copy, 'finish');
+    this.copy.end();
     await done;
     const { backup, columns, derived } = this.plan;
     const table = ident(backup.table);
@@ -121,7 +129,6 @@ export async function restoreAsNewTenant(
           const p = plan.tables[index];
           loader = p.target ? new TableLoader(tx, p, index, remap) : undefined;
           index++;
-          await loader?.begin();
         },
         data: (chunk) => loader?.data(chunk),
         end: async (s) => {
