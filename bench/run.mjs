@@ -24,6 +24,7 @@ const benches = {
   prepaid: [[], ['--smoke']],
   analysis: [[], ['--smoke']],
   reports: [[], ['--smoke']],
+  ops: [[], ['--smoke']],
 };
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');

@@ -21,7 +21,7 @@ import { parseCommand, text, usage } from './args.ts';
  * Opens the configured database, migrated, for one command. Embedded: uses the running server's
  * cluster when there is one, else starts (and afterwards stops) it. Logs go to stderr.
  */
-async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const logger = createLogger(
     config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,

@@ -8,6 +8,12 @@ const help = `quadmeter <command>
   seed-demo             create the demo tenant (admin user, area tree, meter types enabled) if it is missing
   tenant create <code> <name> [--admin <user>] [--password <pw>]
   user create --tenant <code> --username <u> --password <p> [--role <name>] [--name <display>]
+  backup --tenant <code> (--out <file> | --dir <directory> [--keep <n>])
+                        back up one tenant into one checksummed file (docs/operations.md); with
+                        --dir, a timestamped file and only the newest n (default 7) kept
+  restore <file> (--as-new-tenant <code> [--name <name>] | --replace --confirm <code>)
+                        verify the whole backup, then restore it as a new tenant (ids remapped) or
+                        in place of the tenant it was made of (kept, suspended, renamed)
   frame decode|encode   decode or build meter protocol frames (see 'quadmeter frame')
   tariff quote --tariff <tariff.json> --usage <usage.json>
                         price usage under a tariff (docs/tariffs.md): the bill lines and total in fen as JSON
@@ -28,6 +34,10 @@ export async function main(argv: string[]): Promise<void> {
       code = await (await import('./frame.ts')).frameCommand(rest);
     } else if (cmd === 'plugin') {
       code = await (await import('./plugin.ts')).pluginCommand(rest);
+    } else if (cmd === 'backup') {
+      code = await (await import('./backup.ts')).backupCommand(rest);
+    } else if (cmd === 'restore') {
+      code = await (await import('./backup.ts')).restoreCommand(rest);
     } else if (cmd === 'tariff') {
       code = await (await import('./tariff.ts')).tariffCommand(rest);
     } else {
