@@ -4,6 +4,7 @@ export * from './custom-fields.ts';
 export * from './customers.ts';
 export * from './gateways.ts';
 export * from './identity.ts';
+export * from './leases.ts';
 export * from './meters.ts';
 export * from './platform.ts';
 export * from './plugins.ts';
