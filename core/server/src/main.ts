@@ -134,6 +134,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         logger,
         timeZone: config.QUADMETER_TIMEZONE,
         options: options.commands,
+        leases: engine.leases,
       });
       stack.push({ name: 'command outbox', stop: () => dispatcher.stop() });
     }

@@ -29,7 +29,8 @@ const pause = (ms: number, signal: AbortSignal) =>
  * transport stops talking on the line; its writes are refused by the fence anyway.
  */
 export class LeaseKeeper {
-  private readonly held = new Map<string, { lease: Lease; lost: AbortController }>();
+  /** what this node holds; `users`: holders in this process (a read and a command on one line) */
+  private readonly held = new Map<string, { lease: Lease; lost: AbortController; users: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   private readonly db: Db;
@@ -44,26 +45,55 @@ export class LeaseKeeper {
     this.logger = logger;
   }
 
-  /** Waits until this node holds `resource` (or `signal` aborts: throws its reason). */
+  /**
+   * Waits until this node holds `resource` (or `signal` aborts: throws its reason). Held already
+   * in this process: shared (the transport serialises its own users of a line).
+   */
   async hold(resource: string, signal: AbortSignal): Promise<Held> {
     const retry = this.options.retryMs ?? Math.max(50, Math.min(1000, this.options.ttlMs / 10));
     for (;;) {
       signal.throwIfAborted();
+      const mine = this.held.get(resource);
+      if (mine && !mine.lost.signal.aborted) {
+        mine.users++;
+        return this.handle(mine);
+      }
       const lease = await acquireLease(this.db, resource, this.owner, this.options.ttlMs);
       if (lease) {
-        const lost = new AbortController();
-        this.held.get(resource)?.lost.abort(new Error('lease re-taken'));
-        this.held.set(resource, { lease, lost });
+        const again = this.held.get(resource);
+        if (again && again.lease.token === lease.token) {
+          again.users++;
+          return this.handle(again);
+        }
+        again?.lost.abort(new Error('lease re-taken'));
+        const h = { lease, lost: new AbortController(), users: 1 };
+        this.held.set(resource, h);
         this.timer ??= setInterval(() => void this.renew(), Math.max(50, this.options.ttlMs / 3));
-        return { lease, signal: lost.signal, release: () => this.release(lease) };
+        return this.handle(h);
       }
       await pause(retry, signal);
     }
   }
 
+  private handle(h: { lease: Lease; lost: AbortController }): Held {
+    let released = false;
+    return {
+      lease: h.lease,
+      signal: h.lost.signal,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.release(h.lease);
+      },
+    };
+  }
+
   private async release(lease: Lease): Promise<void> {
     const h = this.held.get(lease.resource);
-    if (h?.lease.token === lease.token) this.held.delete(lease.resource);
+    if (h?.lease.token === lease.token) {
+      if (--h.users > 0) return;
+      this.held.delete(lease.resource);
+    }
     this.idle();
     await releaseLease(this.db, lease).catch((err) =>
       this.logger.warn({ err, resource: lease.resource }, 'could not release a gateway lease'),

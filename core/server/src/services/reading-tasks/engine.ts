@@ -38,6 +38,8 @@ export interface EngineDeps {
 export interface Engine {
   zone: Zone;
   ingest: IngestDeps;
+  /** this node's gateway leases (shared with the command outbox's sender) */
+  leases: LeaseKeeper;
   /** creates due schedule slots and resumes lapsed tasks; also run once on start */
   tick(now?: number): Promise<{ created: number; resumed: number }>;
   runNow(tenantId: string, taskId: string): Promise<void>;
@@ -102,6 +104,7 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
   return {
     zone: z,
     ingest,
+    leases,
     tick,
     runNow: (tenantId, taskId) => runTask(runner, tenantId, taskId),
     /** running tasks stop at their next step and are handed back; then the workers stop */
