@@ -102,6 +102,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       configFor,
       external,
       hookTimeoutMs: config.QUADMETER_HOOK_TIMEOUT_MS,
+      // an api node enqueues and never works jobs, plugin jobs included
+      workQueues: config.QUADMETER_ROLE !== 'api',
     });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
