@@ -19,7 +19,14 @@ export interface Held {
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((ok) => {
     const t = setTimeout(ok, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), ok()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        ok();
+      },
+      { once: true },
+    );
   });
 
 /**
