@@ -85,6 +85,10 @@ const schema = z.object({
   QUADMETER_SELF_OAUTH: z.string().min(2).optional(),
   /** a JSON file `{ "<plugin-id>": { …config } }`; QUADMETER_PLUGIN_<ID> variables override it */
   QUADMETER_PLUGINS_CONFIG: z.string().min(1).optional(),
+  /** which part of the platform this process runs (docs/scaling.md): api, worker, gateway or all */
+  QUADMETER_ROLE: z.enum(['all', 'api', 'worker', 'gateway']).default('all'),
+  /** a gateway's lease on a line lapses when not renewed for this long (ms); another gateway then takes it */
+  QUADMETER_LEASE_TTL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
   /** 32 bytes (hex or base64) encrypting plugin secrets; generated into the data dir when unset */
   QUADMETER_SECRET_KEY: z
     .string()

@@ -7,6 +7,7 @@ import { prepareDataDir } from './db/embedded-files.ts';
 import { waitForDatabase } from './db/wait.ts';
 import { demoMode, type SeedResult, seedOnStart } from './demo.ts';
 import { createApp } from './http/app.ts';
+import { healthApp } from './http/health-app.ts';
 import { startJobs } from './jobs/jobs.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Platform } from './platform.ts';
@@ -14,10 +15,11 @@ import { pluginConfigSource } from './plugin-config.ts';
 import { startPlugins } from './plugin-host.ts';
 import { loadExternalPlugins } from './plugins-external/load.ts';
 import { pluginSources } from './plugins-external/sources.ts';
+import { roleParts } from './roles.ts';
 import { createSecretBox } from './secrets/secret-box.ts';
 import { loadSecretKey } from './secrets/secret-key.ts';
-import { startVee } from './services/analysis/vee/jobs.ts';
 import { startStatsRefresh } from './services/analysis/stats/job.ts';
+import { startVee } from './services/analysis/vee/jobs.ts';
 import { startLateFees } from './services/billing/bills/late-fee-jobs.ts';
 import { startBillRunWorker } from './services/billing/runs/index.ts';
 import { startDispatcher } from './services/commands/dispatcher.ts';
@@ -103,6 +105,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       configFor,
       external,
       hookTimeoutMs: config.QUADMETER_HOOK_TIMEOUT_MS,
+      // an api node enqueues and never works jobs, plugin jobs included
+      workQueues: config.QUADMETER_ROLE !== 'api',
     });
     // shutdown runs HTTP → jobs → plugins → pool: workers finish before the plugins they call stop
     stack.splice(stack.indexOf(jobsStep), 1);
@@ -118,50 +122,32 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       pluginHost: plugins,
       secrets,
     };
-    await startImportWorkers(platform);
-    await startReadingMaintenance(platform);
-    await startStatsRefresh(platform);
-    await startLateFees(platform);
-    await startVee(platform);
-    await startReportExports({ db: database.jobs, jobs, logger, timeZone: config.QUADMETER_TIMEZONE });
-    await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
-    const engine = await startReadingEngine(platform, options.engine);
-    stack.push({ name: 'reading engine', stop: () => engine.stop() });
-    const dispatcher = await startDispatcher({
-      db: database.jobs,
-      jobs,
-      registry: plugins.registry,
-      ingest: engine.ingest,
-      logger,
-      timeZone: config.QUADMETER_TIMEZONE,
-      options: options.commands,
-    });
-    stack.push({ name: 'command outbox', stop: () => dispatcher.stop() });
-    const notifier = await startNotifySender({
-      db: database.jobs,
-      jobs,
-      registry: plugins.registry,
-      logger,
-      timeZone: config.QUADMETER_TIMEZONE,
-    });
-    stack.push({ name: 'notify outbox', stop: () => notifier.stop() });
-    // prepaid: balance changes and deadlines drive each account's state; notices go to prepaidNotify
-    const prepaid = await startPrepaidWorker({
-      database,
-      jobs,
-      logger,
-      timeZone: config.QUADMETER_TIMEZONE,
-      notify: prepaidNotify,
-    });
-    stack.push({ name: 'prepaid', stop: () => prepaid.stop() });
-    // prepaid deduction: the daily run per tenant (resumed after a crash) and per-reading passes
-    const deduction = await startDeductionWorker(
-      { db: database.jobs, jobs, logger },
-      { resume: true, timeZone: config.QUADMETER_TIMEZONE },
-    );
-    stack.push({ name: 'prepaid deduction', stop: () => deduction.stop() });
-    const seeded = await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config));
-    const app = createApp(platform);
+    const role = roleParts(config.QUADMETER_ROLE);
+    if (role.worker) await startWorkers(platform);
+    // workers tick the schedules; gateways read the lines (under a lease) and drain the outbox
+    const engine =
+      role.worker || role.gateway
+        ? await startReadingEngine(platform, options.engine, { cron: role.worker, read: role.gateway })
+        : undefined;
+    if (engine) stack.push({ name: 'reading engine', stop: () => engine.stop() });
+    if (role.gateway && engine) {
+      const dispatcher = await startDispatcher({
+        db: database.jobs,
+        jobs,
+        registry: plugins.registry,
+        ingest: engine.ingest,
+        logger,
+        timeZone: config.QUADMETER_TIMEZONE,
+        options: options.commands,
+        leases: engine.leases,
+      });
+      stack.push({ name: 'command outbox', stop: () => dispatcher.stop() });
+    }
+    if (role.worker) stack.push(...(await startWorkerSenders(platform)));
+    const seeded = role.api
+      ? await seedOnStart(database.db, config, options.demo === false ? 'off' : demoMode(config))
+      : {};
+    const app = role.api ? createApp(platform) : healthApp(platform);
     const server = await new Promise<ServerType>((resolveServer, reject) => {
       const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(s));
       s.once('error', (e: NodeJS.ErrnoException) =>
@@ -189,4 +175,37 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     await stopAll();
     throw err;
   }
+}
+
+/** The job workers of a worker node that need no stop of their own (pg-boss stops them). */
+async function startWorkers(platform: Platform): Promise<void> {
+  const { database, jobs, logger } = platform;
+  await startImportWorkers(platform);
+  await startReadingMaintenance(platform);
+  await startLateFees(platform);
+  await startStatsRefresh(platform);
+  await startVee(platform);
+  await startReportExports({ db: database.jobs, jobs, logger, timeZone: platform.config.QUADMETER_TIMEZONE });
+  await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
+}
+
+/** The notify outbox, prepaid state and daily deduction of a worker node, each with its stop. */
+async function startWorkerSenders(
+  platform: Platform,
+): Promise<{ name: string; stop: () => Promise<unknown> }[]> {
+  const { database, jobs, logger, registry, config } = platform;
+  const timeZone = config.QUADMETER_TIMEZONE;
+  const notifier = await startNotifySender({ db: database.jobs, jobs, registry, logger, timeZone });
+  // prepaid: balance changes and deadlines drive each account's state; notices go to prepaidNotify
+  const prepaid = await startPrepaidWorker({ database, jobs, logger, timeZone, notify: prepaidNotify });
+  // prepaid deduction: the daily run per tenant (resumed after a crash) and per-reading passes
+  const deduction = await startDeductionWorker(
+    { db: database.jobs, jobs, logger },
+    { resume: true, timeZone },
+  );
+  return [
+    { name: 'notify outbox', stop: () => notifier.stop() },
+    { name: 'prepaid', stop: () => prepaid.stop() },
+    { name: 'prepaid deduction', stop: () => deduction.stop() },
+  ];
 }

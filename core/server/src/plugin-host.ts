@@ -65,6 +65,8 @@ export interface PluginHostDeps {
   external?: readonly ExternalPlugin[];
   /** the deadline of each plugin hook (QUADMETER_HOOK_TIMEOUT_MS) */
   hookTimeoutMs?: number;
+  /** false: plugin queues are declared but not worked here (an api node, docs/scaling.md) */
+  workQueues?: boolean;
 }
 
 /** Plugin queues are namespaced by plugin id so two plugins never share one. */
@@ -160,7 +162,7 @@ export async function startPlugins(deps: PluginHostDeps): Promise<PluginHost> {
 
   const running = (id: string) => registry.status(id) === 'running';
   const working = new Set<string>();
-  for (const q of queues.filter((d) => running(d.pluginId))) {
+  for (const q of queues.filter((d) => running(d.pluginId) && deps.workQueues !== false)) {
     await deps.jobs.work(q.queue, async (job) => {
       const ctx = registry.context(q.pluginId);
       // a job arriving while the plugin stops is failed, and retried once it runs again

@@ -75,6 +75,9 @@ const systemActor = (tenantId: string): Actor => ({
   areaScope: null,
 });
 
+const ROLES = ['all', 'api', 'worker', 'gateway'] as const;
+type Role = (typeof ROLES)[number];
+
 function noArguments(command: string, args: string[]) {
   const { positionals } = parseCommand(command, args);
   if (positionals.length > 0) throw usage(`quadmeter ${command} (takes no arguments)`);
@@ -82,12 +85,19 @@ function noArguments(command: string, args: string[]) {
 
 export const commands = {
   async start(args: string[]): Promise<number> {
-    noArguments('start', args);
+    const p = parseCommand('start', args, { role: { type: 'string' } });
+    if (p.positionals.length > 0) throw usage('quadmeter start [--role api|worker|gateway|all]');
+    const role = text(p, 'role');
+    if (role !== undefined && !ROLES.includes(role as Role))
+      throw usage('quadmeter start [--role api|worker|gateway|all]');
     const { startPlatform } = await import('../main.ts');
-    let config = loadConfig();
+    let config = role ? { ...loadConfig(), QUADMETER_ROLE: role as Role } : loadConfig();
     const logger = createLogger(config.LOG_LEVEL);
     const { startDemoField } = await import('../demo-field.ts');
-    const field = config.QUADMETER_SIMULATORS === 'on' ? await startDemoField(config, logger) : undefined;
+    // the demo field (simulators on this machine) belongs to a node that reads: all or gateway
+    const reads = config.QUADMETER_ROLE === 'all' || config.QUADMETER_ROLE === 'gateway';
+    const field =
+      reads && config.QUADMETER_SIMULATORS === 'on' ? await startDemoField(config, logger) : undefined;
     if (field) config = field.config;
     let running: Awaited<ReturnType<typeof startPlatform>>;
     try {

@@ -68,11 +68,20 @@ export function openDatabase(url: string, sizes: Partial<PoolSizes> = {}): Datab
   };
 }
 
-/** Applies the drizzle-kit migrations in /migrations (idempotent). */
+/** Session advisory lock held while migrating, so processes started together migrate one by one. */
+const MIGRATION_LOCK = 7_031_035;
+
+/**
+ * Applies the drizzle-kit migrations in /migrations (idempotent). Several processes starting at
+ * once against one database (docs/scaling.md) take turns: the first migrates, the rest find
+ * nothing left to do.
+ */
 export async function runMigrations(url: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(drizzle(client), { migrationsFolder: join(migrationsFolder) });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await client.end({ timeout: 5 });
   }

@@ -171,6 +171,20 @@ describe('row-level security catalogue', () => {
     const by = new Map(rows.map((r) => [r.table, r]));
     for (const name of ['self_identities', 'self_sessions', 'self_bindings', 'self_codes'])
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, policies: 1, appCanUse: true });
+  it('gateway leases (platform, no tenant_id) are closed to the app role; only the fence is callable', async () => {
+    const [row] = await t.database.sql`
+      select has_table_privilege('quadmeter_app', 'gateway_leases', 'SELECT, INSERT, UPDATE, DELETE') as app,
+        exists (select 1 from pg_attribute where attrelid = 'gateway_leases'::regclass and attname = 'tenant_id') as tenant,
+        has_function_privilege('quadmeter_app', 'gateway_fence(text, text, bigint)', 'EXECUTE') as fence,
+        (select prosecdef from pg_proc where proname = 'gateway_fence') as definer,
+        (select proconfig from pg_proc where proname = 'gateway_fence') as config`;
+    expect(row).toEqual({
+      app: false,
+      tenant: false,
+      fence: true,
+      definer: true,
+      config: ['search_path=pg_catalog, public'],
+    });
   });
 
   it('the app role is neither superuser nor BYPASSRLS and cannot log in', async () => {

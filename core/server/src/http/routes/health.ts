@@ -37,7 +37,7 @@ async function check(name: string, log: Logger, fn: () => Promise<unknown>, ms =
 /** /healthz: the process answers. /readyz: the database and the job queue answer too. */
 export function healthRoutes(p: Platform) {
   const r = new Hono<AppEnv>();
-  r.get('/healthz', (c) => c.json({ status: 'ok' }));
+  r.get('/healthz', (c) => c.json({ status: 'ok', role: p.config.QUADMETER_ROLE }));
   r.get('/readyz', async (c) => {
     const log = c.get('log') ?? p.logger;
     const checks = {

@@ -11,7 +11,7 @@ afterAll(async () => p?.stop());
 describe('health, docs and error shapes', () => {
   it('answers /healthz and /readyz with database and job queue checks', async () => {
     const c = new Client(p.baseUrl);
-    expect((await c.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await c.get('/healthz')).body).toEqual({ status: 'ok', role: 'all' });
     const ready = await c.get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', jobs: 'ok' } });

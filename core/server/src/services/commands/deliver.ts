@@ -4,6 +4,9 @@ import type { Db } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Logger } from '../../logger.ts';
 import type { Registry } from '../../registry/index.ts';
+import type { Held, LeaseKeeper } from '../gateway/lease-keeper.ts';
+import { fence } from '../gateway/leases.ts';
+import { lineResource } from '../reading-tasks/read-line.ts';
 import { type IngestDeps, ingestReadings } from '../readings/ingest.ts';
 import { EXPECTED, stateMatches } from './actions.ts';
 import { type Reach, reachMeter } from './resolve.ts';
@@ -31,6 +34,8 @@ export interface DeliverDeps {
   signal: AbortSignal;
   /** a retry was scheduled for `at` */
   onRetry(at: Date): void;
+  /** the node's gateway leases: a poll meter's line is held while the command goes out */
+  leases?: LeaseKeeper;
 }
 
 /** The state a reading's registers show (the meter types' `valve` and `relay` state registers). */
@@ -48,7 +53,12 @@ export function stateOfReading(r: Pick<RawReading, 'registers'>): ControlState |
  * before sending again a command whose sender died mid-flight: a command already applied is
  * confirmed by this read-back instead of being sent twice.
  */
-async function readBack(d: DeliverDeps, tenantId: string, reach: Extract<Reach, { kind: 'poll' }>) {
+async function readBack(
+  d: DeliverDeps,
+  tenantId: string,
+  reach: Extract<Reach, { kind: 'poll' }>,
+  held: Held | null,
+) {
   const ctx = d.registry.context(reach.transport.id);
   if (!ctx) return undefined;
   for await (const r of reach.transport.read(
@@ -56,14 +66,28 @@ async function readBack(d: DeliverDeps, tenantId: string, reach: Extract<Reach, 
     ctx,
   )) {
     if (!r.ok) return undefined;
-    await ingestReadings(d.ingest, reach.transport.id, [{ ...r.reading, tenantId }]);
+    await ingestReadings(
+      d.ingest,
+      reach.transport.id,
+      [{ ...r.reading, tenantId }],
+      held ? (tx) => fence(tx, held.lease) : undefined,
+    );
     return stateOfReading(r.reading);
   }
   return undefined;
 }
 
-async function record(d: DeliverDeps, tenantId: string, c: Claimed, result: ControlResult): Promise<void> {
+async function record(
+  d: DeliverDeps,
+  tenantId: string,
+  c: Claimed,
+  result: ControlResult,
+  held: Held | null = null,
+): Promise<void> {
   await withTenant(d.db, tenantId, async (tx) => {
+    // settled only while this node still holds the line: a stale token rolls the outcome back,
+    // the command stays sent and the next owner reads it back (in doubt) before sending again
+    if (held) await fence(tx, held.lease);
     if (!result.ok) {
       const failure = { code: result.error.code, detail: result.error.message };
       if (!result.error.retryable) {
@@ -119,17 +143,36 @@ export async function deliver(d: DeliverDeps, tenantId: string, c: Claimed): Pro
   await withTenant(d.db, tenantId, (tx) =>
     tx.execute(sql`update meter_commands set transport = ${reach.transport.id} where id = ${c.id}`),
   );
+  const held =
+    reach.kind === 'poll' && d.leases
+      ? await d.leases.hold(lineResource(reach.transport.id, reach.line.id), d.signal)
+      : null;
+  try {
+    await deliverHeld(d, tenantId, c, reach, held);
+  } finally {
+    await held?.release();
+  }
+}
+
+async function deliverHeld(
+  d: DeliverDeps,
+  tenantId: string,
+  c: Claimed,
+  reach: Extract<Reach, { ok: true }>,
+  held: Held | null,
+): Promise<void> {
   if (c.inDoubt && reach.kind === 'poll' && EXPECTED[c.action]) {
-    const state = await readBack(d, tenantId, reach).catch(() => undefined);
+    const state = await readBack(d, tenantId, reach, held).catch(() => undefined);
     if (stateMatches(c.action, state) === true) {
-      await withTenant(d.db, tenantId, (tx) =>
-        settle(tx, c.id, {
+      await withTenant(d.db, tenantId, async (tx) => {
+        if (held) await fence(tx, held.lease);
+        await settle(tx, c.id, {
           status: 'confirmed',
           verified: true,
           state,
           detail: 'confirmed by read-back after a restart; not sent again',
-        }),
-      );
+        });
+      });
       return;
     }
   }
@@ -173,5 +216,5 @@ export async function deliver(d: DeliverDeps, tenantId: string, c: Claimed): Pro
       },
     };
   }
-  await record(d, tenantId, c, result);
+  await record(d, tenantId, c, result, held);
 }

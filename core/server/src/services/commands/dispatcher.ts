@@ -5,6 +5,7 @@ import { withSystem, withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
 import type { Logger } from '../../logger.ts';
 import type { Registry } from '../../registry/index.ts';
+import type { LeaseKeeper } from '../gateway/lease-keeper.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
 import { claimBatch, renewLeases, settleOverdue } from './claim.ts';
 import { type Claimed, deliver } from './deliver.ts';
@@ -23,6 +24,8 @@ export interface DispatcherDeps {
   options?: Partial<DispatchOptions>;
   /** false: no minute tick (tests call `tick`) */
   cron?: boolean;
+  /** the node's gateway leases: a command goes out on a line only while this node holds it */
+  leases?: LeaseKeeper;
 }
 
 export interface Dispatcher {
@@ -61,6 +64,7 @@ export async function startDispatcher(d: DispatcherDeps): Promise<Dispatcher> {
       logger: d.logger,
       backoffMs: o.backoffMs,
       signal: stopping.signal,
+      leases: d.leases,
       onRetry: (at: Date) => {
         kick(d.jobs, tenantId, 'retry', { at }).catch((err) => d.logger.warn({ err }, 'retry kick failed'));
       },

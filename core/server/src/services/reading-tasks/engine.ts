@@ -5,6 +5,8 @@ import type { Platform } from '../../platform.ts';
 import type { Registry } from '../../registry/index.ts';
 import { bothStored, veeOnStored } from '../analysis/vee/jobs.ts';
 import { meterKinds } from '../archives/meter-kinds.ts';
+import { LeaseKeeper } from '../gateway/lease-keeper.ts';
+import { nodeId } from '../gateway/leases.ts';
 import { perReadingDeductions } from '../prepaid/deduction/per-reading.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
 import { partitionKeeper } from '../readings/partitions.ts';
@@ -28,11 +30,17 @@ export interface EngineDeps {
   concurrency?: number;
   /** false: no minute tick (tests drive `tick` themselves) */
   cron?: boolean;
+  /** false: no task worker (an api node or a worker node: tasks are read by the gateways) */
+  read?: boolean;
+  /** gateway leases on the lines this node reads (default: a fresh node id, TTL 10 s) */
+  gateway?: { owner?: string; ttlMs?: number };
 }
 
 export interface Engine {
   zone: Zone;
   ingest: IngestDeps;
+  /** this node's gateway leases (shared with the command outbox's sender) */
+  leases: LeaseKeeper;
   /** creates due schedule slots and resumes lapsed tasks; also run once on start */
   tick(now?: number): Promise<{ created: number; resumed: number }>;
   runNow(tenantId: string, taskId: string): Promise<void>;
@@ -60,6 +68,12 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
   };
   const options = { ...DEFAULT_ENGINE_OPTIONS, ...d.options };
   const stopping = new AbortController();
+  const leases = new LeaseKeeper(
+    d.db,
+    d.gateway?.owner ?? nodeId(),
+    { ttlMs: d.gateway?.ttlMs ?? 10_000 },
+    d.logger,
+  );
   const runner = {
     db: d.db,
     registry: d.registry,
@@ -68,6 +82,7 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     options,
     lines: new LineLocks(),
     stopping: stopping.signal,
+    leases,
   };
   const tickDeps = { db: d.db, jobs: d.jobs, zone: z, timeZone: d.timeZone, logger: d.logger };
   const tick = async (now?: number) => {
@@ -76,11 +91,12 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
     return { created, resumed };
   };
   await d.jobs.ensureQueue(RUN_QUEUE);
-  await d.jobs.work<RunJob>(RUN_QUEUE, (job) => runTask(runner, job.tenantId, job.data.taskId), {
-    batchSize: 1,
-    concurrency: d.concurrency ?? 4,
-    pollingIntervalSeconds: 0.5,
-  });
+  if (d.read !== false)
+    await d.jobs.work<RunJob>(RUN_QUEUE, (job) => runTask(runner, job.tenantId, job.data.taskId), {
+      batchSize: 1,
+      concurrency: d.concurrency ?? 4,
+      pollingIntervalSeconds: 0.5,
+    });
   if (d.cron !== false) {
     await d.jobs.ensureQueue(TICK_QUEUE);
     await d.jobs.boss.schedule(TICK_QUEUE, '* * * * *', {}, { tz: d.timeZone });
@@ -92,20 +108,28 @@ export async function startEngine(d: EngineDeps): Promise<Engine> {
   return {
     zone: z,
     ingest,
+    leases,
     tick,
     runNow: (tenantId, taskId) => runTask(runner, tenantId, taskId),
     /** running tasks stop at their next step and are handed back; then the workers stop */
     async stop() {
       stopping.abort();
-      await d.jobs.offWork(RUN_QUEUE);
+      if (d.read !== false) await d.jobs.offWork(RUN_QUEUE);
+      await leases.stop();
       if (d.cron !== false) await d.jobs.offWork(TICK_QUEUE);
     },
   };
 }
 
 /** The engine of the running platform (main.ts stops it before the job queue and the plugins). */
-export async function startReadingEngine(p: Platform, options?: Partial<EngineOptions>): Promise<Engine> {
+export async function startReadingEngine(
+  p: Platform,
+  options?: Partial<EngineOptions>,
+  parts: { cron?: boolean; read?: boolean } = {},
+): Promise<Engine> {
   return await startEngine({
+    ...parts,
+    gateway: { ttlMs: p.config.QUADMETER_LEASE_TTL_MS },
     options,
     db: p.database.jobs,
     jobs: p.jobs,

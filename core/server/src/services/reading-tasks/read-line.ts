@@ -2,6 +2,8 @@ import type { RawReading, ReadKind, ReadResult } from '@quadmeter/sdk';
 import type { Db } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Registry } from '../../registry/index.ts';
+import type { LeaseKeeper } from '../gateway/lease-keeper.ts';
+import { fence } from '../gateway/leases.ts';
 import { type IngestDeps, ingestReadings } from '../readings/ingest.ts';
 import { KIND_CODES, keyInstant } from '../readings/prepare.ts';
 import { type Outcome, outcomeOf, RETRYABLE } from './kinds.ts';
@@ -23,7 +25,12 @@ export interface LineContext {
   okOutcome: Outcome;
   /** told after each flush, for live progress */
   onFlush?: (line: string, n: number) => void;
+  /** the node's gateway leases: the line is held while read, its ingest writes are fenced */
+  leases?: LeaseKeeper;
 }
+
+/** The lease name of a line: the transport's instance-wide key (one physical line, any tenant). */
+export const lineResource = (transport: string, line: string) => `${transport}:${line}`;
 
 /** A failure the transport calls final is never retried: a retryable-looking code becomes meter_error. */
 function failureOutcome(code: string, retryable: boolean): Outcome {
@@ -38,6 +45,19 @@ function failureOutcome(code: string, retryable: boolean): Outcome {
  * when the transport throws, is recorded as a timeout (retried next round).
  */
 export async function readLine(c: LineContext, batch: LineBatch): Promise<void> {
+  const held = c.leases ? await c.leases.hold(lineResource(batch.transport, batch.line.id), c.signal) : null;
+  try {
+    await readHeld(c, batch, held);
+  } finally {
+    await held?.release();
+  }
+}
+
+async function readHeld(
+  c: LineContext,
+  batch: LineBatch,
+  held: Awaited<ReturnType<LeaseKeeper['hold']>> | null,
+): Promise<void> {
   const plugin = c.registry.get(batch.transport);
   const ctx = c.registry.context(batch.transport);
   const left = new Set(batch.meters.map((m) => m.meterId));
@@ -47,7 +67,15 @@ export async function readLine(c: LineContext, batch: LineBatch): Promise<void> 
     if (results.length === 0) return;
     const ok = results.filter((r): r is Extract<ReadResult, { ok: true }> => r.ok);
     const readings: RawReading[] = ok.map((r) => ({ ...r.reading, tenantId: c.tenantId }));
-    const ingested = readings.length > 0 ? await ingestReadings(c.ingest, batch.transport, readings) : null;
+    const ingested =
+      readings.length > 0
+        ? await ingestReadings(
+            c.ingest,
+            batch.transport,
+            readings,
+            held ? (tx) => fence(tx, held.lease) : undefined,
+          )
+        : null;
     const list: MeterOutcome[] = [];
     let i = 0;
     for (const r of results) {
@@ -96,7 +124,8 @@ export async function readLine(c: LineContext, batch: LineBatch): Promise<void> 
       tenantId: c.tenantId,
       line: batch.line,
       meters: batch.meters,
-      signal: AbortSignal.any([c.signal, ctx.signal]),
+      // a lost lease stops the line at once: another gateway owns it now
+      signal: AbortSignal.any([c.signal, ctx.signal, ...(held ? [held.signal] : [])]),
       kind: c.kind,
       ...(c.frozenFor !== null && { frozenFor: c.frozenFor }),
     };
@@ -104,7 +133,7 @@ export async function readLine(c: LineContext, batch: LineBatch): Promise<void> 
       if (!left.delete(r.meterId)) continue; // not asked for, or answered twice
       buffer.push(r);
       if (buffer.length >= c.flushEvery) await flush();
-      if (c.signal.aborted) break;
+      if (c.signal.aborted || held?.signal.aborted) break;
     }
     await flush();
   } catch (err) {

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Logger } from '../../logger.ts';
 import type { Registry } from '../../registry/index.ts';
+import type { LeaseKeeper } from '../gateway/lease-keeper.ts';
 import type { IngestDeps } from '../readings/ingest.ts';
 import type { TaskKind } from './kinds.ts';
 import type { LineLocks } from './line-locks.ts';
@@ -42,6 +43,8 @@ export interface RunnerDeps {
   lines: LineLocks;
   /** aborts when the engine stops: runs hand their tasks back (lease released) */
   stopping?: AbortSignal;
+  /** this node's gateway leases: a line is read only while held (docs/scaling.md) */
+  leases?: LeaseKeeper;
   /** live progress: a line's results were recorded */
   onProgress?: (taskId: string, line: string, n: number) => void;
 }
@@ -218,6 +221,7 @@ async function pass(
               flushEvery: d.options.flushEvery,
               okOutcome,
               onFlush: (line, n) => d.onProgress?.(task.id, line, n),
+              leases: d.leases,
             },
             batch,
           ),

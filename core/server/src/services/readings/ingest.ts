@@ -1,6 +1,6 @@
 import type { GatewayAddress, GatewayOutcome, IngestOutcome, IngestResult, RawReading } from '@quadmeter/sdk';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { concentrators } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { countIngest } from '../../metrics/ingest.ts';
@@ -46,6 +46,8 @@ export async function ingestReadings(
   deps: IngestDeps,
   pluginId: string,
   readings: readonly RawReading[],
+  /** runs first in each tenant's transaction (a gateway's lease fence): throwing rolls the batch back */
+  fence?: (tx: Tx) => Promise<void>,
 ): Promise<IngestResult> {
   const outcomes: IngestOutcome[] = new Array(readings.length);
   const ok: { n: number; raw: RawReading }[] = [];
@@ -85,7 +87,10 @@ export async function ingestReadings(
   });
   if (byTenant.size > 0) await deps.partitions.ensure(months);
   for (const [tenantId, items] of byTenant) {
-    await withTenant(deps.db, tenantId, (tx) => ingestTenant(tx, deps, tenantId, items, outcomes));
+    await withTenant(deps.db, tenantId, async (tx) => {
+      await fence?.(tx);
+      return await ingestTenant(tx, deps, tenantId, items, outcomes);
+    });
     if (deps.stored) {
       const stored = items.filter((it) => outcomes[it.n]?.status === 'stored');
       if (stored.length)
