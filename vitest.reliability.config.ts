@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The reliability suite (`npm run test:reliability`, a step of .ci/run): kill -9 of the server
+// during writes, a PostgreSQL restart under load, the OpenAPI fuzz and the soak. Its files end in
+// .rel.ts, so the default `npm test` never picks them up; they run one at a time (each starts real
+// server processes and its own load on a 2-core machine). The existing kill -9 tests of the bill
+// run, the daily deduction and the import are part of the suite too (they also run in `npm test`).
+process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('node_modules/.cache/node-compile-cache', import.meta.url));
+
+export default defineConfig({
+  test: {
+    name: 'reliability',
+    include: [
+      'core/server/reliability/**/*.rel.ts',
+      'core/server/src/services/billing/runs/bill-run-kill.test.ts',
+      'core/server/src/services/prepaid/deduction/deduction-kill.test.ts',
+    ],
+    globalSetup: ['core/server/test/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 300_000,
+    hookTimeout: 180_000,
+  },
+});
