@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../test/platform.ts';
-import { caseArbitrary, type FuzzCase, operations, resolver } from './support/fuzz-cases.ts';
+import { caseArbitrary, type FuzzCase, type OpenApiDoc, operations, resolver } from './support/fuzz-cases.ts';
 
 // Every operation of /api/openapi.json gets malformed requests (fast-check, fixed seed): bad path
 // ids, bad query values, broken JSON, wrong types, NUL bytes, huge strings and numbers, unknown
@@ -70,7 +70,7 @@ describe('fuzz of every public endpoint from the OpenAPI document', () => {
   it('answers malformed input with a 4xx in the standard shape and writes nothing', async () => {
     const docRes = await fetch(`${p.baseUrl}/api/openapi.json`);
     expect(docRes.status).toBe(200);
-    const doc = await docRes.json();
+    const doc = (await docRes.json()) as OpenApiDoc;
     const resolve = resolver(doc);
     const ops = operations(doc);
     expect(ops.length).toBeGreaterThan(150);

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 
 /** The parts of an OpenAPI 3.1 document the fuzz reads. */
+export type Resolve = (s: Schema | undefined) => Schema;
+
 type Schema = {
   $ref?: string;
   type?: string | string[];
@@ -41,7 +43,12 @@ export interface FuzzCase {
 }
 
 /** Every operation of the document, its schemas' $refs resolved one level at a time on use. */
-export function operations(doc: { paths: Record<string, Record<string, any>> }): Operation[] {
+interface DocOperation {
+  parameters?: Parameter[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
+
+export function operations(doc: OpenApiDoc): Operation[] {
   const out: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths))
     for (const [method, op] of Object.entries(item)) {
@@ -51,14 +58,19 @@ export function operations(doc: { paths: Record<string, Record<string, any>> }):
       out.push({
         method: method.toUpperCase(),
         path,
-        parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])],
+        parameters: [...((item.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])],
         ...(media && { media, body: content[media].schema ?? {} }),
       });
     }
   return out;
 }
 
-export function resolver(doc: { components?: { schemas?: Record<string, Schema> } }) {
+export type OpenApiDoc = {
+  paths: Record<string, Record<string, DocOperation>>;
+  components?: { schemas?: Record<string, Schema> };
+};
+
+export function resolver(doc: OpenApiDoc): Resolve {
   return (s: Schema | undefined): Schema => {
     let cur = s ?? {};
     for (let i = 0; i < 10 && cur.$ref; i++)
@@ -69,7 +81,7 @@ export function resolver(doc: { components?: { schemas?: Record<string, Schema> 
 }
 
 /** The JSON types a schema accepts; undefined when the fuzz cannot tell (then it leaves it alone). */
-function jsonTypes(s: Schema, resolve: (s: Schema) => Schema): Set<string> | undefined {
+function jsonTypes(s: Schema, resolve: Resolve): Set<string> | undefined {
   const r = resolve(s);
   if (r.type) return new Set(Array.isArray(r.type) ? r.type : [r.type]);
   if (r.enum) return new Set(r.enum.map((v) => (v === null ? 'null' : typeof v)));
@@ -97,7 +109,7 @@ const accepts = (types: Set<string>, kind: string) =>
   types.has(kind) || (kind === 'number' && types.has('integer'));
 
 /** Values the property's schema certainly refuses: wrong types, NUL in text, out of bounds. */
-function badValues(s: Schema, resolve: (s: Schema) => Schema): unknown[] {
+function badValues(s: Schema, resolve: Resolve): unknown[] {
   const r = resolve(s);
   const types = jsonTypes(r, resolve);
   if (!types) return [];
@@ -128,7 +140,7 @@ function fillPath(op: Operation, bad?: { name: string; value: string }): string 
 }
 
 /** Bad query values per constrained parameter (unconstrained text gets a NUL). */
-function badQuery(p: Parameter, resolve: (s: Schema) => Schema): string[] {
+function badQuery(p: Parameter, resolve: Resolve): string[] {
   const s = resolve(p.schema);
   const types = jsonTypes(s, resolve) ?? new Set<string>();
   const out: string[] = ['%00'];
