@@ -126,3 +126,16 @@ export async function startServer(env: ServerEnv, timeoutMs = 90_000): Promise<S
 
 /** Logs in and returns a bearer/cookie client's headers through test/client.ts's Client. */
 export const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+/** A loopback port free now: a server restarted on it keeps the URLs handed out (notify URLs). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return await new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
