@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // during writes, a PostgreSQL restart under load, the OpenAPI fuzz and the soak. Its files end in
 // .rel.ts, so the default `npm test` never picks them up; they run one at a time (each starts real
 // server processes and its own load on a 2-core machine). The existing kill -9 tests of the bill
-// run, the daily deduction and the import are part of the suite too (they also run in `npm test`).
+// run worker and the daily deduction are part of the suite too (they also run in `npm test`); the
+// import's kill -9 case lives in http/tests/imports.test.ts, whose other cases take minutes, so it
+// runs in `npm test` only.
 process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('node_modules/.cache/node-compile-cache', import.meta.url));
 
 export default defineConfig({
@@ -15,8 +17,6 @@ export default defineConfig({
       'core/server/reliability/**/*.rel.ts',
       'core/server/src/services/billing/runs/bill-run-kill.test.ts',
       'core/server/src/services/prepaid/deduction/deduction-kill.test.ts',
-      // its "customer import, killed mid-apply" case (the file's other cases come along)
-      'core/server/src/http/tests/imports.test.ts',
     ],
     globalSetup: ['core/server/test/global-setup.ts'],
     fileParallelism: false,
