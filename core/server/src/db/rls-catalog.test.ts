@@ -171,6 +171,8 @@ describe('row-level security catalogue', () => {
     const by = new Map(rows.map((r) => [r.table, r]));
     for (const name of ['self_identities', 'self_sessions', 'self_bindings', 'self_codes'])
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, policies: 1, appCanUse: true });
+  });
+
   it('gateway leases (platform, no tenant_id) are closed to the app role; only the fence is callable', async () => {
     const [row] = await t.database.sql`
       select has_table_privilege('quadmeter_app', 'gateway_leases', 'SELECT, INSERT, UPDATE, DELETE') as app,
