@@ -2,35 +2,24 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, loggedIn } from '../../../test/client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
-import { withSystem } from '../../db/tenant.ts';
 import { inDemo, userWith } from './archive-fixtures.ts';
 import { buildEstate, download, type Estate, localToday, pdfText, xlsxCells } from './report-fixtures.ts';
 
-/**
- * "Anomalies by rule" reads anomaly_findings, which the anomaly engine (h-vee) creates. Until that
- * migration is merged the table does not exist here and this file skips with that reason; the lead
- * enables it by merging both branches (nothing to change in this file).
- */
+/** "Anomalies by rule" over the exception queue (anomaly_findings), area-scoped in every format. */
 let p: TestPlatform;
 let admin: Client;
 let sunUser: Client;
 let estate: Estate;
-let present = false;
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  const [row] = await withSystem(p.running.platform.db, (tx) =>
-    tx.execute<{ ok: boolean }>(sql`select to_regclass('anomaly_findings') is not null as ok`),
-  );
-  present = row!.ok;
-  if (!present) return;
   admin = await loggedIn(p.baseUrl, 'demo', 'admin', p.demo.password);
   estate = await buildEstate(p, admin);
   sunUser = await userWith(p, admin, 'sun-anom', ['reports.read'], [estate.sun]);
   await inDemo(p, (tx) =>
-    tx.execute(sql`insert into anomaly_findings (tenant_id, id, meter_id, rule, severity, status,
+    tx.execute(sql`insert into anomaly_findings (tenant_id, id, meter_id, area_id, rule, severity, status,
         first_seen_at, last_seen_at, occurrences, evidence)
-      select app_tenant_id(), gen_random_uuid(), m.id, split_part(m.asset_no, '-', 1) || '-LEAK', 'warning', 'open',
+      select app_tenant_id(), gen_random_uuid(), m.id, m.area_id, split_part(m.asset_no, '-', 1) || '-LEAK', 'warning', 'open',
         now(), now(), 3, '{}'::jsonb
       from meters m where m.asset_no in ('SUN-W1', 'XFL-W1')`),
   );
@@ -38,9 +27,7 @@ beforeAll(async () => {
 afterAll(async () => p?.stop());
 
 describe('anomalies by rule', () => {
-  it('a user limited to 阳光花园小区 sees only its findings in every format', async (ctx) => {
-    if (!present)
-      ctx.skip('anomaly_findings does not exist yet (created by the anomaly engine branch, h-vee)');
+  it('a user limited to 阳光花园小区 sees only its findings in every format', async () => {
     const params = { from: localToday(), to: localToday() };
     const all = await admin.post('/api/v1/reports/anomalies/run', { params });
     expect(JSON.stringify(all.body.rows)).toContain('XFL-LEAK');

@@ -45,11 +45,11 @@ describe('stats answer from the rollups', () => {
     ]);
   });
 
-  it('the dashboard: today’s reading success, arrears, prepaid cuts pending, no exceptions table yet', async () => {
+  it('the dashboard: today’s reading success, open exceptions, arrears, prepaid cuts pending', async () => {
     const r = await w.admin.get('/api/v1/stats/overview');
     expect(r.status).toBe(200);
     expect(r.body.reading).toEqual({ attempted: 4, succeeded: 4, rate: 1 });
-    expect(r.body.exceptions).toEqual({ open: null });
+    expect(r.body.exceptions).toEqual({ open: 2 });
     expect(r.body.arrears).toEqual({ accounts: 2, totalFen: 7700 });
     expect(r.body.prepaid).toEqual({ cutPending: 1, cut: 0 });
     expect(r.body.consumption.map((s: { meterKind: string }) => s.meterKind)).toEqual(['meter-power']);
@@ -132,6 +132,7 @@ describe('stats within a user’s areas, across tenants, by permission', () => {
     const o = (await scopedA.get('/api/v1/stats/overview')).body;
     expect(o.reading).toEqual({ attempted: 2, succeeded: 2, rate: 1 });
     expect(o.arrears).toEqual({ accounts: 1, totalFen: 7000 });
+    expect(o.exceptions).toEqual({ open: 1 });
     expect((await scopedA.get('/api/v1/stats/billing?month=2026-11')).body.arrears.ageing).toEqual({
       d0_30: 2000,
       d31_90: 5000,
@@ -148,6 +149,7 @@ describe('stats within a user’s areas, across tenants, by permission', () => {
     expect(o.reading).toEqual({ attempted: 0, succeeded: 0, rate: null });
     expect(o.arrears).toEqual({ accounts: 0, totalFen: 0 });
     expect(o.prepaid).toEqual({ cutPending: 0, cut: 0 });
+    expect(o.exceptions).toEqual({ open: 0 });
     expect(o.consumption).toEqual([]);
     const c = await w.other.get('/api/v1/stats/consumption?grain=year&from=2024-01-01&to=2025-12-31');
     expect(c.body.series).toEqual([]);

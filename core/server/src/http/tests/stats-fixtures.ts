@@ -71,6 +71,11 @@ export async function statsWorld(): Promise<StatsWorld> {
       entry(accA, 'payment', 5000, 's:pay:a', { occurredOn: '2026-11-03' }),
       entry(accB, 'charge', -700, 's:b:usage', { category: 'usage', occurredOn: '2026-10-31' }),
     ]);
+    // the exception queue: open findings on a0 (area A) and b0 (area B), one resolved on a1
+    await tx.execute(sql`insert into anomaly_findings (tenant_id, meter_id, area_id, rule, severity, status, resolved_at)
+      values (app_tenant_id(), ${a0}, ${w.areaA}, 'night-flow', 'warning', 'open', null),
+        (app_tenant_id(), ${a1}, ${w.areaA}, 'no-data', 'warning', 'resolved', now()),
+        (app_tenant_id(), ${b0}, ${w.areaB}, 'tamper', 'critical', 'assigned', null)`);
     await tx.execute(
       sql`insert into prepaid_accounts (tenant_id, account_id, state) values (app_tenant_id(), ${accA}, 'cut_pending')`,
     );

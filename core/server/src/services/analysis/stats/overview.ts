@@ -9,11 +9,7 @@ import { areaFilter, shift } from './period.ts';
  * Open exceptions (anomaly_findings open or assigned) within the scope, or null while the anomaly
  * queue's table is not installed.
  */
-export async function openExceptions(tx: Tx, actor: Actor): Promise<number | null> {
-  const [t] = (await tx.execute(
-    sql`select to_regclass('public.anomaly_findings') is not null as present`,
-  )) as unknown as { present: boolean }[];
-  if (!t.present) return null;
+export async function openExceptions(tx: Tx, actor: Actor): Promise<number> {
   const { cond } = await areaFilter(tx, actor, undefined);
   const [r] = (await tx.execute(sql`
     select count(*)::int as n from anomaly_findings f
