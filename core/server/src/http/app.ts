@@ -57,8 +57,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { topologyRoutes } from './routes/topology.ts';
 import { uplinkRoutes } from './routes/uplinks.ts';
 import { userRoutes } from './routes/users.ts';
-import { serveAdmin, serveSelf } from './static-admin.ts';
-import { isFieldPath, serveField } from './static-field.ts';
+import { isFieldPath, serveAdmin, serveField, serveSelf } from './static-admin.ts';
 import { parseTrustProxy } from './trust-proxy.ts';
 
 /** Routes that need an authenticated actor, mounted under /api/v1. */

@@ -8,6 +8,8 @@ import type { AppEnv } from './env.ts';
 export const adminDist = fileURLToPath(new URL('../../../../admin/dist', import.meta.url));
 /** The customer self-service app (admin/self, built by vite.self.config.ts), served at /my/. */
 export const selfDist = fileURLToPath(new URL('../../../../admin/dist-self', import.meta.url));
+/** The field staff's app (抄表APP, admin/field), built on its own and served under /field/. */
+export const fieldDist = fileURLToPath(new URL('../../../../admin/field/dist', import.meta.url));
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,6 +22,7 @@ const types: Record<string, string> = {
   '.woff': 'font/woff',
   '.ttf': 'font/ttf',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** Serves the built admin; unknown paths fall back to index.html for the client-side router. */
@@ -32,7 +35,27 @@ export async function serveSelf(c: Context<AppEnv>) {
   return await serveBuilt(c, selfDist, '/my');
 }
 
-async function serveBuilt(c: Context<AppEnv>, dist: string, prefix: string) {
+export const isFieldPath = (path: string) => path === '/field' || path.startsWith('/field/');
+
+/**
+ * Serves the field app under /field/. Its service worker may control the whole of /field/ and, like
+ * the shell, is never kept by the browser's HTTP cache (the worker keeps its own).
+ */
+export async function serveField(c: Context<AppEnv>) {
+  return await serveBuilt(
+    c,
+    fieldDist,
+    '/field',
+    (rel): Record<string, string> => (rel === '/sw.js' ? { 'service-worker-allowed': '/field/' } : {}),
+  );
+}
+
+async function serveBuilt(
+  c: Context<AppEnv>,
+  dist: string,
+  prefix: string,
+  extra: (rel: string) => Record<string, string> = () => ({}),
+) {
   if (!existsSync(join(dist, 'index.html'))) {
     return c.text(
       'The admin is not built yet: run `npm run build:admin` (npm start does this for you).',
@@ -49,6 +72,7 @@ async function serveBuilt(c: Context<AppEnv>, dist: string, prefix: string) {
     return c.body(await readFile(file), 200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'cache-control': cache,
+      ...extra(rel),
     });
   }
   return c.html(await readFile(join(dist, 'index.html'), 'utf8'), 200, { 'cache-control': 'no-cache' });
