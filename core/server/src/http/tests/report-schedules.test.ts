@@ -180,4 +180,22 @@ describe('the minute tick', () => {
     );
     expect(row!.last_skip).toBe('AUTH_USER_DISABLED');
   }, 60_000);
+
+  it('a creator who lost reports.read: skipped with AUTH_FORBIDDEN, nothing produced', async () => {
+    const u = await userWith(p, admin, 'lost-perm', ['reports.read', 'reports.schedule']);
+    const mine = await u.post('/api/v1/reports/schedules', good);
+    expect(mine.status).toBe(201);
+    await withSystem(p.running.platform.db, (tx) =>
+      tx.execute(sql`update roles set permissions = array['reports.schedule'] where name = 'role-lost-perm'`),
+    );
+    const outputs = await count('report_outputs');
+    await admin.post(`/api/v1/reports/schedules/${mine.body.id}/run`, {});
+    await tick();
+    expect(await count('report_outputs')).toBe(outputs);
+    const s = (await admin.get('/api/v1/reports/schedules')).body.items.find(
+      (x: { id: string }) => x.id === mine.body.id,
+    );
+    expect(s.lastSkip).toBe('AUTH_FORBIDDEN');
+    expect(Date.parse(s.nextRunAt)).toBeGreaterThan(Date.now());
+  }, 60_000);
 });
