@@ -12,6 +12,8 @@ export type ReportRunBody = BodyOf<'/reports/{report}/run', 'post'>;
 export type ReportOutputBody = BodyOf<'/reports/{report}/print', 'post'>;
 export type ReportLang = 'zh-CN' | 'en';
 export type ReportOutput = Schema<'ReportOutput'>;
+export type ReportSchedule = Schema<'ReportSchedule'>;
+export type ReportScheduleBody = BodyOf<'/reports/schedules', 'post'>;
 
 const one = (id: string) => `/reports/${encodeURIComponent(id)}`;
 
@@ -28,6 +30,13 @@ export const reportsApi = {
   outputs: () => http.get<Schema<'ReportOutputList'>>('/reports/outputs'),
   queueExport: (id: string, body: BodyOf<'/reports/{report}/exports', 'post'>) =>
     http.post<ReportOutput>(`${one(id)}/exports`, body),
+  schedules: () => http.get<Schema<'ReportScheduleList'>>('/reports/schedules'),
+  createSchedule: (body: ReportScheduleBody) => http.post<ReportSchedule>('/reports/schedules', body),
+  updateSchedule: (id: string, body: ReportScheduleBody) =>
+    http.put<ReportSchedule>(`/reports/schedules/${encodeURIComponent(id)}`, body),
+  deleteSchedule: (id: string) => http.del(`/reports/schedules/${encodeURIComponent(id)}`),
+  runSchedule: (id: string) =>
+    http.post<ReportSchedule>(`/reports/schedules/${encodeURIComponent(id)}/run`, {}),
   file: (id: string, format: 'print' | 'pdf' | 'xlsx', body: ReportOutputBody) =>
     postForBlob(`${one(id)}/${format}`, body),
 };

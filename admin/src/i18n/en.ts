@@ -836,6 +836,7 @@ export default {
     NOTIFY_TEMPLATE_UNKNOWN: 'No such notice event or channel',
     REPORT_UNKNOWN: 'No such report or layout version',
     REPORT_TEMPLATE_INVALID: 'The report layout has an error (see line and column) and does not render',
+    REPORT_SCHEDULE_CRON: 'The schedule is not a valid cron expression (five fields) or never fires',
     REPORT_OUTPUT_NOT_READY: 'The export has not finished (or failed); see its status',
     REPORT_PDF_UNAVAILABLE: 'PDF needs Chromium, which this installation lacks; use the print view',
     DOCUMENT_TEMPLATE_INVALID:

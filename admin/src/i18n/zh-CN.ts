@@ -791,6 +791,7 @@ export default {
     NOTIFY_TEMPLATE_UNKNOWN: '没有该通知事件或渠道',
     REPORT_UNKNOWN: '没有这个报表或版式版本',
     REPORT_TEMPLATE_INVALID: '报表版式有错误（见行号与列号），无法渲染',
+    REPORT_SCHEDULE_CRON: '定时规则无效（需为五段式定时表达式）或永不触发',
     REPORT_OUTPUT_NOT_READY: '导出尚未完成（或已失败），请查看状态',
     REPORT_PDF_UNAVAILABLE: '本系统未安装 Chromium，无法生成 PDF；请使用打印视图',
     DOCUMENT_TEMPLATE_INVALID: '单据模板有错误（见行号与列号），无法渲染',

@@ -242,6 +242,10 @@ export const errorCatalogue = {
     status: 409,
     message: 'The export has not finished (or failed); see its status',
   },
+  REPORT_SCHEDULE_CRON: {
+    status: 422,
+    message: 'The schedule is not a valid cron expression (five fields) or never fires',
+  },
   REPORT_PDF_UNAVAILABLE: {
     status: 503,
     message: 'PDF output needs Chromium and playwright-core, which this installation lacks; print the HTML',

@@ -33,6 +33,7 @@ import { startReadingEngine } from './services/reading-tasks/engine.ts';
 import type { EngineOptions } from './services/reading-tasks/runner.ts';
 import { startReadingMaintenance } from './services/readings/maintenance.ts';
 import { startReportExports } from './services/reports/exports.ts';
+import { startReportSchedules } from './services/reports/schedule-tick.ts';
 
 export interface RunningPlatform {
   platform: Platform;
@@ -186,6 +187,13 @@ async function startWorkers(platform: Platform): Promise<void> {
   await startStatsRefresh(platform);
   await startVee(platform);
   await startReportExports({ db: database.jobs, jobs, logger, timeZone: platform.config.QUADMETER_TIMEZONE });
+  await startReportSchedules({
+    db: database.jobs,
+    jobs,
+    logger,
+    timeZone: platform.config.QUADMETER_TIMEZONE,
+    baseUrl: platform.config.QUADMETER_PUBLIC_URL ?? 'http://localhost',
+  });
   await startBillRunWorker({ db: database.jobs, jobs, logger }, { resume: true });
 }
 

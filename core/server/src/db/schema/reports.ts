@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   customType,
   index,
   integer,
@@ -70,5 +71,35 @@ export const reportOutputs = pgTable(
     primaryKey({ name: 'report_outputs_pk', columns: [t.tenantId, t.id] }),
     index('report_outputs_requester_idx').on(t.tenantId, t.requestedBy, t.createdAt.desc()),
     index('report_outputs_expiry_idx').on(t.tenantId, t.expiresAt),
+  ],
+);
+
+/** Scheduled reports (migration 0036, docs/decisions/0045): a report on a cron, emailed. */
+export const reportSchedules = pgTable(
+  'report_schedules',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    report: text('report').notNull(),
+    params: jsonb('params').notNull().default({}),
+    format: text('format').notNull(),
+    lang: text('lang').notNull(),
+    cron: text('cron').notNull(),
+    recipients: text('recipients').array().notNull(),
+    areaScope: uuid('area_scope').array(),
+    createdBy: uuid('created_by').notNull(),
+    createdByName: text('created_by_name').notNull().default(''),
+    enabled: boolean('enabled').notNull().default(true),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+    lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    lastOutputId: uuid('last_output_id'),
+    lastSkip: text('last_skip'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_schedules_pk', columns: [t.tenantId, t.id] }),
+    index('report_schedules_due_idx').on(t.tenantId, t.nextRunAt),
   ],
 );

@@ -130,3 +130,38 @@ export const ReportOutput = z
   .openapi('ReportOutput');
 
 export const OutputList = z.object({ items: z.array(ReportOutput) }).openapi('ReportOutputList');
+
+const Email = z.email().max(254);
+
+export const ScheduleBody = z
+  .object({
+    report: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/),
+    params: Params,
+    format: z.enum(['xlsx', 'pdf']),
+    lang: Lang,
+    cron: text(9, 100),
+    recipients: z.array(Email).min(1).max(20),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .openapi('ReportScheduleRequest');
+
+export const ReportSchedule = z
+  .object({
+    id: z.string(),
+    report: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    format: z.enum(['xlsx', 'pdf']),
+    lang: z.enum(['zh-CN', 'en']),
+    cron: z.string(),
+    recipients: z.array(z.string()),
+    enabled: z.boolean(),
+    createdByName: z.string(),
+    nextRunAt: z.string(),
+    lastRunAt: z.string().nullable(),
+    lastOutputId: z.string().nullable(),
+    lastSkip: z.string().nullable(),
+  })
+  .openapi('ReportSchedule');
+
+export const ScheduleList = z.object({ items: z.array(ReportSchedule) }).openapi('ReportScheduleList');

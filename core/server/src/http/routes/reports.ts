@@ -16,6 +16,7 @@ import { reportHtml, reportPdf, sampleRows, xlsxStream } from '../../services/re
 import { printPage, renderLayout, reportView } from '../../services/reports/render.ts';
 import { ErrorSchema, inTenant, jsonRoute, router, z } from '../route-kit.ts';
 import { registerOutputRoutes } from './report-outputs.ts';
+import { registerScheduleRoutes } from './report-schedules.ts';
 import {
   LangQuery,
   LayoutCreate,
@@ -64,6 +65,7 @@ export function reportRoutes(p: Platform) {
   const r = router();
   const tz = () => p.config.QUADMETER_TIMEZONE;
   registerOutputRoutes(r, p);
+  registerScheduleRoutes(r, p);
 
   r.openapi(
     jsonRoute({

@@ -80,6 +80,7 @@ export const permissionCatalogue: readonly PermissionDef[] = [
   p('documents.design', 'payments', 'action', '设计与发布单据模板', 'Design and publish document templates'),
   p('reports.read', 'analysis', 'menu', '查看报表', 'View reports'),
   p('reports.design', 'analysis', 'action', '设计报表版式', 'Design report layouts'),
+  p('reports.schedule', 'analysis', 'action', '定时发送报表', 'Schedule reports by email'),
   p('analysis.read', 'analysis', 'menu', '查看异常诊断', 'View anomaly diagnosis'),
   p(
     'analysis.manage',
