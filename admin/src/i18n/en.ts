@@ -876,6 +876,7 @@ export default {
     SELF_NO_PHONE: 'No phone is on file for this account; ask the service desk',
     SELF_CODE_INVALID: 'The verification code is wrong, used or expired',
     SELF_RATE_LIMITED: 'Too many attempts; try again later',
+    SELF_METHOD_NOT_ALLOWED: 'This binding method is not offered by your utility',
     SELF_ALREADY_BOUND: 'This account is already bound to you',
     STATS_RANGE_INVALID: 'The period is not a valid date range',
     STATS_RANGE_TOO_LARGE: 'The period spans more buckets than a chart can show',

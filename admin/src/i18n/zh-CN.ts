@@ -828,6 +828,7 @@ export default {
     SELF_NO_PHONE: '该户号未登记手机号，请到营业厅办理',
     SELF_CODE_INVALID: '验证码错误、已使用或已过期',
     SELF_RATE_LIMITED: '尝试次数过多，请稍后再试',
+    SELF_METHOD_NOT_ALLOWED: '本单位未开放此绑定方式',
     SELF_ALREADY_BOUND: '您已绑定该户号',
     STATS_RANGE_INVALID: '统计期间不是有效的日期范围',
     STATS_RANGE_TOO_LARGE: '统计期间包含的时间段过多，图表无法显示',
