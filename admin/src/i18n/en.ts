@@ -102,6 +102,7 @@ export default {
     controlCommands: 'Command history',
     controlBatches: 'Command batches',
     controlApprovals: 'Approvals',
+    selfSettings: 'Self-service binding',
     controlSettings: 'Control settings',
     bills: 'Bills',
     billReview: 'Bills to review',
@@ -467,6 +468,14 @@ export default {
     perPage: '{n} per page',
     prevPage: 'Previous',
     nextPage: 'Next',
+  },
+  selfSettings: {
+    title: 'Self-service: how customers bind accounts',
+    bindMethod: 'Verification',
+    sms: 'SMS code to the phone on file',
+    idDigits: 'Last 6 characters of the ID number on file',
+    either: 'Either, the customer chooses',
+    hint: 'Wrong tries count towards the same limits and lockout for both methods.',
   },
   customers: {
     title: 'Customers',

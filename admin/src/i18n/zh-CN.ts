@@ -101,6 +101,7 @@ export default {
     controlCommands: '控制记录',
     controlBatches: '控制批次',
     controlApprovals: '待审批',
+    selfSettings: '自助绑定设置',
     controlSettings: '控制设置',
     bills: '账单',
     billReview: '待审核账单',
@@ -445,6 +446,14 @@ export default {
     perPage: '每页 {n} 条',
     prevPage: '上一页',
     nextPage: '下一页',
+  },
+  selfSettings: {
+    title: '自助服务：户号绑定验证方式',
+    bindMethod: '验证方式',
+    sms: '向登记手机发送短信验证码',
+    idDigits: '登记证件号后 6 位',
+    either: '两种均可，由用户选择',
+    hint: '两种方式的错误尝试共用同样的次数限制与锁定。',
   },
   customers: {
     title: '用户档案',
