@@ -277,6 +277,10 @@ export const errorCatalogue = {
   SELF_NO_PHONE: { status: 409, message: 'No phone is on file for this account; ask the service desk' },
   SELF_CODE_INVALID: { status: 400, message: 'The verification code is wrong, used or expired' },
   SELF_RATE_LIMITED: { status: 429, message: 'Too many attempts; try again later' },
+  SELF_METHOD_NOT_ALLOWED: {
+    status: 403,
+    message: 'This binding method is not offered by your utility',
+  },
   SELF_ALREADY_BOUND: { status: 409, message: 'This account is already bound to you' },
   ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
   CLI_USAGE: { status: 400, message: 'Wrong command line usage' },

@@ -15,6 +15,12 @@ export const archiveRoutes: RouteRecordRaw[] = [
     meta: { title: 'customers.detail', permission: 'customers.read', needsTenant: true },
   },
   {
+    path: 'self-settings',
+    name: 'self-settings',
+    component: () => import('../../views/self-settings/index.vue'),
+    meta: { title: 'menu.selfSettings', permission: 'customers.write', menu: 'archives', needsTenant: true },
+  },
+  {
     path: 'meters',
     name: 'meters',
     component: () => import('../../views/meters/index.vue'),

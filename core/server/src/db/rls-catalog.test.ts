@@ -166,10 +166,17 @@ describe('row-level security catalogue', () => {
     }
   });
 
-  it('the self-service tables (customer identities, sessions, bindings, codes) are FORCE-secured', async () => {
+  it('the self-service tables (customer identities, sessions, bindings, codes, settings, id-digit tries) are FORCE-secured', async () => {
     const rows = await tenantTables(t.database.sql);
     const by = new Map(rows.map((r) => [r.table, r]));
-    for (const name of ['self_identities', 'self_sessions', 'self_bindings', 'self_codes'])
+    for (const name of [
+      'self_identities',
+      'self_sessions',
+      'self_bindings',
+      'self_codes',
+      'self_settings',
+      'self_id_attempts',
+    ])
       expect(by.get(name), name).toMatchObject({ enabled: true, forced: true, policies: 1, appCanUse: true });
   });
 

@@ -49,6 +49,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { permissionRoutes, roleRoutes } from './routes/roles.ts';
 import { selfRoutes } from './routes/self.ts';
 import { selfAuthRoutes } from './routes/self-auth.ts';
+import { selfSettingsRoutes } from './routes/self-settings.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { tariffPlanRoutes } from './routes/tariff-plans.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
@@ -85,6 +86,7 @@ const protectedResources = {
   '/commands': commandRoutes,
   '/command-batches': commandBatchRoutes,
   '/control-settings': controlSettingsRoutes,
+  '/self-settings': selfSettingsRoutes,
   '/prepaid': prepaidRoutes,
   '/tariffs': tariffRoutes,
   '/ledger-entries': ledgerEntryRoutes,

@@ -11,6 +11,7 @@ import {
   sendCode,
   unbind,
 } from '../../services/self/bindings.ts';
+import { bindWithIdDigits } from '../../services/self/id-digits.ts';
 import { checkSelfOrder, createSelfOrder, selfOrder } from '../../services/self/pay.ts';
 import {
   accountBills,
@@ -22,6 +23,7 @@ import {
 } from '../../services/self/reads.ts';
 import { selfReceipt } from '../../services/self/receipt.ts';
 import { inCustomer } from '../../services/self/session.ts';
+import { requireMethod, selfSettings } from '../../services/self/settings.ts';
 import type { AppEnv } from '../env.ts';
 import { zodDetails } from '../on-error.ts';
 import { router } from '../route-kit.ts';
@@ -30,6 +32,10 @@ import { selfCookie, selfMeta } from './self-auth.ts';
 const AccountNumber = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/);
 const CodeBody = z.strictObject({ accountNumber: AccountNumber });
 const BindBody = z.strictObject({ accountNumber: AccountNumber, code: z.string().regex(/^[0-9]{6}$/) });
+const IdBindBody = z.strictObject({
+  accountNumber: AccountNumber,
+  idDigits: z.string().regex(/^[0-9]{5}[0-9Xx]$/),
+});
 const OrderBody = z.union([
   z.strictObject({ amountFen: z.number().int().min(1).max(10_000_000) }),
   z.strictObject({ billId: z.uuid() }),
@@ -58,9 +64,15 @@ export function selfRoutes(p: Platform) {
     c.json({ items: await inCustomer(p.db, selfCookie(c), (tx, who) => boundAccounts(tx, who)) }, 200),
   );
 
+  // the binding methods the tenant offers, for the H5 to show (decision 0046)
+  r.get('/settings', async (c) =>
+    c.json(await inCustomer(p.db, selfCookie(c), (tx) => selfSettings(tx)), 200),
+  );
+
   r.post('/codes', async (c) => {
     const body = parse(CodeBody, await c.req.json());
     await inCustomer(p.db, selfCookie(c), async (tx, who) => {
+      await requireMethod(tx, 'sms');
       const sent = await sendCode(tx, who, body.accountNumber);
       if (sent.accountId)
         await recordAudit(tx, who.tenantId, selfMeta(c, who), {
@@ -75,6 +87,7 @@ export function selfRoutes(p: Platform) {
   r.post('/bindings', async (c) => {
     const body = parse(BindBody, await c.req.json());
     const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
+      await requireMethod(tx, 'sms');
       const done = await bindWithCode(tx, who, body.accountNumber, body.code);
       if (done.kind !== 'bound') return done;
       if (done.created)
@@ -90,6 +103,28 @@ export function selfRoutes(p: Platform) {
     if (out.kind === 'limited')
       throw new AppError('SELF_RATE_LIMITED', undefined, { retryAfterSeconds: 3600 });
     if (out.kind === 'wrong') throw new AppError('SELF_CODE_INVALID');
+    return c.json(out.account, out.created ? 201 : 200);
+  });
+
+  r.post('/bindings/id-digits', async (c) => {
+    const body = parse(IdBindBody, await c.req.json());
+    const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
+      await requireMethod(tx, 'id_digits');
+      const done = await bindWithIdDigits(tx, who, body.accountNumber, body.idDigits);
+      if (done.kind !== 'bound') return done;
+      if (done.created)
+        await recordAudit(tx, who.tenantId, selfMeta(c, who), {
+          action: 'self.bind',
+          targetType: 'account',
+          targetId: done.accountId,
+          after: { method: 'id_number' },
+        });
+      return { ...done, account: (await boundAccounts(tx, who, done.accountId))[0] };
+    });
+    // the counted try is committed above; only now the refusal (same answer for unknown accounts)
+    if (out.kind === 'limited')
+      throw new AppError('SELF_RATE_LIMITED', undefined, { retryAfterSeconds: 3600 });
+    if (out.kind === 'wrong') throw new AppError('SELF_BIND_FAILED');
     return c.json(out.account, out.created ? 201 : 200);
   });
 

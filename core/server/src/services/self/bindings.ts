@@ -84,10 +84,12 @@ export async function bindWithCode(
   accountNumber: string,
   code: string,
 ): Promise<BindOutcome> {
-  const [tries] = await tx.execute<{
-    n: number;
-  }>(sql`select coalesce(sum(attempts), 0)::int as n from self_codes
-    where identity_id = ${who.identityId} and created_at > now() - interval '1 hour'`);
+  // the ID-digit tries (decision 0046) count towards the same per-identity limit
+  const [tries] = await tx.execute<{ n: number }>(sql`select
+    (select coalesce(sum(attempts), 0) from self_codes
+      where identity_id = ${who.identityId} and created_at > now() - interval '1 hour')::int
+    + (select count(*) from self_id_attempts
+      where identity_id = ${who.identityId} and created_at > now() - interval '1 hour')::int as n`);
   if (tries.n >= TRIES_PER_HOUR) return { kind: 'limited' };
   const account = await accountByNumber(tx, accountNumber);
   if (!account) return { kind: 'wrong' };
