@@ -10,6 +10,7 @@ import payments from './payments.en.ts';
 import prepaid from './prepaid.en.ts';
 import reading from './reading.en.ts';
 import reports from './reports.en.ts';
+import stats from './stats.en.ts';
 import tariffs from './tariffs.en.ts';
 import uplinks from './uplinks.en.ts';
 import type zhCN from './zh-CN.ts';
@@ -120,6 +121,7 @@ export default {
     notifySettings: 'Notify settings',
     analysis: 'Analysis',
     anomalies: 'Anomaly diagnosis',
+    statistics: 'Statistics',
     documentTemplates: 'Document templates',
     reports: 'Reports',
     reportCenter: 'Report center',
@@ -935,4 +937,5 @@ export default {
   ...anomalies,
   ...reports,
   ...prepaid,
+  ...stats,
 } satisfies typeof zhCN;

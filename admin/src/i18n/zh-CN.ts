@@ -12,6 +12,7 @@ import payments from './payments.zh-CN.ts';
 import prepaid from './prepaid.zh-CN.ts';
 import reading from './reading.zh-CN.ts';
 import reports from './reports.zh-CN.ts';
+import stats from './stats.zh-CN.ts';
 import tariffs from './tariffs.zh-CN.ts';
 import uplinks from './uplinks.zh-CN.ts';
 export default {
@@ -119,6 +120,7 @@ export default {
     notifySettings: '通知设置',
     analysis: '统计分析',
     anomalies: '异常诊断',
+    statistics: '统计图表',
     documentTemplates: '单据模板',
     reports: '报表查询打印',
     reportCenter: '报表中心',
@@ -887,4 +889,5 @@ export default {
   ...anomalies,
   ...reports,
   ...prepaid,
+  ...stats,
 };
