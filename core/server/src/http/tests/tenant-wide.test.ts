@@ -19,6 +19,9 @@ const scopedPermissions = [
   'plugins.manage',
   'meters.read',
   'meters.read-now',
+  // the built-in reader (抄表员) role's field-app permissions, so this user holds all of that role
+  'meters.control',
+  'readings.manual',
   'customers.read',
 ];
 
