@@ -118,7 +118,7 @@ try {
     `deduction run (${fmt(r.meters)} meters, ${fmt(r.posted)} postings; batches of ${fmt(batch)}, ${parallel} at once): ${secs(runMs)}, ${fmt((n / runMs) * 1000)} accounts/s`,
   );
   console.log(
-    `  phases (summed over batches): scan wait ${secs(timing.scan ?? 0)}, price ${secs(timing.price ?? 0)}, write ${secs(timing.write ?? 0)}`,
+    `  phases (summed over batches): scan wait ${secs(timing.scan ?? 0)} (first batch ${secs(timing.scanFirst ?? 0)}), price ${secs(timing.price ?? 0)}, write ${secs(timing.write ?? 0)}`,
   );
   console.log(
     `  server during the run: ${((w1.bytes - w0.bytes) / 2 ** 20).toFixed(0)} MB of WAL, ${fmt(w1.fpi - w0.fpi)} full-page images, ${w1.checkpoints - w0.checkpoints} checkpoint(s); shared_buffers ${w1.sharedBuffers}, max_wal_size ${w1.maxWal}`,
