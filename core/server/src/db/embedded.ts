@@ -34,6 +34,17 @@ export interface EmbeddedDatabase {
 
 const SUPERUSER = 'postgres';
 
+/** Server settings for bulk writes, the recommended production values (docs/operations.md). */
+export const BULK_WRITE_SETTINGS = [
+  'shared_buffers=1GB',
+  'max_wal_size=8GB',
+  'min_wal_size=1GB',
+  'checkpoint_timeout=30min',
+  'checkpoint_completion_target=0.9',
+  'wal_compression=on',
+  'log_checkpoints=on',
+];
+
 async function freePort(): Promise<number> {
   return await new Promise((resolvePort, reject) => {
     const srv = createServer();
@@ -175,7 +186,13 @@ async function startCluster(
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: [
+      ...['listen_addresses=127.0.0.1', 'max_connections=200', 'fsync=on'],
+      // bulk writes (daily deduction, bill runs; docs/operations.md "Database settings"): the
+      // working set of a million accounts' ledger indexes in memory, and checkpoints far enough
+      // apart that a run does not re-log every index page it touches as a full-page image
+      ...BULK_WRITE_SETTINGS,
+    ].flatMap((s) => ['-c', s]),
     onLog: (m) => logger.trace({ pg: remember(m) }, 'embedded postgres'),
     onError: (m) => logger.debug({ pg: remember(m) }, 'embedded postgres'),
   });

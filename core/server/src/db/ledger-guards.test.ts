@@ -95,6 +95,36 @@ describe('ledger entries (migration 0010)', () => {
     expect(await inA((tx) => balance(tx, acc))).toEqual({ fen: '0', n: '2' });
   });
 
+  it('refuses an entry for an account that does not exist or is another tenant’s (migration 0038)', async () => {
+    const inA = (fn: (tx: Tx) => Promise<unknown>) => withTenant(t.database.db, a, fn);
+    const accA = (await inA((tx) => account(tx, '7'))) as string;
+    const accB = (await withTenant(t.database.db, b, (tx) => account(tx, '8'))) as string;
+    // no ledger → accounts key any more: the balance row's key to accounts refuses it (23503)
+    expect(await codeOf(inA((tx) => post(tx, crypto.randomUUID(), 'payment', 100, 'pay:ghost')))).toBe(
+      'REQ_VALIDATION',
+    );
+    expect(await codeOf(inA((tx) => post(tx, accB, 'payment', 100, 'pay:foreign')))).toBe('REQ_VALIDATION');
+    // an account that already has a balance row: its good entry and a bad one in one statement
+    await inA((tx) => post(tx, accA, 'payment', 700, 'pay:first'));
+    expect(
+      await codeOf(
+        inA((tx) =>
+          tx.execute(sql`insert into ledger_entries (tenant_id, account_id, kind, amount_fen, business_key, occurred_on)
+            values (app_tenant_id(), ${accA}, 'payment', 100, 'pay:ok', current_date),
+                   (app_tenant_id(), ${crypto.randomUUID()}, 'payment', 100, 'pay:bad', current_date)`),
+        ),
+      ),
+    ).toBe('REQ_VALIDATION');
+    expect(await inA((tx) => balance(tx, accA))).toEqual({ fen: '700', n: '1' });
+    const [n] = (await inA((tx) =>
+      tx.execute(
+        sql`select count(*)::int as n from ledger_entries where business_key in ('pay:ghost', 'pay:foreign', 'pay:ok', 'pay:bad')`,
+      ),
+    )) as { n: number }[];
+    expect(n.n).toBe(0);
+    expect(await withTenant(t.database.db, b, (tx) => balance(tx, accB))).toBeUndefined();
+  });
+
   it('refuses to change or delete an entry, even for the table owner', async () => {
     const id = await withTenant(t.database.db, a, async (tx) => {
       const acc = await account(tx, '5');

@@ -21,6 +21,14 @@ export const DERIVED: Record<string, { prune: boolean }> = {
   prepaid_dirty: { prune: true },
 };
 
+/**
+ * References a table keeps without a foreign key, for the load order: a ledger entry's account is
+ * checked through account_balances (migration 0038), so accounts must load before the entries.
+ */
+export const IMPLIED_REFS: Record<string, string[]> = {
+  ledger_entries: ['accounts'],
+};
+
 interface Row {
   table: string;
   columns: { name: string; type: string; identity: boolean }[];
@@ -65,7 +73,8 @@ export async function tenantTables(sql: postgres.Sql | postgres.TransactionSql):
     if (state.get(r.table) === 'visiting')
       throw new Error(`tenant tables reference each other in a cycle at ${r.table}`);
     state.set(r.table, 'visiting');
-    for (const ref of r.refs ?? []) if (names.has(ref)) visit(byName.get(ref)!);
+    for (const ref of [...(r.refs ?? []), ...(IMPLIED_REFS[r.table] ?? [])])
+      if (names.has(ref)) visit(byName.get(ref)!);
     state.set(r.table, 'done');
     ordered.push(r);
   };

@@ -17,7 +17,7 @@ export interface DeductOptions {
   parallel?: number;
   /** called after each committed batch (tests, benches) */
   onBatch?: (meters: number, posted: number) => void;
-  /** per phase wall times (ms), filled when given */
+  /** per phase wall times (ms), filled when given; scanFirst: until the scan's first batch */
   timing?: Record<string, number>;
 }
 
@@ -122,6 +122,7 @@ export async function deductDay(
   await withTenant(db, tenantId, async (tx) => {
     let s0 = performance.now();
     await scanMeterDays(tx, day, o.meters ?? null, o.batch ?? 25_000, async (rows) => {
+      if (t && t.scanFirst === undefined) t.scanFirst = performance.now() - s0;
       tick('scan', s0);
       while (inFlight.size >= (o.parallel ?? 2)) await Promise.race(inFlight);
       if (failure) throw failure;
