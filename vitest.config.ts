@@ -31,8 +31,12 @@ const serverLogic = [
 // Four projects: pure code (protocols, simulators, SDK, plugins), the server's logic without a
 // database, the server against a real PostgreSQL (embedded unless DATABASE_URL is set), and the
 // admin in Debian's Chromium.
+// Two test files at a time. vitest's default is one less than the cores — a single worker on a
+// 2-core machine — and most files wait on PostgreSQL, child processes or the browser rather than
+// compute, so a second worker fills those waits (the browser project stays one file at a time).
 export default defineConfig({
   test: {
+    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -4,7 +4,9 @@ import { ApiError, api, OfflineError, restore, session } from './api.ts';
 /**
  * Manual readings entered on the phone wait here (IndexedDB) until the server has them. Each has
  * the idempotency key made when it was entered, so sending it twice (a lost answer, two tabs) stores
- * it once. Sent on start, after entering and whenever the browser comes back `online`.
+ * it once. Sent on start, after entering, whenever the browser comes back `online`, and every
+ * RETRY_MS while any waits (a send cut short by a dropped or busy network is tried again without the
+ * user doing anything).
  */
 export interface PendingReading {
   key: string;
@@ -89,8 +91,13 @@ export function flush(): Promise<void> {
   return flushing;
 }
 
+const RETRY_MS = 10_000;
+
 export function startSync() {
   window.addEventListener('online', () => void flush());
+  setInterval(() => {
+    if (navigator.onLine && pendingCount.value > 0) void flush();
+  }, RETRY_MS);
   if (navigator.onLine) void flush();
   else void pending();
 }

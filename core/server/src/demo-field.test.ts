@@ -62,5 +62,5 @@ describe('the demo field on start', () => {
       if (lora < 5) await new Promise((ok) => setTimeout(ok, 200));
     }
     expect(lora).toBe(5);
-  });
+  }, 180_000);
 });

@@ -1,10 +1,12 @@
 import { AppError } from '@quadmeter/sdk';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import type { Tx } from '../../db/client.ts';
 import type { Platform } from '../../platform.ts';
 import { todayIn } from '../../services/archives/scope.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import {
+  type BindOutcome,
   bindWithCode,
   CODE_TTL_MINUTES,
   requireBound,
@@ -22,7 +24,7 @@ import {
   meterUsage,
 } from '../../services/self/reads.ts';
 import { selfReceipt } from '../../services/self/receipt.ts';
-import { inCustomer } from '../../services/self/session.ts';
+import { type Customer, inCustomer } from '../../services/self/session.ts';
 import { requireMethod, selfSettings } from '../../services/self/settings.ts';
 import type { AppEnv } from '../env.ts';
 import { zodDetails } from '../on-error.ts';
@@ -84,48 +86,57 @@ export function selfRoutes(p: Platform) {
     return c.json({ sent: true, ttlMinutes: CODE_TTL_MINUTES }, 202);
   });
 
-  r.post('/bindings', async (c) => {
-    const body = parse(BindBody, await c.req.json());
-    const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
-      await requireMethod(tx, 'sms');
-      const done = await bindWithCode(tx, who, body.accountNumber, body.code);
-      if (done.kind !== 'bound') return done;
-      if (done.created)
-        await recordAudit(tx, who.tenantId, selfMeta(c, who), {
-          action: 'self.bind',
-          targetType: 'account',
-          targetId: done.accountId,
-          after: { method: 'sms' },
-        });
-      return { ...done, account: (await boundAccounts(tx, who, done.accountId))[0] };
+  /**
+   * One binding route per method (SMS code, ID digits): the method must be offered, the attempt is
+   * counted and committed before any refusal, and an account is audited once when first bound.
+   */
+  function bindRoute<T extends { accountNumber: string }>(
+    path: string,
+    spec: {
+      body: z.ZodType<T>;
+      method: 'sms' | 'id_digits';
+      audited: string;
+      bind: (tx: Tx, who: Customer, body: T) => Promise<BindOutcome>;
+      refusal: 'SELF_CODE_INVALID' | 'SELF_BIND_FAILED';
+    },
+  ) {
+    r.post(path, async (c) => {
+      const body = parse(spec.body, await c.req.json());
+      const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
+        await requireMethod(tx, spec.method);
+        const done = await spec.bind(tx, who, body);
+        if (done.kind !== 'bound') return done;
+        if (done.created)
+          await recordAudit(tx, who.tenantId, selfMeta(c, who), {
+            action: 'self.bind',
+            targetType: 'account',
+            targetId: done.accountId,
+            after: { method: spec.audited },
+          });
+        return { ...done, account: (await boundAccounts(tx, who, done.accountId))[0] };
+      });
+      // the counted try is committed above; only now the refusal (same answer for unknown accounts)
+      if (out.kind === 'limited')
+        throw new AppError('SELF_RATE_LIMITED', undefined, { retryAfterSeconds: 3600 });
+      if (out.kind === 'wrong') throw new AppError(spec.refusal);
+      return c.json(out.account, out.created ? 201 : 200);
     });
-    // the attempt on a wrong code is committed above; only now the refusal
-    if (out.kind === 'limited')
-      throw new AppError('SELF_RATE_LIMITED', undefined, { retryAfterSeconds: 3600 });
-    if (out.kind === 'wrong') throw new AppError('SELF_CODE_INVALID');
-    return c.json(out.account, out.created ? 201 : 200);
+  }
+
+  bindRoute('/bindings', {
+    body: BindBody,
+    method: 'sms',
+    audited: 'sms',
+    bind: (tx, who, b) => bindWithCode(tx, who, b.accountNumber, b.code),
+    refusal: 'SELF_CODE_INVALID',
   });
 
-  r.post('/bindings/id-digits', async (c) => {
-    const body = parse(IdBindBody, await c.req.json());
-    const out = await inCustomer(p.db, selfCookie(c), async (tx, who) => {
-      await requireMethod(tx, 'id_digits');
-      const done = await bindWithIdDigits(tx, who, body.accountNumber, body.idDigits);
-      if (done.kind !== 'bound') return done;
-      if (done.created)
-        await recordAudit(tx, who.tenantId, selfMeta(c, who), {
-          action: 'self.bind',
-          targetType: 'account',
-          targetId: done.accountId,
-          after: { method: 'id_number' },
-        });
-      return { ...done, account: (await boundAccounts(tx, who, done.accountId))[0] };
-    });
-    // the counted try is committed above; only now the refusal (same answer for unknown accounts)
-    if (out.kind === 'limited')
-      throw new AppError('SELF_RATE_LIMITED', undefined, { retryAfterSeconds: 3600 });
-    if (out.kind === 'wrong') throw new AppError('SELF_BIND_FAILED');
-    return c.json(out.account, out.created ? 201 : 200);
+  bindRoute('/bindings/id-digits', {
+    body: IdBindBody,
+    method: 'id_digits',
+    audited: 'id_number',
+    bind: (tx, who, b) => bindWithIdDigits(tx, who, b.accountNumber, b.idDigits),
+    refusal: 'SELF_BIND_FAILED',
   });
 
   r.delete('/bindings/:id', async (c) => {
