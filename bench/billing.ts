@@ -3,7 +3,7 @@
 // consumption each, seeded with set-based SQL — beside ONE set-based SQL statement computing the
 // same charges (tier math in SQL) in the same run. Prints wall times, the ratio, and checks that
 // every bill total equals the SQL's charge.
-//   npm run bench -- billing [accounts] [chunk size] [parallel chunks]   (default 1,000,000 5000 2)
+//   npm run bench -- billing [accounts] [chunk size] [parallel chunks]   (default 1,000,000 10000 2)
 //   npm run bench -- billing --smoke                                      (3,000 accounts)
 // DATABASE_URL unset: embedded PostgreSQL.
 import { sql } from 'drizzle-orm';
@@ -24,7 +24,7 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const nums = args.filter((a) => a !== '--smoke').map(Number);
 const n = nums[0] ?? (smoke ? 3_000 : 1_000_000);
-const chunkSize = nums[1] ?? 5_000;
+const chunkSize = nums[1] ?? 10_000;
 const parallel = nums[2] ?? 2;
 if (![n, chunkSize, parallel].every((x) => Number.isInteger(x) && x > 0))
   throw new Error(`accounts, chunk size and parallel chunks are positive integers, got ${nums.join(' ')}`);
