@@ -129,15 +129,16 @@ export async function dropInput(tx: Tx, runId: string): Promise<void> {
   await tx.execute(sql`delete from bill_run_input where run_id = ${runId}::uuid`);
 }
 
-/** How many accounts the run covers (for progress), counted once when it starts. */
-export async function countAccounts(tx: Tx, s: RunScope): Promise<number> {
+/**
+ * How many accounts lie in the run's scope (area or named accounts), whatever their billing mode:
+ * enough to choose how to stage (one pass over whole tables from SCAN_FROM), without a probe per
+ * account. The run's progress total is what it staged (stagedAccounts).
+ */
+export async function countInScope(tx: Tx, s: RunScope): Promise<number> {
+  if (s.accountIds) return s.accountIds.length;
   const [r] = (await tx.execute(sql`
     select count(*)::int as n from accounts a
-    join customers c on c.id = a.customer_id
-    ${s.areaId ? sql`join areas ar on ar.id = c.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}
-    where ${s.accountIds ? sql`a.id = any(${uuidArray(s.accountIds)})` : sql`true`}
-      and (select m.mode from account_billing_modes m where m.account_id = a.id
-           and m.effective_from <= ${s.from}::date order by m.effective_from desc limit 1) = 'postpaid'`)) as unknown as {
+    ${s.areaId ? sql`join customers c on c.id = a.customer_id join areas ar on ar.id = c.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}`)) as unknown as {
     n: number;
   }[];
   return r.n;

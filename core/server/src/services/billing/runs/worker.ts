@@ -6,8 +6,8 @@ import type { Logger } from '../../../logger.ts';
 import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
 import { quoteCache } from './price.ts';
 import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
-import { dropInput, stagedAccounts, stageInput } from './reads.ts';
-import { claimRun, failRun, finishRun } from './start.ts';
+import { countInScope, dropInput, stagedAccounts, stageInput } from './reads.ts';
+import { claimRun, failRun, finishRun, setTotal } from './start.ts';
 import { planCache } from './tariffs.ts';
 
 export interface RunOptions {
@@ -33,7 +33,9 @@ const SCAN_FROM = 20_000;
  * committed.
  */
 export async function executeRun(db: Db, tenantId: string, runId: string, o: RunOptions = {}): Promise<void> {
+  const c0 = performance.now();
   const claimed = await withTenant(db, tenantId, (tx) => claimRun(tx, runId));
+  if (o.profile) o.profile.claim = performance.now() - c0;
   if (!claimed) return;
   const { scope, run } = claimed;
   const deps: ChunkDeps = {
@@ -62,18 +64,23 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     }
   };
   try {
-    const large = claimed.total >= (o.scanFrom ?? SCAN_FROM);
     pending = await timed('stage', () =>
       withTenant(db, tenantId, async (tx) => {
+        const large = (claimed.total ?? (await countInScope(tx, scope))) >= (o.scanFrom ?? SCAN_FROM);
         await stageInput(tx, scope, large);
-        return await stagedAccounts(tx, scope);
+        const ids = await stagedAccounts(tx, scope);
+        // the total is what the first execution staged (last: the run row stays unlocked while staging)
+        if (claimed.total === null) await setTotal(tx, runId, ids.length);
+        return ids;
       }),
     );
     await timed('chunks', () => Promise.all(Array.from({ length: o.parallel ?? 2 }, lane)));
-    await withTenant(db, tenantId, async (tx) => {
-      await finishRun(tx, runId);
-      await dropInput(tx, runId);
-    });
+    await timed('finish', () =>
+      withTenant(db, tenantId, async (tx) => {
+        await finishRun(tx, runId);
+        await dropInput(tx, runId);
+      }),
+    );
   } catch (e) {
     if (e instanceof RunStopped) {
       await withTenant(db, tenantId, (tx) => dropInput(tx, runId));
