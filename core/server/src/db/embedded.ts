@@ -175,25 +175,7 @@ async function startCluster(
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    // bulk writes (a monthly bill run writes millions of rows): WAL buffers that a chunk's statement
-    // does not fill many times over, and checkpoints spaced by WAL volume rather than every 1 GB
-    // (each checkpoint makes the next touch of every page write a full image of it)
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=200',
-      '-c',
-      'fsync=on',
-      '-c',
-      'shared_buffers=512MB',
-      '-c',
-      'wal_buffers=64MB',
-      '-c',
-      'max_wal_size=8GB',
-      '-c',
-      'checkpoint_timeout=15min',
-    ],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
     onLog: (m) => logger.trace({ pg: remember(m) }, 'embedded postgres'),
     onError: (m) => logger.debug({ pg: remember(m) }, 'embedded postgres'),
   });
