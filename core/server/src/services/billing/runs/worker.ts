@@ -50,7 +50,7 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     if (o.profile) o.profile[name] = (o.profile[name] ?? 0) + performance.now() - t0;
     return r;
   };
-  // bench 20k (0025): 1k-2k 1,283 acc/s, 5k 1,814, 10k 1,608; bench 200k after 0039: 10k beat
+  // bench 20k (0025): 1k-2k 1,283 acc/s, 5k 1,814, 10k 1,608; bench 200k (1 Dec 2026): 10k beat
   // 5k in three paired runs (chunks 9.9 s against 11.9, 15.4 against 19.6, 16.3 against 20.2)
   const size = o.chunkSize ?? 10_000;
   let pending: string[] = [];
