@@ -3,7 +3,7 @@
 // consumption each, seeded with set-based SQL — beside ONE set-based SQL statement computing the
 // same charges (tier math in SQL) in the same run. Prints wall times, the ratio, and checks that
 // every bill total equals the SQL's charge.
-//   npm run bench -- billing [accounts] [chunk size] [parallel chunks]   (default 1,000,000 5000 2)
+//   npm run bench -- billing [accounts] [chunk size] [parallel chunks]   (default 1,000,000 10000 2)
 //   npm run bench -- billing --smoke                                      (3,000 accounts)
 // DATABASE_URL unset: embedded PostgreSQL.
 import { sql } from 'drizzle-orm';
@@ -24,7 +24,7 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const nums = args.filter((a) => a !== '--smoke').map(Number);
 const n = nums[0] ?? (smoke ? 3_000 : 1_000_000);
-const chunkSize = nums[1] ?? 5_000;
+const chunkSize = nums[1] ?? 10_000;
 const parallel = nums[2] ?? 2;
 if (![n, chunkSize, parallel].every((x) => Number.isInteger(x) && x > 0))
   throw new Error(`accounts, chunk size and parallel chunks are positive integers, got ${nums.join(' ')}`);
@@ -116,10 +116,26 @@ try {
   const sqlMs = performance.now() - s0;
 
   const run = await withTenant(db, tenant, (tx) => seedRun(tx, null, FROM, TO));
+  // WAL written and checkpoints during the run (whether checkpoints and full-page images weigh)
+  const walStats = async () =>
+    (
+      (await bench.db.sql.unsafe(`select pg_current_wal_lsn()::text as lsn,
+        (select num_timed + num_requested from pg_stat_checkpointer)::int as checkpoints`)) as unknown as {
+        lsn: string;
+        checkpoints: number;
+      }[]
+    )[0];
+  const stats0 = await walStats().catch(() => null);
   const r0 = performance.now();
   const profile: Record<string, number> = {};
   await executeRun(db, tenant, run, { chunkSize, parallel, profile });
   const runMs = performance.now() - r0;
+  const stats1 = stats0 && (await walStats().catch(() => null));
+  const [wal] = stats1
+    ? ((await bench.db.sql.unsafe(
+        `select pg_wal_lsn_diff('${stats1.lsn}', '${stats0.lsn}')::bigint::text as bytes`,
+      )) as unknown as { bytes: string }[])
+    : [];
 
   const [check] = (await withTenant(db, tenant, (tx) =>
     tx.execute(sql`select count(*)::int as bills, sum(b.total_fen)::text as fen,
@@ -144,6 +160,10 @@ try {
       .map(([k, v]) => `${k} ${secs(v)}`)
       .join(', ')}`,
   );
+  if (stats0 && stats1 && wal)
+    console.log(
+      `  during the run: ${fmt(Number(wal.bytes) / 1e6)} MB of WAL, ${stats1.checkpoints - stats0.checkpoints} checkpoints`,
+    );
   console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
   console.log(
     `totals: run ${check.fen} fen, SQL ${base.fen} fen; bills differing from the SQL: ${check.differ}`,

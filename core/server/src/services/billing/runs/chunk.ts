@@ -80,8 +80,11 @@ async function yearToDate(
  */
 export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: string[], deps: ChunkDeps) {
   // a chunk's statements carry thousands of ids: their cost estimates cross jit_above_cost, and
-  // compiling them costs more than running them
-  await tx.execute(sql`set local jit = off`);
+  // compiling them costs more than running them. The commit does not wait for its WAL to reach
+  // disk: a chunk is atomic and the run resumable, so a server crash that loses the last chunks'
+  // commits leaves their accounts pending for the resumed run, and finishRun's own (synchronous)
+  // commit flushes every chunk before it — the WAL is one sequence.
+  await tx.execute(sql`select set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)`);
   const rows = await timed(deps, 'read', () => readChunk(tx, scope, ids));
   const plans = await plansFor(tx, deps, rows);
   await yearToDate(tx, scope, rows, plans);

@@ -70,9 +70,13 @@ export async function seedAccounts(tx: Tx, o: SeedOptions): Promise<void> {
   await tx.execute(sql`insert into meters (tenant_id, id, kind, asset_no, comm_address, protocol, area_id, account_id, status)
     select app_tenant_id(), ${id('m')}, 'meter-power', ${o.tag} || '-M' || g, ${o.tag} || g, 'dlt645-2007',
       ${o.areaId}::uuid, ${id('a')}, 'installed' from ${g}`);
+  // in primary-key order (meters sorted by id, then days): the key's pages fill left to right
+  // instead of taking each row on a random page — seeding 1,000,000 accounts is 31 M rows
   await tx.execute(sql`insert into consumption_daily (tenant_id, meter_id, day, usage, readings)
-    select app_tenant_id(), ${id('m')}, ${o.from}::date + d, round(((g * 37) % 601)::numeric / ${o.days}::int, 4), 1
-    from ${g}, generate_series(0, ${o.days - 1}::int) d`);
+    select app_tenant_id(), s.meter_id, ${o.from}::date + d, round(((s.g * 37) % 601)::numeric / ${o.days}::int, 4), 1
+    from (select ${id('m')} as meter_id, g from ${g} order by 1) s
+    cross join lateral generate_series(0, ${o.days - 1}::int) d
+    order by s.meter_id, d`);
 }
 
 /** An area at the root of the tenant. */

@@ -37,13 +37,24 @@ export interface MeterUsage {
   yearToDate?: string;
 }
 
-/** The run's accounts without a live bill for the period (see stageInput). */
-const pending = (s: RunScope) => sql`
-    select a.id from accounts a
+/**
+ * The run's accounts without a live bill for the period (see stageInput). The billing mode on the
+ * period's first day is one index probe per account (`scan` false: a re-bill, a small area) or, for
+ * many accounts, one pass over the modes sorted by account (a probe per account costs more than
+ * the whole sort from about 20,000 accounts).
+ */
+const pending = (s: RunScope, scan = false) => sql`
+    select a.id, a.customer_id, a.tariff_plans, c.area_id, c.low_income from accounts a
     join customers c on c.id = a.customer_id
     ${s.areaId ? sql`join areas ar on ar.id = c.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}
-    join lateral (select m.mode from account_billing_modes m where m.account_id = a.id
-           and m.effective_from <= ${s.from}::date order by m.effective_from desc limit 1) bm on bm.mode = 'postpaid'
+    ${
+      scan
+        ? sql`join (select distinct on (m.account_id) m.account_id, m.mode from account_billing_modes m
+           where m.effective_from <= ${s.from}::date order by m.account_id, m.effective_from desc) bm
+           on bm.account_id = a.id and bm.mode = 'postpaid'`
+        : sql`join lateral (select m.mode from account_billing_modes m where m.account_id = a.id
+           and m.effective_from <= ${s.from}::date order by m.effective_from desc limit 1) bm on bm.mode = 'postpaid'`
+    }
     where ${s.accountIds ? sql`a.id = any(${uuidArray(s.accountIds)})` : sql`true`}
       and not exists (select 1 from bills b where b.account_id = a.id and b.period_from = ${s.from}::date
            and b.status <> 'cancelled')`;
@@ -67,25 +78,43 @@ export const SCAN_SETTINGS = sql.raw(`set local work_mem = '256MB'`);
  * a small area), the planner probes the indexes per account.
  */
 export async function stageInput(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
-  if (scan) await tx.execute(SCAN_SETTINGS);
-  await tx.execute(sql`
-    with p as (${pending(s)}),
-    m as (
-      select p.id as account_id, m.id as meter_id, m.kind from p left join meters m on m.account_id = p.id
-    ), u as (
-      select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
+  if (scan) {
+    await tx.execute(SCAN_SETTINGS);
+    // every input row is wanted: hash joins over whole tables, never a probe per account (the
+    // planner, guessing 1,000 postpaid accounts from the modes' DISTINCT ON, would loop over indexes)
+    await tx.execute(sql`set local enable_nestloop = off`);
+  }
+  // scan: the period's daily rows summed per meter on their own (one pass, one hash aggregate, no
+  // join per daily row), then joined to the pending accounts' meters; the facts in force on the
+  // period's first day likewise in one sorted pass each. Otherwise the sum joins the pending
+  // accounts (index probes per meter) and the facts are a probe per account.
+  const usage = scan
+    ? sql`select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
+      where d.day >= ${s.from}::date and d.day < ${s.to}::date
+      group by d.meter_id`
+    : sql`select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
       join meters mm on mm.id = d.meter_id
       join (${pending(s)}) pp on pp.id = mm.account_id
       where d.day >= ${s.from}::date and d.day < ${s.to}::date
-      group by d.meter_id
-    )
+      group by d.meter_id`;
+  await tx.execute(sql`
+    with p as (${pending(s, scan)}),
+    m as (
+      select p.*, m.id as meter_id, m.kind from p left join meters m on m.account_id = p.id
+    ), u as (${usage})
     insert into bill_run_input (tenant_id, attempt_id, run_id, account_id, area_id, tariff_plans, low_income,
       household_size, heated_area, meter_id, meter_kind, usage)
-    select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, a.id, c.area_id, a.tariff_plans, c.low_income,
-      ${fact('household_size', s.from)}, ${fact('heated_area_m2', s.from)}, m.meter_id, m.kind, u.usage
-    from m join accounts a on a.id = m.account_id join customers c on c.id = a.customer_id
-    left join u on u.meter_id = m.meter_id
-    order by a.id, m.meter_id`);
+    select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, m.id, m.area_id, m.tariff_plans, m.low_income,
+      ${scan ? sql`hs.value` : fact('household_size', s.from)}, ${scan ? sql`ha.value` : fact('heated_area_m2', s.from)},
+      m.meter_id, m.kind, u.usage
+    from m left join u on u.meter_id = m.meter_id
+    ${
+      scan
+        ? sql`left join (${facts('household_size', s.from)}) hs on hs.customer_id = m.customer_id
+    left join (${facts('heated_area_m2', s.from)}) ha on ha.customer_id = m.customer_id`
+        : sql``
+    }
+    order by m.id, m.meter_id`);
 }
 
 /** The accounts this execution staged, in id order: the run's work, cut into chunks. */
@@ -100,23 +129,29 @@ export async function dropInput(tx: Tx, runId: string): Promise<void> {
   await tx.execute(sql`delete from bill_run_input where run_id = ${runId}::uuid`);
 }
 
-/** How many accounts the run covers (for progress), counted once when it starts. */
-export async function countAccounts(tx: Tx, s: RunScope): Promise<number> {
+/**
+ * How many accounts lie in the run's scope (area or named accounts), whatever their billing mode:
+ * enough to choose how to stage (one pass over whole tables from SCAN_FROM), without a probe per
+ * account. The run's progress total is what it staged (stagedAccounts).
+ */
+export async function countInScope(tx: Tx, s: RunScope): Promise<number> {
+  if (s.accountIds) return s.accountIds.length;
   const [r] = (await tx.execute(sql`
     select count(*)::int as n from accounts a
-    join customers c on c.id = a.customer_id
-    ${s.areaId ? sql`join areas ar on ar.id = c.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}
-    where ${s.accountIds ? sql`a.id = any(${uuidArray(s.accountIds)})` : sql`true`}
-      and (select m.mode from account_billing_modes m where m.account_id = a.id
-           and m.effective_from <= ${s.from}::date order by m.effective_from desc limit 1) = 'postpaid'`)) as unknown as {
+    ${s.areaId ? sql`join customers c on c.id = a.customer_id join areas ar on ar.id = c.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}`)) as unknown as {
     n: number;
   }[];
   return r.n;
 }
 
 const fact = (kind: string, from: string) => sql`(select f.value::text from customer_facts f
-  where f.customer_id = c.id and f.kind = ${kind} and f.effective_from <= ${from}::date
+  where f.customer_id = m.customer_id and f.kind = ${kind} and f.effective_from <= ${from}::date
   order by f.effective_from desc limit 1)`;
+
+/** Each customer's fact of a kind in force on `from`, in one sorted pass (stageInput, scan). */
+const facts = (kind: string, from: string) => sql`select distinct on (f.customer_id) f.customer_id,
+  f.value::text as value from customer_facts f where f.kind = ${kind} and f.effective_from <= ${from}::date
+  order by f.customer_id, f.effective_from desc`;
 
 /** The last reading with a value before an edge, per meter: one DISTINCT ON statement. */
 async function bounds(tx: Tx, meters: string[], edge: string): Promise<Map<string, BoundReading>> {

@@ -144,6 +144,50 @@ describe('executeRun', () => {
     expect(again.n).toBe(12);
   });
 
+  it('stages a large run in one pass over whole tables: the facts and billing mode in force, to the fen', async () => {
+    const { run } = await scenario('s', 9);
+    // account 7: a newer household fact in force (6 persons), and one after the period's start;
+    // account 2: prepaid from September (not billed); account 3: prepaid only from 2 October (billed)
+    await q(sql`insert into customer_facts (tenant_id, customer_id, kind, effective_from, value)
+      select app_tenant_id(), a.customer_id, 'household_size', d::date, v from accounts a,
+        (values ('2026-09-01', 6), ('2026-10-15', 1)) x(d, v) where a.number = 's-A0000007'`);
+    await q(sql`insert into account_billing_modes (tenant_id, account_id, effective_from, mode)
+      select app_tenant_id(), a.id, x.d::date, 'prepaid' from accounts a
+      join (values ('s-A0000002', '2026-09-01'), ('s-A0000003', '2026-10-02')) x(n, d) on x.n = a.number`);
+    await executeRun(t.database.db, tenant, run, { chunkSize: 4, scanFrom: 0 });
+    expect(await progress(run)).toEqual({
+      status: 'done',
+      progress: { total: 8, billed: 8, held: 0, skipped: 0, failed: 0 },
+    });
+    const bills = await q<{ number: string; total: number; usage: string; charged: number }>(sql`
+      select a.number, b.total_fen::int as total,
+        (select sum(usage)::text from consumption_daily d join meters m on m.id = d.meter_id where m.account_id = a.id) as usage,
+        (select -sum(amount_fen)::int from ledger_entries e where e.bill_id = b.id) as charged
+      from bills b join accounts a on a.id = b.account_id where b.run_id = ${run} order by a.number`);
+    expect(bills.map((b) => b.number)).toEqual([1, 3, 4, 5, 6, 7, 8, 9].map((g) => `s-A000000${g}`));
+    const tariff = parseTariff(monthlyPowerTariff());
+    // household g has 1 + g mod 7 persons; account 7 the 6 in force on 1 October
+    const persons = (g: number) => (g === 7 ? 6 : 1 + (g % 7));
+    const expected = bills.map(
+      (b) =>
+        quote(tariff, {
+          period: { from: FROM, to: TO },
+          consumption: b.usage,
+          householdSize: persons(Number(b.number.slice(-1))),
+          lowIncome: false,
+        }).totalFen,
+    );
+    expect(bills.map((b) => b.total)).toEqual(expected);
+    expect(bills.map((b) => b.charged)).toEqual(expected);
+    // account 7: round(259/31, 4) = 8.3548 kWh a day, 258.9988 in October; 6 persons shift tier 1
+    // to 340 kWh: 258.9988 × 0.4883 = 126.46911 → 12647 fen (1 person would pay 12742)
+    expect(bills[5].total).toBe(12647);
+    const [staged] = await q<{ n: number }>(
+      sql`select count(*)::int as n from bill_run_input where run_id = ${run}`,
+    );
+    expect(staged.n).toBe(0);
+  });
+
   it('holds bills whose readings are missing or estimated, and issues none of them', async () => {
     const { area, run } = await scenario('h', 3);
     await withTenant(t.database.db, tenant, async (tx) => {

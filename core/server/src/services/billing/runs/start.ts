@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import type { HoldRules } from './price.ts';
-import { countAccounts, type RunScope } from './reads.ts';
+import type { RunScope } from './reads.ts';
 import type { RunRow } from './write.ts';
 
 export interface Claimed {
@@ -10,8 +10,8 @@ export interface Claimed {
   run: RunRow;
   rules: HoldRules;
   by: string | null;
-  /** the accounts the run covers (counted when it first started) */
-  total: number;
+  /** the accounts the run covers: null until its first execution staged them (setTotal) */
+  total: number | null;
 }
 
 interface Row {
@@ -52,12 +52,6 @@ export async function claimRun(tx: Tx, runId: string): Promise<Claimed | null> {
     to: r.period_to,
     accountIds: r.options.accountIds ?? null,
   };
-  let total = r.total;
-  if (total === null) {
-    total = await countAccounts(tx, scope);
-    await tx.execute(sql`update bill_runs set progress = progress || jsonb_build_object('total', ${total}::int)
-      where id = ${runId}`);
-  }
   return {
     scope,
     run: {
@@ -73,8 +67,18 @@ export async function claimRun(tx: Tx, runId: string): Promise<Claimed | null> {
       holdAboveFen: r.hold_above_fen === null ? null : Number(r.hold_above_fen),
     },
     by: r.created_by,
-    total,
+    total: r.total,
   };
+}
+
+/**
+ * The run's total, set once: the accounts its first execution staged (postpaid on the period's
+ * first day, in scope, without a live bill for the period). A second execution staging at the same
+ * time waits for the first's row lock, then finds the total set.
+ */
+export async function setTotal(tx: Tx, runId: string, total: number): Promise<void> {
+  await tx.execute(sql`update bill_runs set progress = progress || jsonb_build_object('total', ${total}::int)
+    where id = ${runId} and progress->'total' is null`);
 }
 
 /** Done: the failure count from its table (exact after any number of restarts). */
