@@ -14,6 +14,7 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('node_modules/.cache/no
 const serverLogic = [
   'core/server/src/cli/tariff.test.ts',
   'core/server/src/config.test.ts',
+  'core/server/src/db/ordered-ids.test.ts',
   'core/server/src/demo-epoch.test.ts',
   'core/server/src/http/trust-proxy.test.ts',
   'core/server/src/services/archives/concentrator-diff.test.ts',

@@ -10,8 +10,9 @@ import { pause, type ServerProcess, serverEnv, startServer } from './support/ser
 // kill -9 of the whole server process (`quadmeter start`, its pg-boss worker inside) while a bill
 // run started through the API is between chunks: after the restart the run is resumed by the new
 // process and every account is billed exactly once (one live bill, its ledger charge equal to the
-// bill, no business key twice, balances equal to the ledger).
-const N = 6_000;
+// bill, no business key twice, balances equal to the ledger). Two chunks at the worker's default
+// of 10,000 accounts, run at once: the small one commits while the large one is still writing.
+const N = 12_000;
 const FROM = '2026-10-01';
 const TO = '2026-11-01';
 

@@ -10,7 +10,6 @@ import { cellText } from './cells.ts';
 import { checkCustomer } from './customers-check.ts';
 import type { LoadedCustomers } from './customers-load.ts';
 import type { ParsedRow } from './entity.ts';
-import { orderedUuid } from './ordered-ids.ts';
 import { parseDate, parseDecimal, parseYuanToFen } from './parse.ts';
 import { parseCsv, readRows } from './read-file.ts';
 
@@ -52,18 +51,6 @@ describe('import cell parsing', () => {
     expect(lookup.find('小区/1号楼')).toMatchObject({ ok: true, area: { id: ids.a } });
     expect(lookup.find('1号楼')).toMatchObject({ ok: true, area: { id: ids.a } });
     expect(lookup.find('别处/1号楼')).toMatchObject({ ok: false, code: 'unknown_area' });
-  });
-});
-
-describe('time-ordered ids', () => {
-  it('are version-7 UUIDs that sort in the order they were made, also past 4096 in one millisecond', () => {
-    const now = Date.now() + 60_000;
-    const ids = Array.from({ length: 10_000 }, () => orderedUuid(now));
-    for (const id of ids)
-      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect([...ids].sort()).toEqual(ids);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(Number.parseInt(ids[0].replace('-', '').slice(0, 12), 16)).toBe(now);
   });
 });
 

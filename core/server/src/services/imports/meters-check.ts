@@ -1,10 +1,10 @@
+import { orderedUuid } from '../../db/ordered-ids.ts';
 import { checkAddress, type MeterProtocol } from '../archives/meter-address.ts';
 import { parseReading } from '../archives/readings.ts';
 import { inScope } from '../identity/actor.ts';
 import type { CheckContext, Checked, ParsedRow, RowError } from './entity.ts';
 import { routeOfRow, sameRoute } from './meter-route-cells.ts';
 import { type ExistingMeter, type LoadedMeters, routeKey, type StoredRoute } from './meters-load.ts';
-import { orderedUuid } from './ordered-ids.ts';
 import { given, mergeCustom, sameJson, textField } from './row-values.ts';
 
 /** A meter as the apply writes it (snake_case, as the jsonb recordset names the columns). */

@@ -1,7 +1,7 @@
 import { AppError } from '@quadmeter/sdk';
+import { orderedUuid } from '../../../db/ordered-ids.ts';
 import { type Quote, quote } from '../tariff/index.ts';
 import type { Usage } from '../tariff/usage-schema.ts';
-import { uuidv7 } from './ids.ts';
 import type { BoundReading, MeterUsage } from './reads.ts';
 import type { PlanTariff } from './tariffs.ts';
 
@@ -124,7 +124,7 @@ export function priceAccount(ctx: PriceContext, meters: MeterUsage[]): Priced {
   const accountId = first.accountId;
   if (!first.meterId) return { failure: { accountId, reasons: ['no-meter'] } };
   // time-ordered: the run's bills, lines and charges go in at the right edge of their id indexes
-  const id = uuidv7();
+  const id = orderedUuid();
   const lines: LineRow[] = [];
   const reasons = new Set<string>();
   const failures: string[] = [];

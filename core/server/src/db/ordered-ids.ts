@@ -7,13 +7,14 @@ let lastMs = 0;
 let seq = 0;
 
 /**
- * A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then a 12-bit sequence
- * (rand_a used as a counter, method 1 of §6.2), then 62 random bits. Ids made one after another in
- * this process increase, so the B-tree indexes keyed by them (bills' and lines' primary keys, the
- * ledger's `bill:<id>:<category>` business key and bill id) take each new entry at their right edge
- * instead of on a random page. PostgreSQL 15 has no uuidv7(), so the run makes them.
+ * A time-ordered UUID (RFC 9562 version 7) for rows written in bulk: 48 bits of Unix milliseconds,
+ * then a 12-bit sequence (rand_a used as a counter, method 1 of §6.2), then 62 random bits. Ids made
+ * one after another in this process increase strictly, so the B-tree indexes keyed by them take each
+ * new entry at their right edge instead of on a random leaf: a bill run's bills and lines (and the
+ * ledger's `bill:<id>:<category>` key), an import's meters (whose routes' and events' foreign-key
+ * checks then find the new meters on a few pages). PostgreSQL 15 has no uuidv7(), so we make them.
  */
-export function uuidv7(now = Date.now()): string {
+export function orderedUuid(now = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
     seq = 0;
