@@ -19,6 +19,7 @@ import { SCAN_SETTINGS } from '../core/server/src/services/billing/runs/reads.ts
 import { executeRun } from '../core/server/src/services/billing/runs/worker.ts';
 import { createTenant } from '../core/server/src/services/tenants/tenants.ts';
 import { openBenchDatabase } from './archives-build.ts';
+import { serverDuring, serverStats } from './server-stats.ts';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -116,26 +117,12 @@ try {
   const sqlMs = performance.now() - s0;
 
   const run = await withTenant(db, tenant, (tx) => seedRun(tx, null, FROM, TO));
-  // WAL written and checkpoints during the run (whether checkpoints and full-page images weigh)
-  const walStats = async () =>
-    (
-      (await bench.db.sql.unsafe(`select pg_current_wal_lsn()::text as lsn,
-        (select num_timed + num_requested from pg_stat_checkpointer)::int as checkpoints`)) as unknown as {
-        lsn: string;
-        checkpoints: number;
-      }[]
-    )[0];
-  const stats0 = await walStats().catch(() => null);
+  const w0 = await serverStats(bench.db.sql);
   const r0 = performance.now();
   const profile: Record<string, number> = {};
   await executeRun(db, tenant, run, { chunkSize, parallel, profile });
   const runMs = performance.now() - r0;
-  const stats1 = stats0 && (await walStats().catch(() => null));
-  const [wal] = stats1
-    ? ((await bench.db.sql.unsafe(
-        `select pg_wal_lsn_diff('${stats1.lsn}', '${stats0.lsn}')::bigint::text as bytes`,
-      )) as unknown as { bytes: string }[])
-    : [];
+  const w1 = await serverStats(bench.db.sql);
 
   const [check] = (await withTenant(db, tenant, (tx) =>
     tx.execute(sql`select count(*)::int as bills, sum(b.total_fen)::text as fen,
@@ -160,10 +147,7 @@ try {
       .map(([k, v]) => `${k} ${secs(v)}`)
       .join(', ')}`,
   );
-  if (stats0 && stats1 && wal)
-    console.log(
-      `  during the run: ${fmt(Number(wal.bytes) / 1e6)} MB of WAL, ${stats1.checkpoints - stats0.checkpoints} checkpoints`,
-    );
+  console.log(`  ${serverDuring(w0, w1)}`);
   console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
   console.log(
     `totals: run ${check.fen} fen, SQL ${base.fen} fen; bills differing from the SQL: ${check.differ}`,

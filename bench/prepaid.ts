@@ -16,6 +16,7 @@ import {
 import { deductDay } from '../core/server/src/services/prepaid/deduction/run.ts';
 import { createTenant } from '../core/server/src/services/tenants/tenants.ts';
 import { openBenchDatabase } from './archives-build.ts';
+import { serverDuring, serverStats } from './server-stats.ts';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -39,22 +40,6 @@ const charges =
   () => sql`select m.account_id, round(sum(d.usage) * ${FLAT_PRICE}::numeric * 100)::bigint as fen
   from consumption_daily d join meters m on m.id = d.meter_id
   where d.day = ${DAY}::date group by m.account_id`;
-
-/** WAL written, full-page images and checkpoints so far (PostgreSQL 15–18 views). */
-async function walStats() {
-  const [w] = (await bench.db.sql.unsafe(`select wal_bytes::float8 as bytes, wal_fpi::float8 as fpi,
-    current_setting('shared_buffers') as "sharedBuffers", current_setting('max_wal_size') as "maxWal"
-    from pg_stat_wal`)) as unknown as { bytes: number; fpi: number; sharedBuffers: string; maxWal: string }[];
-  const v17 = (
-    await bench.db.sql.unsafe(`select to_regclass('pg_catalog.pg_stat_checkpointer') is not null as ok`)
-  )[0].ok;
-  const [c] = (await bench.db.sql.unsafe(
-    v17
-      ? 'select (num_timed + num_requested)::int as n from pg_stat_checkpointer'
-      : 'select (checkpoints_timed + checkpoints_req)::int as n from pg_stat_bgwriter',
-  )) as unknown as { n: number }[];
-  return { ...w, checkpoints: c.n };
-}
 
 const bench = await openBenchDatabase();
 const db = bench.db.db;
@@ -99,11 +84,11 @@ try {
   const sqlMs = performance.now() - s0;
 
   const timing: Record<string, number> = {};
-  const w0 = await walStats();
+  const w0 = await serverStats(bench.db.sql);
   const r0 = performance.now();
   const r = await deductDay(db, tenant, DAY, { batch, parallel, timing });
   const runMs = performance.now() - r0;
-  const w1 = await walStats();
+  const w1 = await serverStats(bench.db.sql);
 
   const [check] = (await withTenant(db, tenant, (tx) =>
     tx.execute(sql`select count(*)::int as entries, coalesce(-sum(e.amount_fen), 0)::text as fen,
@@ -120,9 +105,7 @@ try {
   console.log(
     `  phases (summed over batches): scan wait ${secs(timing.scan ?? 0)} (first batch ${secs(timing.scanFirst ?? 0)}), price ${secs(timing.price ?? 0)}, write ${secs(timing.write ?? 0)}`,
   );
-  console.log(
-    `  server during the run: ${((w1.bytes - w0.bytes) / 2 ** 20).toFixed(0)} MB of WAL, ${fmt(w1.fpi - w0.fpi)} full-page images, ${w1.checkpoints - w0.checkpoints} checkpoint(s); shared_buffers ${w1.sharedBuffers}, max_wal_size ${w1.maxWal}`,
-  );
+  console.log(`  ${serverDuring(w0, w1)}`);
   console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
   console.log(
     `totals: run ${r.fen} fen (ledger ${check.fen}), SQL ${base.fen} fen; accounts differing: ${check.differ}; balances off: ${check.unbalanced}`,
