@@ -38,7 +38,7 @@ export interface MeterUsage {
 }
 
 /**
- * The run's accounts without a live bill for the period (see stageInput). The billing mode on the
+ * The run's accounts without a live bill for the period (see stageAccounts). The billing mode on the
  * period's first day is one index probe per account (`scan` false: a re-bill, a small area) or, for
  * many accounts, one pass over the modes sorted by account (a probe per account costs more than
  * the whole sort from about 20,000 accounts).
@@ -65,49 +65,67 @@ const pending = (s: RunScope, scan = false) => sql`
  */
 export const SCAN_SETTINGS = sql.raw(`set local work_mem = '256MB'`);
 
+/** A transaction's settings for staging from whole tables (stageUsage, stageAccounts with `scan`). */
+async function scanSettings(tx: Tx): Promise<void> {
+  await tx.execute(SCAN_SETTINGS);
+  // every input row is wanted: hash joins over whole tables, never a probe per account (the
+  // planner, guessing 1,000 postpaid accounts from the modes' DISTINCT ON, would loop over indexes)
+  await tx.execute(sql`set local enable_nestloop = off`);
+}
+
 /**
- * Stages everything the run's chunks price, for every account still to bill (postpaid on the
- * period's first day, in the area's subtree, without a live bill for the period, limited to
- * options.accountIds for a re-bill), under this execution's attempt id (bill_run_input): the
- * account's area, plans and facts, each meter with its usage in the period (null: no daily rows,
- * usage missing; no meter: one row without one). One statement, written in account order.
- * For many accounts (`scan`), one pass over the period's daily rows with a hash aggregate in memory:
- * without the memory the planner walks the primary key in meter order to group without hashing,
- * believing the walk follows the table because the key's first column, the tenant, is constant —
- * while daily rows lie day by day, so that walk reads a page per row. For a few accounts (a re-bill,
- * a small area), the planner probes the indexes per account.
+ * Stages the period's usage of the run's meters under this execution's attempt id (bill_run_usage),
+ * one row per meter of an account (usage null: no daily rows in the period), in account order like
+ * bill_run_input, so a chunk reads its meters' usage from one range of the index and a few
+ * neighbouring pages (stagedUsage). `scan` (many accounts): one pass over the period's daily rows,
+ * summed per meter on their own with a hash aggregate in memory — without the memory the planner
+ * walks the primary key in meter order to group without hashing, believing the walk follows the
+ * table because the key's first column, the tenant, is constant, while daily rows lie day by day,
+ * so that walk reads a page per row — then joined to the meters of the run's scope (their area, or
+ * the named accounts). It does not depend on the accounts side, so a large run stages it on its own
+ * connection while stageAccounts runs on another (stageRun). Otherwise (a re-bill, a small area) it
+ * runs after stageAccounts, in its transaction, and sums the daily rows of the meters staged there:
+ * index probes per meter.
  */
-export async function stageInput(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
-  if (scan) {
-    await tx.execute(SCAN_SETTINGS);
-    // every input row is wanted: hash joins over whole tables, never a probe per account (the
-    // planner, guessing 1,000 postpaid accounts from the modes' DISTINCT ON, would loop over indexes)
-    await tx.execute(sql`set local enable_nestloop = off`);
-  }
-  // scan: the period's daily rows summed per meter on their own (one pass, one hash aggregate, no
-  // join per daily row), then joined to the pending accounts' meters; the facts in force on the
-  // period's first day likewise in one sorted pass each. Otherwise the sum joins the pending
-  // accounts (index probes per meter) and the facts are a probe per account.
-  const usage = scan
-    ? sql`select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
-      where d.day >= ${s.from}::date and d.day < ${s.to}::date
-      group by d.meter_id`
-    : sql`select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
-      join meters mm on mm.id = d.meter_id
-      join (${pending(s)}) pp on pp.id = mm.account_id
-      where d.day >= ${s.from}::date and d.day < ${s.to}::date
-      group by d.meter_id`;
+export async function stageUsage(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
+  if (scan) await scanSettings(tx);
+  const period = sql`d.day >= ${s.from}::date and d.day < ${s.to}::date`;
+  const meters = scan
+    ? sql`select m.account_id, m.id as meter_id, u.usage from meters m
+      left join (select d.meter_id, round(sum(d.usage), 6) as usage from consumption_daily d
+        where ${period} group by d.meter_id) u on u.meter_id = m.id
+      ${s.areaId ? sql`join areas ar on ar.id = m.area_id and ar.path @> ${uuidArray([s.areaId])}` : sql``}
+      where ${s.accountIds ? sql`m.account_id = any(${uuidArray(s.accountIds)})` : sql`m.account_id is not null`}`
+    : sql`select i.account_id, i.meter_id, (select round(sum(d.usage), 6) from consumption_daily d
+        where d.meter_id = i.meter_id and ${period}) as usage
+      from bill_run_input i where i.attempt_id = ${s.attemptId}::uuid and i.meter_id is not null`;
+  await tx.execute(sql`
+    insert into bill_run_usage (tenant_id, attempt_id, run_id, account_id, meter_id, usage)
+    select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, u.account_id, u.meter_id, u.usage
+    from (${meters}) u order by u.account_id, u.meter_id`);
+}
+
+/**
+ * Stages the accounts side of what the run's chunks price, for every account still to bill
+ * (postpaid on the period's first day, in the area's subtree, without a live bill for the period,
+ * limited to options.accountIds for a re-bill), under this execution's attempt id (bill_run_input):
+ * the account's area, plans and facts and each of its meters (no meter: one row without one). One
+ * statement, written in account order. `scan` (many accounts): hash joins over whole tables and the
+ * facts in force on the period's first day in one sorted pass each; otherwise a probe per account.
+ */
+export async function stageAccounts(tx: Tx, s: RunScope, scan: boolean): Promise<void> {
+  if (scan) await scanSettings(tx);
   await tx.execute(sql`
     with p as (${pending(s, scan)}),
     m as (
       select p.*, m.id as meter_id, m.kind from p left join meters m on m.account_id = p.id
-    ), u as (${usage})
+    )
     insert into bill_run_input (tenant_id, attempt_id, run_id, account_id, area_id, tariff_plans, low_income,
-      household_size, heated_area, meter_id, meter_kind, usage)
+      household_size, heated_area, meter_id, meter_kind)
     select app_tenant_id(), ${s.attemptId}::uuid, ${s.runId}::uuid, m.id, m.area_id, m.tariff_plans, m.low_income,
       ${scan ? sql`hs.value` : fact('household_size', s.from)}, ${scan ? sql`ha.value` : fact('heated_area_m2', s.from)},
-      m.meter_id, m.kind, u.usage
-    from m left join u on u.meter_id = m.meter_id
+      m.meter_id, m.kind
+    from m
     ${
       scan
         ? sql`left join (${facts('household_size', s.from)}) hs on hs.customer_id = m.customer_id
@@ -119,14 +137,18 @@ export async function stageInput(tx: Tx, s: RunScope, scan: boolean): Promise<vo
 
 /** The accounts this execution staged, in id order: the run's work, cut into chunks. */
 export async function stagedAccounts(tx: Tx, s: RunScope): Promise<string[]> {
-  const rows = (await tx.execute(sql`select distinct account_id::text as id from bill_run_input
-    where attempt_id = ${s.attemptId}::uuid order by 1`)) as unknown as { id: string }[];
+  // in uuid order (not the text's collation): a chunk is then one range of account ids (stagedUsage)
+  const rows = (await tx.execute(sql`select x.account_id::text as id from (select distinct account_id
+    from bill_run_input where attempt_id = ${s.attemptId}::uuid) x order by x.account_id`)) as unknown as {
+    id: string;
+  }[];
   return rows.map((r) => r.id);
 }
 
 /** Drops what every execution of the run staged (the run ended). */
 export async function dropInput(tx: Tx, runId: string): Promise<void> {
   await tx.execute(sql`delete from bill_run_input where run_id = ${runId}::uuid`);
+  await tx.execute(sql`delete from bill_run_usage where run_id = ${runId}::uuid`);
 }
 
 /**
@@ -148,10 +170,35 @@ const fact = (kind: string, from: string) => sql`(select f.value::text from cust
   where f.customer_id = m.customer_id and f.kind = ${kind} and f.effective_from <= ${from}::date
   order by f.effective_from desc limit 1)`;
 
-/** Each customer's fact of a kind in force on `from`, in one sorted pass (stageInput, scan). */
+/** Each customer's fact of a kind in force on `from`, in one sorted pass (stageAccounts, scan). */
 const facts = (kind: string, from: string) => sql`select distinct on (f.customer_id) f.customer_id,
   f.value::text as value from customer_facts f where f.kind = ${kind} and f.effective_from <= ${from}::date
   order by f.customer_id, f.effective_from desc`;
+
+/**
+ * The usage stageUsage staged for a chunk's meters: one index range, the chunk's accounts being
+ * consecutive in account order. A meter the range lacks — it changed account or area while a large
+ * run staged its two sides, each in its own snapshot — is summed from its daily rows instead.
+ */
+async function stagedUsage(tx: Tx, s: RunScope, ids: string[], meters: string[]) {
+  const rows = (await tx.execute(sql`select u.meter_id::text as meter, u.usage::text as usage
+    from bill_run_usage u where u.attempt_id = ${s.attemptId}::uuid
+      and u.account_id >= ${ids[0]}::uuid and u.account_id <= ${ids[ids.length - 1]}::uuid`)) as unknown as {
+    meter: string;
+    usage: string | null;
+  }[];
+  const usage = new Map(rows.map((r) => [r.meter, r.usage]));
+  const missing = meters.filter((m) => !usage.has(m));
+  if (missing.length === 0) return usage;
+  const summed = (await tx.execute(sql`select m.id::text as meter, (select round(sum(d.usage), 6)::text
+      from consumption_daily d where d.meter_id = m.id and d.day >= ${s.from}::date and d.day < ${s.to}::date) as usage
+    from meters m where m.id = any(${uuidArray(missing)})`)) as unknown as {
+    meter: string;
+    usage: string | null;
+  }[];
+  for (const r of summed) usage.set(r.meter, r.usage);
+  return usage;
+}
 
 /** The last reading with a value before an edge, per meter: one DISTINCT ON statement. */
 async function bounds(tx: Tx, meters: string[], edge: string): Promise<Map<string, BoundReading>> {
@@ -175,16 +222,18 @@ export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<Met
   const rows = (await tx.execute(sql`
     select i.account_id::text as "accountId", i.area_id::text as "areaId", i.tariff_plans as "tariffPlans",
       i.low_income as "lowIncome", i.household_size as "householdSize", i.heated_area as "heatedArea",
-      i.meter_id::text as "meterId", i.meter_kind as "meterKind", i.usage::text as usage, null as start,
+      i.meter_id::text as "meterId", i.meter_kind as "meterKind", null as usage, null as start,
       null as "end"
     from bill_run_input i
     where i.attempt_id = ${s.attemptId}::uuid and i.account_id = any(${uuidArray(ids)})
     order by i.account_id, i.meter_id`)) as unknown as MeterUsage[];
   const meters = rows.flatMap((r) => (r.meterId ? [r.meterId] : []));
   if (meters.length === 0) return rows;
+  const usage = await stagedUsage(tx, s, ids, meters);
   const start = await bounds(tx, meters, s.from);
   const end = await bounds(tx, meters, s.to);
   for (const r of rows) {
+    r.usage = (r.meterId && usage.get(r.meterId)) ?? null;
     r.start = (r.meterId && start.get(r.meterId)) || null;
     r.end = (r.meterId && end.get(r.meterId)) || null;
   }

@@ -7,6 +7,9 @@ import { createTenant } from '../../tenants/tenants.ts';
 import { issueBills } from '../bills/issue.ts';
 import { parseTariff, quote } from '../tariff/index.ts';
 import { monthlyPowerTariff, seedAccounts, seedArea, seedPlan, seedRun } from './fixtures.ts';
+import { readChunk } from './reads.ts';
+import { stageRun } from './stage.ts';
+import { claimRun } from './start.ts';
 import { executeRun } from './worker.ts';
 
 const FROM = '2026-10-01';
@@ -183,9 +186,41 @@ describe('executeRun', () => {
     // to 340 kWh: 258.9988 × 0.4883 = 126.46911 → 12647 fen (1 person would pay 12742)
     expect(bills[5].total).toBe(12647);
     const [staged] = await q<{ n: number }>(
-      sql`select count(*)::int as n from bill_run_input where run_id = ${run}`,
+      sql`select (select count(*) from bill_run_input where run_id = ${run})::int
+        + (select count(*) from bill_run_usage where run_id = ${run})::int as n`,
     );
     expect(staged.n).toBe(0);
+  });
+
+  it("reads a chunk's usage from what the usage side staged, or sums the daily rows of a meter it lacks", async () => {
+    const { run } = await scenario('u', 4);
+    const db = t.database.db;
+    const claimed = await withTenant(db, tenant, (tx) => claimRun(tx, run));
+    if (!claimed) throw new Error('run not claimed');
+    // scanFrom 0: the two sides on two connections, each in its own snapshot
+    const ids = await stageRun(db, tenant, run, claimed.scope, null, 0);
+    expect(ids).toHaveLength(4);
+    const [m1, m2] = ['u:m:1', 'u:m:2'].map((k) => sql`md5(${k})::uuid`);
+    // meter 1: staged with a marked usage (the chunk must take what was staged); meter 2: missing
+    // from the usage side, as if it changed account between the two snapshots
+    await q(sql`with gone as (delete from bill_run_usage where run_id = ${run} and meter_id in (${m1}, ${m2})
+        returning account_id, meter_id)
+      insert into bill_run_usage (tenant_id, attempt_id, run_id, account_id, meter_id, usage)
+      select app_tenant_id(), ${claimed.scope.attemptId}::uuid, ${run}::uuid, account_id, meter_id, 1.5
+      from gone where meter_id = ${m1}`);
+    const rows = await withTenant(db, tenant, (tx) => readChunk(tx, claimed.scope, ids));
+    const daily = await q<{ meter: string; usage: string }>(sql`select meter_id::text as meter,
+      round(sum(usage), 6)::text as usage from consumption_daily where day >= ${FROM} and day < ${TO} group by 1`);
+    const want = new Map(daily.map((d) => [d.meter, d.usage]));
+    const [id1, id2] = (
+      await q<{ id: string }>(sql`select ${m1}::text as id union all select ${m2}::text`)
+    ).map((r) => r.id);
+    expect(rows).toHaveLength(4);
+    for (const r of rows) {
+      const meter = r.meterId as string;
+      expect(r.usage, meter).toBe(meter === id1 ? '1.5' : want.get(meter));
+    }
+    expect(rows.find((r) => r.meterId === id2)?.usage).toMatch(/^\d+\.\d{6}$/);
   });
 
   it('holds bills whose readings are missing or estimated, and issues none of them', async () => {

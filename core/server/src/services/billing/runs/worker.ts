@@ -6,8 +6,9 @@ import type { Logger } from '../../../logger.ts';
 import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
 import { quoteCache } from './price.ts';
 import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
-import { countInScope, dropInput, stagedAccounts, stageInput } from './reads.ts';
-import { claimRun, failRun, finishRun, setTotal } from './start.ts';
+import { dropInput } from './reads.ts';
+import { stageRun } from './stage.ts';
+import { claimRun, failRun, finishRun } from './start.ts';
 import { planCache } from './tariffs.ts';
 
 export interface RunOptions {
@@ -22,9 +23,6 @@ export interface RunOptions {
   /** from this many accounts the run stages its input in one pass over whole tables (tests) */
   scanFrom?: number;
 }
-
-/** From this many accounts a run stages its usage with one scan of the period's daily rows. */
-const SCAN_FROM = 20_000;
 
 /**
  * Executes a bill run to the end: the accounts still to bill, read once, in chunks each billed in
@@ -65,14 +63,7 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
   };
   try {
     pending = await timed('stage', () =>
-      withTenant(db, tenantId, async (tx) => {
-        const large = (claimed.total ?? (await countInScope(tx, scope))) >= (o.scanFrom ?? SCAN_FROM);
-        await stageInput(tx, scope, large);
-        const ids = await stagedAccounts(tx, scope);
-        // the total is what the first execution staged (last: the run row stays unlocked while staging)
-        if (claimed.total === null) await setTotal(tx, runId, ids.length);
-        return ids;
-      }),
+      stageRun(db, tenantId, runId, scope, claimed.total, o.scanFrom, o.profile),
     );
     await timed('chunks', () => Promise.all(Array.from({ length: o.parallel ?? 2 }, lane)));
     await timed('finish', () =>
