@@ -217,7 +217,10 @@ async function bounds(tx: Tx, meters: string[], edge: string): Promise<Map<strin
   );
 }
 
-/** Everything a chunk prices, from what the run staged, then the readings bounding each meter's period. */
+/**
+ * Everything a chunk prices, from what the run staged, then the readings bounding each meter's
+ * period. `ids`: consecutive staged accounts in uuid order (stagedAccounts), read as one range.
+ */
 export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<MeterUsage[]> {
   const rows = (await tx.execute(sql`
     select i.account_id::text as "accountId", i.area_id::text as "areaId", i.tariff_plans as "tariffPlans",
@@ -225,7 +228,8 @@ export async function readChunk(tx: Tx, s: RunScope, ids: string[]): Promise<Met
       i.meter_id::text as "meterId", i.meter_kind as "meterKind", null as usage, null as start,
       null as "end"
     from bill_run_input i
-    where i.attempt_id = ${s.attemptId}::uuid and i.account_id = any(${uuidArray(ids)})
+    where i.attempt_id = ${s.attemptId}::uuid and i.account_id >= ${ids[0]}::uuid
+      and i.account_id <= ${ids[ids.length - 1]}::uuid
     order by i.account_id, i.meter_id`)) as unknown as MeterUsage[];
   const meters = rows.flatMap((r) => (r.meterId ? [r.meterId] : []));
   if (meters.length === 0) return rows;
