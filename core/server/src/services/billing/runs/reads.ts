@@ -4,7 +4,7 @@ import { uuidArray } from '../../../db/sql-helpers.ts';
 
 export interface RunScope {
   runId: string;
-  /** this execution of the run: the key of what it staged (bill_run_input) */
+  /** this execution of the run: the key of what it staged (bill_run_input, bill_run_usage) */
   attemptId: string;
   areaId: string | null;
   from: string;
