@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.ts';
 import { type BillRow, type LineRow, type PriceContext, priceAccount } from './price.ts';
+import { timed } from './profile.ts';
 import { cycleBegan, type MeterUsage, type RunScope, readChunk, usageBefore } from './reads.ts';
 import type { PlanTariff } from './tariffs.ts';
 import { addProgress, type RunRow, writeBills, writeFailures } from './write.ts';
@@ -14,17 +15,6 @@ export interface ChunkDeps {
   by: string | null;
   /** milliseconds per phase, summed over chunks (benches) */
   profile?: Record<string, number>;
-}
-
-/** Runs fn, adding its wall time to profile[name] when profiling. */
-async function timed<T>(deps: ChunkDeps, name: string, fn: () => Promise<T> | T): Promise<T> {
-  if (!deps.profile) return await fn();
-  const t0 = performance.now();
-  try {
-    return await fn();
-  } finally {
-    deps.profile[name] = (deps.profile[name] ?? 0) + performance.now() - t0;
-  }
 }
 
 function byAccount(rows: MeterUsage[]): MeterUsage[][] {
@@ -85,14 +75,14 @@ export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: strin
   // commits leaves their accounts pending for the resumed run, and finishRun's own (synchronous)
   // commit flushes every chunk before it — the WAL is one sequence.
   await tx.execute(sql`select set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)`);
-  const rows = await timed(deps, 'read', () => readChunk(tx, scope, ids));
+  const rows = await timed(deps.profile, 'read', () => readChunk(tx, scope, ids));
   const plans = await plansFor(tx, deps, rows);
   await yearToDate(tx, scope, rows, plans);
   const ctx: PriceContext = { ...deps.price, plans };
   const bills: BillRow[] = [];
   const lines: LineRow[] = [];
   const failures: { accountId: string; reasons: string[] }[] = [];
-  await timed(deps, 'price', () => {
+  await timed(deps.profile, 'price', () => {
     for (const meters of byAccount(rows)) {
       const p = priceAccount(ctx, meters);
       if ('failure' in p) failures.push(p.failure);
@@ -102,7 +92,9 @@ export async function billChunk(tx: Tx, scope: RunScope, run: RunRow, ids: strin
       }
     }
   });
-  const written = new Set(await timed(deps, 'write', () => writeBills(tx, run, deps.by, bills, lines)));
+  const written = new Set(
+    await timed(deps.profile, 'write', () => writeBills(tx, run, deps.by, bills, lines)),
+  );
   const issued = bills.filter((b) => b.status === 'issued' && written.has(b.id)).length;
   await writeFailures(tx, run.id, failures);
   const counts = {

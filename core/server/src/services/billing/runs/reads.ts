@@ -189,14 +189,7 @@ async function stagedUsage(tx: Tx, s: RunScope, ids: string[], meters: string[])
   }[];
   const usage = new Map(rows.map((r) => [r.meter, r.usage]));
   const missing = meters.filter((m) => !usage.has(m));
-  if (missing.length === 0) return usage;
-  const summed = (await tx.execute(sql`select m.id::text as meter, (select round(sum(d.usage), 6)::text
-      from consumption_daily d where d.meter_id = m.id and d.day >= ${s.from}::date and d.day < ${s.to}::date) as usage
-    from meters m where m.id = any(${uuidArray(missing)})`)) as unknown as {
-    meter: string;
-    usage: string | null;
-  }[];
-  for (const r of summed) usage.set(r.meter, r.usage);
+  if (missing.length > 0) for (const [m, u] of await usageBefore(tx, missing, s.from, s.to)) usage.set(m, u);
   return usage;
 }
 
@@ -251,7 +244,7 @@ export function cycleBegan(from: string, mmdd: string): string {
   return same <= from ? same : `${y - 1}-${mmdd}`;
 }
 
-/** Usage per meter from `since` up to the period's start (yearToDate of yearly tiers). */
+/** Usage per meter from `since` up to `from` (exclusive): yearToDate of yearly tiers, and a chunk's meter the usage side lacks (stagedUsage). */
 export async function usageBefore(
   tx: Tx,
   meters: string[],

@@ -1,5 +1,6 @@
 import type { Db } from '../../../db/client.ts';
 import { withTenant } from '../../../db/tenant.ts';
+import { type Profile, timed } from './profile.ts';
 import { countInScope, type RunScope, stageAccounts, stagedAccounts, stageUsage } from './reads.ts';
 import { setTotal } from './start.ts';
 
@@ -23,19 +24,11 @@ export async function stageRun(
   scope: RunScope,
   total: number | null,
   scanFrom = SCAN_FROM,
-  profile?: Record<string, number>,
+  profile?: Profile,
 ): Promise<string[]> {
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await fn();
-    } finally {
-      if (profile) profile[name] = performance.now() - t0;
-    }
-  };
   const large = (total ?? (await withTenant(db, tenantId, (tx) => countInScope(tx, scope)))) >= scanFrom;
   const accounts = async (): Promise<string[]> =>
-    timed('stage accounts', () =>
+    timed(profile, 'stage accounts', () =>
       withTenant(db, tenantId, async (tx) => {
         await stageAccounts(tx, scope, large);
         if (!large) await stageUsage(tx, scope, false);
@@ -46,7 +39,7 @@ export async function stageRun(
     );
   if (!large) return await accounts();
   const [usage, ids] = await Promise.allSettled([
-    timed('stage usage', () => withTenant(db, tenantId, (tx) => stageUsage(tx, scope, true))),
+    timed(profile, 'stage usage', () => withTenant(db, tenantId, (tx) => stageUsage(tx, scope, true))),
     accounts(),
   ]);
   if (usage.status === 'rejected') throw usage.reason;

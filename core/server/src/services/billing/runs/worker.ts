@@ -5,6 +5,7 @@ import type { Jobs } from '../../../jobs/jobs.ts';
 import type { Logger } from '../../../logger.ts';
 import { billChunk, type ChunkDeps, RunStopped } from './chunk.ts';
 import { quoteCache } from './price.ts';
+import { timed } from './profile.ts';
 import { BILL_RUN_QUEUE, type BillRunJob, enqueueRun } from './queue.ts';
 import { dropInput } from './reads.ts';
 import { stageRun } from './stage.ts';
@@ -42,12 +43,6 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     by: claimed.by,
     profile: o.profile,
   };
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const r = await fn();
-    if (o.profile) o.profile[name] = (o.profile[name] ?? 0) + performance.now() - t0;
-    return r;
-  };
   // bench 20k (0025): 1k-2k 1,283 acc/s, 5k 1,814, 10k 1,608; bench 200k (1 Dec 2026): 10k beat
   // 5k in three paired runs (chunks 9.9 s against 11.9, 15.4 against 19.6, 16.3 against 20.2)
   const size = o.chunkSize ?? 10_000;
@@ -57,16 +52,18 @@ export async function executeRun(db: Db, tenantId: string, runId: string, o: Run
     while (next < pending.length) {
       const ids = pending.slice(next, next + size);
       next += size;
-      await timed('chunk', () => withTenant(db, tenantId, (tx) => billChunk(tx, scope, run, ids, deps)));
+      await timed(o.profile, 'chunk', () =>
+        withTenant(db, tenantId, (tx) => billChunk(tx, scope, run, ids, deps)),
+      );
       o.onChunk?.(ids.length);
     }
   };
   try {
-    pending = await timed('stage', () =>
+    pending = await timed(o.profile, 'stage', () =>
       stageRun(db, tenantId, runId, scope, claimed.total, o.scanFrom, o.profile),
     );
-    await timed('chunks', () => Promise.all(Array.from({ length: o.parallel ?? 2 }, lane)));
-    await timed('finish', () =>
+    await timed(o.profile, 'chunks', () => Promise.all(Array.from({ length: o.parallel ?? 2 }, lane)));
+    await timed(o.profile, 'finish', () =>
       withTenant(db, tenantId, async (tx) => {
         await finishRun(tx, runId);
         await dropInput(tx, runId);
