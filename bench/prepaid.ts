@@ -2,6 +2,10 @@
 // each on a flat power tariff and one day of consumption, seeded set-based — beside ONE set-based
 // SQL statement computing the same flat charges (sum(usage) × price per account, rounded to the
 // fen) in the same run. Prints wall times, the ratio, the run's phases, and checks the totals.
+// Also in the same run, the write floor: the same postings (amount, key, meter, day) inserted into
+// the ledger by one set-based statement per half of the accounts on two connections at once — no
+// pricing, no cursor, nothing the run does but the write, with the ledger's indexes and triggers —
+// then rolled back (and the tables vacuumed) before the run.
 //   npm run bench -- prepaid [--accounts N] [--batch B] [--parallel P]   (default 1,000,000)
 //   npm run bench -- prepaid --smoke                                      (2,000 accounts)
 // DATABASE_URL unset: embedded PostgreSQL.
@@ -40,6 +44,37 @@ const charges =
   () => sql`select m.account_id, round(sum(d.usage) * ${FLAT_PRICE}::numeric * 100)::bigint as fen
   from consumption_daily d join meters m on m.id = d.meter_id
   where d.day = ${DAY}::date group by m.account_id`;
+
+class RolledBack extends Error {}
+
+/** The write floor (see the head of this file): wall time and rows inserted before the rollback. */
+async function writeFloor(tenant: string): Promise<{ ms: number; rows: number }> {
+  const mid = '80000000-0000-0000-0000-000000000000';
+  const half = async (upper: boolean) => {
+    let rows = 0;
+    await withTenant(db, tenant, async (tx) => {
+      await tx.execute(sql`set local work_mem = '256MB'`);
+      const r =
+        await tx.execute(sql`insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category,
+          business_key, meter_id, occurred_on)
+        select app_tenant_id(), m.account_id, 'charge', -c.fen, 'usage', 'deduct:' || m.id || ':' || ${DAY}, m.id, ${DAY}::date
+        from (select d.meter_id, round(sum(d.usage) * ${FLAT_PRICE}::numeric * 100)::bigint as fen
+              from consumption_daily d where d.day = ${DAY}::date group by d.meter_id) c
+        join meters m on m.id = c.meter_id
+        where c.fen <> 0 and ${upper ? sql`m.account_id >= ${mid}::uuid` : sql`m.account_id < ${mid}::uuid`}
+        order by m.account_id
+        on conflict (tenant_id, business_key) do nothing`);
+      rows = (r as unknown as { count: number }).count;
+      throw new RolledBack();
+    }).catch((e) => {
+      if (!(e instanceof RolledBack)) throw e;
+    });
+    return rows;
+  };
+  const f0 = performance.now();
+  const [a, b] = await Promise.all([half(false), half(true)]);
+  return { ms: performance.now() - f0, rows: a + b };
+}
 
 const bench = await openBenchDatabase();
 const db = bench.db.db;
@@ -83,6 +118,10 @@ try {
   })) as unknown as { n: number; fen: string }[];
   const sqlMs = performance.now() - s0;
 
+  const floor = await writeFloor(tenant);
+  for (const t of ['ledger_entries', 'account_balances', 'prepaid_dirty'])
+    await bench.db.sql.unsafe(`vacuum (analyze) ${t}`);
+
   const timing: Record<string, number> = {};
   const w0 = await serverStats(bench.db.sql);
   const r0 = performance.now();
@@ -106,7 +145,13 @@ try {
     `  phases (summed over batches): scan wait ${secs(timing.scan ?? 0)} (first batch ${secs(timing.scanFirst ?? 0)}), price ${secs(timing.price ?? 0)}, write ${secs(timing.write ?? 0)}`,
   );
   console.log(`  ${serverDuring(w0, w1)}`);
+  console.log(
+    `write floor (the same ${fmt(floor.rows)} postings, one set-based insert per half of the accounts, two at once, rolled back): ${secs(floor.ms)}`,
+  );
   console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
+  console.log(
+    `ratio write floor / SQL: ${(floor.ms / sqlMs).toFixed(2)}×; run / write floor: ${(runMs / floor.ms).toFixed(2)}×`,
+  );
   console.log(
     `totals: run ${r.fen} fen (ledger ${check.fen}), SQL ${base.fen} fen; accounts differing: ${check.differ}; balances off: ${check.unbalanced}`,
   );
