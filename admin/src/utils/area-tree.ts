@@ -7,6 +7,14 @@ export interface AreaNode {
   children: AreaNode[];
 }
 
+/** A node the area picker (components/area-select.vue) shows: an AreaNode, or one marked disabled. */
+export interface AreaOption {
+  id: string;
+  label: string;
+  disabled?: boolean;
+  children?: AreaOption[];
+}
+
 const byOrder = (a: AreaNode, b: AreaNode) =>
   a.area.sort - b.area.sort || a.label.localeCompare(b.label, 'zh-CN');
 
