@@ -5,11 +5,13 @@
 // Also in the same run, the write floor: the same postings (amount, key, meter, day) inserted into
 // the ledger by one set-based statement per half of the accounts on two connections at once — no
 // pricing, no cursor, nothing the run does but the write, with the ledger's indexes and triggers —
-// then rolled back (and the tables vacuumed) before the run.
+// then rolled back (and the tables vacuumed) before the run; on the embedded server also the bare
+// insert floor: the same with the ledger's triggers off (heap and indexes only).
 //   npm run bench -- prepaid [--accounts N] [--batch B] [--parallel P]   (default 1,000,000)
 //   npm run bench -- prepaid --smoke                                      (2,000 accounts)
 // DATABASE_URL unset: embedded PostgreSQL.
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { withTenant } from '../core/server/src/db/tenant.ts';
 import { seedArea } from '../core/server/src/services/billing/runs/fixtures.ts';
 import {
@@ -47,33 +49,53 @@ const charges =
 
 class RolledBack extends Error {}
 
-/** The write floor (see the head of this file): wall time and rows inserted before the rollback. */
-async function writeFloor(tenant: string): Promise<{ ms: number; rows: number }> {
-  const mid = '80000000-0000-0000-0000-000000000000';
+/**
+ * The write floor (see the head of this file): wall time and rows inserted before the rollback.
+ * `bare`: on the superuser's connections with session_replication_role = replica, so the ledger's
+ * triggers (balances, prepaid marks) do not fire: only the heap and the indexes are written.
+ */
+async function writeFloor(tenant: string, bare: boolean): Promise<{ ms: number; rows: number }> {
+  const conn = bare ? postgres(bench.superuserUrl ?? '', { max: 2, onnotice: () => {} }) : bench.db.sql;
   const half = async (upper: boolean) => {
     let rows = 0;
-    await withTenant(db, tenant, async (tx) => {
-      await tx.execute(sql`set local work_mem = '256MB'`);
-      const r =
-        await tx.execute(sql`insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category,
-          business_key, meter_id, occurred_on)
-        select app_tenant_id(), m.account_id, 'charge', -c.fen, 'usage', 'deduct:' || m.id || ':' || ${DAY}, m.id, ${DAY}::date
-        from (select d.meter_id, round(sum(d.usage) * ${FLAT_PRICE}::numeric * 100)::bigint as fen
-              from consumption_daily d where d.day = ${DAY}::date group by d.meter_id) c
-        join meters m on m.id = c.meter_id
-        where c.fen <> 0 and ${upper ? sql`m.account_id >= ${mid}::uuid` : sql`m.account_id < ${mid}::uuid`}
-        order by m.account_id
-        on conflict (tenant_id, business_key) do nothing`);
-      rows = (r as unknown as { count: number }).count;
-      throw new RolledBack();
-    }).catch((e) => {
-      if (!(e instanceof RolledBack)) throw e;
-    });
+    await conn
+      .begin(async (s) => {
+        await s`select set_config('app.tenant_id', ${tenant}, true)`;
+        if (bare) await s`set local session_replication_role = replica`;
+        else await s`select set_config('role', 'quadmeter_app', true)`;
+        await s`set local work_mem = '256MB'`;
+        const r = await s.unsafe(
+          `insert into ledger_entries (tenant_id, account_id, kind, amount_fen, category, business_key, meter_id, occurred_on)
+          select app_tenant_id(), m.account_id, 'charge', -c.fen, 'usage', 'deduct:' || m.id || ':' || $1, m.id, $1::date
+          from (select d.meter_id, round(sum(d.usage) * $2::numeric * 100)::bigint as fen
+                from consumption_daily d where d.day = $1::date and d.tenant_id = app_tenant_id() group by d.meter_id) c
+          join meters m on m.id = c.meter_id
+          where c.fen <> 0 and m.account_id ${upper ? '>=' : '<'} '80000000-0000-0000-0000-000000000000'::uuid
+          order by m.account_id
+          on conflict (tenant_id, business_key) do nothing`,
+          [DAY, FLAT_PRICE],
+        );
+        rows = r.count;
+        throw new RolledBack();
+      })
+      .catch((e) => {
+        if (!(e instanceof RolledBack)) throw e;
+      });
     return rows;
   };
-  const f0 = performance.now();
-  const [a, b] = await Promise.all([half(false), half(true)]);
-  return { ms: performance.now() - f0, rows: a + b };
+  try {
+    const f0 = performance.now();
+    const [a, b] = await Promise.all([half(false), half(true)]);
+    return { ms: performance.now() - f0, rows: a + b };
+  } finally {
+    if (bare) await conn.end();
+  }
+}
+
+/** Vacuums what a rolled-back floor left dead, so that the next write starts from clean tables. */
+async function vacuumLedger() {
+  for (const t of ['ledger_entries', 'account_balances', 'prepaid_dirty'])
+    await bench.db.sql.unsafe(`vacuum (analyze) ${t}`);
 }
 
 const bench = await openBenchDatabase();
@@ -118,9 +140,11 @@ try {
   })) as unknown as { n: number; fen: string }[];
   const sqlMs = performance.now() - s0;
 
-  const floor = await writeFloor(tenant);
-  for (const t of ['ledger_entries', 'account_balances', 'prepaid_dirty'])
-    await bench.db.sql.unsafe(`vacuum (analyze) ${t}`);
+  const floor = await writeFloor(tenant, false);
+  await vacuumLedger();
+  // the bare floor needs the embedded cluster's superuser (none on DATABASE_URL)
+  const bare = bench.superuserUrl ? await writeFloor(tenant, true) : null;
+  if (bare) await vacuumLedger();
 
   const timing: Record<string, number> = {};
   const w0 = await serverStats(bench.db.sql);
@@ -149,6 +173,10 @@ try {
     `write floor (the same ${fmt(floor.rows)} postings, one set-based insert per half of the accounts, two at once, rolled back): ${secs(floor.ms)}`,
   );
   console.log(`ratio run / SQL: ${(runMs / sqlMs).toFixed(2)}×   (goal: run < 120 s, ≤ 3×)`);
+  if (bare)
+    console.log(
+      `bare insert floor (the same, the ledger's triggers off: heap and indexes only, no balances or prepaid marks): ${secs(bare.ms)}, ${(bare.ms / sqlMs).toFixed(2)}× the SQL`,
+    );
   console.log(
     `ratio write floor / SQL: ${(floor.ms / sqlMs).toFixed(2)}×; run / write floor: ${(runMs / floor.ms).toFixed(2)}×`,
   );
