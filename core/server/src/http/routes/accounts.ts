@@ -14,6 +14,7 @@ import {
 import { targetHistory } from '../../services/archives/history.ts';
 import { todayIn } from '../../services/archives/scope.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { auditedDelete } from '../audited-delete.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, z } from '../route-kit.ts';
 import { addAccountLedgerRoutes } from './account-ledger.ts';
 import {
@@ -139,29 +140,19 @@ export function accountRoutes(p: Platform) {
     },
   );
 
-  r.openapi(
-    jsonRoute({
-      method: 'delete',
-      path: '/{id}',
-      tag,
-      summary: 'Delete an account that holds no meters',
-      params: IdParam,
-      status: 204,
+  auditedDelete(r, p, {
+    tag,
+    summary: 'Delete an account that holds no meters',
+    permission: 'customers.write',
+    remove: deleteAccount,
+    audit: (before) => ({
+      action: 'accounts.delete',
+      targetType: 'account',
+      targetId: before.id,
+      areaPath: before.areaPath,
+      before: accountDto(before, null),
     }),
-    async (c) => {
-      await inTenant(p, c, 'customers.write', async (tx, { actor, tenantId, meta }) => {
-        const before = await deleteAccount(tx, actor, c.req.valid('param').id);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'accounts.delete',
-          targetType: 'account',
-          targetId: before.id,
-          areaPath: before.areaPath,
-          before: accountDto(before, null),
-        });
-      });
-      return c.body(null, 204);
-    },
-  );
+  });
 
   r.openapi(
     jsonRoute({

@@ -2,6 +2,7 @@ import { areaKinds } from '../../db/schema/index.ts';
 import type { Platform } from '../../platform.ts';
 import { areaDto, createArea, deleteArea, listAreas, updateArea } from '../../services/areas/areas.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { auditedDelete } from '../audited-delete.ts';
 import { IdParam, inTenant, int32, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 
 const Area = z
@@ -95,28 +96,18 @@ export function areaRoutes(p: Platform) {
       return c.json(area, 200);
     },
   );
-  r.openapi(
-    jsonRoute({
-      method: 'delete',
-      path: '/{id}',
-      tag: 'areas',
-      summary: 'Delete an empty area',
-      params: IdParam,
-      status: 204,
+  auditedDelete(r, p, {
+    tag: 'areas',
+    summary: 'Delete an empty area',
+    permission: 'areas.manage',
+    remove: deleteArea,
+    audit: (before) => ({
+      action: 'areas.delete',
+      targetType: 'area',
+      targetId: before.id,
+      areaPath: before.path,
+      before: areaDto(before),
     }),
-    async (c) => {
-      await inTenant(p, c, 'areas.manage', async (tx, { actor, tenantId, meta }) => {
-        const before = await deleteArea(tx, actor, c.req.valid('param').id);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'areas.delete',
-          targetType: 'area',
-          targetId: before.id,
-          areaPath: before.path,
-          before: areaDto(before),
-        });
-      });
-      return c.body(null, 204);
-    },
-  );
+  });
   return r;
 }

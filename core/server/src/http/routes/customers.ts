@@ -13,6 +13,7 @@ import {
 import { targetHistory } from '../../services/archives/history.ts';
 import { todayIn } from '../../services/archives/scope.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { auditedDelete } from '../audited-delete.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, z } from '../route-kit.ts';
 import {
   Account,
@@ -134,29 +135,19 @@ export function customerRoutes(p: Platform) {
     },
   );
 
-  r.openapi(
-    jsonRoute({
-      method: 'delete',
-      path: '/{id}',
-      tag,
-      summary: 'Delete a customer that holds no accounts (otherwise close it with PATCH status)',
-      params: IdParam,
-      status: 204,
+  auditedDelete(r, p, {
+    tag,
+    summary: 'Delete a customer that holds no accounts (otherwise close it with PATCH status)',
+    permission: 'customers.write',
+    remove: deleteCustomer,
+    audit: (before) => ({
+      action: 'customers.delete',
+      targetType: 'customer',
+      targetId: before.id,
+      areaPath: before.areaPath,
+      before: customerDto(before),
     }),
-    async (c) => {
-      await inTenant(p, c, 'customers.write', async (tx, { actor, tenantId, meta }) => {
-        const before = await deleteCustomer(tx, actor, c.req.valid('param').id);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'customers.delete',
-          targetType: 'customer',
-          targetId: before.id,
-          areaPath: before.areaPath,
-          before: customerDto(before),
-        });
-      });
-      return c.body(null, 204);
-    },
-  );
+  });
 
   r.openapi(
     jsonRoute({

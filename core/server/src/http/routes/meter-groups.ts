@@ -9,6 +9,7 @@ import {
   updateGroup,
 } from '../../services/archives/meter-groups.ts';
 import { recordAudit } from '../../services/audit/record.ts';
+import { auditedDelete } from '../audited-delete.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 import { ListQuery, MeterPage } from './meter-schemas.ts';
 
@@ -143,27 +144,17 @@ export function meterGroupRoutes(p: Platform) {
       return c.json(g, 200);
     },
   );
-  r.openapi(
-    jsonRoute({
-      method: 'delete',
-      path: '/{id}',
-      tag,
-      summary: 'Delete a group',
-      params: IdParam,
-      status: 204,
+  auditedDelete(r, p, {
+    tag,
+    summary: 'Delete a group',
+    permission: 'meters.write',
+    remove: deleteGroup,
+    audit: (before) => ({
+      action: 'meter-groups.delete',
+      targetType: 'meter-group',
+      targetId: before.id,
+      before,
     }),
-    async (c) => {
-      await inTenant(p, c, 'meters.write', async (tx, { actor, tenantId, meta }) => {
-        const before = await deleteGroup(tx, actor, c.req.valid('param').id);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'meter-groups.delete',
-          targetType: 'meter-group',
-          targetId: before.id,
-          before,
-        });
-      });
-      return c.body(null, 204);
-    },
-  );
+  });
   return r;
 }

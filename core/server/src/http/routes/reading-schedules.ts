@@ -7,6 +7,7 @@ import {
   listSchedules,
   updateSchedule,
 } from '../../services/reading-tasks/schedules.ts';
+import { auditedDelete } from '../audited-delete.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, z } from '../route-kit.ts';
 import { Schedule, ScheduleBody, SchedulePatch } from './reading-schemas.ts';
 
@@ -94,27 +95,17 @@ export function readingScheduleRoutes(p: Platform) {
       return c.json(after, 200);
     },
   );
-  r.openapi(
-    jsonRoute({
-      method: 'delete',
-      path: '/{id}',
-      tag,
-      summary: 'Delete a reading schedule',
-      params: IdParam,
-      status: 204,
+  auditedDelete(r, p, {
+    tag,
+    summary: 'Delete a reading schedule',
+    permission: 'readings.schedule',
+    remove: deleteSchedule,
+    audit: (before) => ({
+      action: 'reading-schedules.delete',
+      targetType: 'reading-schedule',
+      targetId: before.id,
+      before,
     }),
-    async (c) => {
-      await inTenant(p, c, 'readings.schedule', async (tx, { actor, tenantId, meta }) => {
-        const before = await deleteSchedule(tx, actor, c.req.valid('param').id);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'reading-schedules.delete',
-          targetType: 'reading-schedule',
-          targetId: before.id,
-          before,
-        });
-      });
-      return c.body(null, 204);
-    },
-  );
+  });
   return r;
 }

@@ -2,6 +2,7 @@ import type { Platform } from '../../platform.ts';
 import { recordAudit } from '../../services/audit/record.ts';
 import { operatorPermissionCatalogue, permissionCatalogue } from '../../services/identity/permissions.ts';
 import { createRole, deleteRole, listRoles, roleDto, updateRole } from '../../services/identity/roles.ts';
+import { auditedDelete } from '../audited-delete.ts';
 import { IdParam, inTenant, jsonRoute, patchBody, router, text, z } from '../route-kit.ts';
 
 const Role = z
@@ -87,28 +88,18 @@ export function roleRoutes(p: Platform) {
       return c.json(role, 200);
     },
   );
-  r.openapi(
-    jsonRoute({
-      method: 'delete',
-      path: '/{id}',
-      tag: 'roles',
-      summary: 'Delete a role',
-      params: IdParam,
-      status: 204,
+  auditedDelete(r, p, {
+    tag: 'roles',
+    summary: 'Delete a role',
+    permission: 'roles.manage',
+    remove: deleteRole,
+    audit: (before) => ({
+      action: 'roles.delete',
+      targetType: 'role',
+      targetId: before.id,
+      before: roleDto(before),
     }),
-    async (c) => {
-      await inTenant(p, c, 'roles.manage', async (tx, { actor, tenantId, meta }) => {
-        const before = await deleteRole(tx, actor, c.req.valid('param').id);
-        await recordAudit(tx, tenantId, meta, {
-          action: 'roles.delete',
-          targetType: 'role',
-          targetId: before.id,
-          before: roleDto(before),
-        });
-      });
-      return c.body(null, 204);
-    },
-  );
+  });
   return r;
 }
 
